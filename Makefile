@@ -1,0 +1,37 @@
+# `make run` sets up and runs Clipset; `make test` sets up and runs every test.
+# Both create and use .venv at the repository root.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup web browser bench clean
+
+run: setup web
+	$(VENV)/bin/clipset
+
+test: setup web browser
+	$(PY) -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The single-page app, built once into web/dist (skipped until web/ exists).
+web:
+	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory web/dist/index.html; fi
+
+web/dist/index.html: web/package.json web/package-lock.json $(shell find web/src web/index.html -type f 2>/dev/null)
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+# Debian's Chromium, for the browser tests.
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+clean:
+	rm -rf $(VENV) web/node_modules web/dist

@@ -1,0 +1,25 @@
+"""The HTTP layer: blueprints that parse, authorize, call a service and serialize."""
+from __future__ import annotations
+
+from flask import Flask
+
+from ..db import database
+from . import accounts, docs, errors, headers, system
+
+BLUEPRINTS = (system.bp, docs.bp, accounts.bp)
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def open_db():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def close_db(exc):
+        if not database.is_closed():
+            database.close()
+
+    errors.init_app(app)
+    headers.init_app(app)
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)

@@ -1,0 +1,86 @@
+"""First-run setup, registration, sign-in and the signed-in user's account."""
+from __future__ import annotations
+
+from flask import Blueprint, g
+from pydantic import Field
+
+from .access import client_address, services
+from .endpoint import PUBLIC, endpoint
+from .schemas import In, Out, SessionOut, UserOut
+
+bp = Blueprint("accounts", __name__, url_prefix="/api")
+
+Username = Field(min_length=1, max_length=32)
+Password = Field(min_length=1, max_length=1024)
+Email = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+
+
+class SetupState(Out):
+    needs_setup: bool
+
+
+class SetupIn(In):
+    username: str = Username
+    password: str = Password
+    email: str | None = Email
+
+
+class RegisterIn(SetupIn):
+    invitation_token: str = Field(min_length=1, max_length=128)
+
+
+class LoginIn(In):
+    username: str = Username
+    password: str = Password
+
+
+class PasswordIn(In):
+    current_password: str = Password
+    new_password: str = Password
+
+
+@endpoint(bp, "/setup", response=SetupState, auth=PUBLIC)
+def setup_state():
+    """Whether Clipset still needs its first admin."""
+    return {"needs_setup": services().accounts.needs_setup()}
+
+
+@endpoint(bp, "/setup", "POST", body=SetupIn, response=SessionOut, status=201, auth=PUBLIC,
+          errors=(409,))
+def setup(body: SetupIn):
+    """Create the first admin (only while no user exists)."""
+    return services().accounts.setup(body.username, body.password, body.email)
+
+
+@endpoint(bp, "/auth/register", "POST", body=RegisterIn, response=SessionOut, status=201,
+          auth=PUBLIC, errors=(404, 409))
+def register(body: RegisterIn):
+    """Create an account with an invitation."""
+    return services().accounts.register(body.invitation_token, body.username, body.password,
+                                        body.email)
+
+
+@endpoint(bp, "/auth/login", "POST", body=LoginIn, response=SessionOut, auth=PUBLIC,
+          errors=(401, 403, 429))
+def login(body: LoginIn):
+    """Sign in; repeated failures are rate limited per client and per username."""
+    return services().accounts.login(body.username, body.password, client_address())
+
+
+@endpoint(bp, "/auth/me", response=UserOut)
+def me():
+    """The signed-in user."""
+    return g.user
+
+
+@endpoint(bp, "/auth/logout", "POST", status=204)
+def logout():
+    """Sign out everywhere: every token of this user stops working."""
+    services().accounts.logout(g.user)
+
+
+@endpoint(bp, "/auth/password", "PATCH", body=PasswordIn, response=SessionOut, errors=(403,))
+def change_password(body: PasswordIn):
+    """Change password; other sessions end, the returned token continues this one."""
+    return services().accounts.change_password(g.user, body.current_password,
+                                               body.new_password)

@@ -1,0 +1,68 @@
+"""Response and shared request shapes (pydantic); field names are the API contract."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from ..pagination import MAX_PAGE_SIZE
+
+
+def _iso_utc(value: dt.datetime) -> str:
+    return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+# Times are stored as naive UTC and sent as ISO 8601 with a trailing Z.
+UtcDatetime = Annotated[dt.datetime, PlainSerializer(_iso_utc, return_type=str)]
+
+T = TypeVar("T")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ErrorOut(Out):
+    detail: str
+    error_code: str
+    field: str | None = None
+
+
+class UserRef(Out):
+    id: int
+    username: str
+
+
+class UserOut(Out):
+    id: int
+    username: str
+    email: str | None
+    role: Literal["admin", "user"]
+    is_active: bool
+    created_at: UtcDatetime
+
+
+class SessionOut(Out):
+    access_token: str
+    token_type: Literal["bearer"]
+    user: UserOut
+
+
+class PageQuery(In):
+    model_config = ConfigDict(extra="ignore")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+
+class Page(Out, Generic[T]):
+    items: list[T]
+    total_count: int
+    page: int
+    page_size: int
+    total_pages: int
+    has_more: bool

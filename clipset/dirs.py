@@ -1,0 +1,35 @@
+"""Where Clipset keeps its data, per platform (platformdirs)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Clipset"
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+class DataDir:
+    """The layout inside a data dir; creating it is explicit, never at import."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.database = self.root / "clipset.db"
+        self.secret_key = self.root / "secret.key"
+        self.config = self.root / "config.toml"
+        self.logs = self.root / "logs"
+        self.media = self.root / "media"
+        self.uploads = self.media / "uploads"
+        self.originals = self.media / "originals"
+        self.videos = self.media / "videos"
+        self.thumbnails = self.media / "thumbnails"
+        self.tmp = self.media / "tmp"
+
+    def create(self) -> "DataDir":
+        for folder in (self.root, self.logs, self.uploads, self.originals,
+                       self.videos, self.thumbnails, self.tmp):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self

@@ -1,0 +1,95 @@
+"""Forward-only schema migrations, tracked in SQLite's ``PRAGMA user_version``.
+
+Each step is frozen SQL (never derived from the current models), applied in order inside
+one IMMEDIATE transaction at start-up. Add a step; never edit one that has shipped.
+"""
+from __future__ import annotations
+
+import logging
+
+from peewee import SqliteDatabase
+
+log = logging.getLogger(__name__)
+
+V1_INITIAL = (
+    """CREATE TABLE "category" ("id" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(64) NOT NULL, "slug" VARCHAR(80) NOT NULL, "created_at" DATETIME NOT NULL)""",
+    """CREATE UNIQUE INDEX "category_name" ON "category" ("name")""",
+    """CREATE UNIQUE INDEX "category_slug" ON "category" ("slug")""",
+    """CREATE TABLE "user" ("id" INTEGER NOT NULL PRIMARY KEY, "username" VARCHAR(32) NOT NULL, "email" VARCHAR(254), "password_hash" VARCHAR(255) NOT NULL, "role" VARCHAR(16) NOT NULL, "is_active" INTEGER NOT NULL, "token_version" INTEGER NOT NULL, "quota_used_bytes" INTEGER NOT NULL, "created_at" DATETIME NOT NULL)""",
+    """CREATE UNIQUE INDEX "user_username" ON "user" ("username")""",
+    """CREATE TABLE "video" ("id" INTEGER NOT NULL PRIMARY KEY, "storage_key" VARCHAR(32) NOT NULL, "uploader_id" INTEGER NOT NULL, "title" VARCHAR(200) NOT NULL, "description" TEXT NOT NULL, "tags" TEXT NOT NULL, "category_id" INTEGER, "privacy" VARCHAR(16) NOT NULL, "is_featured" INTEGER NOT NULL, "original_filename" VARCHAR(255) NOT NULL, "source_size_bytes" INTEGER NOT NULL, "trim_start" REAL, "trim_end" REAL, "cover_time" REAL, "processing_status" VARCHAR(16) NOT NULL, "attempts" INTEGER NOT NULL, "progress" REAL NOT NULL, "error_message" TEXT, "transcode_mode" VARCHAR(16), "processing_started_at" DATETIME, "processing_finished_at" DATETIME, "duration_seconds" REAL, "width" INTEGER, "height" INTEGER, "fps" REAL, "video_codec" VARCHAR(32), "audio_codec" VARCHAR(32), "bitrate" INTEGER, "file_size_bytes" INTEGER, "view_count" INTEGER NOT NULL, "like_count" INTEGER NOT NULL, "comment_count" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("uploader_id") REFERENCES "user" ("id") ON DELETE CASCADE, FOREIGN KEY ("category_id") REFERENCES "category" ("id") ON DELETE SET NULL)""",
+    """CREATE UNIQUE INDEX "video_storage_key" ON "video" ("storage_key")""",
+    """CREATE INDEX "video_uploader_id" ON "video" ("uploader_id")""",
+    """CREATE INDEX "video_category_id" ON "video" ("category_id")""",
+    """CREATE INDEX "video_created_at" ON "video" ("created_at")""",
+    """CREATE INDEX "video_processing_status_privacy_created_at" ON "video" ("processing_status", "privacy", "created_at")""",
+    """CREATE TABLE "comment" ("id" INTEGER NOT NULL PRIMARY KEY, "video_id" INTEGER NOT NULL, "author_id" INTEGER NOT NULL, "body" TEXT NOT NULL, "timestamp_seconds" REAL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("video_id") REFERENCES "video" ("id") ON DELETE CASCADE, FOREIGN KEY ("author_id") REFERENCES "user" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "comment_video_id" ON "comment" ("video_id")""",
+    """CREATE INDEX "comment_author_id" ON "comment" ("author_id")""",
+    """CREATE INDEX "comment_video_id_created_at" ON "comment" ("video_id", "created_at")""",
+    """CREATE TABLE "config" ("key" VARCHAR(64) NOT NULL PRIMARY KEY, "value" TEXT NOT NULL, "updated_at" DATETIME NOT NULL)""",
+    """CREATE TABLE "upload" ("id" VARCHAR(32) NOT NULL PRIMARY KEY, "user_id" INTEGER NOT NULL, "filename" VARCHAR(255) NOT NULL, "content_type" VARCHAR(128), "length" INTEGER NOT NULL, "offset" INTEGER NOT NULL, "state" VARCHAR(16) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "expires_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "upload_user_id" ON "upload" ("user_id")""",
+    """CREATE TABLE "draft" ("id" INTEGER NOT NULL PRIMARY KEY, "user_id" INTEGER NOT NULL, "upload_id" VARCHAR(32) NOT NULL, "title" VARCHAR(200) NOT NULL, "description" TEXT NOT NULL, "tags" TEXT NOT NULL, "category_id" INTEGER, "privacy" VARCHAR(16) NOT NULL, "trim_start" REAL, "trim_end" REAL, "cover_time" REAL, "probe" TEXT NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE, FOREIGN KEY ("upload_id") REFERENCES "upload" ("id") ON DELETE CASCADE, FOREIGN KEY ("category_id") REFERENCES "category" ("id") ON DELETE SET NULL)""",
+    """CREATE INDEX "draft_user_id" ON "draft" ("user_id")""",
+    """CREATE UNIQUE INDEX "draft_upload_id" ON "draft" ("upload_id")""",
+    """CREATE INDEX "draft_category_id" ON "draft" ("category_id")""",
+    """CREATE TABLE "invitation" ("id" INTEGER NOT NULL PRIMARY KEY, "token" VARCHAR(64) NOT NULL, "email" VARCHAR(254), "created_by_id" INTEGER, "created_at" DATETIME NOT NULL, "expires_at" DATETIME NOT NULL, "used_at" DATETIME, "used_by_id" INTEGER, "revoked" INTEGER NOT NULL, FOREIGN KEY ("created_by_id") REFERENCES "user" ("id") ON DELETE SET NULL, FOREIGN KEY ("used_by_id") REFERENCES "user" ("id") ON DELETE SET NULL)""",
+    """CREATE UNIQUE INDEX "invitation_token" ON "invitation" ("token")""",
+    """CREATE INDEX "invitation_created_by_id" ON "invitation" ("created_by_id")""",
+    """CREATE INDEX "invitation_used_by_id" ON "invitation" ("used_by_id")""",
+    """CREATE TABLE "like" ("id" INTEGER NOT NULL PRIMARY KEY, "user_id" INTEGER NOT NULL, "video_id" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE, FOREIGN KEY ("video_id") REFERENCES "video" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "like_user_id" ON "like" ("user_id")""",
+    """CREATE INDEX "like_video_id" ON "like" ("video_id")""",
+    """CREATE UNIQUE INDEX "like_video_id_user_id" ON "like" ("video_id", "user_id")""",
+    """CREATE TABLE "view" ("id" INTEGER NOT NULL PRIMARY KEY, "user_id" INTEGER NOT NULL, "video_id" INTEGER NOT NULL, "viewed_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE, FOREIGN KEY ("video_id") REFERENCES "video" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "view_user_id" ON "view" ("user_id")""",
+    """CREATE INDEX "view_video_id" ON "view" ("video_id")""",
+    """CREATE INDEX "view_user_id_video_id_viewed_at" ON "view" ("user_id", "video_id", "viewed_at")""",
+)
+
+V2_SEARCH = (
+    # Full-text search over title, description and tags, kept in step by triggers.
+    """CREATE VIRTUAL TABLE "video_search" USING fts5(title, description, tags,
+        content='video', content_rowid='id', tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER "video_search_ai" AFTER INSERT ON "video" BEGIN
+        INSERT INTO video_search(rowid, title, description, tags)
+        VALUES (new.id, new.title, new.description, new.tags); END""",
+    """CREATE TRIGGER "video_search_ad" AFTER DELETE ON "video" BEGIN
+        INSERT INTO video_search(video_search, rowid, title, description, tags)
+        VALUES ('delete', old.id, old.title, old.description, old.tags); END""",
+    """CREATE TRIGGER "video_search_au" AFTER UPDATE OF title, description, tags ON "video"
+        BEGIN
+        INSERT INTO video_search(video_search, rowid, title, description, tags)
+        VALUES ('delete', old.id, old.title, old.description, old.tags);
+        INSERT INTO video_search(rowid, title, description, tags)
+        VALUES (new.id, new.title, new.description, new.tags); END""",
+    """INSERT INTO video_search(video_search) VALUES ('rebuild')""",
+)
+
+STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("initial schema", V1_INITIAL),
+    ("full-text video search", V2_SEARCH),
+)
+LATEST = len(STEPS)
+
+
+def current_version(db: SqliteDatabase) -> int:
+    return db.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: SqliteDatabase, target: int = LATEST) -> int:
+    """Bring the schema up to ``target``; returns the version it ended at."""
+    version = current_version(db)
+    if version > LATEST:
+        raise RuntimeError(f"database schema version {version} is newer than this "
+                           f"Clipset ({LATEST}); upgrade Clipset")
+    while version < target:
+        name, statements = STEPS[version]
+        with db.atomic("IMMEDIATE"):
+            for sql in statements:
+                db.execute_sql(sql)
+            version += 1
+            db.execute_sql(f"PRAGMA user_version = {version}")
+        log.info("database schema migrated to version %d (%s)", version, name)
+    return version

@@ -1,0 +1,189 @@
+"""Peewee models for the whole product. Times are naive UTC.
+
+The schema itself is owned by ``migrations.py``; these classes describe the newest
+version of it (a test checks that the two agree).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from peewee import (
+    AutoField, BigIntegerField, BooleanField, CharField, DateTimeField, FloatField,
+    ForeignKeyField, IntegerField, Model, TextField,
+)
+from playhouse.sqlite_ext import JSONField
+
+from .db import database
+
+ROLES = ("admin", "user")
+PRIVACY = ("public", "unlisted", "private")
+STATUSES = ("pending", "processing", "completed", "failed")
+UPLOAD_STATES = ("uploading", "complete", "consumed")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    id = AutoField()
+    username = CharField(max_length=32, unique=True)  # stored lower-case
+    email = CharField(max_length=254, null=True)
+    password_hash = CharField()
+    role = CharField(max_length=16, default="user")
+    is_active = BooleanField(default=True)
+    # Bumped to revoke every token issued before (logout, password change, deactivation).
+    token_version = IntegerField(default=0)
+    # Bytes reserved by uploads this quota week; reset weekly, given back on delete.
+    quota_used_bytes = BigIntegerField(default=0)
+    created_at = DateTimeField(default=now)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class Invitation(BaseModel):
+    id = AutoField()
+    token = CharField(max_length=64, unique=True)
+    email = CharField(max_length=254, null=True)
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=now)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    used_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    revoked = BooleanField(default=False)
+
+
+class Category(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=64, unique=True)
+    slug = CharField(max_length=80, unique=True)
+    created_at = DateTimeField(default=now)
+
+
+class Upload(BaseModel):
+    """A resumable upload (tus): bytes land in ``media/uploads/<id>``."""
+    id = CharField(max_length=32, primary_key=True, default=new_key)
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="uploads")
+    filename = CharField(max_length=255)
+    content_type = CharField(max_length=128, null=True)
+    length = BigIntegerField()  # declared size, reserved against the quota
+    offset = BigIntegerField(default=0)
+    state = CharField(max_length=16, default="uploading")
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+    expires_at = DateTimeField()
+
+
+class Draft(BaseModel):
+    id = AutoField()
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="drafts")
+    upload = ForeignKeyField(Upload, unique=True, on_delete="CASCADE", backref="+")
+    title = CharField(max_length=200)
+    description = TextField(default="")
+    tags = JSONField(default=list)
+    category = ForeignKeyField(Category, null=True, on_delete="SET NULL", backref="+")
+    privacy = CharField(max_length=16, default="public")
+    trim_start = FloatField(null=True)
+    trim_end = FloatField(null=True)
+    cover_time = FloatField(null=True)
+    probe = JSONField(default=dict)  # what PyAV found when the draft was made
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
+class Video(BaseModel):
+    id = AutoField()
+    storage_key = CharField(max_length=32, unique=True, default=new_key)
+    uploader = ForeignKeyField(User, on_delete="CASCADE", backref="videos")
+    title = CharField(max_length=200)
+    description = TextField(default="")
+    tags = JSONField(default=list)
+    category = ForeignKeyField(Category, null=True, on_delete="SET NULL", backref="videos")
+    privacy = CharField(max_length=16, default="public")
+    is_featured = BooleanField(default=False)
+    original_filename = CharField(max_length=255, default="")
+    source_size_bytes = BigIntegerField(default=0)  # counted against the quota
+    # Editing choices carried over from the draft, applied by the job.
+    trim_start = FloatField(null=True)
+    trim_end = FloatField(null=True)
+    cover_time = FloatField(null=True)
+    # The job: claimed with a conditional UPDATE on processing_status.
+    processing_status = CharField(max_length=16, default="pending")
+    attempts = IntegerField(default=0)
+    progress = FloatField(default=0)
+    error_message = TextField(null=True)
+    transcode_mode = CharField(max_length=16, null=True)
+    processing_started_at = DateTimeField(null=True)
+    processing_finished_at = DateTimeField(null=True)
+    # What the output turned out to be.
+    duration_seconds = FloatField(null=True)
+    width = IntegerField(null=True)
+    height = IntegerField(null=True)
+    fps = FloatField(null=True)
+    video_codec = CharField(max_length=32, null=True)
+    audio_codec = CharField(max_length=32, null=True)
+    bitrate = IntegerField(null=True)
+    file_size_bytes = BigIntegerField(null=True)
+    # Counters kept consistent with their rows inside one transaction.
+    view_count = IntegerField(default=0)
+    like_count = IntegerField(default=0)
+    comment_count = IntegerField(default=0)
+    created_at = DateTimeField(default=now, index=True)
+
+    class Meta:
+        indexes = ((("processing_status", "privacy", "created_at"), False),)
+
+
+class Like(BaseModel):
+    id = AutoField()
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="likes")
+    video = ForeignKeyField(Video, on_delete="CASCADE", backref="likes")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("video", "user"), True),)
+
+
+class Comment(BaseModel):
+    id = AutoField()
+    video = ForeignKeyField(Video, on_delete="CASCADE", backref="comments")
+    author = ForeignKeyField(User, on_delete="CASCADE", backref="comments")
+    body = TextField()
+    timestamp_seconds = FloatField(null=True)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("video", "created_at"), False),)
+
+
+class View(BaseModel):
+    id = AutoField()
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    video = ForeignKeyField(Video, on_delete="CASCADE", backref="+")
+    viewed_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("user", "video", "viewed_at"), False),)
+
+
+class Config(BaseModel):
+    """Admin-edited settings (JSON values) that override the settings defaults."""
+    key = CharField(max_length=64, primary_key=True)
+    value = JSONField()
+    updated_at = DateTimeField(default=now)
+
+
+MODELS = (User, Invitation, Category, Upload, Draft, Video, Like, Comment, View, Config)

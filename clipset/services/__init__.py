@@ -1,0 +1,30 @@
+"""Business rules. Nothing here imports Flask; the API layer calls these objects."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..dirs import DataDir
+from ..events import Hub
+from ..settings import Settings
+from ..tokens import TokenIssuer
+from .accounts import Accounts
+from .config import RuntimeConfig
+
+
+class Services:
+    """Every service, wired once per app; later features add theirs here."""
+
+    def __init__(self, settings: Settings, data: DataDir, keys: list[bytes]):
+        self.settings = settings
+        self.data = data
+        self.keys = keys
+        self.events = Hub()
+        self.config = RuntimeConfig(settings)
+        self.tokens = TokenIssuer(keys, dt.timedelta(hours=settings.token_ttl_hours))
+        self.accounts = Accounts(settings, self.tokens)
+
+    def start(self) -> None:
+        """Start background work (job workers, schedules)."""
+
+    def stop(self) -> None:
+        """Stop background work; running jobs are requeued, not lost."""

@@ -1,0 +1,144 @@
+"""Accounts: first-run setup, registration by invitation, sign-in, sign-out, passwords."""
+from __future__ import annotations
+
+import re
+
+from peewee import IntegrityError
+
+from ..db import immediate
+from ..errors import Conflict, Forbidden, RateLimited, Unauthorized, ValidationFailed
+from ..models import Invitation, User, now
+from ..passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+from ..ratelimit import RateLimiter
+from ..settings import Settings
+from ..tokens import TokenIssuer
+from .invitations import check_usable
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
+
+
+def normalize_username(username: str) -> str:
+    name = username.strip().lower()
+    if not USERNAME_RE.match(name):
+        raise ValidationFailed(
+            "username: use 3 to 32 letters, digits, dots, dashes or underscores, "
+            "starting with a letter or digit", field="username")
+    return name
+
+
+def check_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_LENGTH:
+        raise ValidationFailed(f"{field}: use at least {MIN_LENGTH} characters",
+                               field=field, error_code="weak_password")
+
+
+class Accounts:
+    def __init__(self, settings: Settings, tokens: TokenIssuer):
+        self.tokens = tokens
+        window = settings.login_window_seconds
+        self._by_client = RateLimiter(settings.login_attempts, window)
+        self._by_username = RateLimiter(settings.login_attempts, window)
+
+    # -- sessions -------------------------------------------------------------------
+    def session(self, user: User) -> dict:
+        return {"access_token": self.tokens.issue(user.id, user.token_version),
+                "token_type": "bearer", "user": user}
+
+    def authenticate(self, token: str) -> User:
+        user_id, version = self.tokens.decode(token)
+        user = User.get_or_none(User.id == user_id)
+        if user is None or user.token_version != version:
+            raise Unauthorized("Your session has ended. Sign in again.",
+                               error_code="token_revoked")
+        if not user.is_active:
+            raise Unauthorized("This account has been deactivated.",
+                               error_code="account_inactive")
+        return user
+
+    def login(self, username: str, password: str, client: str) -> dict:
+        name = username.strip().lower()
+        wait = max(self._by_client.retry_after(client), self._by_username.retry_after(name))
+        if wait:
+            raise RateLimited(wait, f"Too many sign-in attempts. Try again in "
+                                    f"{int(wait) + 1} seconds.")
+        user = User.get_or_none(User.username == name)
+        if not verify_password(user.password_hash if user else None, password):
+            self._by_client.hit(client)
+            self._by_username.hit(name)
+            raise Unauthorized("Wrong username or password.", error_code="invalid_credentials")
+        if not user.is_active:
+            raise Forbidden("This account has been deactivated.", error_code="account_inactive")
+        self._by_username.reset(name)
+        if needs_rehash(user.password_hash):
+            User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
+        return self.session(user)
+
+    def logout(self, user: User) -> None:
+        self._revoke(user)
+
+    def change_password(self, user: User, current: str, new: str) -> dict:
+        """Sets a new password, signs out every other session, returns a fresh one."""
+        if not verify_password(user.password_hash, current):
+            raise Forbidden("The current password is wrong.", error_code="invalid_credentials",
+                            field="current_password")
+        check_password(new, "new_password")
+        with immediate():
+            User.update(password_hash=hash_password(new),
+                        token_version=User.token_version + 1).where(User.id == user.id).execute()
+        return self.session(User.get_by_id(user.id))
+
+    @staticmethod
+    def _revoke(user: User) -> None:
+        User.update(token_version=User.token_version + 1).where(User.id == user.id).execute()
+
+    # -- creating accounts ----------------------------------------------------------
+    def needs_setup(self) -> bool:
+        return not User.select().exists()
+
+    def setup(self, username: str, password: str, email: str | None) -> dict:
+        """Creates the first admin; refused for good once any user exists."""
+        name, pw_hash = self._prepare(username, password)
+        with immediate():
+            if User.select().exists():
+                raise Conflict("Clipset is already set up. Sign in instead.",
+                               error_code="already_set_up")
+            user = User.create(username=name, password_hash=pw_hash, email=email, role="admin")
+        return self.session(user)
+
+    def create_user(self, username: str, password: str, email: str | None = None,
+                    role: str = "user") -> User:
+        name, pw_hash = self._prepare(username, password)
+        with immediate():
+            return self._insert(name, pw_hash, email, role)
+
+    def register(self, invitation_token: str, username: str, password: str,
+                 email: str | None) -> dict:
+        name, pw_hash = self._prepare(username, password)
+        with immediate():
+            invitation = Invitation.get_or_none(Invitation.token == invitation_token)
+            check_usable(invitation)
+            user = self._insert(name, pw_hash, email or invitation.email, "user")
+            claimed = (Invitation.update(used_at=now(), used_by=user)
+                       .where(Invitation.id == invitation.id, Invitation.used_at.is_null())
+                       .execute())
+            if not claimed:  # lost a race for the same invitation
+                raise Conflict("This invitation has already been used.",
+                               error_code="invitation_used")
+        return self.session(user)
+
+    @staticmethod
+    def _prepare(username: str, password: str) -> tuple[str, str]:
+        name = normalize_username(username)
+        check_password(password)
+        return name, hash_password(password)  # hashed outside the write lock
+
+    @staticmethod
+    def _insert(name: str, pw_hash: str, email: str | None, role: str) -> User:
+        if User.select().where(User.username == name).exists():
+            raise Conflict("That username is taken.", error_code="username_taken",
+                           field="username")
+        try:
+            return User.create(username=name, password_hash=pw_hash, email=email, role=role)
+        except IntegrityError:
+            raise Conflict("That username is taken.", error_code="username_taken",
+                           field="username") from None

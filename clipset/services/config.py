@@ -1,0 +1,66 @@
+"""The admin-editable configuration: settings give the defaults, the Config table wins.
+
+Read on every use (one small query) so a change applies at once, without a restart and
+without a cache to invalidate; listeners hear about changes (the worker pool resizes).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..db import immediate
+from ..errors import ValidationFailed
+from ..models import Config, now
+from ..settings import RUNTIME_KEYS, Settings
+
+KNOWN_FORMATS = ("mp4", "mov", "m4v", "mkv", "webm", "avi")
+MAX_WORKERS = 8
+
+
+class RuntimeConfig:
+    def __init__(self, settings: Settings):
+        self._defaults = {key: getattr(settings, key) for key in RUNTIME_KEYS}
+        self._listeners: list[Callable[[dict[str, Any]], None]] = []
+
+    def get(self) -> dict[str, Any]:
+        values = dict(self._defaults)
+        for row in Config.select().where(Config.key.in_(RUNTIME_KEYS)):
+            values[row.key] = row.value
+        return values
+
+    def __getitem__(self, key: str) -> Any:
+        return self.get()[key]
+
+    def on_change(self, listener: Callable[[dict[str, Any]], None]) -> None:
+        self._listeners.append(listener)
+
+    def update(self, changes: dict[str, Any]) -> dict[str, Any]:
+        self._check(changes)
+        with immediate():
+            for key, value in changes.items():
+                (Config.insert(key=key, value=value, updated_at=now())
+                 .on_conflict("replace").execute())
+        values = self.get()
+        for listener in self._listeners:
+            listener(values)
+        return values
+
+    @staticmethod
+    def _check(changes: dict[str, Any]) -> None:
+        unknown = set(changes) - set(RUNTIME_KEYS)
+        if unknown:
+            field = sorted(unknown)[0]
+            raise ValidationFailed(f"{field}: not a configurable setting", field=field)
+        formats = changes.get("accepted_formats")
+        if formats is not None:
+            bad = sorted(set(formats) - set(KNOWN_FORMATS))
+            if bad:
+                raise ValidationFailed(
+                    f"accepted_formats: unknown format(s) {', '.join(bad)}; choose from "
+                    f"{', '.join(KNOWN_FORMATS)}", field="accepted_formats")
+            if not formats:
+                raise ValidationFailed("accepted_formats: accept at least one format",
+                                       field="accepted_formats")
+        workers = changes.get("worker_count")
+        if workers is not None and not 1 <= workers <= MAX_WORKERS:
+            raise ValidationFailed(f"worker_count: must be between 1 and {MAX_WORKERS}",
+                                   field="worker_count")

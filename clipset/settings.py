@@ -1,0 +1,173 @@
+"""Settings: one table of (name, default, help), resolved in a fixed order.
+
+defaults < ``config.toml`` in the data dir < ``CLIPSET_<NAME>`` environment < explicit
+overrides (CLI flags, or the dict a test passes to ``create_app``).
+
+The settings marked ``runtime`` are only the *defaults* of the admin config
+(`GET/PATCH /api/admin/config`); once an admin changes one, the database wins.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from . import dirs
+from .errors import ConfigurationError
+
+GiB = 1024**3
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _list(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip().lower() for v in value if str(v).strip()]
+    return [v.strip().lower() for v in str(value).split(",") if v.strip()]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[Any], Any] = str
+    runtime: bool = False  # default of an admin-editable config value
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", None, "Folder for the database, media, logs and secret key "
+            "(default: the platform's user data dir).", str),
+    Setting("host", "0.0.0.0", "Interface the server listens on.", str),
+    Setting("port", 8420, "TCP port of the web app, API and WebSockets.", int),
+    Setting("threads", 16, "Waitress threads that answer HTTP requests.", int),
+    Setting("connection_limit", 400, "Most simultaneous HTTP connections waitress accepts.", int),
+    Setting("ws_max_connections", 300, "Most simultaneous WebSocket connections; "
+            "further ones are closed with code 1013 (try again later).", int),
+    Setting("open_browser", True, "Open the browser on start.", _bool),
+    Setting("tray", True, "Show the tray icon when a display is available.", _bool),
+    Setting("log_level", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).", str),
+    Setting("token_ttl_hours", 24 * 14, "Lifetime of a sign-in token, in hours.", int),
+    Setting("media_url_ttl_seconds", 6 * 3600, "Lifetime of a signed media URL, in seconds "
+            "(at least the length of a video plus a margin).", int),
+    Setting("login_attempts", 10, "Failed logins allowed per client and per username "
+            "within the login window before answering 429.", int),
+    Setting("login_window_seconds", 300, "The login rate-limit window, in seconds.", int),
+    Setting("invitation_ttl_days", 7, "Days an invitation link stays valid.", int),
+    Setting("max_file_size_bytes", 4 * GiB, "Largest upload accepted.", int, True),
+    Setting("weekly_upload_limit_bytes", 20 * GiB, "Bytes each user may upload per week.",
+            int, True),
+    Setting("accepted_formats", ["mp4", "mov", "m4v", "mkv", "webm", "avi"],
+            "Container formats accepted (decided by probing the bytes).", _list, True),
+    Setting("worker_count", 1, "Videos processed at the same time.", int, True),
+    Setting("keep_originals", False, "Keep the uploaded original after processing.",
+            _bool, True),
+    Setting("max_duration_seconds", 3 * 3600, "Longest video accepted, in seconds.", int),
+    Setting("x264_preset", "medium", "libx264 preset used when transcoding.", str),
+    Setting("x264_crf", 23, "libx264 constant rate factor used when transcoding.", int),
+    Setting("upload_expiry_hours", 24, "Unfinished uploads and unposted drafts older "
+            "than this are removed and their quota given back.", int),
+    Setting("testing", False, "Testing mode: never touches the real user data dir.", _bool),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+RUNTIME_KEYS = tuple(s.name for s in SETTINGS if s.runtime)
+
+
+class Settings:
+    """Resolved settings with attribute access; immutable once built."""
+
+    def __init__(self, values: dict[str, Any]):
+        object.__setattr__(self, "_values", dict(values))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        raise AttributeError("settings are read-only")
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self._values["data_dir"])
+
+
+def _parse(setting: Setting, value: Any, source: str) -> Any:
+    if value is None:
+        return None
+    try:
+        return setting.parse(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"{source}: invalid value for {setting.name}: {exc}") from exc
+
+
+def load(overrides: dict[str, Any] | None = None,
+         environ: dict[str, str] | None = None) -> Settings:
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    environ = os.environ if environ is None else environ
+    unknown = set(overrides) - set(BY_NAME)
+    if unknown:
+        raise ConfigurationError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+
+    def env(name: str) -> str | None:
+        return environ.get(f"CLIPSET_{name.upper()}")
+
+    testing = _bool(overrides.get("testing", env("testing") or False))
+    data_dir = overrides.get("data_dir") or env("data_dir")
+    if not data_dir:
+        if testing:
+            raise ConfigurationError("testing mode needs an explicit data_dir")
+        data_dir = dirs.user_data_dir()
+    data_dir = Path(data_dir).expanduser().resolve()
+
+    from_file: dict[str, Any] = {}
+    config_file = data_dir / "config.toml"
+    if config_file.is_file():
+        try:
+            from_file = tomllib.loads(config_file.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigurationError(f"{config_file}: {exc}") from exc
+        unknown = set(from_file) - set(BY_NAME) - {"data_dir"}
+        if unknown:
+            raise ConfigurationError(f"{config_file}: unknown setting(s): "
+                                     f"{', '.join(sorted(unknown))}")
+
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = setting.default
+        if setting.name in from_file:
+            value = _parse(setting, from_file[setting.name], str(config_file))
+        if env(setting.name) is not None:
+            value = _parse(setting, env(setting.name), f"CLIPSET_{setting.name.upper()}")
+        if setting.name in overrides:
+            value = _parse(setting, overrides[setting.name], "override")
+        values[setting.name] = value
+    values["data_dir"] = str(data_dir)
+    values["testing"] = testing
+    return Settings(values)
+
+
+def markdown_table() -> str:
+    """The settings table as Markdown, as README.md documents it."""
+    rows = ["| name | default | help |", "| --- | --- | --- |"]
+    for s in SETTINGS:
+        default = ", ".join(s.default) if isinstance(s.default, list) else s.default
+        default = "platform user data dir" if s.name == "data_dir" else default
+        rows.append(f"| `{s.name}` | `{default}` | {s.help} |")
+    return "\n".join(rows)

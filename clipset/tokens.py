@@ -1,0 +1,73 @@
+"""Sign-in tokens (JWT, HS256 pinned, ``exp`` required) and signed URL tokens.
+
+A JWT carries the user's ``token_version``; bumping it in the database revokes every token
+issued before, which is how logout, password change and deactivation take effect at once.
+Signed URL tokens (itsdangerous) stand in for S3 presigned URLs: a ``<video>`` tag cannot
+send a header, so the URL carries a short-lived token bound to user and resource.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+
+import jwt
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from .errors import Forbidden, Unauthorized
+
+ALGORITHM = "HS256"
+
+
+def derive(key: bytes, purpose: str) -> bytes:
+    """A separate key per purpose, so a token for one can never pass as another."""
+    return hmac.new(key, purpose.encode(), hashlib.sha256).digest()
+
+
+class TokenIssuer:
+    def __init__(self, keys: list[bytes], ttl: dt.timedelta):
+        self._keys = [derive(k, "jwt") for k in keys]
+        self.ttl = ttl
+
+    def issue(self, user_id: int, token_version: int) -> str:
+        issued = dt.datetime.now(dt.timezone.utc)
+        claims = {"sub": str(user_id), "ver": token_version, "iat": issued,
+                  "exp": issued + self.ttl}
+        return jwt.encode(claims, self._keys[-1], algorithm=ALGORITHM)
+
+    def decode(self, token: str) -> tuple[int, int]:
+        """(user_id, token_version) of a valid token, else ``Unauthorized``."""
+        for key in reversed(self._keys):
+            try:
+                claims = jwt.decode(token, key, algorithms=[ALGORITHM],
+                                    options={"require": ["exp", "iat", "sub"]})
+                return int(claims["sub"]), int(claims.get("ver", -1))
+            except jwt.ExpiredSignatureError:
+                raise Unauthorized("Your session has expired. Sign in again.",
+                                   error_code="token_expired") from None
+            except jwt.InvalidSignatureError:
+                continue
+            except (jwt.InvalidTokenError, ValueError):
+                break
+        raise Unauthorized("Invalid token.", error_code="invalid_token")
+
+
+class UrlSigner:
+    """Short-lived tokens for URLs, bound to a purpose and a payload."""
+
+    def __init__(self, keys: list[bytes], purpose: str):
+        # itsdangerous signs with the last key and accepts all of them.
+        self._serializer = URLSafeTimedSerializer([derive(k, "url") for k in keys],
+                                                  salt=purpose)
+
+    def sign(self, payload) -> str:
+        return self._serializer.dumps(payload)
+
+    def verify(self, token: str, max_age: int):
+        try:
+            return self._serializer.loads(token, max_age=max_age)
+        except SignatureExpired:
+            raise Forbidden("This link has expired. Reload the page.",
+                            error_code="link_expired") from None
+        except BadSignature:
+            raise Forbidden("This link is not valid.", error_code="invalid_link") from None

@@ -1,0 +1,121 @@
+"""Shared fixtures: a real app on a real SQLite file in a temporary data dir."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from clipset.app import create_app
+from clipset.db import database
+from clipset.server import Server
+
+PASSWORD = "correct horse battery"
+_names = itertools.count(1)
+
+
+class Api:
+    """A test client that speaks JSON with an optional bearer token."""
+
+    def __init__(self, client, token: str | None = None, user: dict | None = None):
+        self.client = client
+        self.token = token
+        self.user = user
+
+    def _headers(self, headers):
+        out = dict(headers or {})
+        if self.token:
+            out.setdefault("Authorization", f"Bearer {self.token}")
+        return out
+
+    def request(self, method, url, json=None, headers=None, **kw):
+        return self.client.open(url, method=method, json=json,
+                                headers=self._headers(headers), **kw)
+
+    def get(self, url, **kw):
+        return self.request("GET", url, **kw)
+
+    def post(self, url, json=None, **kw):
+        return self.request("POST", url, json=json, **kw)
+
+    def patch(self, url, json=None, **kw):
+        return self.request("PATCH", url, json=json, **kw)
+
+    def put(self, url, json=None, **kw):
+        return self.request("PUT", url, json=json, **kw)
+
+    def delete(self, url, **kw):
+        return self.request("DELETE", url, **kw)
+
+
+def make_settings(tmp_path, **overrides) -> dict:
+    return {"data_dir": str(tmp_path / "data"), "testing": True, **overrides}
+
+
+@pytest.fixture
+def settings_overrides():
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, settings_overrides):
+    app = create_app(make_settings(tmp_path, **settings_overrides))
+    yield app
+    app.extensions["clipset"].stop()
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def anon(client):
+    return Api(client)
+
+
+@pytest.fixture
+def admin(client):
+    r = client.post("/api/setup", json={"username": "admin", "password": PASSWORD})
+    assert r.status_code == 201, r.json
+    return Api(client, r.json["access_token"], r.json["user"])
+
+
+@pytest.fixture
+def make_user(client, admin):
+    """Invite and register a new user; returns an Api signed in as them."""
+    def make(username: str | None = None, password: str = PASSWORD) -> Api:
+        username = username or f"user{next(_names)}"
+        with client.application.app_context():
+            database.connect(reuse_if_open=True)
+            from clipset.models import Invitation, now
+            import datetime as dt
+            import secrets
+            token = secrets.token_urlsafe(24)
+            Invitation.create(token=token, expires_at=now() + dt.timedelta(days=7))
+            database.close()
+        r = client.post("/api/auth/register", json={
+            "invitation_token": token, "username": username, "password": password})
+        assert r.status_code == 201, r.json
+        return Api(client, r.json["access_token"], r.json["user"])
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user()
+
+
+@pytest.fixture
+def other_user(make_user):
+    return make_user()
+
+
+@pytest.fixture
+def live_server(app):
+    """The real waitress server on a free port, stopped after the test."""
+    server = Server(app, host="127.0.0.1", port=0).start()
+    yield server
+    server.stop()
