@@ -28,6 +28,19 @@ class DataDir:
         self.thumbnails = self.media / "thumbnails"
         self.tmp = self.media / "tmp"
 
+    # Where a video's files live, by its storage key.
+    def upload_file(self, upload_id: str) -> Path:
+        return self.uploads / upload_id
+
+    def original_file(self, storage_key: str) -> Path:
+        return self.originals / storage_key
+
+    def video_file(self, storage_key: str) -> Path:
+        return self.videos / f"{storage_key}.mp4"
+
+    def thumbnail_file(self, storage_key: str) -> Path:
+        return self.thumbnails / f"{storage_key}.jpg"
+
     def create(self) -> "DataDir":
         for folder in (self.root, self.logs, self.uploads, self.originals,
                        self.videos, self.thumbnails, self.tmp):
