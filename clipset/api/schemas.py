@@ -66,3 +66,30 @@ class Page(Out, Generic[T]):
     page_size: int
     total_pages: int
     has_more: bool
+
+
+class VideoOut(Out):
+    id: int
+    title: str
+    description: str
+    tags: list[str]
+    category_id: int | None
+    privacy: Literal["public", "unlisted", "private"]
+    is_featured: bool
+    storage_key: str
+    processing_status: Literal["pending", "processing", "completed", "failed"]
+    progress: float
+    error_message: str | None
+    transcode_mode: Literal["transcode", "remux"] | None
+    duration_seconds: float | None
+    width: int | None
+    height: int | None
+    fps: float | None
+    file_size_bytes: int | None
+    view_count: int
+    like_count: int
+    comment_count: int
+    uploader: UserRef
+    created_at: UtcDatetime
+    processing_started_at: UtcDatetime | None
+    processing_finished_at: UtcDatetime | None

@@ -1,0 +1,66 @@
+"""The weekly upload quota: bytes are reserved before an upload starts, atomically, so
+parallel uploads can't exceed it, and given back when an upload is abandoned or a video
+deleted within the same quota week. Weeks start on Monday 00:00 UTC."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..db import immediate
+from ..errors import QuotaExceeded
+from ..models import Config, User, now
+
+WEEK_KEY = "quota_week"
+
+
+def week_start(at: dt.datetime | None = None) -> dt.datetime:
+    at = at or now()
+    monday = at.date() - dt.timedelta(days=at.weekday())
+    return dt.datetime.combine(monday, dt.time())
+
+
+def roll_over() -> bool:
+    """Reset everyone's usage if a new week began since the last reset (idempotent;
+    run on a schedule and at start-up, so a server that was off on Monday catches up)."""
+    current = week_start().date().isoformat()
+    with immediate():
+        row = Config.get_or_none(Config.key == WEEK_KEY)
+        if row is not None and row.value == current:
+            return False
+        User.update(quota_used_bytes=0).execute()
+        Config.insert(key=WEEK_KEY, value=current, updated_at=now()).on_conflict(
+            "replace").execute()
+    return True
+
+
+def reserve(user_id: int, nbytes: int, limit: int) -> None:
+    roll_over()
+    with immediate():
+        updated = (User.update(quota_used_bytes=User.quota_used_bytes + nbytes)
+                   .where(User.id == user_id, User.quota_used_bytes + nbytes <= limit)
+                   .execute())
+        if not updated:
+            used = User.get_by_id(user_id).quota_used_bytes
+            left = max(0, limit - used)
+            raise QuotaExceeded(f"This upload needs {_mib(nbytes)} but only {_mib(left)} of "
+                                f"your weekly {_mib(limit)} quota is left.")
+
+
+def release(user_id: int, nbytes: int, reserved_at: dt.datetime) -> None:
+    """Give bytes back, only if they were reserved in the current quota week."""
+    if reserved_at < week_start():
+        return
+    with immediate():
+        user = User.get_or_none(User.id == user_id)
+        if user is not None:
+            user.quota_used_bytes = max(0, user.quota_used_bytes - nbytes)
+            user.save(only=[User.quota_used_bytes])
+
+
+def usage(user: User, limit: int) -> dict:
+    used = user.quota_used_bytes
+    return {"used_bytes": used, "limit_bytes": limit, "remaining_bytes": max(0, limit - used),
+            "resets_at": week_start() + dt.timedelta(days=7)}
+
+
+def _mib(nbytes: int) -> str:
+    return f"{nbytes / 1024**2:,.1f} MiB"
