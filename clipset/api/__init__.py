@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Flask
 
 from ..db import database
-from . import accounts, docs, errors, headers, system
+from . import accounts, admin, categories, docs, errors, headers, invitations, system, users
 
-BLUEPRINTS = (system.bp, docs.bp, accounts.bp)
+BLUEPRINTS = (system.bp, docs.bp, accounts.bp, users.bp, invitations.bp, categories.bp, admin.bp)
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,11 @@ from ..events import Hub
 from ..settings import Settings
 from ..tokens import TokenIssuer
 from .accounts import Accounts
+from .categories import Categories
 from .config import RuntimeConfig
+from .invitations import Invitations
+from .stats import Stats
+from .users import Users
 
 
 class Services:
@@ -22,6 +26,10 @@ class Services:
         self.config = RuntimeConfig(settings)
         self.tokens = TokenIssuer(keys, dt.timedelta(hours=settings.token_ttl_hours))
         self.accounts = Accounts(settings, self.tokens)
+        self.users = Users(data)
+        self.invitations = Invitations(settings)
+        self.categories = Categories()
+        self.stats = Stats(data)
 
     def start(self) -> None:
         """Start background work (job workers, schedules)."""

@@ -1,0 +1,95 @@
+"""Categories: admin-managed names with URL slugs; deleting one uncategorizes its videos."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from peewee import JOIN, fn
+
+from ..db import immediate
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..models import Category, Video
+from .visibility import listed
+
+
+def slugify(name: str) -> str:
+    """Lower-case ASCII words joined by hyphens ("Café Nights!" -> "cafe-nights")."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:72].rstrip("-") or "category"
+
+
+class Categories:
+    def list(self) -> list[dict]:
+        # Counts only what browsing the category shows (public, finished videos), so
+        # the number never hints at someone's private videos.
+        count = fn.COUNT(Video.id).alias("video_count")
+        query = (Category.select(Category, count)
+                 .join(Video, JOIN.LEFT_OUTER, on=(Video.category == Category.id) & listed())
+                 .group_by(Category.id).order_by(fn.LOWER(Category.name)))
+        return [_describe(c, c.video_count) for c in query]
+
+    def create(self, name: str) -> dict:
+        name = _clean(name)
+        with immediate():
+            _refuse_duplicate(name)
+            category = Category.create(name=name, slug=_free_slug(name))
+        return _describe(category, 0)
+
+    def rename(self, category_id: int, name: str) -> dict:
+        name = _clean(name)
+        with immediate():
+            category = _get(category_id)
+            _refuse_duplicate(name, category_id)
+            slug = _free_slug(name, category_id)
+            Category.update(name=name, slug=slug).where(Category.id == category_id).execute()
+            count = Video.select().where(Video.category == category_id, listed()).count()
+        return _describe(Category.get_by_id(category_id), count)
+
+    def delete(self, category_id: int) -> None:
+        with immediate():
+            _get(category_id)
+            # The foreign key (ON DELETE SET NULL) leaves the videos uncategorized.
+            Category.delete().where(Category.id == category_id).execute()
+
+
+def _describe(category: Category, video_count: int) -> dict:
+    return {"id": category.id, "name": category.name, "slug": category.slug,
+            "created_at": category.created_at, "video_count": video_count}
+
+
+def _clean(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationFailed("name: must not be empty", field="name")
+    return name
+
+
+def _get(category_id: int) -> Category:
+    category = Category.get_or_none(Category.id == category_id)
+    if category is None:
+        raise NotFound("No such category.", error_code="category_not_found")
+    return category
+
+
+def _refuse_duplicate(name: str, except_id: int | None = None) -> None:
+    query = Category.select().where(fn.LOWER(Category.name) == name.lower())
+    if except_id is not None:
+        query = query.where(Category.id != except_id)
+    if query.exists():
+        raise Conflict(f"A category named {name!r} already exists.",
+                       error_code="category_exists", field="name")
+
+
+def _free_slug(name: str, except_id: int | None = None) -> str:
+    base = slugify(name)
+    taken = Category.select(Category.slug).where(
+        (Category.slug == base) | Category.slug.startswith(f"{base}-"))
+    if except_id is not None:
+        taken = taken.where(Category.id != except_id)
+    used = {c.slug for c in taken}
+    slug, n = base, 1
+    while slug in used:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
