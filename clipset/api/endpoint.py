@@ -16,7 +16,7 @@ from typing import Any, Callable
 import pydantic
 from flask import Blueprint, Response, g, jsonify, request
 
-from ..errors import BadRequest, ValidationFailed
+from ..errors import BadRequest, PayloadTooLarge, ValidationFailed
 from .access import current_user, require_admin
 
 PUBLIC, USER, ADMIN = "public", "user", "admin"
@@ -65,7 +65,12 @@ def _query_args(model: type[pydantic.BaseModel]) -> dict[str, Any]:
     return values
 
 
+MAX_JSON_BYTES = 1024 * 1024
+
+
 def _json_body() -> Any:
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        raise PayloadTooLarge("The request body is too large.", error_code="body_too_large")
     if not request.get_data(cache=True):
         return {}
     data = request.get_json(silent=True, force=True)
