@@ -28,7 +28,7 @@ class ConfigPatch(In):
     weekly_upload_limit_bytes: int = Field(None, ge=0)
     accepted_formats: list[str] = Field(None, min_length=1, max_length=16)
     worker_count: int = Field(None, ge=1, le=MAX_WORKERS)
-    keep_originals: bool = None
+    keep_originals: bool = Field(None, strict=True)
 
     @field_validator("accepted_formats")
     @classmethod

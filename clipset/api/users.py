@@ -22,7 +22,7 @@ class RoleIn(In):
 
 
 class ActiveIn(In):
-    is_active: bool
+    is_active: bool = Field(strict=True)
 
 
 @endpoint(bp, "/users", query=UsersQuery, response=Page[UserOut], auth=ADMIN)
