@@ -78,6 +78,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("x264_crf", 23, "libx264 constant rate factor used when transcoding.", int),
     Setting("upload_expiry_hours", 24, "Unfinished uploads and unposted drafts older "
             "than this are removed and their quota given back.", int),
+    Setting("web_dist", None, "Folder of the built web app (default: web/dist of the "
+            "repository or the bundle).", str),
     Setting("testing", False, "Testing mode: never touches the real user data dir.", _bool),
 )
 

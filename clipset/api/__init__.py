@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Flask
 
 from ..db import database
-from . import accounts, admin, categories, docs, errors, headers, invitations, system, users
+from . import accounts, admin, categories, docs, errors, headers, invitations, social, spa, system, users
 
-BLUEPRINTS = (system.bp, docs.bp, accounts.bp, users.bp, invitations.bp, categories.bp, admin.bp)
+BLUEPRINTS = (system.bp, docs.bp, accounts.bp, users.bp, invitations.bp, categories.bp, admin.bp,
+               social.bp)
 
 
 def init_app(app: Flask) -> None:
@@ -23,3 +24,4 @@ def init_app(app: Flask) -> None:
     headers.init_app(app)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
+    app.register_blueprint(spa.bp)  # last: its catch-all must not shadow API routes
