@@ -11,6 +11,7 @@ from .accounts import Accounts
 from .categories import Categories
 from .config import RuntimeConfig
 from .invitations import Invitations
+from .social import Social
 from .stats import Stats
 from .users import Users
 
@@ -30,6 +31,7 @@ class Services:
         self.invitations = Invitations(settings)
         self.categories = Categories()
         self.stats = Stats(data)
+        self.social = Social(self.events)
 
     def start(self) -> None:
         """Start background work (job workers, schedules)."""
