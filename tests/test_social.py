@@ -214,6 +214,7 @@ def test_comment_body_is_plain_text_returned_verbatim(user, make_video):
     ({"body": "x" * 2001}, "body", "comment_too_long"),
     ({"body": "hi", "timestamp_seconds": -1}, "timestamp_seconds", "validation_error"),
     ({"body": "hi", "timestamp_seconds": 10.5}, "timestamp_seconds", "validation_error"),
+    ({"body": "hi", "timestamp_seconds": float("inf")}, "timestamp_seconds", "validation_error"),
     ({"body": "hi", "timestamp_seconds": "soon"}, "timestamp_seconds", "validation_error"),
     ({}, "body", "validation_error"),
     ({"body": 5}, "body", "validation_error"),
