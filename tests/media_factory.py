@@ -1,0 +1,189 @@
+"""Real video files made with PyAV, for tests (and benchmarks) that need media.
+
+``make_clip(path, ...)`` writes one clip; the named helpers below make the cases the
+media rules care about. Frames show a moving square on a gradient and a red block in
+the stored frame's top-left corner, so orientation can be checked on the output.
+"""
+from __future__ import annotations
+
+import array
+import math
+import os
+import random
+from fractions import Fraction
+from pathlib import Path
+
+import av
+from PIL import Image, ImageDraw
+
+MARK = (255, 0, 0)  # colour of the top-left orientation mark
+
+
+def _picture(width: int, height: int, i: int, noise: bool = False) -> Image.Image:
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 0, max(1, width // 4) - 1, max(1, height // 4) - 1], fill=MARK)
+    side = max(2, min(width, height) // 4)
+    x = (i * 7) % max(1, width - side)
+    draw.rectangle([x, height // 2 - side // 2, x + side, height // 2 + side // 2],
+                   fill=(40, 200, 90))
+    if noise:
+        image = Image.blend(image, Image.effect_noise((width, height), 60).convert("RGB"), 0.25)
+    return image
+
+
+def _tone(layout: str, rate: int, samples: int, start: int) -> av.AudioFrame:
+    channels = 2 if layout == "stereo" else 1
+    data = array.array("h", (
+        int(8000 * math.sin(2 * math.pi * 440 * (start + n) / rate))
+        for n in range(samples) for _ in range(channels)))
+    frame = av.AudioFrame(format="s16", layout=layout, samples=samples)
+    frame.planes[0].update(data.tobytes())
+    frame.sample_rate = rate
+    frame.pts = start
+    frame.time_base = Fraction(1, rate)
+    return frame
+
+
+def make_clip(path, *, width=320, height=240, duration=1.0, fps=25, vcodec="libx264",
+              pix_fmt="yuv420p", acodec: str | None = "aac", sample_rate=44100,
+              rotation: int | None = None, vfr=False, noise=False, video=True,
+              options: dict | None = None) -> Path:
+    """Write a clip. ``rotation`` is the clockwise display rotation stored as metadata."""
+    path = Path(path)
+    fmt = {".mkv": "matroska", ".webm": "webm", ".avi": "avi", ".mov": "mov"}.get(
+        path.suffix, "mp4")
+    out = av.open(str(path), "w", format=fmt)
+    try:
+        streams = []
+        if video:
+            v = out.add_stream(vcodec, rate=fps)
+            v.width, v.height, v.pix_fmt = width, height, pix_fmt
+            if options:
+                v.options = options
+            if vfr:
+                v.codec_context.time_base = Fraction(1, 1000)
+            if rotation is not None:
+                v.set_display_rotation(-rotation)  # PyAV takes counter-clockwise degrees
+            streams.append(("v", v))
+        if acodec:
+            a = out.add_stream(acodec, rate=sample_rate if acodec != "libopus" else 48000)
+            a.layout = "stereo"
+            streams.append(("a", a))
+
+        if video:
+            # VFR: irregular gaps between 20 ms and 90 ms on a millisecond clock.
+            gaps = random.Random(7)
+            t, i = 0.0, 0
+            while t < duration - 1e-9:
+                frame = av.VideoFrame.from_image(_picture(width, height, i, noise))
+                frame = frame.reformat(format=pix_fmt)
+                frame.pts = int(round(t * 1000)) if vfr else i
+                for packet in v.encode(frame):
+                    out.mux(packet)
+                i += 1
+                t = t + gaps.choice((0.02, 0.05, 0.09)) if vfr else i / fps
+            out.mux(v.encode(None))
+        if acodec:
+            rate = a.codec_context.sample_rate
+            total, chunk, done = int(duration * rate), 1024, 0
+            while done < total:
+                n = min(chunk, total - done)
+                out.mux(a.encode(_tone("stereo", rate, n, done)))
+                done += n
+            out.mux(a.encode(None))
+    finally:
+        out.close()
+    return path
+
+
+# The cases the media rules name -------------------------------------------------
+
+def landscape(d) -> Path:
+    """H.264 yuv420p + AAC in MP4 inside 1920x1080: the remux path."""
+    return make_clip(Path(d) / "landscape.mp4", width=320, height=180, duration=1.0)
+
+
+def portrait_rotated(d) -> Path:
+    """Stored 320x180 with a 90 degree display rotation, like a phone held upright."""
+    return make_clip(Path(d) / "portrait.mov", width=320, height=180, duration=1.0,
+                     rotation=90)
+
+
+def vfr(d) -> Path:
+    return make_clip(Path(d) / "vfr.mkv", width=320, height=240, duration=1.5, vfr=True)
+
+
+def webm_vp9(d) -> Path:
+    return make_clip(Path(d) / "vp9.webm", vcodec="libvpx-vp9", acodec="libopus",
+                     width=320, height=240, duration=1.0,
+                     options={"deadline": "realtime", "cpu-used": "8"})
+
+
+def avi_mpeg4(d) -> Path:
+    return make_clip(Path(d) / "mpeg4.avi", vcodec="mpeg4", acodec="mp3", width=320,
+                     height=240, duration=1.0)
+
+
+def no_audio(d) -> Path:
+    return make_clip(Path(d) / "silent.mp4", acodec=None, width=240, height=160,
+                     duration=1.0)
+
+
+def tiny(d) -> Path:
+    return make_clip(Path(d) / "tiny.mp4", width=16, height=16, duration=0.2)
+
+
+def oversize(d) -> Path:
+    """2560x1440 for the scale-down rule; a handful of frames keeps it fast."""
+    return make_clip(Path(d) / "big.mp4", width=2560, height=1440, duration=0.2, fps=10,
+                     acodec=None, options={"preset": "ultrafast"})
+
+
+def yuv444(d) -> Path:
+    """H.264 but 4:4:4: not playable everywhere, so it must be re-encoded."""
+    return make_clip(Path(d) / "yuv444.mp4", pix_fmt="yuv444p", width=320, height=240,
+                     duration=0.5)
+
+
+def audio_only(d) -> Path:
+    return make_clip(Path(d) / "song.mp4", video=False, duration=1.0)
+
+
+def truncated(d) -> Path:
+    """Half an MP4 whose moov box was written last, so it is missing."""
+    whole = landscape(Path(d))
+    path = Path(d) / "truncated.mp4"
+    path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    return path
+
+
+def random_bytes(d, size=64 * 1024) -> Path:
+    path = Path(d) / "noise.mp4"
+    path.write_bytes(random.Random(3).randbytes(size))
+    return path
+
+
+def text_as_mp4(d) -> Path:
+    path = Path(d) / "notes.mp4"
+    path.write_text("These are my holiday notes, not a video.\n" * 50)
+    return path
+
+
+def top_level_atoms(path) -> list[str]:
+    """Names of an MP4's top-level boxes, in file order (to check moov comes first)."""
+    names = []
+    size_total = os.path.getsize(path)
+    with open(path, "rb") as f:
+        pos = 0
+        while pos + 8 <= size_total:
+            f.seek(pos)
+            header = f.read(16)
+            size = int.from_bytes(header[:4], "big")
+            names.append(header[4:8].decode("latin-1"))
+            if size == 1:
+                size = int.from_bytes(header[8:16], "big")
+            elif size == 0:
+                break
+            pos += size
+    return names
