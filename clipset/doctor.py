@@ -1,0 +1,81 @@
+"""``clipset doctor``: what a host owner (or a bug report) needs to know about this install."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+from . import __version__, migrations
+from .dirs import DataDir
+from .instance import InstanceLock, port_free
+from .settings import Settings
+
+HARDWARE_ENCODERS = ("h264_nvenc", "h264_qsv", "h264_vaapi", "h264_videotoolbox", "h264_amf",
+                     "h264_v4l2m2m", "h264_mf", "h264_omx")
+GiB = 1024**3
+
+
+def _schema_version(database: Path) -> str:
+    if not database.is_file():
+        return f"no database yet (created on first start; latest schema is {migrations.LATEST})"
+    try:
+        with sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True) as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as exc:
+        return f"unreadable: {exc}"
+    state = "up to date" if version == migrations.LATEST else \
+        f"will migrate to {migrations.LATEST} on start" if version < migrations.LATEST else \
+        f"NEWER than this Clipset ({migrations.LATEST})"
+    return f"{version} ({state})"
+
+
+def _disk_free(folder: Path) -> str:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    usage = shutil.disk_usage(folder)
+    return f"{usage.free / GiB:.1f} GiB free of {usage.total / GiB:.1f} GiB"
+
+
+def _pyav() -> list[str]:
+    # The one place outside media.py that touches PyAV: it only reads what the build offers.
+    try:
+        import av
+    except ImportError as exc:
+        return [f"PyAV: NOT AVAILABLE ({exc})"]
+    libs = ", ".join(f"{name} {'.'.join(map(str, v))}"
+                     for name, v in sorted(av.library_versions.items()))
+    available = av.codecs_available
+
+    def has(name: str) -> str:
+        return "yes" if name in available else "NO"
+
+    hardware = [name for name in HARDWARE_ENCODERS if name in available]
+    return [f"PyAV: {av.__version__} ({libs})",
+            f"  H.264 encoder libx264: {has('libx264')}",
+            f"  AAC encoder aac: {has('aac')}",
+            f"  Hardware H.264 encoders PyAV lists: {', '.join(hardware) or 'none'} "
+            "(listed, not tested on this machine)"]
+
+
+def _port(settings: Settings) -> str:
+    running = InstanceLock(settings.data_dir).read()
+    where = f"{settings.host}:{settings.port}"
+    if running is not None:
+        return f"{where}: Clipset is running here (pid {running.pid}, {running.url})"
+    if port_free(settings.host, settings.port):
+        return f"{where}: free"
+    return f"{where}: IN USE by another program (choose another with --port)"
+
+
+def report(settings: Settings) -> str:
+    data = DataDir(settings.data_dir)
+    lines = [f"Clipset {__version__} on Python {sys.version.split()[0]} ({sys.platform})"
+             + (" [executable]" if getattr(sys, "frozen", False) else ""),
+             f"Data dir: {data.root}",
+             f"Log file: {data.logs / 'clipset.log'}",
+             f"Database schema version: {_schema_version(data.database)}",
+             f"Disk: {_disk_free(data.root)}",
+             *_pyav(),
+             f"Port: {_port(settings)}"]
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""One Clipset per data dir: a lock file holding the running instance's pid and URL.
+
+A second launch reads the lock and hands over to the running instance (opens the
+browser on it) instead of failing on the port. A lock whose pid is gone is stale and
+taken over.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+LOCK_NAME = "clipset.lock"
+
+
+@dataclass(frozen=True)
+class Running:
+    pid: int
+    port: int | None
+    url: str | None
+
+
+def _alive(pid: int) -> bool:
+    import psutil
+
+    return pid > 0 and psutil.pid_exists(pid)
+
+
+class InstanceLock:
+    def __init__(self, data_dir: str | Path, pid: int | None = None):
+        self.path = Path(data_dir) / LOCK_NAME
+        self.pid = os.getpid() if pid is None else pid
+        self.held = False
+
+    def read(self) -> Running | None:
+        """The instance named by the lock, if its process is alive."""
+        try:
+            info = json.loads(self.path.read_text("utf-8"))
+            running = Running(int(info["pid"]), info.get("port"), info.get("url"))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return running if running.pid != self.pid and _alive(running.pid) else None
+
+    def acquire(self) -> Running | None:
+        """Take the lock; returns the other running instance instead if there is one."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(3):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                running = self.read()
+                if running is not None:
+                    return running
+                self._remove_stale()
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({"pid": self.pid, "port": None, "url": None}, f)
+            self.held = True
+            return None
+        raise OSError(f"could not take the lock {self.path}")
+
+    def _remove_stale(self) -> None:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass  # another launch removed it first; the retry decides who wins
+
+    def publish(self, port: int, url: str) -> None:
+        """Record where this instance serves, once the port is bound."""
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"pid": self.pid, "port": int(port), "url": url}), "utf-8")
+        os.replace(tmp, self.path)
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        if os.name != "nt":  # match waitress, which reuses TIME_WAIT addresses
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host or "0.0.0.0", port))
+            return True
+        except OSError:
+            return False
+
+
+def suggest_port(host: str, port: int, tries: int = 50) -> int | None:
+    """The next free port after ``port``, to suggest when it is taken."""
+    for candidate in range(port + 1, min(port + 1 + tries, 65536)):
+        if port_free(host, candidate):
+            return candidate
+    return None

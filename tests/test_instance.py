@@ -1,0 +1,64 @@
+"""One Clipset per data dir: the lock file, stale locks, and port checks."""
+import json
+import socket
+import subprocess
+import sys
+
+from clipset.instance import InstanceLock, port_free, suggest_port
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_second_instance_finds_the_first(tmp_path):
+    first = InstanceLock(tmp_path, pid=None)
+    assert first.acquire() is None
+    first.publish(8421, "http://127.0.0.1:8421")
+
+    # Our own process stands in for "the other instance": it is certainly alive.
+    second = InstanceLock(tmp_path, pid=first.pid + 1_000_000)
+    running = second.acquire()
+    assert running is not None
+    assert (running.pid, running.port, running.url) == (first.pid, 8421,
+                                                          "http://127.0.0.1:8421")
+    assert not second.held
+
+    first.release()
+    assert not (tmp_path / "clipset.lock").exists()
+    assert second.acquire() is None
+
+
+def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
+    lock_file = tmp_path / "clipset.lock"
+    lock_file.write_text(json.dumps({"pid": dead_pid(), "port": 8420, "url": "http://x"}))
+    lock = InstanceLock(tmp_path)
+    assert lock.acquire() is None
+    assert json.loads(lock_file.read_text())["pid"] == lock.pid
+
+
+def test_garbled_lock_is_taken_over(tmp_path):
+    (tmp_path / "clipset.lock").write_text("{not json")
+    assert InstanceLock(tmp_path).acquire() is None
+
+
+def test_release_leaves_a_lock_it_does_not_hold(tmp_path):
+    first = InstanceLock(tmp_path)
+    first.acquire()
+    other = InstanceLock(tmp_path, pid=first.pid + 1_000_000)
+    other.acquire()
+    other.release()
+    assert (tmp_path / "clipset.lock").exists()
+
+
+def test_busy_port_is_seen_and_a_free_one_suggested():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        assert not port_free("127.0.0.1", port)
+        suggestion = suggest_port("127.0.0.1", port)
+        assert suggestion is not None and suggestion > port
+        assert port_free("127.0.0.1", suggestion)
