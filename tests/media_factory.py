@@ -7,6 +7,7 @@ the stored frame's top-left corner, so orientation can be checked on the output.
 from __future__ import annotations
 
 import array
+import functools
 import math
 import os
 import random
@@ -19,8 +20,15 @@ from PIL import Image, ImageDraw
 MARK = (255, 0, 0)  # colour of the top-left orientation mark
 
 
+@functools.lru_cache(maxsize=16)
+def _layer(kind: str, width: int, height: int, seed: int = 0) -> Image.Image:
+    if kind == "noise":
+        return Image.effect_noise((width, height), 60 + seed).convert("RGB")
+    return Image.linear_gradient("L").resize((width, height)).convert("RGB")
+
+
 def _picture(width: int, height: int, i: int, noise: bool = False) -> Image.Image:
-    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    image = _layer("gradient", width, height).copy()
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, 0, max(1, width // 4) - 1, max(1, height // 4) - 1], fill=MARK)
     side = max(2, min(width, height) // 4)
@@ -28,7 +36,8 @@ def _picture(width: int, height: int, i: int, noise: bool = False) -> Image.Imag
     draw.rectangle([x, height // 2 - side // 2, x + side, height // 2 + side // 2],
                    fill=(40, 200, 90))
     if noise:
-        image = Image.blend(image, Image.effect_noise((width, height), 60).convert("RGB"), 0.25)
+        # A few cached noise layers in turn: grain the encoder must work on, made cheaply.
+        image = Image.blend(image, _layer("noise", width, height, i % 6), 0.2)
     return image
 
 
