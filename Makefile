@@ -11,6 +11,7 @@ run: setup web
 	$(VENV)/bin/clipset
 
 test: setup web browser
+	@if [ -f web/package.json ]; then cd web && npm test -- --run; fi
 	$(PY) -m pytest
 
 setup: $(STAMP)
@@ -25,7 +26,8 @@ $(STAMP): pyproject.toml
 web:
 	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory web/dist/index.html; fi
 
-web/dist/index.html: web/package.json web/package-lock.json $(shell find web/src web/index.html -type f 2>/dev/null)
+web/dist/index.html: web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json \
+		$(shell find web/src web/public web/index.html -type f 2>/dev/null)
 	cd web && npm ci --no-audit --no-fund && npm run build
 
 # Debian's Chromium, for the browser tests.

@@ -1,0 +1,79 @@
+import { lazy, Suspense, type ReactNode } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { api } from "./lib/api";
+import { AuthProvider, useAuth } from "./lib/auth";
+import { LiveProvider } from "./lib/live";
+import { ToastProvider } from "./lib/toast";
+import { Layout } from "./components/Layout";
+import { ErrorState, Spinner } from "./components/ui";
+import { ChangePasswordPage, LoginPage, RegisterPage, SetupPage } from "./pages/auth";
+import { FeedPage } from "./pages/Feed";
+
+const UploadPage = lazy(() => import("./pages/Upload"));
+const VideoPage = lazy(() => import("./pages/VideoPage"));
+const BrowsePage = lazy(() => import("./pages/Browse"));
+const ProfilePage = lazy(() => import("./pages/Profile"));
+const LibraryPage = lazy(() => import("./pages/Library"));
+const AdminPage = lazy(() => import("./pages/Admin"));
+
+function Centered({ children }: { children: ReactNode }) {
+  return <div className="flex h-full items-center justify-center p-8">{children}</div>;
+}
+
+/** Signed-in screens; others go to sign-in (or first-run setup) and come back after. */
+function RequireUser({ children }: { children: ReactNode }) {
+  const { user, loading } = useAuth();
+  const location = useLocation();
+  if (loading) return <Centered><Spinner /></Centered>;
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <>{children}</>;
+}
+
+function RequireAdmin({ children }: { children: ReactNode }) {
+  const { user } = useAuth();
+  if (user?.role !== "admin") return <ErrorState error={new Error("Only an admin can see this page.")} />;
+  return <>{children}</>;
+}
+
+function Routed() {
+  const { user } = useAuth();
+  const setup = useQuery({ queryKey: ["setup"], queryFn: () => api.get<{ needs_setup: boolean }>("/api/setup"), staleTime: Infinity });
+  const location = useLocation();
+  if (setup.isLoading) return <Centered><Spinner /></Centered>;
+  if (setup.error) return <ErrorState error={setup.error} retry={() => setup.refetch()} />;
+  if (setup.data?.needs_setup && location.pathname !== "/setup") return <Navigate to="/setup" replace />;
+
+  const page = (el: ReactNode) => <Suspense fallback={<Centered><Spinner /></Centered>}>{el}</Suspense>;
+  return (
+    <Routes>
+      <Route path="/setup" element={setup.data?.needs_setup ? <SetupPage /> : <Navigate to="/" replace />} />
+      <Route path="/login" element={user ? <Navigate to="/" replace /> : <LoginPage />} />
+      <Route path="/register" element={user ? <Navigate to="/" replace /> : <RegisterPage />} />
+      <Route element={<RequireUser><Layout /></RequireUser>}>
+        <Route index element={<FeedPage />} />
+        <Route path="browse" element={page(<BrowsePage />)} />
+        <Route path="c/:slug" element={page(<BrowsePage />)} />
+        <Route path="upload" element={page(<UploadPage />)} />
+        <Route path="library" element={page(<LibraryPage />)} />
+        <Route path="v/:id" element={page(<VideoPage />)} />
+        <Route path="u/:username" element={page(<ProfilePage />)} />
+        <Route path="account/password" element={<ChangePasswordPage />} />
+        <Route path="admin" element={<RequireAdmin>{page(<AdminPage />)}</RequireAdmin>} />
+        <Route path="*" element={<ErrorState error={new Error("There's no page at this address.")} />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  return (
+    <ToastProvider>
+      <AuthProvider>
+        <LiveProvider>
+          <Routed />
+        </LiveProvider>
+      </AuthProvider>
+    </ToastProvider>
+  );
+}

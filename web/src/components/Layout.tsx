@@ -1,0 +1,147 @@
+import { useEffect, useRef, useState } from "react";
+import { Link, NavLink, Outlet, useLocation } from "react-router-dom";
+import { useAuth } from "../lib/auth";
+import { useLiveStatus } from "../lib/live";
+import { getThemeChoice, setThemeChoice, type ThemeChoice } from "../lib/theme";
+
+const NAV = [
+  { to: "/", label: "Feed", icon: "▶" },
+  { to: "/browse", label: "Browse", icon: "▦" },
+  { to: "/upload", label: "Upload", icon: "＋" },
+  { to: "/library", label: "Library", icon: "☰" },
+];
+
+function navClass({ isActive }: { isActive: boolean }) {
+  return `flex items-center gap-1.5 rounded-lg px-3 py-2 text-sm font-medium transition ${
+    isActive ? "bg-zinc-900 text-white dark:bg-white dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-200 dark:text-zinc-300 dark:hover:bg-zinc-800"
+  }`;
+}
+
+function ThemeToggle() {
+  const [choice, setChoice] = useState<ThemeChoice>(getThemeChoice);
+  const order: ThemeChoice[] = ["system", "light", "dark"];
+  const next = order[(order.indexOf(choice) + 1) % order.length];
+  const icon = { system: "◐", light: "☀", dark: "☾" }[choice];
+  return (
+    <button
+      type="button"
+      className="btn-ghost px-2.5"
+      aria-label={`Theme: ${choice}. Switch to ${next}`}
+      title={`Theme: ${choice}`}
+      onClick={() => { setThemeChoice(next); setChoice(next); }}
+    >
+      <span aria-hidden="true">{icon}</span>
+    </button>
+  );
+}
+
+function UserMenu() {
+  const { user, signOut } = useAuth();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  const location = useLocation();
+  useEffect(() => setOpen(false), [location.pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => ref.current && !ref.current.contains(e.target as Node) && setOpen(false);
+    const esc = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    document.addEventListener("mousedown", close);
+    document.addEventListener("keydown", esc);
+    return () => { document.removeEventListener("mousedown", close); document.removeEventListener("keydown", esc); };
+  }, [open]);
+  if (!user) return null;
+  return (
+    <div className="relative" ref={ref}>
+      <button
+        type="button"
+        className="flex h-9 w-9 items-center justify-center rounded-full bg-brand-500 text-sm font-semibold uppercase text-white"
+        aria-label={`Account menu for ${user.username}`}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
+        {user.username.slice(0, 1)}
+      </button>
+      {open && (
+        <div role="menu" className="card absolute right-0 z-50 mt-2 w-56 overflow-hidden py-1 text-sm">
+          <div className="px-4 py-2 text-zinc-500">Signed in as <strong className="text-zinc-900 dark:text-zinc-100">{user.username}</strong></div>
+          <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to={`/u/${encodeURIComponent(user.username)}`}>My profile</Link>
+          <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/account/password">Change password</Link>
+          <button role="menuitem" className="block w-full px-4 py-2 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800" onClick={() => signOut()}>Sign out</button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Says when the live connection dropped, and briefly when it is back. */
+function LiveBanner() {
+  const status = useLiveStatus();
+  const [showBack, setShowBack] = useState(false);
+  const prev = useRef(status);
+  useEffect(() => {
+    if (prev.current === "lost" && status === "open") {
+      setShowBack(true);
+      const t = setTimeout(() => setShowBack(false), 3000);
+      prev.current = status;
+      return () => clearTimeout(t);
+    }
+    prev.current = status;
+  }, [status]);
+  if (status === "lost") {
+    return <div role="status" className="bg-amber-500 px-4 py-1.5 text-center text-sm font-medium text-black">Live updates paused — reconnecting…</div>;
+  }
+  if (showBack) {
+    return <div role="status" className="bg-emerald-600 px-4 py-1.5 text-center text-sm font-medium text-white">Live updates are back.</div>;
+  }
+  return null;
+}
+
+export function Layout() {
+  const { user } = useAuth();
+  const nav = user?.role === "admin" ? [...NAV, { to: "/admin", label: "Admin", icon: "⚙" }] : NAV;
+  return (
+    <div className="flex h-full flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:bg-white focus:p-2">Skip to content</a>
+      <header className="z-40 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
+        <div className="mx-auto flex h-14 max-w-7xl items-center gap-2 px-3 sm:px-4">
+          <Link to="/" className="mr-2 flex items-center gap-2 text-lg font-bold tracking-tight" aria-label="Clipset home">
+            <span className="grid h-7 w-7 place-items-center rounded-lg bg-brand-500 text-xs text-white" aria-hidden="true">▶</span>
+            <span className="hidden sm:inline">Clipset</span>
+          </Link>
+          <nav aria-label="Main" className="no-scrollbar flex flex-1 items-center gap-1 overflow-x-auto">
+            {nav.map((n) => (
+              <NavLink key={n.to} to={n.to} end={n.to === "/"} className={navClass}>
+                <span aria-hidden="true" className="sm:hidden">{n.icon}</span>
+                <span className="max-sm:sr-only">{n.label}</span>
+              </NavLink>
+            ))}
+          </nav>
+          <ThemeToggle />
+          <UserMenu />
+        </div>
+      </header>
+      <LiveBanner />
+      <main id="main" className="min-h-0 flex-1 overflow-y-auto">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+/** The page frame for signed-out screens (setup, login, register). */
+export function AuthFrame({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
+  return (
+    <div className="flex min-h-full items-center justify-center px-4 py-10">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 flex flex-col items-center gap-2 text-center">
+          <span className="grid h-12 w-12 place-items-center rounded-2xl bg-brand-500 text-xl text-white" aria-hidden="true">▶</span>
+          <h1 className="text-2xl font-bold">{title}</h1>
+          {subtitle && <p className="text-sm text-zinc-500 dark:text-zinc-400">{subtitle}</p>}
+        </div>
+        <div className="card p-6">{children}</div>
+      </div>
+      <div className="fixed right-3 top-3"><ThemeToggle /></div>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { api, itemsOf } from "../lib/api";
+import { useAuth } from "../lib/auth";
+import { formatCount } from "../lib/format";
+import { likeStore, useLikeState } from "../lib/live";
+import { useToast } from "../lib/toast";
+import type { LikeState, Video } from "../lib/types";
+
+type Liker = { id?: number; username?: string; user?: { id: number } };
+
+/** Whether I liked it, when the video object doesn't say (from "who liked"). */
+function useLikedByMe(video: Video) {
+  const { user } = useAuth();
+  const known = video.liked !== undefined || likeStore.get(video.id)?.liked !== undefined;
+  const q = useQuery({
+    queryKey: ["likes", video.id],
+    queryFn: async () => itemsOf(await api.get<Liker[] | { items: Liker[] }>(`/api/videos/${video.id}/likes`, { page_size: 100 })),
+    enabled: !known && !!user && video.like_count > 0,
+    staleTime: 60_000,
+  });
+  useEffect(() => {
+    if (q.data && user && likeStore.get(video.id)?.liked === undefined) {
+      likeStore.set(video.id, { liked: q.data.some((l) => (l.user?.id ?? l.id) === user.id) });
+    }
+  }, [q.data, user, video.id]);
+}
+
+export function LikeButton({ video, variant = "plain" }: { video: Video; variant?: "plain" | "overlay" }) {
+  useLikedByMe(video);
+  const { like_count, liked } = useLikeState(video.id, video);
+  const [busy, setBusy] = useState(false);
+  const toast = useToast();
+
+  async function toggle() {
+    if (busy) return;
+    setBusy(true);
+    const next = !liked;
+    likeStore.set(video.id, { liked: next, like_count: Math.max(0, like_count + (next ? 1 : -1)) });
+    try {
+      const r = next
+        ? await api.post<LikeState>(`/api/videos/${video.id}/like`)
+        : await api.del<LikeState>(`/api/videos/${video.id}/unlike`);
+      if (r) likeStore.set(video.id, { liked: r.liked, like_count: r.like_count });
+    } catch (err) {
+      likeStore.set(video.id, { liked, like_count });
+      toast.error(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const overlay = variant === "overlay";
+  return (
+    <button
+      type="button"
+      aria-pressed={liked}
+      aria-label={liked ? "Unlike" : "Like"}
+      onClick={toggle}
+      data-testid="like-button"
+      className={overlay
+        ? "flex flex-col items-center gap-1 text-white drop-shadow"
+        : `btn ${liked ? "bg-brand-500 text-white hover:bg-brand-600" : "bg-zinc-200 hover:bg-zinc-300 dark:bg-zinc-800 dark:hover:bg-zinc-700"}`}
+    >
+      <span aria-hidden="true" className={overlay ? `grid h-12 w-12 place-items-center rounded-full bg-black/40 text-2xl ${liked ? "text-brand-500" : ""}` : ""}>
+        {liked ? "♥" : "♡"}
+      </span>
+      <span data-testid="like-count" className={overlay ? "text-xs font-semibold" : ""}>{formatCount(like_count)}</span>
+    </button>
+  );
+}

@@ -1,0 +1,96 @@
+import { useEffect, useRef, type ReactNode } from "react";
+
+export function Skeleton({ className = "" }: { className?: string }) {
+  return <div className={`skeleton ${className}`} aria-hidden="true" />;
+}
+
+export function Spinner({ label = "Loading" }: { label?: string }) {
+  return (
+    <span role="status" className="inline-flex items-center gap-2 text-sm text-zinc-500">
+      <span className="h-4 w-4 animate-spin rounded-full border-2 border-current border-t-transparent" aria-hidden="true" />
+      <span className="sr-only">{label}</span>
+    </span>
+  );
+}
+
+export function EmptyState({ title, children, icon = "🎬" }: { title: string; children?: ReactNode; icon?: string }) {
+  return (
+    <div className="mx-auto flex max-w-md flex-col items-center gap-3 px-6 py-16 text-center" data-testid="empty-state">
+      <div className="text-5xl" aria-hidden="true">{icon}</div>
+      <h2 className="text-lg font-semibold">{title}</h2>
+      {children && <div className="text-sm text-zinc-500 dark:text-zinc-400">{children}</div>}
+    </div>
+  );
+}
+
+export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+  const text = error instanceof Error ? error.message : "Something went wrong.";
+  return (
+    <div role="alert" className="mx-auto my-10 max-w-md rounded-xl border border-red-300 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+      <p>{text}</p>
+      {retry && <button className="btn-ghost mt-2" onClick={retry}>Try again</button>}
+    </div>
+  );
+}
+
+/** A modal dialog on the native <dialog> element (focus trapping and Esc for free). */
+export function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      onClose={onClose}
+      aria-label={title}
+      className="m-auto w-[min(92vw,28rem)] rounded-2xl bg-white p-0 text-zinc-900 shadow-2xl backdrop:bg-black/50 dark:bg-zinc-900 dark:text-zinc-100"
+    >
+      <div className="p-5">
+        <h2 className="mb-3 text-lg font-semibold">{title}</h2>
+        {children}
+      </div>
+    </dialog>
+  );
+}
+
+export function ConfirmDialog(props: { open: boolean; title: string; body: ReactNode; confirm: string; danger?: boolean; onConfirm: () => void; onClose: () => void }) {
+  return (
+    <Dialog open={props.open} onClose={props.onClose} title={props.title}>
+      <div className="mb-5 text-sm text-zinc-600 dark:text-zinc-300">{props.body}</div>
+      <div className="flex justify-end gap-2">
+        <button className="btn-ghost" onClick={props.onClose}>Cancel</button>
+        <button className={props.danger ? "btn-danger" : "btn-primary"} onClick={() => { props.onConfirm(); props.onClose(); }}>{props.confirm}</button>
+      </div>
+    </Dialog>
+  );
+}
+
+/** Calls `onVisible` when the sentinel scrolls into view (infinite lists). */
+export function LoadMore({ onVisible, active, loading }: { onVisible: () => void; active: boolean; loading: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const cb = useRef(onVisible);
+  cb.current = onVisible;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !active) return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && cb.current(), { rootMargin: "600px" });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [active]);
+  return <div ref={ref} className="flex h-12 items-center justify-center">{loading && <Spinner label="Loading more" />}</div>;
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  const styles: Record<string, string> = {
+    completed: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
+    processing: "bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-300",
+    pending: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
+    failed: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
+  };
+  const words: Record<string, string> = { completed: "Ready", processing: "Processing", pending: "Queued", failed: "Failed" };
+  return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${styles[status] ?? "bg-zinc-200"}`}>{words[status] ?? status}</span>;
+}

@@ -1,0 +1,55 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { api, onUnauthorized, tokenStore } from "./api";
+import type { Session, User } from "./types";
+
+interface AuthState {
+  user: User | null;
+  loading: boolean;
+  signIn(session: Session): void;
+  signOut(options?: { everywhere?: boolean }): Promise<void>;
+}
+
+const Ctx = createContext<AuthState | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<User | null>(null);
+  const [loading, setLoading] = useState(() => tokenStore.get() != null);
+  const queryClient = useQueryClient();
+
+  const clear = useCallback(() => {
+    tokenStore.set(null);
+    setUser(null);
+    queryClient.clear();
+  }, [queryClient]);
+
+  useEffect(() => {
+    if (!tokenStore.get()) return;
+    api.get<User>("/api/auth/me")
+      .then(setUser)
+      .catch(() => clear())
+      .finally(() => setLoading(false));
+  }, [clear]);
+
+  useEffect(() => onUnauthorized(clear), [clear]);
+
+  const signIn = useCallback((session: Session) => {
+    tokenStore.set(session.access_token);
+    queryClient.clear();
+    setUser(session.user);
+  }, [queryClient]);
+
+  const signOut = useCallback(async ({ everywhere = true } = {}) => {
+    if (everywhere) await api.post("/api/auth/logout").catch(() => undefined);
+    clear();
+  }, [clear]);
+
+  const value = useMemo(() => ({ user, loading, signIn, signOut }), [user, loading, signIn, signOut]);
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useAuth(): AuthState {
+  const ctx = useContext(Ctx);
+  if (!ctx) throw new Error("useAuth outside AuthProvider");
+  return ctx;
+}

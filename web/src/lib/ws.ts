@@ -1,0 +1,184 @@
+// The live connection: one WebSocket to /api/ws, authenticated, with subscriptions that
+// survive reconnects, exponential backoff, and a status for the "connection lost" banner.
+import { backoffDelay } from "./backoff";
+import type { Comment } from "./types";
+
+export type LiveEvent =
+  | { type: "like.updated"; video_id: number; like_count: number }
+  | { type: "comment.created"; video_id: number; comment: Comment }
+  | { type: "comment.deleted"; video_id: number; comment_id?: number; id?: number }
+  | { type: "video.progress"; video_id: number; percent: number }
+  | { type: "video.ready"; video_id: number }
+  | { type: "video.failed"; video_id: number; error?: string };
+
+export type LiveStatus = "idle" | "connecting" | "open" | "lost";
+
+/** The part of WebSocket this client needs (a fake in tests). */
+export interface SocketLike {
+  readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  send(data: string): void;
+  close(code?: number): void;
+}
+
+export interface LiveOptions {
+  url: string;
+  getToken: () => string | null;
+  createSocket?: (url: string) => SocketLike;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  random?: () => number;
+}
+
+const OPEN = 1;
+
+export class LiveClient {
+  private socket: SocketLike | null = null;
+  private counts = new Map<number, number>(); // video id → number of subscribers in the UI
+  private listeners = new Set<(e: LiveEvent) => void>();
+  private statusListeners = new Set<(s: LiveStatus) => void>();
+  private attempt = 0;
+  private timer: unknown = null;
+  private stopped = true;
+  status: LiveStatus = "idle";
+  private readonly opts: Required<LiveOptions>;
+
+  constructor(options: LiveOptions) {
+    this.opts = {
+      createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      random: Math.random,
+      ...options,
+    };
+  }
+
+  start() {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.timer != null) this.opts.clearTimer(this.timer);
+    this.timer = null;
+    const s = this.socket;
+    this.socket = null;
+    if (s) {
+      s.onclose = null;
+      s.close(1000);
+    }
+    this.setStatus("idle");
+  }
+
+  /** Start receiving events of these videos; returns the matching unsubscribe. */
+  subscribe(videoIds: number[]): () => void {
+    const fresh = videoIds.filter((id) => {
+      const n = this.counts.get(id) ?? 0;
+      this.counts.set(id, n + 1);
+      return n === 0;
+    });
+    if (fresh.length) this.send({ type: "subscribe", video_ids: fresh });
+    return () => {
+      const gone = videoIds.filter((id) => {
+        const n = (this.counts.get(id) ?? 1) - 1;
+        if (n <= 0) this.counts.delete(id);
+        else this.counts.set(id, n);
+        return n <= 0;
+      });
+      if (gone.length) this.send({ type: "unsubscribe", video_ids: gone });
+    };
+  }
+
+  onEvent(fn: (e: LiveEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  onStatus(fn: (s: LiveStatus) => void): () => void {
+    this.statusListeners.add(fn);
+    return () => this.statusListeners.delete(fn);
+  }
+
+  /** The delay that the next reconnect will wait (for tests and the banner). */
+  nextDelay(): number {
+    return backoffDelay(this.attempt, {}, this.opts.random());
+  }
+
+  private connect() {
+    const token = this.opts.getToken();
+    if (!token) {
+      this.setStatus("idle");
+      return;
+    }
+    this.setStatus(this.status === "lost" ? "lost" : "connecting");
+    const socket = this.opts.createSocket(this.opts.url);
+    this.socket = socket;
+    socket.onopen = () => {
+      socket.send(JSON.stringify({ type: "auth", token }));
+      const ids = [...this.counts.keys()];
+      if (ids.length) socket.send(JSON.stringify({ type: "subscribe", video_ids: ids }));
+      this.attempt = 0;
+      this.setStatus("open");
+    };
+    socket.onmessage = (ev) => {
+      let msg: unknown;
+      try {
+        msg = JSON.parse(String(ev.data));
+      } catch {
+        return;
+      }
+      const event = normalize(msg);
+      if (event) this.listeners.forEach((fn) => fn(event));
+    };
+    socket.onerror = () => {
+      /* onclose follows and schedules the reconnect */
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (this.stopped) return;
+      this.setStatus(this.status === "open" || this.status === "lost" ? "lost" : "connecting");
+      const delay = this.nextDelay();
+      this.attempt++;
+      this.timer = this.opts.setTimer(() => {
+        this.timer = null;
+        if (!this.stopped) this.connect();
+      }, delay);
+    };
+  }
+
+  private send(msg: object) {
+    if (this.socket && this.socket.readyState === OPEN && this.status === "open") {
+      this.socket.send(JSON.stringify(msg));
+    }
+    // Otherwise the subscription is sent on (re)connect from `counts`.
+  }
+
+  private setStatus(status: LiveStatus) {
+    if (status === this.status) return;
+    this.status = status;
+    this.statusListeners.forEach((fn) => fn(status));
+  }
+}
+
+/** Accept both `{type, ...data}` and `{type, data: {...}}` message layouts. */
+export function normalize(msg: unknown): LiveEvent | null {
+  if (!msg || typeof msg !== "object") return null;
+  const m = msg as Record<string, unknown>;
+  if (typeof m.type !== "string") return null;
+  const data = m.data && typeof m.data === "object" ? (m.data as Record<string, unknown>) : {};
+  const merged = { ...data, ...m } as Record<string, unknown>;
+  delete merged.data;
+  if (merged.video_id == null) return null;
+  merged.video_id = Number(merged.video_id);
+  return merged as unknown as LiveEvent;
+}
+
+export function liveUrl(loc: { protocol: string; host: string } = window.location): string {
+  return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}/api/ws`;
+}
