@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import Flask
 
 from ..db import database
+from . import media, videos
 from . import accounts, admin, categories, docs, errors, headers, invitations, social, spa, system, users
 
 BLUEPRINTS = (system.bp, docs.bp, accounts.bp, users.bp, invitations.bp, categories.bp, admin.bp,
-               social.bp)
+               social.bp, videos.bp, media.bp)
 
 
 def init_app(app: Flask) -> None:

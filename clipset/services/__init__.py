@@ -8,12 +8,15 @@ from ..events import Hub
 from ..settings import Settings
 from ..tokens import TokenIssuer
 from .accounts import Accounts
+from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
 from .invitations import Invitations
+from .media_urls import MediaUrls
 from .social import Social
 from .stats import Stats
 from .users import Users
+from .videos import Videos
 
 
 class Services:
@@ -31,6 +34,9 @@ class Services:
         self.invitations = Invitations(settings)
         self.categories = Categories()
         self.stats = Stats(data)
+        self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
+        self.catalog = Catalog(data, self.media_urls)
+        self.videos = Videos(data)
         self.social = Social(self.events)
 
     def start(self) -> None:

@@ -1,0 +1,102 @@
+"""``/media/...``: video and thumbnail bytes behind signed URLs, with HTTP byte ranges.
+
+Not under ``/api``: these URLs go straight into ``<video src>`` and ``<img src>``.
+Ranges follow RFC 9110: one range ``a-b``, ``a-`` or ``-n`` answers 206 with
+``Content-Range``; a range past the end answers 416 with ``Content-Range: bytes */size``;
+a syntactically invalid Range header, or several ranges at once (browsers never ask for
+those when playing), is ignored and the whole file is sent with 200. ``If-Range`` that
+does not match the current ETag/Last-Modified also sends the whole file; ``If-None-Match``
+answers 304.
+
+Bytes are never held in memory: under waitress the open file, positioned at the start of
+the range, goes to its ``wsgi.file_wrapper``, which sends exactly Content-Length bytes
+from its own loop; elsewhere a generator reads 256 KiB chunks.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Blueprint, Response, request
+from werkzeug.http import http_date
+
+from ..errors import RangeNotSatisfiable
+from .access import services
+
+bp = Blueprint("media", __name__, url_prefix="/media")
+
+CHUNK = 256 * 1024
+
+
+@bp.get("/videos/<int:video_id>.mp4")
+def video(video_id: int):
+    path, max_age = services().catalog.media_file(video_id, "video",
+                                                  request.args.get("token", ""))
+    return send_ranges(path, "video/mp4", max_age)
+
+
+@bp.get("/thumbnails/<int:video_id>.jpg")
+def thumbnail(video_id: int):
+    path, max_age = services().catalog.media_file(video_id, "thumbnail",
+                                                  request.args.get("token", ""))
+    return send_ranges(path, "image/jpeg", max_age)
+
+
+def _etag(stat: os.stat_result) -> str:
+    return f"{stat.st_size:x}-{stat.st_mtime_ns:x}"
+
+
+def _if_range_matches(etag: str, mtime: int) -> bool:
+    if_range = request.if_range
+    if if_range.etag is not None:
+        return if_range.etag == etag  # strong comparison, as If-Range requires
+    if if_range.date is not None:
+        return int(if_range.date.timestamp()) == mtime
+    return True  # no If-Range header
+
+
+def send_ranges(path: Path, mimetype: str, max_age: int) -> Response:
+    stat = path.stat()
+    size, mtime, etag = stat.st_size, int(stat.st_mtime), _etag(stat)
+    headers = {"Accept-Ranges": "bytes", "ETag": f'"{etag}"',
+               "Last-Modified": http_date(mtime),
+               "Cache-Control": f"private, max-age={max_age}"}
+
+    if request.if_none_match.contains(etag) or request.if_none_match.star_tag:
+        return Response(status=304, headers=headers)
+
+    start, length, status = 0, size, 200
+    ranges = request.range
+    if ranges is not None and len(ranges.ranges) == 1 and _if_range_matches(etag, mtime):
+        bounds = ranges.range_for_length(size)
+        if bounds is None:
+            raise RangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"})
+        start, stop = bounds
+        length, status = stop - start, 206
+        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
+
+    headers["Content-Length"] = str(length)
+    body = [] if request.method == "HEAD" else _body(path, start, length)
+    return Response(body, status=status, mimetype=mimetype, headers=headers,
+                    direct_passthrough=True)
+
+
+def _body(path: Path, start: int, length: int):
+    file = open(path, "rb")
+    file.seek(start)
+    wrapper = request.environ.get("wsgi.file_wrapper")
+    if wrapper is not None:
+        # waitress sends Content-Length bytes from the file's current position and
+        # closes it afterwards.
+        return wrapper(file, CHUNK)
+    return _chunks(file, length)
+
+
+def _chunks(file, length: int):
+    with file:
+        while length > 0:
+            chunk = file.read(min(CHUNK, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk

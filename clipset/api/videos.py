@@ -1,0 +1,186 @@
+"""Managing and exploring videos, the signed-in user's library, views and media URLs.
+
+Creating videos (upload URLs, drafts, finalize, the one-shot ``POST /api/videos``) and
+likes/comments live in their own blueprints; ``<int:...>`` rules keep these apart from
+their literal paths.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from flask import Blueprint, g
+from pydantic import Field
+
+from .access import services
+from .endpoint import ADMIN, endpoint
+from .schemas import In, Out, Page, PageQuery, UtcDatetime, VideoOut
+
+bp = Blueprint("videos", __name__, url_prefix="/api/videos")
+
+Order = Literal["asc", "desc"]
+SearchText = Field(None, max_length=200)
+
+
+class DetailsIn(In):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    tags: list[str] | None = Field(None, max_length=20)
+    category_id: int | None = None
+
+
+class PrivacyIn(In):
+    privacy: Literal["public", "unlisted", "private"]
+
+
+class FeatureIn(In):
+    is_featured: bool
+
+
+class ListQuery(PageQuery):
+    category_id: int | None = None
+    uploaded_by: int | None = None
+    q: str | None = SearchText
+    sort_by: Literal["created_at", "view_count", "like_count"] = "created_at"
+    order: Order = "desc"
+
+
+class FeedQuery(In):
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(10, ge=1, le=50)
+
+
+class SearchQuery(PageQuery):
+    q: str = Field(min_length=1, max_length=200)
+
+
+class MineQuery(PageQuery):
+    search: str | None = SearchText
+    sort_by: Literal["created_at", "title", "view_count", "like_count",
+                     "file_size_bytes"] = "created_at"
+    sort_order: Order = "desc"
+
+
+class RecentQuery(In):
+    limit: int = Field(5, ge=1, le=20)
+
+
+class FeedOut(Out):
+    items: list[VideoOut]
+    next_cursor: str | None
+
+
+class ViewOut(Out):
+    view_count: int
+    counted: bool
+
+
+class MediaUrlOut(Out):
+    url: str
+    expires_at: UtcDatetime
+
+
+# -- explore ---------------------------------------------------------------------------
+@endpoint(bp, "", query=ListQuery, response=Page[VideoOut])
+def list_videos(query: ListQuery):
+    """Public, finished videos, filtered and sorted; `q` searches title, description, tags."""
+    return services().catalog.list(g.user, query.page, query.page_size, query.category_id,
+                                   query.uploaded_by, query.q, query.sort_by, query.order)
+
+
+@endpoint(bp, "/feed", query=FeedQuery, response=FeedOut, errors=(400,))
+def feed(query: FeedQuery):
+    """Newest public videos for infinite scroll; pass `next_cursor` back as `cursor`."""
+    return services().catalog.feed(g.user, query.cursor, query.limit)
+
+
+@endpoint(bp, "/featured", query=PageQuery, response=Page[VideoOut])
+def featured(query: PageQuery):
+    """Featured public videos, newest first."""
+    return services().catalog.featured(g.user, query.page, query.page_size)
+
+
+@endpoint(bp, "/search", query=SearchQuery, response=Page[VideoOut])
+def search(query: SearchQuery):
+    """Full-text search over title, description and tags; best matches first."""
+    return services().catalog.search(g.user, query.q, query.page, query.page_size)
+
+
+@endpoint(bp, "/user/<int:user_id>", query=PageQuery, response=Page[VideoOut],
+          errors=(404,))
+def by_uploader(user_id: int, query: PageQuery):
+    """A user's videos: their public ones, or all of them when it is your own list."""
+    return services().catalog.by_uploader(g.user, user_id, query.page, query.page_size)
+
+
+@endpoint(bp, "/<int:video_id>", response=VideoOut, errors=(404,))
+def get_video(video_id: int):
+    """One video, if you may see it."""
+    return services().catalog.get(g.user, video_id)
+
+
+@endpoint(bp, "/by-key/<storage_key>", response=VideoOut, errors=(404,))
+def by_key(storage_key: str):
+    """One video by its storage key, if you may see it."""
+    return services().catalog.by_key(g.user, storage_key)
+
+
+# -- library -----------------------------------------------------------------------------
+@endpoint(bp, "/mine", query=MineQuery, response=Page[VideoOut])
+def mine(query: MineQuery):
+    """Your videos in any state (pending, processing, failed included)."""
+    return services().catalog.mine(g.user, query.page, query.page_size, query.search,
+                                   query.sort_by, query.sort_order)
+
+
+@endpoint(bp, "/mine/recent", query=RecentQuery, response=list[VideoOut])
+def mine_recent(query: RecentQuery):
+    """Your most recent uploads (at most 20)."""
+    return services().catalog.recent(g.user, query.limit)
+
+
+# -- media -------------------------------------------------------------------------------
+@endpoint(bp, "/stream/<int:video_id>", response=MediaUrlOut, errors=(404, 409))
+def stream_url(video_id: int):
+    """A short-lived signed URL that plays the video (byte ranges supported)."""
+    return services().catalog.media_url(g.user, video_id, "video")
+
+
+@endpoint(bp, "/thumbnail/<int:video_id>", response=MediaUrlOut, errors=(404, 409))
+def thumbnail_url(video_id: int):
+    """A short-lived signed URL of the video's thumbnail."""
+    return services().catalog.media_url(g.user, video_id, "thumbnail")
+
+
+@endpoint(bp, "/<int:video_id>/views", "POST", response=ViewOut, errors=(404, 409))
+def record_view(video_id: int):
+    """Count a view (at most once per user and video per hour)."""
+    return services().videos.record_view(g.user, video_id)
+
+
+# -- manage ------------------------------------------------------------------------------
+@endpoint(bp, "/<int:video_id>/details", "PATCH", body=DetailsIn, response=VideoOut,
+          errors=(403, 404))
+def update_details(video_id: int, body: DetailsIn):
+    """Change title, description, tags or category (owner or admin); omitted fields stay."""
+    changes = body.model_dump(include=body.model_fields_set)
+    return services().videos.update_details(g.user, video_id, changes)
+
+
+@endpoint(bp, "/<int:video_id>/privacy", "PATCH", body=PrivacyIn, response=VideoOut,
+          errors=(403, 404))
+def set_privacy(video_id: int, body: PrivacyIn):
+    """Make a video public, unlisted or private (owner or admin)."""
+    return services().videos.set_privacy(g.user, video_id, body.privacy)
+
+
+@endpoint(bp, "/<int:video_id>/feature", "PATCH", body=FeatureIn, response=VideoOut,
+          auth=ADMIN, errors=(403, 404))
+def set_featured(video_id: int, body: FeatureIn):
+    """Feature or unfeature a video (admin)."""
+    return services().videos.set_featured(g.user, video_id, body.is_featured)
+
+
+@endpoint(bp, "/<int:video_id>", "DELETE", status=204, errors=(403, 404))
+def delete_video(video_id: int):
+    """Delete a video with its files; its size is given back to this week's quota."""
+    services().videos.delete(g.user, video_id)

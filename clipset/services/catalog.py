@@ -1,0 +1,220 @@
+"""The read side of videos: lookups, lists, the feed, search, the library and media files.
+
+Every path goes through ``visibility``: single lookups answer 404 when the caller may not
+see the video (never 403, so ids don't leak), lists only ever show ``listed()`` videos
+except the caller's own library.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+from peewee import SQL, fn
+from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
+
+from ..db import database
+from ..dirs import DataDir
+from ..errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
+from ..models import User, Video
+from ..pagination import paginate
+from .media_urls import MediaUrls
+from .visibility import can_view, listed
+
+FEED_MAX = 50
+RECENT_MAX = 20
+SEARCH_MAX_TERMS = 16
+SORTS = {
+    "created_at": Video.created_at,
+    "view_count": Video.view_count,
+    "like_count": Video.like_count,
+    "title": fn.LOWER(Video.title),
+    "file_size_bytes": Video.file_size_bytes,
+}
+PUBLIC_SORTS = ("created_at", "view_count", "like_count")
+_WORD = re.compile(r"[^\W_]+")
+
+
+class VideoSearch(FTS5Model):
+    """Query handle for the ``video_search`` FTS5 table (created by migrations, kept in
+    step by triggers); never created from here."""
+    rowid = RowIDField()
+    title = SearchField()
+    description = SearchField()
+    tags = SearchField()
+
+    class Meta:
+        database = database
+        table_name = "video_search"
+
+
+def fts_query(text: str) -> str | None:
+    """User text as a safe FTS5 query: words only, each quoted (so punctuation and FTS
+    operators are literal), the last one a prefix so results follow typing."""
+    words = _WORD.findall(text or "")[:SEARCH_MAX_TERMS]
+    if not words:
+        return None
+    terms = [f'"{w}"' for w in words]
+    terms[-1] += "*"
+    return " ".join(terms)
+
+
+def with_uploader():
+    # One query for the video and its uploader: lists never go N+1 on ``uploader``.
+    return Video.select(Video, User).join(User, on=(Video.uploader == User.id))
+
+
+def find(video_id: int) -> Video | None:
+    return with_uploader().where(Video.id == video_id).first()
+
+
+def not_found() -> NotFound:
+    return NotFound("No such video.", error_code="video_not_found")
+
+
+def visible(user: User, video: Video | None) -> Video:
+    if video is None or not can_view(user, video):
+        raise not_found()
+    return video
+
+
+def _matching(query, text: str, by_relevance: bool = False):
+    expr = fts_query(text)
+    if expr is None:
+        return query.where(SQL("0"))  # nothing searchable: nothing matches
+    query = (query.join(VideoSearch, on=(VideoSearch.rowid == Video.id), attr="_search")
+             .where(VideoSearch.match(expr)))
+    if by_relevance:
+        return query.order_by(SQL("rank"), Video.created_at.desc(),
+                              Video.id.desc())
+    return query
+
+
+def _ordered(query, sort_by: str, order: str, allowed=tuple(SORTS)):
+    if sort_by not in allowed:
+        raise ValidationFailed(f"sort_by: choose one of {', '.join(allowed)}",
+                               field="sort_by")
+    if order not in ("asc", "desc"):
+        raise ValidationFailed("order: choose asc or desc", field="order")
+    column = SORTS[sort_by]
+    # The id breaks ties, so pages never overlap or skip rows with equal keys.
+    if order == "asc":
+        return query.order_by(column.asc(), Video.id.asc())
+    return query.order_by(column.desc(), Video.id.desc())
+
+
+def encode_cursor(video: Video) -> str:
+    raw = json.dumps([video.created_at.isoformat(), video.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created, video_id = json.loads(raw)
+        return dt.datetime.fromisoformat(created), int(video_id)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise BadRequest("This cursor is not valid; start again from the first page.",
+                         error_code="invalid_cursor", field="cursor") from None
+
+
+class Catalog:
+    def __init__(self, data: DataDir, urls: MediaUrls):
+        self.data = data
+        self.urls = urls
+
+    # -- single videos ---------------------------------------------------------------
+    def get(self, user: User, video_id: int) -> Video:
+        return visible(user, find(video_id))
+
+    def by_key(self, user: User, storage_key: str) -> Video:
+        return visible(user, with_uploader().where(Video.storage_key == storage_key).first())
+
+    # -- lists -----------------------------------------------------------------------
+    def list(self, user: User, page: int, page_size: int, category_id: int | None = None,
+             uploaded_by: int | None = None, q: str | None = None,
+             sort_by: str = "created_at", order: str = "desc") -> dict:
+        query = with_uploader().where(listed())
+        if category_id is not None:
+            query = query.where(Video.category == category_id)
+        if uploaded_by is not None:
+            query = query.where(Video.uploader == uploaded_by)
+        if q:
+            query = _matching(query, q)
+        return paginate(_ordered(query, sort_by, order, PUBLIC_SORTS), page, page_size)
+
+    def feed(self, user: User, cursor: str | None, limit: int) -> dict:
+        """Newest listed videos first; the cursor is the last (created_at, id) seen, so
+        equal timestamps and videos published meanwhile never duplicate or skip."""
+        limit = max(1, min(limit, FEED_MAX))
+        query = with_uploader().where(listed())
+        if cursor:
+            created, last_id = decode_cursor(cursor)
+            query = query.where((Video.created_at < created)
+                                | ((Video.created_at == created) & (Video.id < last_id)))
+        rows = list(query.order_by(Video.created_at.desc(), Video.id.desc())
+                    .limit(limit + 1))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return {"items": rows, "next_cursor": encode_cursor(rows[-1]) if more else None}
+
+    def featured(self, user: User, page: int, page_size: int) -> dict:
+        query = with_uploader().where(listed(), Video.is_featured == True)  # noqa: E712
+        return paginate(_ordered(query, "created_at", "desc"), page, page_size)
+
+    def by_uploader(self, viewer: User, user_id: int, page: int, page_size: int) -> dict:
+        """A user's videos: everything of their own to the owner, listed ones to others."""
+        if not User.select().where(User.id == user_id).exists():
+            raise NotFound("No such user.", error_code="user_not_found")
+        query = with_uploader().where(Video.uploader == user_id)
+        if viewer.id != user_id:
+            query = query.where(listed())
+        return paginate(_ordered(query, "created_at", "desc"), page, page_size)
+
+    def search(self, user: User, q: str, page: int, page_size: int) -> dict:
+        query = _matching(with_uploader().where(listed()), q, by_relevance=True)
+        return paginate(query, page, page_size)
+
+    # -- the signed-in user's library (any status) --------------------------------
+    def mine(self, user: User, page: int, page_size: int, search: str | None = None,
+             sort_by: str = "created_at", sort_order: str = "desc") -> dict:
+        query = with_uploader().where(Video.uploader == user.id)
+        if search:
+            query = _matching(query, search)
+        return paginate(_ordered(query, sort_by, sort_order), page, page_size)
+
+    def recent(self, user: User, limit: int) -> list[Video]:
+        limit = max(1, min(limit, RECENT_MAX))
+        query = with_uploader().where(Video.uploader == user.id)
+        return list(_ordered(query, "created_at", "desc").limit(limit))
+
+    # -- media -----------------------------------------------------------------------
+    def media_url(self, user: User, video_id: int, kind: str) -> dict:
+        video = self.get(user, video_id)
+        if video.processing_status != "completed":
+            raise Conflict("This video is not ready yet; it is still being processed.",
+                           error_code="not_ready")
+        return self.urls.issue(user.id, video, kind)
+
+    def media_file(self, video_id: int, kind: str, token: str) -> tuple[Path, int]:
+        """The file a signed URL points at and how long a browser may cache it.
+
+        Checked on every request, ranges included: the token, then that its user is
+        still active and may still see the video (a video made private stops playing).
+        """
+        video = find(video_id)
+        user_id = self.urls.verify(token, video, video_id, kind)
+        user = User.get_or_none(User.id == user_id)
+        if user is None or not user.is_active:
+            raise Forbidden("This link is no longer valid.", error_code="invalid_link")
+        visible(user, video)
+        if video.processing_status != "completed":
+            raise not_found()
+        path = (self.data.video_file if kind == "video"
+                else self.data.thumbnail_file)(video.storage_key)
+        if not path.is_file():
+            raise NotFound("The file of this video is missing.", error_code="file_missing")
+        return path, min(self.urls.ttl_for(video), 3600)

@@ -1,0 +1,134 @@
+"""Managing videos (details, privacy, featuring, deletion) and counting views.
+
+Owner or admin manage; a caller who cannot even see the video gets 404 (no leak), one
+who can see it but not manage it gets 403.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..db import immediate
+from ..dirs import DataDir
+from ..errors import Conflict, Forbidden, ValidationFailed
+from ..models import PRIVACY, Category, User, Video, View, now
+from . import quota, storage
+from .catalog import find, visible
+from .visibility import can_manage
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
+TAGS_MAX = 20
+TAG_MAX_CHARS = 40
+VIEW_WINDOW = dt.timedelta(hours=1)
+
+
+def clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not 1 <= len(title) <= TITLE_MAX:
+        raise ValidationFailed(f"title: must be 1 to {TITLE_MAX} characters", field="title")
+    return title
+
+
+def clean_description(description: str | None) -> str:
+    description = (description or "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationFailed(f"description: at most {DESCRIPTION_MAX} characters",
+                               field="description")
+    return description
+
+
+def clean_tags(tags: list[str] | None) -> list[str]:
+    """Lower-case, trimmed, de-duplicated (first occurrence kept), empty ones dropped."""
+    out: list[str] = []
+    for tag in tags or []:
+        tag = " ".join(str(tag).split()).lower()
+        if len(tag) > TAG_MAX_CHARS:
+            raise ValidationFailed(f"tags: each tag at most {TAG_MAX_CHARS} characters "
+                                   f"({tag[:TAG_MAX_CHARS]}… is longer)", field="tags")
+        if tag and tag not in out:
+            out.append(tag)
+    if len(out) > TAGS_MAX:
+        raise ValidationFailed(f"tags: at most {TAGS_MAX} tags", field="tags")
+    return out
+
+
+def check_category(category_id: int | None) -> int | None:
+    if category_id is not None and not Category.select().where(
+            Category.id == category_id).exists():
+        raise ValidationFailed("category_id: no such category", field="category_id")
+    return category_id
+
+
+def check_privacy(privacy: str) -> str:
+    if privacy not in PRIVACY:
+        raise ValidationFailed(f"privacy: choose one of {', '.join(PRIVACY)}",
+                               field="privacy")
+    return privacy
+
+
+class Videos:
+    def __init__(self, data: DataDir):
+        self.data = data
+
+    @staticmethod
+    def _managed(user: User, video_id: int) -> Video:
+        video = visible(user, find(video_id))
+        if not can_manage(user, video):
+            raise Forbidden("Only the uploader or an admin can change this video.",
+                            error_code="not_owner")
+        return video
+
+    def _update(self, user: User, video_id: int, fields: dict[str, Any]) -> Video:
+        with immediate():
+            self._managed(user, video_id)
+            if fields:
+                Video.update(**fields).where(Video.id == video_id).execute()
+        return find(video_id)
+
+    def update_details(self, user: User, video_id: int, changes: dict[str, Any]) -> Video:
+        """Change any of title, description, tags, category_id (only the keys given)."""
+        fields: dict[str, Any] = {}
+        if "title" in changes:
+            fields["title"] = clean_title(changes["title"])
+        if "description" in changes:
+            fields["description"] = clean_description(changes["description"])
+        if "tags" in changes:
+            fields["tags"] = clean_tags(changes["tags"])
+        if "category_id" in changes:
+            fields["category"] = check_category(changes["category_id"])
+        return self._update(user, video_id, fields)
+
+    def set_privacy(self, user: User, video_id: int, privacy: str) -> Video:
+        return self._update(user, video_id, {"privacy": check_privacy(privacy)})
+
+    def set_featured(self, user: User, video_id: int, featured: bool) -> Video:
+        if not user.is_admin:
+            raise Forbidden("Only an admin can feature videos.", error_code="admin_required")
+        return self._update(user, video_id, {"is_featured": bool(featured)})
+
+    def delete(self, user: User, video_id: int) -> None:
+        """Delete the row (likes, comments, views go with it by cascade), give the
+        upload's bytes back to this week's quota, then remove the files."""
+        with immediate():
+            video = self._managed(user, video_id)
+            Video.delete().where(Video.id == video_id).execute()
+            quota.release(video.uploader_id, video.source_size_bytes, video.created_at)
+        # After the commit: a failed transaction must never leave a row without files.
+        storage.remove_video_files(self.data, video.storage_key)
+
+    def record_view(self, user: User, video_id: int) -> dict:
+        """Count a view at most once per user and video per hour."""
+        with immediate():
+            video = visible(user, find(video_id))
+            if video.processing_status != "completed":
+                raise Conflict("This video is not ready yet.", error_code="not_ready")
+            at = now()
+            seen = View.select().where(View.user == user.id, View.video == video_id,
+                                       View.viewed_at > at - VIEW_WINDOW).exists()
+            if not seen:
+                View.create(user=user.id, video=video_id, viewed_at=at)
+                Video.update(view_count=Video.view_count + 1).where(
+                    Video.id == video_id).execute()
+            count = Video.select(Video.view_count).where(Video.id == video_id).scalar()
+        return {"view_count": count, "counted": not seen}
