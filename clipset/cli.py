@@ -1,66 +1,181 @@
-"""Command line: ``clipset`` (desktop), ``clipset serve`` (headless), ``clipset create-admin``."""
+"""Command line: ``clipset`` (server, tray icon, browser), ``clipset serve`` (headless),
+``clipset create-admin``, ``clipset doctor``."""
 from __future__ import annotations
 
 import argparse
 import getpass
 import logging
+import os
+import signal
 import sys
 import threading
+import time
 import webbrowser
 
 from . import __version__
 from .errors import ClipsetError, ConfigurationError
+
+log = logging.getLogger("clipset")
+FIRST_RUN_PATH = "/setup"  # the SPA's first-run page (creates the admin account)
+
+
+def _options(parser, net: bool = True, server: bool = True, keep_defaults: bool = False):
+    # Options are also given to the top-level parser (bare `clipset`); on subcommands they
+    # default to SUPPRESS so they don't overwrite what was given before the subcommand.
+    d = {} if keep_defaults else {"default": argparse.SUPPRESS}
+    parser.add_argument("--data-dir", help="folder for the database, media and logs", **d)
+    if net:
+        parser.add_argument("--host", help="interface to listen on (default 0.0.0.0)", **d)
+        parser.add_argument("--port", type=int, help="port to listen on (default 8420)", **d)
+    if server:
+        browser = parser.add_mutually_exclusive_group()
+        browser.add_argument("--open", action="store_true", help="open the browser (it opens "
+                             "by itself only on the first run)", **d)
+        browser.add_argument("--no-browser", action="store_true",
+                             help="never open the browser", **d)
+        parser.add_argument("--no-tray", action="store_true", help="run without a tray icon",
+                            **d)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clipset", description="Private video sharing "
                                      "for a household or small team.")
     parser.add_argument("--version", action="version", version=f"Clipset {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", help="folder for the database, media and logs")
-    server = argparse.ArgumentParser(add_help=False, parents=[common])
-    server.add_argument("--host", help="interface to listen on (default 0.0.0.0)")
-    server.add_argument("--port", type=int, help="port to listen on (default 8420)")
-    server.add_argument("--no-browser", action="store_true", help="do not open the browser")
-    server.add_argument("--no-tray", action="store_true", help="run without a tray icon")
-
+    _options(parser, keep_defaults=True)
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", parents=[server], help="server, tray icon and browser (default)")
-    sub.add_parser("serve", parents=[server], help="headless server")
-    admin = sub.add_parser("create-admin", parents=[common], help="create an admin account")
+    _options(sub.add_parser("run", help="server, tray icon and browser (default)"))
+    _options(sub.add_parser("serve", help="headless server"))
+    _options(sub.add_parser("doctor", help="check this installation and print a report"),
+             server=False)
+    admin = sub.add_parser("create-admin", help="create an admin account")
+    _options(admin, net=False, server=False)
     admin.add_argument("username")
     admin.add_argument("--email")
     admin.add_argument("--password-stdin", action="store_true",
                        help="read the password from standard input")
     # Bare `clipset` behaves like `clipset run`.
-    parser.set_defaults(command="run", data_dir=None, host=None, port=None,
-                        no_browser=False, no_tray=False)
+    parser.set_defaults(command="run")
     return parser
 
 
 def _overrides(args: argparse.Namespace) -> dict:
     values = {"data_dir": args.data_dir, "host": getattr(args, "host", None),
               "port": getattr(args, "port", None)}
-    if getattr(args, "no_browser", False) or args.command == "serve":
-        values["open_browser"] = False
     if getattr(args, "no_tray", False) or args.command == "serve":
         values["tray"] = False
     return values
 
 
-def _serve(app, settings) -> int:
+def display_available(platform: str = sys.platform, environ=os.environ) -> bool:
+    if platform in ("win32", "darwin"):
+        return True
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
+
+def browser_path(args, first_run: bool, open_setting: bool) -> str | None:
+    """Where to open the browser on start, if at all: always on the first run (to create
+    the admin account), later only when asked."""
+    if args.command == "serve" or args.no_browser:
+        return None
+    if first_run:
+        return FIRST_RUN_PATH
+    return "/" if args.open or open_setting else None
+
+
+def _open_later(url: str) -> None:
+    threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+
+
+def _hand_over(args, lock) -> int:
+    """Another Clipset already runs on this data dir: point the user (or browser) at it."""
+    running = lock.read()
+    for _ in range(50):  # it may not have bound its port yet
+        if running is None or running.url:
+            break
+        time.sleep(0.1)
+        running = lock.read()
+    if running is None:
+        print("clipset: another Clipset was starting and has gone; try again.", file=sys.stderr)
+        return 1
+    message = f"Clipset is already running (pid {running.pid}) at {running.url}"
+    if args.command == "serve":
+        print(f"clipset: {message}; stop it first or use another --data-dir.", file=sys.stderr)
+        return 1
+    log.info("%s; opening the browser on it", message)
+    if not args.no_browser:
+        webbrowser.open(running.url)
+    return 0
+
+
+def _port_busy(settings, exc: OSError) -> int:
+    from .instance import suggest_port
+
+    free = suggest_port(settings.host, settings.port)
+    hint = f" Start it on a free port: clipset --port {free}" if free else \
+        " Choose another port with --port."
+    print(f"clipset: cannot listen on port {settings.port}: {exc.strerror or exc}. Another "
+          f"program is using it.{hint} (or set CLIPSET_PORT / port in config.toml).",
+          file=sys.stderr)
+    return 1
+
+
+def _launch(args, settings) -> int:
+    from . import logs
+    from .app import create_app
+    from .db import database
+    from .dirs import DataDir
+    from .instance import InstanceLock
     from .server import Server
 
+    logs.setup(DataDir(settings.data_dir).logs, settings.log_level)
+    lock = InstanceLock(settings.data_dir)
+    if lock.acquire() is not None:
+        return _hand_over(args, lock)
     try:
-        server = Server(app)
-    except OSError as exc:
-        print(f"clipset: cannot listen on port {settings.port}: {exc.strerror}. "
-              f"Is another program using it? Try --port {settings.port + 1}.", file=sys.stderr)
-        return 1
-    if settings.open_browser:
-        threading.Timer(0.5, webbrowser.open, args=(server.url,)).start()
-    server.serve_forever()
-    return 0
+        app = create_app(settings)
+        try:
+            server = Server(app)
+        except OSError as exc:
+            return _port_busy(settings, exc)
+        lock.publish(server.port, server.url)
+        with database.connection_context():
+            first_run = server.services.accounts.needs_setup()
+        path = browser_path(args, first_run, settings.open_browser)
+        if path is not None:
+            _open_later(server.url + path)
+
+        tray = _make_tray(server) if args.command == "run" else None
+        if tray is None:
+            server.serve_forever()
+            return 0
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: tray.quit())
+        server.start()
+        try:
+            tray.icon.run()
+        finally:
+            tray.stop_server()
+        return 0
+    finally:
+        lock.release()
+
+
+def _make_tray(server):
+    if not server.services.settings.tray:
+        log.info("Tray icon turned off (--no-tray): running headless")
+        return None
+    if not display_available():
+        log.info("No display found: running headless, without a tray icon")
+        return None
+    from .tray import TrayApp
+
+    tray = TrayApp(server)
+    try:
+        tray.make_icon()
+    except Exception as exc:  # no usable tray backend (e.g. no X server despite DISPLAY)
+        log.warning("No tray icon (%s): running headless", exc)
+        return None
+    return tray
 
 
 def _create_admin(args) -> int:
@@ -90,11 +205,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "create-admin":
             return _create_admin(args)
         settings = settings_mod.load(_overrides(args))
-        logging.basicConfig(level=settings.log_level.upper(),
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        from .app import create_app
+        if args.command == "doctor":
+            from .doctor import report
 
-        return _serve(create_app(settings), settings)
+            print(report(settings))
+            return 0
+        return _launch(args, settings)
     except ConfigurationError as exc:
         print(f"clipset: {exc}", file=sys.stderr)
         return 2

@@ -55,7 +55,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("connection_limit", 400, "Most simultaneous HTTP connections waitress accepts.", int),
     Setting("ws_max_connections", 300, "Most simultaneous WebSocket connections; "
             "further ones are closed with code 1013 (try again later).", int),
-    Setting("open_browser", True, "Open the browser on start.", _bool),
+    Setting("open_browser", False, "Open the browser on every start (the first run, before "
+            "the admin account exists, always opens it).", _bool),
     Setting("tray", True, "Show the tray icon when a display is available.", _bool),
     Setting("log_level", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).", str),
     Setting("token_ttl_hours", 24 * 14, "Lifetime of a sign-in token, in hours.", int),

@@ -5,10 +5,11 @@ from flask import Flask
 
 from ..db import database
 from . import media, videos
-from . import accounts, admin, categories, docs, errors, headers, invitations, social, spa, system, users
+from . import (accounts, admin, categories, docs, errors, headers, host, invitations, social,
+               spa, system, users)
 
 BLUEPRINTS = (system.bp, docs.bp, accounts.bp, users.bp, invitations.bp, categories.bp, admin.bp,
-               social.bp, videos.bp, media.bp)
+               social.bp, videos.bp, media.bp, host.bp)
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ from .accounts import Accounts
 from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
+from .host import Host
 from .invitations import Invitations
 from .media_urls import MediaUrls
 from .social import Social
@@ -38,6 +39,7 @@ class Services:
         self.catalog = Catalog(data, self.media_urls)
         self.videos = Videos(data)
         self.social = Social(self.events)
+        self.host = Host(settings)
 
     def start(self) -> None:
         """Start background work (job workers, schedules)."""

@@ -1,0 +1,131 @@
+"""The tray icon and its menu. pystray is imported only here, and only when a tray is shown.
+
+pystray's ``icon.run()`` owns the main thread (macOS requires it); the server runs on a
+background thread and Quit stops it gracefully.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import webbrowser
+from pathlib import Path
+
+from . import desktop
+from .autostart import Autostart, launch_command
+
+log = logging.getLogger(__name__)
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+
+_QR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Clipset on your phone</title><style>body{{font-family:system-ui,sans-serif;
+text-align:center;margin:3em}}svg{{width:min(70vw,320px);height:auto}}</style></head>
+<body><h1>Open Clipset on your phone</h1>{svg}<p>Scan the code, or open
+<a href="{url}">{url}</a> on a device on the same network.</p></body></html>"""
+
+
+class TrayApp:
+    """The menu's actions, kept apart from pystray so each one can be exercised alone."""
+
+    def __init__(self, server, *, opener=webbrowser.open, clipboard=desktop.copy_text,
+                 folder_opener=desktop.open_folder, autostart: Autostart | None = None):
+        self.server = server
+        self.services = server.services
+        self.opener = opener
+        self.clipboard = clipboard
+        self.folder_opener = folder_opener
+        settings = self.services.settings
+        self.autostart = autostart or Autostart(launch_command(settings.data_dir))
+        self.icon = None
+        self._paused = False  # used when the job queue does not say whether it is paused
+        self._server_stopped = False
+
+    @property
+    def lan_url(self) -> str:
+        return self.services.host.lan_url(self.server.port)
+
+    # -- actions --------------------------------------------------------------------
+    def open_app(self) -> None:
+        self.opener(self.server.url)
+
+    def copy_lan_address(self) -> None:
+        url = self.lan_url
+        if self.clipboard(url):
+            log.info("Copied %s to the clipboard", url)
+
+    def show_qr(self) -> None:
+        # A local page needs no sign-in and works before the web app is built.
+        info = self.services.host.lan(self.server.port)
+        page = self.services.data.root / "lan.html"
+        page.write_text(_QR_PAGE.format(svg=info["qr_svg"], url=html.escape(info["lan_url"])),
+                        "utf-8")
+        self.opener(page.as_uri())
+
+    def open_data_folder(self) -> None:
+        self.folder_opener(self.services.data.root)
+
+    @property
+    def can_pause(self) -> bool:
+        return getattr(self.services, "jobs", None) is not None
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.can_pause and getattr(self.services.jobs, "paused", self._paused))
+
+    def toggle_pause(self) -> None:
+        jobs = self.services.jobs
+        if self.paused:
+            jobs.resume()
+            log.info("Processing resumed")
+        else:
+            jobs.pause()
+            log.info("Processing paused: running videos finish, queued ones wait")
+        self._paused = not self._paused
+
+    def toggle_autostart(self) -> None:
+        try:
+            enabled = self.autostart.toggle()
+            log.info("Start at login %s", "enabled" if enabled else "disabled")
+        except OSError as exc:
+            log.warning("Cannot change start at login: %s", exc)
+
+    def stop_server(self) -> None:
+        """Stop the server and its services once (the running job is requeued)."""
+        if not self._server_stopped:
+            self._server_stopped = True
+            self.server.stop()
+
+    def quit(self) -> None:
+        log.info("Quitting from the tray")
+        self.stop_server()
+        if self.icon is not None:
+            self.icon.stop()
+
+    # -- pystray --------------------------------------------------------------------
+    def menu(self):
+        import pystray
+
+        item = pystray.MenuItem
+        return pystray.Menu(
+            item("Open Clipset", lambda: self.open_app(), default=True),
+            item("Copy LAN address", lambda: self.copy_lan_address()),
+            item("Show QR code for phones", lambda: self.show_qr()),
+            item("Open data folder", lambda: self.open_data_folder()),
+            pystray.Menu.SEPARATOR,
+            item("Pause processing", lambda: self.toggle_pause(),
+                 checked=lambda _: self.paused, enabled=lambda _: self.can_pause),
+            item("Start at login", lambda: self.toggle_autostart(),
+                 checked=lambda _: self.autostart.is_enabled()),
+            pystray.Menu.SEPARATOR,
+            item("Quit", lambda: self.quit()),
+        )
+
+    def make_icon(self):
+        import pystray
+        from PIL import Image
+
+        self.icon = pystray.Icon("clipset", Image.open(ICON), "Clipset", self.menu())
+        return self.icon
+
+    def run(self) -> None:
+        """Show the icon; returns after Quit."""
+        self.make_icon().run()

@@ -1,0 +1,136 @@
+"""The command line, as the host owner runs it: real processes on free ports."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from clipset import __version__
+from clipset.cli import FIRST_RUN_PATH, _parser, browser_path, display_available, main
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"Clipset {__version__}"
+
+
+def test_doctor_prints_its_report(tmp_path, capsys):
+    assert main(["doctor", "--data-dir", str(tmp_path), "--port", "0"]) == 0
+    out = capsys.readouterr().out
+    assert f"Data dir: {tmp_path}" in out and "PyAV:" in out and "Port:" in out
+
+
+@pytest.mark.parametrize("argv, first_run, setting, expected", [
+    ([], True, False, FIRST_RUN_PATH),            # first launch: the first-run page
+    ([], False, False, None),                     # later launches stay quiet...
+    (["--open"], False, False, "/"),              # ...unless asked
+    ([], False, True, "/"),                       # or configured
+    (["--no-browser"], True, True, None),
+    (["serve"], True, True, None),                # headless server never opens one
+])
+def test_when_the_browser_opens(argv, first_run, setting, expected):
+    args = _parser().parse_args(argv)
+    assert browser_path(args, first_run, setting) == expected
+
+
+def test_display_detection():
+    assert not display_available("linux", {})
+    assert display_available("linux", {"WAYLAND_DISPLAY": "wayland-0"})
+    assert display_available("linux", {"DISPLAY": ":0"})
+    assert display_available("win32", {})
+
+
+# -- real processes -------------------------------------------------------------------
+def launch(data_dir, *args, env=None):
+    environ = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    environ.update(env or {})
+    return subprocess.Popen([sys.executable, "-m", "clipset", *args, "--data-dir",
+                             str(data_dir)], env=environ, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def wait_healthy(proc, data_dir, timeout=30) -> str:
+    """The URL of the instance, once its lock names it and it answers health."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        try:
+            url = json.loads((data_dir / "clipset.lock").read_text())["url"]
+            if url:
+                with urllib.request.urlopen(url + "/api/health", timeout=2) as r:
+                    assert json.load(r)["status"] == "ok"
+                return url
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    raise AssertionError("Clipset did not become healthy")
+
+
+def stop(proc) -> int:
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=30)
+    return proc.returncode
+
+
+def test_serve_answers_health_and_stops_cleanly_on_sigterm(tmp_path):
+    proc = launch(tmp_path, "serve", "--host", "127.0.0.1", "--port", "0")
+    try:
+        wait_healthy(proc, tmp_path)
+    finally:
+        assert stop(proc) == 0
+    assert not (tmp_path / "clipset.lock").exists()
+    assert "serving on" in (tmp_path / "logs" / "clipset.log").read_text()
+
+
+def test_second_launch_hands_over_to_the_running_instance(tmp_path):
+    first = launch(tmp_path, "serve", "--host", "127.0.0.1", "--port", "0")
+    try:
+        url = wait_healthy(first, tmp_path)
+        second = subprocess.run([sys.executable, "-m", "clipset", "serve", "--data-dir",
+                                 str(tmp_path)], capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1
+        assert f"already running (pid {first.pid}) at {url}" in second.stderr
+        third = subprocess.run([sys.executable, "-m", "clipset", "--no-browser", "--data-dir",
+                                str(tmp_path)], capture_output=True, text=True, timeout=60)
+        assert third.returncode == 0
+        assert f"already running (pid {first.pid}) at {url}" in third.stderr
+    finally:
+        assert stop(first) == 0
+
+
+def test_busy_port_gets_a_clear_message_and_a_suggestion(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        proc = launch(tmp_path, "serve", "--host", "127.0.0.1", "--port", str(port))
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert f"cannot listen on port {port}" in err and "Another program is using it" in err
+    assert "clipset --port " in err
+    assert not (tmp_path / "clipset.lock").exists()
+
+
+def test_first_launch_without_a_display_runs_headless_and_opens_the_first_run_page(tmp_path):
+    record = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.py"
+    browser.write_text(f"import sys\nopen({str(record)!r}, 'a').write(sys.argv[1] + '\\n')\n")
+    data = tmp_path / "data"
+    proc = launch(data, "--host", "127.0.0.1", "--port", "0",
+                  env={"BROWSER": f"{sys.executable} {browser} %s"})
+    try:
+        url = wait_healthy(proc, data)
+        deadline = time.monotonic() + 20
+        while not record.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        assert stop(proc) == 0
+    assert record.read_text().split() == [url + FIRST_RUN_PATH]
+    assert "No display found: running headless" in (data / "logs" / "clipset.log").read_text()

@@ -1,0 +1,115 @@
+"""The tray menu's actions, through pystray's dummy backend, against a real server."""
+import os
+import urllib.error
+import urllib.request
+
+import pytest
+
+from clipset import lan
+from clipset.autostart import Autostart
+from clipset.server import Server
+
+os.environ["PYSTRAY_BACKEND"] = "dummy"  # before pystray is first imported
+pystray = pytest.importorskip("pystray")
+
+from clipset.tray import TrayApp  # noqa: E402
+
+
+class FakeJobs:
+    def __init__(self):
+        self.paused = False
+
+    def pause(self):
+        self.paused = True
+
+    def resume(self):
+        self.paused = False
+
+
+@pytest.fixture
+def tray(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(lan, "lan_address", lambda: "192.168.5.6")
+    server = Server(app, host="0.0.0.0", port=0).start()
+    opened, copied, folders = [], [], []
+    tray = TrayApp(server, opener=opened.append,
+                   clipboard=lambda text: copied.append(text) or True,
+                   folder_opener=folders.append,
+                   autostart=Autostart(["clipset"], platform="linux", home=tmp_path / "home",
+                                       environ={}))
+    tray.make_icon()
+    tray.opened, tray.copied, tray.folders = opened, copied, folders
+    yield tray
+    tray.stop_server()
+
+
+def click(tray, text):
+    item = next(i for i in tray.icon.menu.items if i.text == text)
+    assert item.enabled, f"{text} is disabled"
+    item(tray.icon)
+    return item
+
+
+def test_menu_lists_every_action(tray):
+    texts = [i.text for i in tray.icon.menu.items if i is not pystray.Menu.SEPARATOR]
+    assert texts == ["Open Clipset", "Copy LAN address", "Show QR code for phones",
+                     "Open data folder", "Pause processing", "Start at login", "Quit"]
+
+
+def test_open_clipset_opens_the_served_app(tray):
+    click(tray, "Open Clipset")
+    assert tray.opened == [tray.server.url]
+    with urllib.request.urlopen(tray.opened[0] + "/api/health", timeout=5) as r:
+        assert r.status == 200
+
+
+def test_copy_lan_address_puts_the_lan_url_on_the_clipboard(tray):
+    click(tray, "Copy LAN address")
+    assert tray.copied == [f"http://192.168.5.6:{tray.server.port}"]
+
+
+def test_show_qr_opens_a_page_with_the_code(tray):
+    click(tray, "Show QR code for phones")
+    (url,) = tray.opened
+    assert url.startswith("file://")
+    page = (tray.services.data.root / "lan.html").read_text()
+    assert f"http://192.168.5.6:{tray.server.port}" in page and "<svg" in page
+
+
+def test_open_data_folder(tray):
+    click(tray, "Open data folder")
+    assert tray.folders == [tray.services.data.root]
+
+
+def test_pause_and_resume_processing(tray, monkeypatch):
+    if getattr(tray.services, "jobs", None) is None:
+        monkeypatch.setattr(tray.services, "jobs", FakeJobs(), raising=False)
+    jobs, calls = tray.services.jobs, []
+    for name in ("pause", "resume"):
+        real = getattr(jobs, name)
+        monkeypatch.setattr(jobs, name, lambda real=real, name=name: (calls.append(name),
+                                                                       real()))
+    item = click(tray, "Pause processing")
+    assert calls == ["pause"] and item.checked
+    click(tray, "Pause processing")
+    assert calls == ["pause", "resume"] and not item.checked
+
+
+def test_pause_is_disabled_without_a_job_queue(tray, monkeypatch):
+    monkeypatch.setattr(tray.services, "jobs", None, raising=False)
+    item = next(i for i in tray.icon.menu.items if i.text == "Pause processing")
+    assert not item.enabled
+
+
+def test_start_at_login_writes_and_removes_the_autostart_entry(tray, tmp_path):
+    entry = tmp_path / "home" / ".config" / "autostart" / "clipset.desktop"
+    item = click(tray, "Start at login")
+    assert entry.is_file() and item.checked
+    click(tray, "Start at login")
+    assert not entry.exists() and not item.checked
+
+
+def test_quit_stops_the_server(tray):
+    url = tray.server.url
+    click(tray, "Quit")
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url + "/api/health", timeout=2)
