@@ -6,16 +6,20 @@ import datetime as dt
 from ..dirs import DataDir
 from ..events import Hub
 from ..settings import Settings
-from ..tokens import TokenIssuer
+from ..tokens import TokenIssuer, UrlSigner
 from .accounts import Accounts
 from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
+from .drafts import Drafts
 from .host import Host
 from .invitations import Invitations
+from .jobs import Jobs
 from .media_urls import MediaUrls
+from .schedules import Schedules
 from .social import Social
 from .stats import Stats
+from .uploads import Uploads
 from .users import Users
 from .videos import Videos
 
@@ -40,9 +44,17 @@ class Services:
         self.videos = Videos(data)
         self.social = Social(self.events)
         self.host = Host(settings)
+        self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
+        self.jobs = Jobs(settings, data, self.config, self.events)
+        self.drafts = Drafts(settings, data, self.config, self.uploads, self.jobs.wake)
+        self.schedules = Schedules(self.uploads)
 
     def start(self) -> None:
         """Start background work (job workers, schedules)."""
+        self.schedules.start()
+        self.jobs.start()
 
     def stop(self) -> None:
         """Stop background work; running jobs are requeued, not lost."""
+        self.jobs.stop()
+        self.schedules.stop()
