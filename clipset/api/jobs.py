@@ -1,0 +1,19 @@
+"""Admin control of processing jobs."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from .access import services
+from .endpoint import ADMIN, endpoint
+from .schemas import VideoOut
+
+bp = Blueprint("jobs", __name__, url_prefix="/api/admin")
+
+
+@endpoint(bp, "/videos/<int:video_id>/retry", "POST", response=VideoOut, auth=ADMIN,
+          errors=(404, 409))
+def retry(video_id: int):
+    """Queue a failed video for processing again (its attempts start over).
+
+    409 if the video has not failed; 404 if it, or its uploaded original, is gone."""
+    return services().jobs.retry(video_id)

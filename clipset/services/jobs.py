@@ -1,0 +1,280 @@
+"""The processing queue: ``Video`` rows are the jobs, a pool of threads works them.
+
+A worker claims a video with a conditional UPDATE (``pending`` → ``processing``), so two
+workers never take the same one and a restart finds every job where it was left. A job
+that was running when the process died is retried once; the second time it is failed,
+so a file that crashes the process can't crash-loop the server.
+"""
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import threading
+import time
+import uuid
+from typing import Any
+
+from ..db import database, immediate
+from ..dirs import DataDir
+from ..errors import ClipsetError, Conflict, InsufficientStorage, NotFound
+from ..events import Hub
+from ..models import Video, now
+from ..settings import Settings
+from . import storage
+from .config import RuntimeConfig
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 2
+POLL_SECONDS = 5  # a safety net; finalize and retry wake the workers at once
+PROGRESS_EVERY = 0.5  # seconds between progress events (~2/s)
+MAX_WIDTH, MAX_HEIGHT = 1920, 1080
+
+INTERRUPTED_TWICE = "Processing was interrupted twice; the file may be damaged."
+DISK_FULL = "The server's disk is full."
+
+
+class _Worker:
+    def __init__(self, pool: "Jobs", number: int):
+        self.retired = threading.Event()
+        self.thread = threading.Thread(target=pool._work, args=(self,),
+                                       name=f"clipset-worker-{number}", daemon=True)
+
+
+class Jobs:
+    def __init__(self, settings: Settings, data: DataDir, config: RuntimeConfig,
+                 events: Hub):
+        self.settings = settings
+        self.data = data
+        self.config = config
+        self.events = events
+        self._lock = threading.Condition()
+        self._generation = 0  # bumped by wake(); a worker waits only if nothing changed
+        self._workers: list[_Worker] = []
+        self._running: dict[int, threading.Event] = {}  # video id → its cancel event
+        self._started = False
+        self._paused = False
+        self._numbers = 0
+        config.on_change(lambda values: self.resize(values["worker_count"]))
+
+    # -- lifecycle --------------------------------------------------------------------
+    def start(self) -> None:
+        with database.connection_context():
+            self.recover()
+            count = self.config["worker_count"]
+        with self._lock:
+            self._started = True
+        self.resize(count)
+
+    def stop(self, timeout: float = 30) -> None:
+        """Cancels running jobs (they go back to ``pending``) and joins the threads."""
+        with self._lock:
+            self._started = False
+            workers, self._workers = self._workers, []
+            for worker in workers:
+                worker.retired.set()
+            for cancel in self._running.values():
+                cancel.set()
+            self._lock.notify_all()
+        for worker in workers:
+            worker.thread.join(timeout)
+
+    def resize(self, count: int) -> None:
+        with self._lock:
+            if not self._started:
+                return
+            while len(self._workers) < count:
+                self._numbers += 1
+                worker = _Worker(self, self._numbers)
+                self._workers.append(worker)
+                worker.thread.start()
+            while len(self._workers) > count:
+                # It finishes its current job first.
+                self._workers.pop().retired.set()
+            self._lock.notify_all()
+
+    def pause(self) -> None:
+        """Take no new jobs (running ones finish)."""
+        with self._lock:
+            self._paused = True
+
+    def resume(self) -> None:
+        with self._lock:
+            self._paused = False
+        self.wake()
+
+    def wake(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._lock.notify_all()
+
+    @property
+    def worker_count(self) -> int:
+        with self._lock:
+            return len(self._workers)
+
+    @staticmethod
+    def recover() -> None:
+        """At start-up: jobs left ``processing`` by a dead process are retried once."""
+        with immediate():
+            (Video.update(processing_status="failed", error_message=INTERRUPTED_TWICE,
+                          processing_finished_at=now())
+             .where(Video.processing_status == "processing",
+                    Video.attempts >= MAX_ATTEMPTS).execute())
+            (Video.update(processing_status="pending", progress=0)
+             .where(Video.processing_status == "processing").execute())
+
+    # -- admin ------------------------------------------------------------------------
+    def retry(self, video_id: int) -> Video:
+        with immediate():
+            video = Video.get_or_none(Video.id == video_id)
+            if video is None:
+                raise NotFound("This video does not exist.", error_code="video_not_found")
+            if video.processing_status != "failed":
+                raise Conflict(f"Only a failed video can be retried; this one is "
+                               f"{video.processing_status}.", error_code="not_failed")
+            if not self.data.original_file(video.storage_key).exists():
+                raise NotFound("The uploaded original of this video is gone (it is removed "
+                               "after processing unless originals are kept), so it can't "
+                               "be processed again.", error_code="original_missing")
+            Video.update(processing_status="pending", attempts=0, progress=0,
+                         error_message=None, processing_started_at=None,
+                         processing_finished_at=None).where(Video.id == video_id).execute()
+        self.wake()
+        return Video.get_by_id(video_id)
+
+    # -- the workers ------------------------------------------------------------------
+    def _work(self, worker: _Worker) -> None:
+        while not worker.retired.is_set():
+            with self._lock:
+                generation = self._generation
+                paused = self._paused
+            video = None
+            if not paused:
+                try:
+                    with database.connection_context():
+                        video = self._claim()
+                        if video is not None:
+                            self._run(video)
+                except Exception:  # a worker never dies from a job
+                    log.exception("job worker error")
+            if video is None:
+                with self._lock:
+                    if self._generation == generation and not worker.retired.is_set():
+                        self._lock.wait(POLL_SECONDS)
+
+    @staticmethod
+    def _claim() -> Video | None:
+        while True:
+            candidate = (Video.select(Video.id).where(Video.processing_status == "pending")
+                         .order_by(Video.created_at, Video.id).first())
+            if candidate is None:
+                return None
+            claimed = (Video.update(processing_status="processing",
+                                    attempts=Video.attempts + 1, progress=0,
+                                    error_message=None, processing_started_at=now(),
+                                    processing_finished_at=None)
+                       .where(Video.id == candidate.id,
+                              Video.processing_status == "pending").execute())
+            if claimed:
+                return Video.get_by_id(candidate.id)
+
+    def _run(self, video: Video) -> None:
+        from .. import media  # PyAV is loaded by the first job, not at import
+
+        cancel = threading.Event()
+        with self._lock:
+            if not self._started:
+                cancel.set()
+            self._running[video.id] = cancel
+        token = uuid.uuid4().hex[:8]
+        tmp_video = self.data.tmp / f"{video.storage_key}.{token}.mp4"
+        tmp_thumb = self.data.tmp / f"{video.storage_key}.{token}.jpg"
+        try:
+            options = media.Options(
+                crf=self.settings.x264_crf, preset=self.settings.x264_preset,
+                trim_start=video.trim_start, trim_end=video.trim_end,
+                cover_time=video.cover_time, max_width=MAX_WIDTH, max_height=MAX_HEIGHT)
+            result = media.process(self.data.original_file(video.storage_key), tmp_video,
+                                   tmp_thumb, options, progress=self._reporter(video),
+                                   cancel=cancel)
+            out = media.verify(tmp_video)
+            self._complete(video, result, out, tmp_video, tmp_thumb)
+        except media.Cancelled:
+            # Stopped by shutdown: back in the queue, and the attempt doesn't count.
+            Video.update(processing_status="pending", attempts=Video.attempts - 1,
+                         progress=0, processing_started_at=None).where(
+                Video.id == video.id, Video.processing_status == "processing").execute()
+        except Exception as exc:
+            self._fail(video, _message(exc))
+        finally:
+            storage.remove(tmp_video, tmp_thumb)
+            with self._lock:
+                self._running.pop(video.id, None)
+
+    def _reporter(self, video: Video):
+        last = [0.0]
+
+        def progress(percent: float) -> None:
+            moment = time.monotonic()
+            if moment - last[0] < PROGRESS_EVERY:
+                return
+            last[0] = moment
+            percent = round(max(0.0, min(100.0, float(percent))), 1)
+            Video.update(progress=percent).where(Video.id == video.id).execute()
+            self.events.publish("video.progress", {"video_id": video.id, "percent": percent},
+                                video_id=video.id, owner_id=video.uploader_id)
+        return progress
+
+    def _complete(self, video: Video, result: Any, out: Any, tmp_video, tmp_thumb) -> None:
+        key = video.storage_key
+        os.replace(tmp_video, self.data.video_file(key))
+        if tmp_thumb.exists():
+            os.replace(tmp_thumb, self.data.thumbnail_file(key))
+        with immediate():
+            done = (Video.update(
+                processing_status="completed", progress=100, error_message=None,
+                transcode_mode=result.mode, duration_seconds=out.duration,
+                width=out.width, height=out.height, fps=out.fps,
+                video_codec=out.video_codec, audio_codec=out.audio_codec,
+                bitrate=out.bitrate, file_size_bytes=out.size_bytes,
+                processing_finished_at=now())
+                .where(Video.id == video.id, Video.processing_status == "processing")
+                .execute())
+        if not done:  # deleted (or reset) while it was processing
+            if not Video.select().where(Video.id == video.id).exists():
+                storage.remove_video_files(self.data, key)
+            return
+        if not self.config["keep_originals"]:
+            storage.remove(self.data.original_file(key))
+        finished = Video.get_by_id(video.id)
+        self.events.publish("video.ready", {"video_id": video.id,
+                                            "video": video_payload(finished)},
+                            video_id=video.id, owner_id=video.uploader_id)
+
+    def _fail(self, video: Video, message: str) -> None:
+        Video.update(processing_status="failed", error_message=message,
+                     processing_finished_at=now()).where(
+            Video.id == video.id, Video.processing_status == "processing").execute()
+        self.events.publish("video.failed", {"video_id": video.id, "error": message},
+                            video_id=video.id, owner_id=video.uploader_id)
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, InsufficientStorage) or (
+            isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)):
+        return DISK_FULL
+    if isinstance(exc, ClipsetError):
+        return exc.detail
+    if isinstance(exc, FileNotFoundError):
+        return "The uploaded original of this video is missing."
+    log.error("processing failed", exc_info=exc)
+    return f"Processing failed unexpectedly ({type(exc).__name__}: {exc})."
+
+
+def video_payload(video: Video) -> dict:
+    """The video as the API serves it, for ``video.ready`` (VideoOut is plain pydantic)."""
+    from ..api.schemas import VideoOut
+
+    return VideoOut.model_validate(video, from_attributes=True).model_dump(mode="json")

@@ -1,0 +1,200 @@
+"""Resumable uploads (tus 1.0.0): the size and weekly quota are settled before a byte is
+sent, bytes are streamed to ``media/uploads/<id>`` at an offset, and an upload that is
+cancelled, refused or abandoned takes its file, its row and its quota reservation with it.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+from typing import BinaryIO
+
+from peewee import JOIN
+
+from ..db import immediate
+from ..dirs import DataDir
+from ..errors import (
+    Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed,
+)
+from ..models import Draft, Upload, User, now
+from ..settings import Settings
+from ..tokens import UrlSigner
+from . import quota, storage
+from .config import RuntimeConfig
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1024 * 1024  # read and written at a time; memory stays flat at any upload size
+# The offset is saved this often while a PATCH runs, and always when it ends.
+SAVE_EVERY = 8 * CHUNK
+
+
+class Uploads:
+    def __init__(self, settings: Settings, data: DataDir, config: RuntimeConfig,
+                 signer: UrlSigner):
+        self.settings = settings
+        self.data = data
+        self.config = config
+        self.signer = signer
+        self._busy: set[str] = set()
+        self._busy_lock = threading.Lock()
+
+    @property
+    def ttl(self) -> dt.timedelta:
+        return dt.timedelta(hours=self.settings.upload_expiry_hours)
+
+    # -- creating ---------------------------------------------------------------------
+    def create(self, user: User, filename: str, size: int, content_type: str | None = None,
+               *, allowance: int = 0) -> Upload:
+        """Checks size, disk room and quota, reserves the quota, makes the row and an
+        empty file. Serves ``upload-url``, tus creation and the one-shot upload (whose
+        ``size`` is the whole request: ``allowance`` covers the form around the file)."""
+        filename = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
+        if not filename:
+            raise ValidationFailed("filename: give the name of the file", field="filename")
+        if size < 1:
+            raise ValidationFailed("size: the file is empty", field="size")
+        config = self.config.get()
+        limit = config["max_file_size_bytes"]
+        if size > limit + allowance:
+            raise PayloadTooLarge(f"This file is {_gib(size)}; the largest upload allowed is "
+                                  f"{_gib(limit)}.", field="size")
+        storage.ensure_room(self.data, size)
+        quota.reserve(user.id, size, config["weekly_upload_limit_bytes"])
+        created = now()
+        upload = Upload(user=user.id, filename=filename, content_type=content_type,
+                        length=size, created_at=created, updated_at=created,
+                        expires_at=created + self.ttl)
+        try:
+            self.data.upload_file(upload.id).touch(exist_ok=False)
+            upload.save(force_insert=True)
+        except Exception:
+            storage.remove(self.data.upload_file(upload.id))
+            quota.release(user.id, size, created)
+            raise
+        return upload
+
+    def url(self, upload: Upload) -> str:
+        token = self.signer.sign({"u": upload.user_id, "id": upload.id})
+        return f"/api/uploads/{upload.id}?token={token}"
+
+    # -- finding ----------------------------------------------------------------------
+    def authorize(self, upload_id: str, *, token: str | None = None,
+                  user: User | None = None) -> Upload:
+        """The upload, if the signed token is for it or ``user`` owns it; 404 otherwise
+        (an upload of someone else is not found, not forbidden)."""
+        upload = Upload.get_or_none(Upload.id == upload_id)
+        if token is not None:
+            claims = self.signer.verify(token, int(self.ttl.total_seconds()))
+            if claims.get("id") != upload_id:
+                raise Forbidden("This upload link is for another upload.",
+                                error_code="invalid_link")
+            owner = claims.get("u")
+        elif user is not None:
+            owner = user.id
+        else:
+            raise Forbidden("Use the upload URL you were given, or sign in.",
+                            error_code="invalid_link")
+        if upload is None or upload.user_id != owner or upload.state == "consumed":
+            raise NotFound("This upload does not exist or was removed.",
+                           error_code="upload_not_found")
+        return upload
+
+    def owned(self, user: User, upload_id: str) -> Upload:
+        return self.authorize(upload_id, user=user)
+
+    # -- receiving bytes --------------------------------------------------------------
+    def append(self, upload: Upload, offset: int, stream: BinaryIO,
+               content_length: int | None) -> Upload:
+        """Writes ``stream`` at ``offset``, which must be where the upload stands."""
+        with self._exclusive(upload.id):
+            upload = Upload.get_or_none(Upload.id == upload.id)  # fresh, under the guard
+            if upload is None:
+                raise NotFound("This upload was removed.", error_code="upload_not_found")
+            if offset != upload.offset:
+                raise Conflict(f"The upload is at byte {upload.offset}, not {offset}. Ask "
+                               "for the offset (HEAD) and resume from there.",
+                               error_code="offset_mismatch")
+            room = upload.length - offset
+            if content_length is not None and content_length > room:
+                raise PayloadTooLarge(f"Only {room} more bytes fit in this upload's declared "
+                                      f"length of {upload.length}.", error_code="past_length")
+            position = saved = offset
+            try:
+                with open(self.data.upload_file(upload.id), "r+b") as f:
+                    f.seek(offset)
+                    while True:
+                        # One byte more than fits, to notice data past the declared length.
+                        chunk = stream.read(min(CHUNK, upload.length - position + 1))
+                        if not chunk:
+                            break
+                        if position + len(chunk) > upload.length:
+                            raise PayloadTooLarge(
+                                f"The data runs past the declared length of {upload.length}.",
+                                error_code="past_length")
+                        f.write(chunk)
+                        position += len(chunk)
+                        if position - saved >= SAVE_EVERY:
+                            f.flush()
+                            self._save_offset(upload, position)
+                            saved = position
+            finally:
+                # Whatever reached the file counts, so an interrupted PATCH can resume.
+                if position != saved:
+                    self._save_offset(upload, position)
+        return upload
+
+    def _save_offset(self, upload: Upload, position: int) -> None:
+        state = "complete" if position >= upload.length else "uploading"
+        Upload.update(offset=position, state=state, updated_at=now()).where(
+            Upload.id == upload.id).execute()
+        upload.offset, upload.state = position, state
+
+    @contextlib.contextmanager
+    def _exclusive(self, upload_id: str):
+        """One writer per upload; a second one is refused rather than interleaved."""
+        with self._busy_lock:
+            if upload_id in self._busy:
+                raise Conflict("Another request is writing to this upload.",
+                               error_code="upload_busy")
+            self._busy.add(upload_id)
+        try:
+            yield
+        finally:
+            with self._busy_lock:
+                self._busy.discard(upload_id)
+
+    # -- removing ---------------------------------------------------------------------
+    def discard(self, upload: Upload) -> bool:
+        """Removes the upload's row (its draft goes with it), file and quota reservation.
+        False if it was already gone."""
+        with immediate():
+            gone = Upload.delete().where(Upload.id == upload.id).execute()
+            if gone:
+                quota.release(upload.user_id, upload.length, upload.created_at)
+        if gone:
+            storage.remove(self.data.upload_file(upload.id))
+        return bool(gone)
+
+    def remove_abandoned(self, at: dt.datetime | None = None) -> int:
+        """Uploads past ``expires_at`` that never became a draft, and drafts untouched for
+        ``upload_expiry_hours``; returns how many uploads were removed."""
+        at = at or now()
+        no_draft = Upload.select().join(Draft, on=(Draft.upload == Upload.id),
+                                        join_type=JOIN.LEFT_OUTER).where(
+            Draft.id.is_null(), Upload.expires_at < at)
+        stale = Upload.select().join(Draft, on=(Draft.upload == Upload.id)).where(
+            Draft.updated_at < at - self.ttl)
+        removed = 0
+        for upload in list(no_draft) + list(stale):
+            removed += self.discard(upload)
+        if removed:
+            log.info("removed %d abandoned upload(s)", removed)
+        return removed
+
+
+def _gib(nbytes: int) -> str:
+    if nbytes < 1024**3:
+        return f"{nbytes / 1024**2:,.1f} MiB"
+    return f"{nbytes / 1024**3:,.2f} GiB"
