@@ -24,7 +24,8 @@ SearchText = Field(None, max_length=200)
 class DetailsIn(In):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
-    tags: list[str] | None = Field(None, max_length=20)
+    # At most 20 after normalizing (lower-case, de-duplicated): checked by the service.
+    tags: list[str] | None = Field(None, max_length=100)
     category_id: int | None = None
 
 
