@@ -1,13 +1,17 @@
-"""The admin area: runtime configuration and instance statistics."""
+"""The admin area: runtime configuration, instance statistics and the dashboard's
+insights (history, quota use, activity, processing queue)."""
 from __future__ import annotations
 
+import datetime as dt
+from typing import Literal
+
 from flask import Blueprint
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from ..services.config import MAX_WORKERS
 from .access import services
 from .endpoint import ADMIN, endpoint
-from .schemas import In, Out
+from .schemas import In, Out, Page, PageQuery, UserRef, UtcDatetime
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")
 
@@ -80,3 +84,136 @@ def update_config(body: ConfigPatch):
 def stats():
     """Users, videos by status, storage, disk and queue."""
     return services().stats.overview()
+
+
+# -- insights -------------------------------------------------------------------------
+class HistoryQuery(In):
+    model_config = ConfigDict(extra="ignore")
+    weeks: int = Field(12, ge=1, le=104, description="How many weeks, the current one last.")
+
+
+class WeekOut(Out):
+    week_start: UtcDatetime = Field(description="Monday 00:00 UTC.")
+    uploads: int = Field(description="Videos created this week (that still exist).")
+    upload_bytes: int = Field(description="Their uploaded (source) sizes.")
+    stored_bytes_total: int = Field(
+        description="Output bytes of the existing videos created by the end of the week.")
+    new_users: int
+
+
+class ForecastOut(Out):
+    bytes_per_day: float = Field(description="Average growth of stored bytes over the "
+                                             "window, up to now.")
+    disk_free_bytes: int
+    days_until_full: float | None = Field(description="Null when storage is not growing.")
+    full_at: dt.date | None
+
+
+class HistoryOut(Out):
+    weeks: list[WeekOut]
+    forecast: ForecastOut
+
+
+class QuotaUsageOut(Out):
+    user: UserRef
+    used_bytes: int
+    limit_bytes: int
+    percent: float = Field(description="Of the limit; above 100 when the limit was lowered "
+                                       "after the bytes were used.")
+
+
+class QuotaPage(Page[QuotaUsageOut]):
+    week_start: UtcDatetime
+    resets_at: UtcDatetime
+
+
+class ActivityQuery(In):
+    model_config = ConfigDict(extra="ignore")
+    limit: int = Field(50, ge=1, le=200)
+
+
+class VideoRef(Out):
+    id: int
+    title: str
+
+
+class ActivityItemOut(Out):
+    type: Literal["user.registered", "video.uploaded", "video.processed", "video.failed",
+                  "comment.posted", "invitation.created", "invitation.used"]
+    at: UtcDatetime
+    actor: UserRef | None
+    video: VideoRef | None
+    detail: str | None = Field(description="The file name, transcode mode, error, "
+                                           "comment text or invited email; at most 140 "
+                                           "characters for errors and comments.")
+
+
+class ActivityOut(Out):
+    items: list[ActivityItemOut] = Field(description="Newest first.")
+
+
+class QueuedVideoOut(Out):
+    id: int
+    title: str
+    uploader: UserRef
+    processing_status: Literal["pending", "processing", "completed", "failed"]
+    progress: float
+    attempts: int
+    error_message: str | None
+    transcode_mode: Literal["transcode", "remux"] | None
+    created_at: UtcDatetime
+    processing_started_at: UtcDatetime | None
+    processing_finished_at: UtcDatetime | None
+    source_size_bytes: int
+
+
+class QueueOut(Out):
+    pending: list[QueuedVideoOut] = Field(description="In the order the workers take them "
+                                                      "(oldest first), at most 100.")
+    pending_total: int
+    processing: list[QueuedVideoOut]
+    failed: list[QueuedVideoOut] = Field(description="Newest first, at most 50.")
+    recent: list[QueuedVideoOut] = Field(description="Completed in the last 24 hours, "
+                                                     "newest first, at most 20.")
+    paused: bool = Field(description="Workers take no new jobs while paused.")
+
+
+class PausedIn(In):
+    paused: bool = Field(strict=True)
+
+
+class PausedOut(Out):
+    paused: bool
+
+
+@endpoint(bp, "/stats/history", query=HistoryQuery, response=HistoryOut, auth=ADMIN)
+def stats_history(query: HistoryQuery):
+    """Uploads, storage and new users per week, and when the disk fills at this rate."""
+    return services().insights.history(query.weeks)
+
+
+@endpoint(bp, "/quota", query=PageQuery, response=QuotaPage, auth=ADMIN)
+def quota_usage(query: PageQuery):
+    """Each user's upload quota use this week, the heaviest users first."""
+    return services().insights.quota_usage(query.page, query.page_size)
+
+
+@endpoint(bp, "/activity", query=ActivityQuery, response=ActivityOut, auth=ADMIN)
+def activity(query: ActivityQuery):
+    """Recent activity, newest first: sign-ups, uploads, processing, comments, invitations."""
+    return {"items": services().insights.activity(query.limit)}
+
+
+@endpoint(bp, "/queue", response=QueueOut, auth=ADMIN)
+def queue():
+    """The processing queue: pending, processing, failed and recently finished videos."""
+    return services().insights.queue()
+
+
+@endpoint(bp, "/queue/paused", "PATCH", body=PausedIn, response=PausedOut, auth=ADMIN,
+          errors=(503,))
+def set_queue_paused(body: PausedIn):
+    """Pause or resume processing; running jobs finish, pending ones wait.
+
+    503 if this server runs no job workers."""
+    return services().insights.set_paused(body.paused)

@@ -13,6 +13,7 @@ from .categories import Categories
 from .config import RuntimeConfig
 from .drafts import Drafts
 from .host import Host
+from .insights import Insights
 from .invitations import Invitations
 from .jobs import Jobs
 from .media_urls import MediaUrls
@@ -46,6 +47,7 @@ class Services:
         self.host = Host(settings)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.jobs = Jobs(settings, data, self.config, self.events)
+        self.insights = Insights(data, self.config, self.jobs)
         self.drafts = Drafts(settings, data, self.config, self.uploads, self.jobs.wake)
         self.schedules = Schedules(self.uploads)
 
