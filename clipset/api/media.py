@@ -55,6 +55,19 @@ def _if_range_matches(etag: str, mtime: int) -> bool:
     return True  # no If-Range header
 
 
+def _bounds(first: tuple[int, int | None], size: int) -> tuple[int, int] | None:
+    """(start, stop) of a parsed range in a file of ``size`` bytes, None if unsatisfiable.
+
+    Werkzeug's ``range_for_length`` refuses a suffix longer than the file, which RFC 9110
+    says means "the whole file".
+    """
+    start, stop = first
+    if start < 0:  # suffix: the last -start bytes
+        start, stop = max(0, size + start), size
+    stop = size if stop is None else min(stop, size)
+    return (start, stop) if start < stop else None
+
+
 def send_ranges(path: Path, mimetype: str, max_age: int) -> Response:
     stat = path.stat()
     size, mtime, etag = stat.st_size, int(stat.st_mtime), _etag(stat)
@@ -67,8 +80,9 @@ def send_ranges(path: Path, mimetype: str, max_age: int) -> Response:
 
     start, length, status = 0, size, 200
     ranges = request.range
-    if ranges is not None and len(ranges.ranges) == 1 and _if_range_matches(etag, mtime):
-        bounds = ranges.range_for_length(size)
+    if (ranges is not None and ranges.units == "bytes" and len(ranges.ranges) == 1
+            and _if_range_matches(etag, mtime)):
+        bounds = _bounds(ranges.ranges[0], size)
         if bounds is None:
             raise RangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"})
         start, stop = bounds
