@@ -1,17 +1,38 @@
-"""The in-process event hub: services publish, the WebSocket route delivers.
+"""The in-process event hub, and its delivery to live connections.
 
-Publishing never blocks on a client. Each subscriber is a callable that receives
-``Event``s; who may hear what is decided per recipient by the subscriber, using the
-``video_id`` and ``owner_id`` the publisher attached.
+Services publish to the ``Hub``; publishing never blocks on a client. Each subscriber is a
+callable that receives ``Event``s, called on the publisher's thread.
+
+The ``Fanout`` is the subscriber that serves WebSocket clients (``Listener``s). It queues
+each event and delivers it on a thread of its own, deciding per recipient who may hear it:
+an event with an ``owner_id`` (processing) goes to that user's connections only; an event
+about a video goes to the connections following that video whose user may see it
+(``visibility.can_view``). The database work is done once per event: one query for the
+video, one for the recipients' users (so a deactivated user or a revoked token is noticed
+at the next delivery). Every client has a bounded outbox; one that cannot keep up is
+dropped instead of slowing the others.
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import threading
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .db import database
+from .errors import Unauthorized
+from .models import User, Video
+
 log = logging.getLogger(__name__)
+
+# Close codes a Listener can be closed with.
+POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
+SESSION_ENDED = 4401
 
 
 @dataclass(frozen=True)
@@ -52,3 +73,190 @@ class Hub:
                 callback(event)
             except Exception:  # one broken subscriber must not stop the others
                 log.exception("event subscriber failed")
+
+
+def _json_default(value):
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:  # the models keep naive UTC
+            return value.isoformat() + "Z"
+        return value.isoformat()
+    return str(value)
+
+
+def encode(message: dict[str, Any]) -> str:
+    return json.dumps(message, default=_json_default, separators=(",", ":"))
+
+
+class Listener:
+    """One live connection: its user, the videos it follows, and its outbox.
+
+    The connection's own thread drains the outbox (``drain``) whenever ``wake`` is called;
+    ``closed`` tells it to close with a code and reason.
+    """
+
+    def __init__(self, user: User, token: str, wake: Callable[[], None], limit: int):
+        self.user = user
+        self.user_id = user.id
+        self.token = token
+        self.token_version = user.token_version
+        self.video_ids: frozenset[int] = frozenset()
+        self.closed: tuple[int, str] | None = None
+        self._wake = wake
+        self._limit = limit
+        self._outbox: deque[str] = deque()
+        self._lock = threading.Lock()
+
+    def follow(self, video_ids) -> None:
+        self.video_ids = self.video_ids | frozenset(video_ids)  # swapped whole: no lock
+
+    def unfollow(self, video_ids) -> None:
+        self.video_ids = self.video_ids - frozenset(video_ids)
+
+    def offer(self, text: str) -> bool:
+        """Queue a message; False (and nothing queued) when the outbox is full."""
+        with self._lock:
+            if self.closed is not None:
+                return True
+            if len(self._outbox) >= self._limit:
+                return False
+            self._outbox.append(text)
+        self._wake()
+        return True
+
+    def drain(self) -> list[str]:
+        with self._lock:
+            out = list(self._outbox)
+            self._outbox.clear()
+        return out
+
+    def close(self, code: int, reason: str) -> None:
+        with self._lock:
+            if self.closed is not None:
+                return
+            self.closed = (code, reason)
+            self._outbox.clear()  # what it has not taken yet is stale now
+        self._wake()
+
+
+class Fanout:
+    """Delivers the hub's events to listeners, checking visibility per recipient."""
+
+    def __init__(self, hub: Hub, tokens, *, outbox_limit: int = 256,
+                 backlog_limit: int = 10_000, recheck_seconds: float = 30.0):
+        self.tokens = tokens
+        self.outbox_limit = outbox_limit
+        self.backlog_limit = backlog_limit
+        self.recheck_seconds = recheck_seconds
+        self._listeners: set[Listener] = set()
+        self._backlog: deque[Event] = deque()
+        self._cv = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._unsubscribe = hub.subscribe(self._on_event)
+
+    @property
+    def listener_count(self) -> int:
+        with self._cv:
+            return len(self._listeners)
+
+    def connect(self, user: User, token: str, wake: Callable[[], None]) -> Listener:
+        listener = Listener(user, token, wake, self.outbox_limit)
+        with self._cv:
+            self._listeners.add(listener)
+            if self._thread is None:  # started on demand, ends when nobody listens
+                self._thread = threading.Thread(target=self._run, name="clipset-fanout",
+                                                daemon=True)
+                self._thread.start()
+        return listener
+
+    def disconnect(self, listener: Listener) -> None:
+        with self._cv:
+            self._listeners.discard(listener)
+            self._cv.notify_all()
+
+    def _on_event(self, event: Event) -> None:
+        # On the publisher's thread: queue and return.
+        with self._cv:
+            if not self._listeners:
+                return
+            if len(self._backlog) >= self.backlog_limit:
+                log.warning("event backlog full; dropping %s", event.type)
+                return
+            self._backlog.append(event)
+            self._cv.notify_all()
+
+    def _run(self) -> None:
+        next_check = time.monotonic() + self.recheck_seconds
+        while True:
+            with self._cv:
+                while not self._backlog and time.monotonic() < next_check:
+                    if not self._listeners:
+                        self._thread = None
+                        return
+                    self._cv.wait(max(0.0, next_check - time.monotonic()))
+                event = self._backlog.popleft() if self._backlog else None
+                listeners = list(self._listeners)
+            try:
+                if event is not None:
+                    self._deliver(event, listeners)
+                if time.monotonic() >= next_check:
+                    next_check = time.monotonic() + self.recheck_seconds
+                    self._recheck(listeners)
+            except Exception:
+                log.exception("event delivery failed")
+
+    # -- who hears what ---------------------------------------------------------------
+    def _deliver(self, event: Event, listeners: list[Listener]) -> None:
+        if event.owner_id is not None:
+            audience = [l for l in listeners if l.user_id == event.owner_id]
+        elif event.video_id is not None:
+            audience = [l for l in listeners if event.video_id in l.video_ids]
+        else:
+            audience = listeners
+        if not audience:
+            return
+        from .services.visibility import can_view  # services imports this module
+
+        video = None
+        with database.connection_context():
+            users = self._current_users(audience)
+            if event.owner_id is None and event.video_id is not None:
+                video = Video.get_or_none(Video.id == event.video_id)
+                if video is None:  # gone: nobody may hear about it any more
+                    return
+        text = encode(event.message())
+        for listener in audience:
+            user = users.get(listener.user_id)
+            if not self._still_valid(listener, user):
+                continue
+            if video is not None and not can_view(user, video):
+                continue
+            if not listener.offer(text):
+                listener.close(TRY_AGAIN_LATER, "Too slow: messages were dropped.")
+
+    @staticmethod
+    def _current_users(listeners: list[Listener]) -> dict[int, User]:
+        ids = {l.user_id for l in listeners}
+        return {u.id: u for u in User.select().where(User.id.in_(ids))}
+
+    @staticmethod
+    def _still_valid(listener: Listener, user: User | None) -> bool:
+        if user is None or not user.is_active or user.token_version != listener.token_version:
+            listener.close(SESSION_ENDED, "Your session has ended. Sign in again.")
+            return False
+        listener.user = user
+        return True
+
+    def _recheck(self, listeners: list[Listener]) -> None:
+        """Close connections whose token expired or was revoked, even idle ones."""
+        live = []
+        for listener in listeners:
+            try:
+                self.tokens.decode(listener.token)
+                live.append(listener)
+            except Unauthorized as exc:
+                listener.close(SESSION_ENDED, exc.detail)
+        if live:
+            with database.connection_context():
+                users = self._current_users(live)
+            for listener in live:
+                self._still_valid(listener, users.get(listener.user_id))

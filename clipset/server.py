@@ -1,8 +1,10 @@
 """Serving the app with waitress, with an orderly start and stop.
 
-The Server owns the waitress server (and its request threads) and starts and stops the
-services' background work with it. ``stop()`` may be called from any thread or a signal
-handler: the shutdown runs on waitress's own loop thread through its trigger.
+The Server owns the waitress server (its request threads), the WebSocket sessions
+(``websocket.WebSockets``: threads of their own, budgeted apart from HTTP's), and starts
+and stops the services' background work with them. ``stop()`` may be called from any
+thread or a signal handler: closing the sockets runs on waitress's own loop thread through
+its trigger, and the rest of the shutdown follows on that thread once the loop has ended.
 """
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ import signal
 import threading
 
 from flask import Flask
+from waitress import wasyncore
 from waitress.server import create_server
+
+from .websocket import WebSockets, websocket_paths
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +36,11 @@ class Server:
             clear_untrusted_proxy_headers=True,
             channel_timeout=300,
         )
+        self.websockets = WebSockets(websocket_paths(app), settings.ws_max_connections)
+        self.websockets.install(self._server)
         self._thread: threading.Thread | None = None
+        self._running = False
+        self._closing = False
         self._stopped = threading.Event()
 
     @property
@@ -48,6 +57,7 @@ class Server:
     def start(self) -> "Server":
         """Serve on a background thread (tests, the tray) and return at once."""
         self.services.start()
+        self._running = True
         self._thread = threading.Thread(target=self._run, name="clipset-http", daemon=True)
         self._thread.start()
         log.info("Clipset is serving on %s", self.url)
@@ -58,6 +68,7 @@ class Server:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: self.stop(wait=False))
         self.services.start()
+        self._running = True
         log.info("Clipset is serving on %s", self.url)
         self._run()
 
@@ -65,17 +76,45 @@ class Server:
         try:
             self._server.run()
         finally:
-            self._shutdown_services()
+            self._shutdown()
 
-    def _shutdown_services(self) -> None:
-        if not self._stopped.is_set():
-            self._stopped.set()
+    def _close_sockets(self) -> None:
+        # On the loop thread: the listening socket and every HTTP connection. The loop
+        # ends once its map is empty. The trigger leaves the map but stays open until the
+        # request threads have stopped (they may still pull it); ``_shutdown`` closes it.
+        trigger = self._server.trigger
+        trigger.del_channel()
+        for dispatcher in list(self._server._map.values()):
+            try:
+                # The server's own close() would close the trigger as well.
+                wasyncore.dispatcher.close(dispatcher)
+            except OSError:
+                pass
+        self._server._map.clear()
+
+    def _shutdown(self) -> None:
+        if self._stopped.is_set():
+            return
+        try:
+            self.websockets.shutdown()
+            self._server.task_dispatcher.shutdown(timeout=5)
+            self._server.trigger.close()
             self.services.stop()
+        finally:
+            self._stopped.set()
             log.info("Clipset stopped")
 
     def stop(self, wait: bool = True, timeout: float = 15) -> None:
-        # Closing the listening socket and channels must happen on the loop thread.
-        self._server.trigger.pull_trigger(self._server.close)
+        if not self._closing:
+            self._closing = True
+            # Set without a lock: this may run in a signal handler. Upgrades in flight
+            # are refused from now on.
+            self.websockets.closing = True
+            if self._running:
+                self._server.trigger.pull_trigger(self._close_sockets)
+            else:
+                self._close_sockets()
+                self._shutdown()
         if wait and self._thread is not None:
             self._thread.join(timeout)
         if wait:

@@ -6,12 +6,13 @@ from flask import Flask
 from ..db import database
 from . import media, videos
 from . import drafts, jobs, uploads
+from . import realtime
 from . import (accounts, admin, categories, docs, errors, headers, host, invitations, social,
                spa, system, users)
 
 BLUEPRINTS = (system.bp, docs.bp, accounts.bp, users.bp, invitations.bp, categories.bp, admin.bp,
                social.bp, videos.bp, media.bp, host.bp,
-               uploads.bp, uploads.tus, drafts.bp, jobs.bp)
+               uploads.bp, uploads.tus, drafts.bp, jobs.bp, realtime.bp)
 
 
 def init_app(app: Flask) -> None:
