@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup web browser bench clean
+.PHONY: run test setup web browser bench build smoke clean
 
 run: setup web
 	$(VENV)/bin/clipset
@@ -35,5 +35,14 @@ browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The one-file executable in dist/ (CLIPSET_ONEDIR=1 for a one-folder app), then a smoke
+# test of that binary: serve, health, setup, upload, transcode, stop.
+build: setup web
+	$(PY) -m pip install --quiet -e '.[build]'
+	$(PY) -m PyInstaller clipset.spec --noconfirm --log-level WARN
+
+smoke: build
+	$(PY) scripts/smoke_binary.py $(if $(filter 1,$(CLIPSET_ONEDIR)),dist/clipset/clipset,dist/clipset)
+
 clean:
-	rm -rf $(VENV) web/node_modules web/dist
+	rm -rf $(VENV) web/node_modules web/dist build dist
