@@ -397,6 +397,52 @@ def _rotate_graph(frame, rotation: int):
     return graph
 
 
+class _VideoPath:
+    """Decoded source frames -> upright, fitted yuv420p frames on the source's clock."""
+
+    def __init__(self, p: Probe, tb, rate, size, start, end, cover, tracker):
+        self.rotation, self.tb, self.size = p.rotation, tb, size
+        self.start, self.end, self.cover, self.tracker = start, end, cover, tracker
+        self.step = int(round(1 / (rate * tb))) if rate else 1  # for frames without pts
+        self.origin_ticks = 0
+        self.graph = None
+        self.graph_ready = False
+        self.last_pts = None
+        self.thumb = self.last = None
+        self.done = False
+
+    def convert(self, frame):
+        """The frame to encode, or None to skip it; sets ``done`` past the end."""
+        pts = frame.pts
+        if pts is None:
+            pts = self.origin_ticks + (self.last_pts + self.step if self.last_pts is not None
+                                       else 0)
+        t = float(pts * self.tb)
+        self.tracker.at(t)
+        if t < self.start - 1e-6:
+            return None
+        if t >= self.end - 1e-6:
+            self.done = True
+            return None
+        pts -= self.origin_ticks
+        if self.last_pts is not None and pts <= self.last_pts:
+            return None  # repeated timestamps would break the muxer
+        self.last_pts = pts
+        if not self.graph_ready:
+            self.graph, self.graph_ready = _rotate_graph(frame, self.rotation), True
+        if self.graph is not None:
+            self.graph.push(frame)
+            frame = self.graph.pull()
+        width, height = self.size
+        if (frame.width, frame.height, frame.format.name) != (width, height, "yuv420p"):
+            frame = frame.reformat(width, height, "yuv420p")  # swscale, GIL released
+        frame.pts, frame.time_base = pts, self.tb
+        self.last = frame
+        if self.thumb is None and t >= self.cover - 1e-6:
+            self.thumb = frame
+        return frame
+
+
 def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, end: float,
                cover: float, tracker: _Progress):
     inp = av.open(src, metadata_errors="replace")
@@ -407,12 +453,13 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
         vin.thread_count = 0
         tb = vin.time_base or Fraction(1, 90000)
         rate = _rate(vin)
-        width, height = fit_size(p.width, p.height, options.max_width, options.max_height)
+        size = fit_size(p.width, p.height, options.max_width, options.max_height)
+        video = _VideoPath(p, tb, rate, size, start, end, cover, tracker)
 
         out = _out_container(dst)
         try:
             vout = out.add_stream("libx264", rate=rate)
-            vout.width, vout.height, vout.pix_fmt = width, height, "yuv420p"
+            vout.width, vout.height, vout.pix_fmt = size[0], size[1], "yuv420p"
             # Encode on the source's own clock so variable frame rate timing is kept.
             vout.codec_context.time_base = tb
             vout.codec_context.thread_type = "FRAME"  # much faster than PyAV's default SLICE
@@ -429,98 +476,57 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
                                               frame_size=aout.codec_context.frame_size or 1024)
 
             origin = start if options.trim_start else (inp.start_time or 0) / av.time_base
+            video.origin_ticks = int(round(origin / tb))
             if start > 0:
                 try:
                     inp.seek(int(start / tb), stream=vin, backward=True)
                 except _BAD_INPUT:
                     pass  # decode from the beginning instead
-            origin_ticks = int(round(origin / tb))
-            graph = None
-            rotate_checked = False
-            last_pts = None
-            thumb = last = None
-            video_done = False
             audio_done = aout is None
-            audio_samples = None  # samples written so far, None until the first frame
+            audio_samples = None  # samples written so far; None until the first frame
             bad = 0
-            frame_step = int(round(1 / (rate * tb))) if rate else 1
 
-            streams = [vin] + ([ain] if aout is not None else [])
-            for packet in inp.demux(*streams):
-                if video_done and audio_done:
+            for packet in inp.demux(*([vin] + ([ain] if aout is not None else []))):
+                if video.done and audio_done:
                     break
                 is_video = packet.stream_index == vin.index
-                if (video_done if is_video else audio_done):
+                if video.done if is_video else audio_done:
                     continue
                 try:
                     frames = packet.decode()
                 except _BAD_INPUT:
-                    bad += 1
+                    bad += 1  # skip a damaged packet, as players do
                     if bad > _MAX_BAD_PACKETS:
                         raise
                     continue
                 for frame in frames:
                     if is_video:
-                        pts = frame.pts if frame.pts is not None else (
-                            (last_pts + origin_ticks + frame_step) if last_pts is not None
-                            else origin_ticks)
-                        t = float(pts * tb)
-                        tracker.at(t)
-                        if t < start - 1e-6:
-                            continue
-                        if t >= end - 1e-6:
-                            video_done = True
+                        frame = video.convert(frame)
+                        if frame is not None:
+                            out.mux(vout.encode(frame))
+                        elif video.done:
                             break
-                        pts -= origin_ticks
-                        if last_pts is not None and pts <= last_pts:
-                            continue  # duplicate timestamps would break the muxer
-                        last_pts = pts
-                        if not rotate_checked:
-                            graph, rotate_checked = _rotate_graph(frame, p.rotation), True
-                        if graph is not None:
-                            graph.push(frame)
-                            frame = graph.pull()
-                        if (frame.width, frame.height, frame.format.name) != (width, height,
-                                                                              "yuv420p"):
-                            frame = frame.reformat(width, height, "yuv420p")
-                        frame.pts, frame.time_base = pts, tb
-                        last = frame
-                        if thumb is None and t >= cover - 1e-6:
-                            thumb = frame
-                        out.mux(vout.encode(frame))
-                    else:
-                        if frame.pts is not None and frame.time_base is not None:
-                            t = float(frame.pts * frame.time_base)
-                            if t + frame.samples / (frame.sample_rate or 1) <= start:
-                                continue
-                            if t >= end:
-                                audio_done = True
-                                break
-                        else:
-                            t = origin
-                        for rf in resampler.resample(frame):
-                            if audio_samples is None:
-                                audio_samples = max(0, int(round((t - origin) * sr)))
-                            rf.pts, rf.time_base = audio_samples, Fraction(1, sr)
-                            audio_samples += rf.samples
-                            out.mux(aout.encode(rf))
-            if not video_done:
+                        continue
+                    t = origin
+                    if frame.pts is not None and frame.time_base is not None:
+                        t = float(frame.pts * frame.time_base)
+                        if t + frame.samples / (frame.sample_rate or 1) <= start:
+                            continue
+                        if t >= end:
+                            audio_done = True
+                            break
+                    for rf in resampler.resample(frame):
+                        if audio_samples is None:
+                            audio_samples = max(0, int(round((t - origin) * sr)))
+                        rf.pts, rf.time_base = audio_samples, Fraction(1, sr)
+                        audio_samples += rf.samples
+                        out.mux(aout.encode(rf))
+            if not video.done:
                 for frame in _flush(vin):
-                    pts = frame.pts
-                    if pts is None or float(pts * tb) >= end:
-                        continue
-                    pts -= origin_ticks
-                    if last_pts is not None and pts <= last_pts or float(pts * tb) < 0:
-                        continue
-                    last_pts = pts
-                    if graph is not None:
-                        graph.push(frame)
-                        frame = graph.pull()
-                    frame = frame.reformat(width, height, "yuv420p")
-                    frame.pts, frame.time_base = pts, tb
-                    last = frame
-                    out.mux(vout.encode(frame))
-            if last is None:
+                    frame = video.convert(frame)
+                    if frame is not None:
+                        out.mux(vout.encode(frame))
+            if video.last is None:
                 raise UnreadableMedia("No picture could be decoded from this video.")
             out.mux(vout.encode(None))
             if aout is not None and audio_samples is not None:
@@ -531,7 +537,7 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
                 out.mux(aout.encode(None))
         finally:
             out.close()
-        _save_thumbnail(thumb or last, dst_thumb, options)
+        _save_thumbnail(video.thumb or video.last, dst_thumb, options)
     finally:
         inp.close()
 

@@ -37,7 +37,7 @@ def _picture(width: int, height: int, i: int, noise: bool = False) -> Image.Imag
                    fill=(40, 200, 90))
     if noise:
         # A few cached noise layers in turn: grain the encoder must work on, made cheaply.
-        image = Image.blend(image, _layer("noise", width, height, i % 6), 0.2)
+        image = Image.blend(image, _layer("noise", width, height, i % 6), 0.08)
     return image
 
 
