@@ -96,7 +96,7 @@ def test_damaged_inputs_never_crash_or_raise_foreign_errors():
         child = multiprocessing.get_context("spawn").Process(
             target=fuzz, args=(workdir, N, SEED, report))
         child.start()
-        child.join(timeout=240)
+        child.join(timeout=120 + N)  # a hang is a finding too
         if child.is_alive():
             child.kill()
             child.join()
