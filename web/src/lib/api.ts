@@ -123,7 +123,8 @@ export async function request<T>(method: string, path: string, body?: unknown, q
   }
   if (!response.ok) {
     const err = toApiError(response.status, data);
-    if (err.isAuth && token) unauthorizedListeners.forEach((fn) => fn());
+    // Only the current session ending matters, not a late answer to an older token.
+    if (err.isAuth && token && tokenStore.get() === token) unauthorizedListeners.forEach((fn) => fn());
     throw err;
   }
   return data as T;

@@ -1,0 +1,52 @@
+import { Link } from "react-router-dom";
+import { formatCount, formatDuration, timeAgo } from "../lib/format";
+import { useThumbnailUrl } from "../lib/queries";
+import type { Video } from "../lib/types";
+import { Skeleton } from "./ui";
+
+export function Thumbnail({ video, className = "" }: { video: Video; className?: string }) {
+  const ready = video.processing_status === "completed";
+  const thumb = useThumbnailUrl(video.id, ready);
+  return (
+    <div className={`relative aspect-video overflow-hidden rounded-xl bg-zinc-200 dark:bg-zinc-800 ${className}`}>
+      {thumb.data ? (
+        <img src={thumb.data.url} alt="" loading="lazy" className="h-full w-full object-cover" />
+      ) : ready ? <Skeleton className="h-full w-full" /> : null}
+      {video.duration_seconds != null && (
+        <span className="absolute bottom-1.5 right-1.5 rounded bg-black/75 px-1.5 py-0.5 text-xs font-medium text-white">{formatDuration(video.duration_seconds)}</span>
+      )}
+    </div>
+  );
+}
+
+export function VideoCard({ video }: { video: Video }) {
+  return (
+    <Link to={`/v/${video.id}`} className="group block rounded-xl focus-visible:outline-2 focus-visible:outline-brand-500" data-testid="video-card">
+      <Thumbnail video={video} className="transition group-hover:opacity-90" />
+      <div className="mt-2 px-0.5">
+        <h3 className="line-clamp-2 text-sm font-semibold leading-snug">{video.title}</h3>
+        <p className="text-xs text-zinc-500">
+          {video.uploader.username} · {formatCount(video.view_count)} views · {timeAgo(video.created_at)}
+        </p>
+      </div>
+    </Link>
+  );
+}
+
+export function VideoGridSkeleton({ count = 8 }: { count?: number }) {
+  return (
+    <div className="grid grid-cols-1 gap-x-4 gap-y-6 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
+      {Array.from({ length: count }, (_, i) => (
+        <div key={i}><Skeleton className="aspect-video w-full rounded-xl" /><Skeleton className="mt-2 h-4 w-3/4" /><Skeleton className="mt-1 h-3 w-1/2" /></div>
+      ))}
+    </div>
+  );
+}
+
+export function VideoGrid({ videos }: { videos: Video[] }) {
+  return (
+    <div className="grid grid-cols-1 gap-x-4 gap-y-6 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4">
+      {videos.map((v) => <VideoCard key={v.id} video={v} />)}
+    </div>
+  );
+}
