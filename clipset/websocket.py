@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 SESSION_KEY = "clipset.websocket"
 GOING_AWAY = 1001
 TRY_AGAIN_LATER = 1013
+SEND_BUFFER = 256 * 1024
 
 
 def websocket_paths(app) -> set[str]:
@@ -60,8 +61,12 @@ class SessionSocket:
     stops reading cannot pin a thread for ever.
     """
 
-    def __init__(self, sock: socket.socket, send_timeout: float):
+    def __init__(self, sock: socket.socket, send_timeout: float,
+                 send_buffer: int = SEND_BUFFER):
         sock.settimeout(send_timeout)  # blocking with a deadline, never non-blocking
+        # A fixed kernel buffer (no autotuning to megabytes): what a stalled peer can
+        # pile up stays small, and the stall shows in time.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
         self._sock = sock
         self._lock = threading.Lock()
         self._closed = threading.Event()
@@ -217,7 +222,9 @@ class WebSockets:
         sock = session.socket
         if sock.bytes_sent:
             # simple-websocket's reader closes the socket once the peer answers our close.
-            if not sock.wait_closed(self.close_timeout):
+            # Brisk while the server stops: the peer has had its close frame.
+            wait = min(self.close_timeout, 0.5) if self.closing else self.close_timeout
+            if not sock.wait_closed(wait):
                 sock.abort()
                 sock.wait_closed(1.0)
         sock.close()
