@@ -11,7 +11,7 @@ import pytest
 
 from clipset import keys
 from clipset.app import create_app
-from clipset.models import User
+from clipset.models import User, now
 from conftest import Api
 from video_rows import db, file_bytes, make_video
 
@@ -50,14 +50,14 @@ def test_stream_and_thumbnail_urls_follow_visibility(app, user, other_user, admi
             assert r.json["expires_at"].endswith("Z")
 
 
-def test_url_outlives_a_long_video(app, user, settings_overrides):
+def test_url_outlives_a_long_video(app, user):
     long = make_video(app, user, duration_seconds=10 * 3600)
     short = make_video(app, user, duration_seconds=60)
     ttl = app.config["CLIPSET_SETTINGS"].media_url_ttl_seconds
 
     def expires(v):
         text = user.get(f"/api/videos/stream/{v.id}").json["expires_at"]
-        return dt.datetime.fromisoformat(text.rstrip("Z")) - dt.datetime.utcnow()
+        return dt.datetime.fromisoformat(text.rstrip("Z")) - now()
 
     assert expires(long) > dt.timedelta(hours=10, minutes=59)
     assert dt.timedelta(seconds=ttl - 60) < expires(short) <= dt.timedelta(seconds=ttl)

@@ -50,7 +50,7 @@ def test_lists_feed_search_show_only_public_finished_videos(world, user, other_u
         assert ids(viewer.get("/api/videos/feed")) == public
         assert ids(viewer.get("/api/videos/search?q=clip")) == public
         assert ids(viewer.get("/api/videos/featured")) == public
-        assert ids(viewer.get(f"/api/videos?q=clip")) == public
+        assert ids(viewer.get("/api/videos?q=clip")) == public
     assert ids(other_user.get(f"/api/videos/user/{user.user['id']}")) == public
     assert ids(admin.get(f"/api/videos/user/{user.user['id']}")) == public
     # The owner sees everything of their own on their page and in the library.

@@ -1,0 +1,17 @@
+"""Probe, transcode and remux video with PyAV. The only module that imports ``av``.
+
+Outputs are H.264 yuv420p + AAC in MP4 with the moov atom first, fitted inside
+1920x1080 (orientation-aware), never upscaled, rotation applied to the pixels.
+Input that is already H.264 yuv420p + AAC/no audio, upright and within the box is
+stream-copied instead (``Result.mode == "remux"``). Rotated input is always
+re-encoded: the output is then upright for every player, and the stored width,
+height and thumbnail agree with what is shown.
+
+The public interface: ``probe``/``verify`` (probing.py) and ``process`` (processing.py).
+This package is the only code that imports ``av``.
+"""
+from .probing import KNOWN_FORMATS, Probe, probe, verify
+from .processing import Cancelled, Options, Result, fit_size, needs_transcode, process
+
+__all__ = ["KNOWN_FORMATS", "Cancelled", "Options", "Probe", "Result", "fit_size",
+           "needs_transcode", "probe", "process", "verify"]

@@ -1,0 +1,221 @@
+"""Inspect a file by its bytes: container, codecs, display size, rotation, duration."""
+from __future__ import annotations
+
+import errno
+import os
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+
+import av
+
+from ..errors import UnreadableMedia, UnsupportedMedia
+
+KNOWN_FORMATS = ("mp4", "mov", "m4v", "mkv", "webm", "avi")
+_MAX_BAD_PACKETS = 100  # undecodable packets tolerated before calling the file unreadable
+# Errors PyAV raises for bad bytes. OSErrors are handled separately: they can be ours (disk full).
+_BAD_INPUT = (av.FFmpegError, ValueError, EOFError, UnicodeDecodeError, MemoryError,
+              OverflowError, IndexError, ZeroDivisionError, RuntimeError)
+
+
+@dataclass(frozen=True)
+class Probe:
+    container: str
+    duration: float
+    width: int  # display size, after rotation
+    height: int
+    rotation: int  # clockwise degrees to turn the stored picture for display
+    fps: float | None
+    video_codec: str
+    pix_fmt: str | None
+    audio_codec: str | None
+    bitrate: int | None
+    size_bytes: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _sniff_container(path: str, format_name: str) -> str:
+    """Our container name from the demuxer and the file's own header bytes."""
+    names = format_name.split(",")
+    if "avi" in names:
+        return "avi"
+    with open(path, "rb") as f:
+        head = f.read(64)
+    if "matroska" in names:
+        return "webm" if b"webm" in head else "mkv"
+    if "mov" in names:
+        if head[4:8] != b"ftyp":
+            return "mov"  # old QuickTime files have no ftyp
+        brand = head[8:12]
+        if brand == b"qt  ":
+            return "mov"
+        if brand.startswith(b"M4V"):
+            return "m4v"
+        if brand.startswith((b"3gp", b"3g2")):
+            return "3gp"
+        return "mp4"
+    return names[0]
+
+
+def _looks_like_video_container(path: str) -> bool:
+    """Header magic of the containers we accept, to tell "damaged" from "not a video"."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError:
+        return False
+    return (head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
+            or head[:4] == b"\x1a\x45\xdf\xa3"
+            or (head[:4] == b"RIFF" and head[8:12] == b"AVI "))
+
+
+def _open(path: str):
+    try:
+        return av.open(str(path), metadata_errors="replace")
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
+        raise
+    except (OSError, *_BAD_INPUT) as e:
+        if _looks_like_video_container(str(path)):
+            raise UnreadableMedia(
+                "This video file is damaged or incomplete and could not be read.") from e
+        raise UnsupportedMedia(
+            "This file is not a video we can read. Upload an MP4, MOV, M4V, MKV, WebM "
+            "or AVI video.") from e
+
+
+def _video_stream(container):
+    for s in container.streams.video:
+        if not (s.disposition & av.stream.Disposition.attached_pic):
+            return s
+    return None
+
+
+def _first_frame(container, stream):
+    """Decode the first video frame (proof the file is readable), or None."""
+    bad = 0
+    for packet in container.demux(stream):
+        try:
+            for frame in packet.decode():
+                return frame
+        except _BAD_INPUT:
+            bad += 1
+            if bad > _MAX_BAD_PACKETS:
+                return None
+    try:
+        for frame in stream.decode(None):
+            return frame
+    except _BAD_INPUT:
+        pass
+    return None
+
+
+def _clockwise(frame) -> int:
+    """Display rotation in clockwise degrees, snapped to a quarter turn."""
+    try:
+        ccw = frame.rotation or 0
+    except _BAD_INPUT:
+        return 0
+    return int(round(-ccw / 90.0)) * 90 % 360
+
+
+def _duration(container, stream) -> float:
+    # The container's figure spans all tracks, as a player shows it.
+    if container.duration and container.duration > 0:
+        return container.duration / av.time_base
+    if stream.duration and stream.time_base:
+        d = float(stream.duration * stream.time_base)
+        if d > 0:
+            return d
+    # Some live recordings carry no duration: read it from the last timestamp.
+    last = None
+    for packet in container.demux(stream):
+        if packet.pts is not None:
+            end = packet.pts + (packet.duration or 0)
+            last = end if last is None else max(last, end)
+    start = stream.start_time or 0
+    return float((last - start) * stream.time_base) if last is not None else 0.0
+
+
+def _rate(stream) -> Fraction | None:
+    rate = stream.average_rate or stream.guessed_rate
+    return rate if rate and 0 < rate < 1000 else None
+
+
+def probe(path, *, accepted_formats=None, max_side: int = 8192, max_duration=None) -> Probe:
+    """Inspect a file by its bytes; raise UnsupportedMedia (415) or UnreadableMedia (422).
+
+    ``accepted_formats`` defaults to all of KNOWN_FORMATS."""
+    accepted = tuple(accepted_formats) if accepted_formats is not None else KNOWN_FORMATS
+    return _probe(str(path), accepted, max_side, max_duration)
+
+
+def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Probe:
+    size = os.path.getsize(path)
+    if size == 0:
+        raise UnreadableMedia("The file is empty.")
+    container = _open(path)
+    try:
+        try:
+            name = _sniff_container(path, container.format.name)
+            if accepted is not None and name not in accepted:
+                raise UnsupportedMedia(
+                    f"{name.upper()} files are not accepted here. Accepted formats: "
+                    f"{', '.join(accepted)}.")
+            stream = _video_stream(container)
+            if stream is None:
+                if container.streams.audio:
+                    raise UnsupportedMedia("This file has sound but no video.")
+                raise UnsupportedMedia("This file contains no video.")
+            ctx = stream.codec_context
+            if ctx is None or not ctx.codec or ctx.codec.name in ("", "none"):
+                raise UnsupportedMedia("The video in this file uses a codec we cannot decode.")
+            stream.thread_type = "AUTO"
+            audio = container.streams.audio[0] if container.streams.audio else None
+            audio_codec = (audio.codec_context.codec.canonical_name
+                           if audio and audio.codec_context else None)
+            fps = _rate(stream)
+            frame = _first_frame(container, stream)
+            duration = _duration(container, stream)
+        except OSError as e:
+            if e.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            raise UnreadableMedia("This video file could not be read.") from e
+        except _BAD_INPUT as e:
+            raise UnreadableMedia("This video file is damaged and could not be read.") from e
+        if frame is None:
+            raise UnreadableMedia("No picture could be decoded from this video; "
+                                  "the file is damaged or incomplete.")
+        rotation = _clockwise(frame)
+        w, h = frame.width, frame.height
+        if rotation in (90, 270):
+            w, h = h, w
+        if max(w, h) > max_side:
+            raise UnreadableMedia(f"The video is {w}x{h}; at most {max_side} pixels on a "
+                                  "side are supported.")
+        if duration <= 0:
+            raise UnreadableMedia("The video's length could not be determined.")
+        if max_duration is not None and duration > max_duration:
+            raise UnreadableMedia(f"The video is {_clock(duration)} long; the longest "
+                                  f"allowed is {_clock(max_duration)}.")
+        return Probe(container=name, duration=round(duration, 3), width=w, height=h,
+                     rotation=rotation, fps=round(float(fps), 3) if fps else None,
+                     video_codec=ctx.codec.canonical_name, pix_fmt=frame.format.name,
+                     audio_codec=audio_codec, bitrate=container.bit_rate or None,
+                     size_bytes=size)
+    finally:
+        container.close()
+
+
+def _clock(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def verify(path) -> Probe:
+    """Probe a processed output and check it is what browsers play."""
+    p = probe(path, accepted_formats=("mp4",), max_side=1 << 16)
+    if p.video_codec != "h264" or p.pix_fmt != "yuv420p" or p.audio_codec not in (None, "aac"):
+        raise UnreadableMedia(f"The processed video is not H.264/AAC yuv420p "
+                              f"({p.video_codec}/{p.audio_codec}/{p.pix_fmt}).")
+    return p

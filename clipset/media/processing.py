@@ -1,0 +1,363 @@
+"""Make the browser-ready MP4 and thumbnail: remux when possible, otherwise transcode."""
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable
+
+import av
+import av.filter
+
+from ..errors import InsufficientStorage, UnreadableMedia, ValidationFailed
+from .probing import (_BAD_INPUT, _MAX_BAD_PACKETS, Probe, _probe, _rate, _video_stream,
+                      verify)
+
+_REMUX_FROM = {"mp4", "mov", "m4v", "mkv"}  # containers whose H.264 timestamps copy cleanly
+_AAC_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000)
+_PROGRESS_EVERY = 0.25  # seconds between progress callbacks
+
+
+class Cancelled(Exception):
+    """Processing was stopped through the ``cancel`` event."""
+
+
+@dataclass(frozen=True)
+class Options:
+    crf: int = 23
+    preset: str = "medium"
+    trim_start: float | None = None  # seconds on the source's timeline
+    trim_end: float | None = None
+    cover_time: float | None = None  # seconds on the source's timeline
+    max_width: int = 1920
+    max_height: int = 1080
+    threads: int = 0
+    force_transcode: bool = False
+    audio_bitrate: int = 128_000
+    thumbnail_max_width: int = 1280
+
+
+@dataclass(frozen=True)
+class Result:
+    mode: str  # "transcode" | "remux"
+    duration: float
+    width: int
+    height: int
+    fps: float | None
+    video_codec: str
+    audio_codec: str | None
+    bitrate: int | None
+    size_bytes: int
+
+
+def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
+    """Fit inside the box turned to the clip's orientation; never upscale; even sides."""
+    box_w, box_h = (max_width, max_height) if width >= height else (min(max_width, max_height),
+                                                                    max(max_width, max_height))
+    scale = min(1.0, box_w / width, box_h / height)
+    even = lambda v: max(2, int(v * scale + 1e-6) // 2 * 2)  # noqa: E731
+    return even(width), even(height)
+
+
+def needs_transcode(p: Probe, options: Options) -> bool:
+    return (options.force_transcode or options.trim_start or options.trim_end is not None
+            or p.container not in _REMUX_FROM or p.video_codec != "h264"
+            or p.pix_fmt != "yuv420p" or p.audio_codec not in (None, "aac")
+            or p.rotation != 0 or p.width % 2 or p.height % 2
+            or fit_size(p.width, p.height, options.max_width, options.max_height)
+            != (p.width, p.height))
+
+
+class _Progress:
+    """Throttled progress reporting and cancellation for one job."""
+
+    def __init__(self, callback, cancel, start: float, end: float):
+        self.callback, self.cancel = callback, cancel
+        self.start, self.span = start, max(end - start, 1e-3)
+        self.last = 0.0
+
+    def at(self, seconds: float):
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled()
+        if self.callback is not None and time.monotonic() - self.last >= _PROGRESS_EVERY:
+            self.last = time.monotonic()
+            self.callback(max(0.0, min(99.0, 100.0 * (seconds - self.start) / self.span)))
+
+
+def process(src, dst_video, dst_thumbnail, options: Options = Options(),
+            progress: Callable[[float], None] | None = None,
+            cancel: threading.Event | None = None) -> Result:
+    """Make a browser-ready MP4 and a JPEG thumbnail. Removes its outputs on failure."""
+    src, dst_video, dst_thumbnail = str(src), str(dst_video), str(dst_thumbnail)
+    # The caller already applied its format and size limits when the file was uploaded.
+    p = _probe(src, None, 1 << 16, None)
+    start = max(0.0, options.trim_start or 0.0)
+    end = min(p.duration, options.trim_end) if options.trim_end is not None else p.duration
+    if end - start <= 0.01:
+        raise ValidationFailed("The trim leaves nothing of the video: trim_end must be after "
+                               "trim_start and inside the video.", field="trim_end")
+    cover = options.cover_time
+    cover = start + min(1.0, 0.1 * (end - start)) if cover is None else cover
+    cover = min(max(cover, start), max(start, end - 0.05))
+    tracker = _Progress(progress, cancel, start, end)
+    mode = "transcode" if needs_transcode(p, options) else "remux"
+    try:
+        try:
+            if mode == "remux":
+                _remux(src, dst_video, tracker)
+                _thumbnail_from_file(src, cover, dst_thumbnail, options, p.rotation)
+            else:
+                _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
+                           tracker)
+        except OSError as e:
+            if e.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise InsufficientStorage("The disk filled up while processing the video.") from e
+            if not isinstance(e, av.FFmpegError) or isinstance(
+                    e, (FileNotFoundError, PermissionError, IsADirectoryError)):
+                raise  # our side's I/O problem, not the file's
+            raise UnreadableMedia("The video could not be processed: the file is damaged.") from e
+        except _BAD_INPUT as e:
+            raise UnreadableMedia("The video could not be processed: the file is damaged.") from e
+        out = verify(dst_video)
+    except BaseException:
+        for path in (dst_video, dst_thumbnail):
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+        raise
+    if progress is not None:
+        progress(100.0)
+    return Result(mode=mode, duration=out.duration, width=out.width, height=out.height,
+                  fps=out.fps, video_codec=out.video_codec, audio_codec=out.audio_codec,
+                  bitrate=out.bitrate, size_bytes=out.size_bytes)
+
+
+def _out_container(path: str):
+    return av.open(path, "w", format="mp4", options={"movflags": "+faststart"})
+
+
+def _remux(src: str, dst: str, tracker: _Progress):
+    inp = av.open(src, metadata_errors="replace")
+    try:
+        vin = _video_stream(inp)
+        ain = inp.streams.audio[0] if inp.streams.audio else None
+        out = _out_container(dst)
+        try:
+            mapping = {vin.index: out.add_stream_from_template(vin)}
+            if ain is not None:
+                mapping[ain.index] = out.add_stream_from_template(ain)
+            for packet in inp.demux(*[s for s in (vin, ain) if s is not None]):
+                if packet.dts is None and packet.pts is None:
+                    continue  # the demuxer's end-of-stream marker
+                if packet.stream_index == vin.index and packet.pts is not None:
+                    tracker.at(float(packet.pts * packet.time_base))
+                packet.stream = mapping[packet.stream_index]
+                out.mux(packet)
+        finally:
+            out.close()
+    finally:
+        inp.close()
+
+
+def _rotate_graph(frame, rotation: int):
+    """A filter graph turning frames upright; None when they already are."""
+    if rotation == 0:
+        return None
+    graph = av.filter.Graph()
+    src = graph.add_buffer(width=frame.width, height=frame.height, format=frame.format.name,
+                           time_base=frame.time_base or Fraction(1, 1000))
+    steps = {90: [("transpose", "clock")], 270: [("transpose", "cclock")],
+             180: [("hflip", None), ("vflip", None)]}[rotation]
+    nodes = [src] + [graph.add(name, args) for name, args in steps] + [graph.add("buffersink")]
+    graph.link_nodes(*nodes)
+    graph.configure()
+    return graph
+
+
+class _VideoPath:
+    """Decoded source frames -> upright, fitted yuv420p frames on the source's clock."""
+
+    def __init__(self, p: Probe, tb, rate, size, start, end, cover, tracker):
+        self.rotation, self.tb, self.size = p.rotation, tb, size
+        self.start, self.end, self.cover, self.tracker = start, end, cover, tracker
+        self.step = int(round(1 / (rate * tb))) if rate else 1  # for frames without pts
+        self.origin_ticks = 0
+        self.graph = None
+        self.graph_ready = False
+        self.last_pts = None
+        self.thumb = self.last = None
+        self.done = False
+
+    def convert(self, frame):
+        """The frame to encode, or None to skip it; sets ``done`` past the end."""
+        pts = frame.pts
+        if pts is None:
+            pts = self.origin_ticks + (self.last_pts + self.step if self.last_pts is not None
+                                       else 0)
+        t = float(pts * self.tb)
+        self.tracker.at(t)
+        if t < self.start - 1e-6:
+            return None
+        if t >= self.end - 1e-6:
+            self.done = True
+            return None
+        pts -= self.origin_ticks
+        if self.last_pts is not None and pts <= self.last_pts:
+            return None  # repeated timestamps would break the muxer
+        self.last_pts = pts
+        if not self.graph_ready:
+            self.graph, self.graph_ready = _rotate_graph(frame, self.rotation), True
+        if self.graph is not None:
+            self.graph.push(frame)
+            frame = self.graph.pull()
+        width, height = self.size
+        if (frame.width, frame.height, frame.format.name) != (width, height, "yuv420p"):
+            frame = frame.reformat(width, height, "yuv420p")  # swscale, GIL released
+        frame.pts, frame.time_base = pts, self.tb
+        self.last = frame
+        if self.thumb is None and t >= self.cover - 1e-6:
+            self.thumb = frame
+        return frame
+
+
+def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, end: float,
+               cover: float, tracker: _Progress):
+    inp = av.open(src, metadata_errors="replace")
+    try:
+        vin = _video_stream(inp)
+        ain = inp.streams.audio[0] if inp.streams.audio else None
+        vin.thread_type = "FRAME"
+        vin.thread_count = 0
+        tb = vin.time_base or Fraction(1, 90000)
+        rate = _rate(vin)
+        size = fit_size(p.width, p.height, options.max_width, options.max_height)
+        video = _VideoPath(p, tb, rate, size, start, end, cover, tracker)
+
+        out = _out_container(dst)
+        try:
+            vout = out.add_stream("libx264", rate=rate)
+            vout.width, vout.height, vout.pix_fmt = size[0], size[1], "yuv420p"
+            # Encode on the source's own clock so variable frame rate timing is kept.
+            vout.codec_context.time_base = tb
+            vout.codec_context.thread_type = "FRAME"  # much faster than PyAV's default SLICE
+            vout.codec_context.thread_count = options.threads
+            vout.options = {"crf": str(options.crf), "preset": options.preset}
+            aout = resampler = None
+            if ain is not None and ain.codec_context is not None:
+                ain.thread_type = "AUTO"
+                in_rate = ain.codec_context.sample_rate or 48000
+                sr = in_rate if in_rate in _AAC_RATES else 48000
+                aout = out.add_stream("aac", rate=sr, layout="stereo")
+                aout.bit_rate = options.audio_bitrate
+                resampler = av.AudioResampler(format="fltp", layout="stereo", rate=sr,
+                                              frame_size=aout.codec_context.frame_size or 1024)
+
+            origin = start if options.trim_start else (inp.start_time or 0) / av.time_base
+            video.origin_ticks = int(round(origin / tb))
+            if start > 0:
+                try:
+                    inp.seek(int(start / tb), stream=vin, backward=True)
+                except _BAD_INPUT:
+                    pass  # decode from the beginning instead
+            audio_done = aout is None
+            audio_samples = None  # samples written so far; None until the first frame
+            bad = 0
+
+            for packet in inp.demux(*([vin] + ([ain] if aout is not None else []))):
+                if video.done and audio_done:
+                    break
+                is_video = packet.stream_index == vin.index
+                if video.done if is_video else audio_done:
+                    continue
+                try:
+                    frames = packet.decode()
+                except _BAD_INPUT:
+                    bad += 1  # skip a damaged packet, as players do
+                    if bad > _MAX_BAD_PACKETS:
+                        raise
+                    continue
+                for frame in frames:
+                    if is_video:
+                        frame = video.convert(frame)
+                        if frame is not None:
+                            out.mux(vout.encode(frame))
+                        elif video.done:
+                            break
+                        continue
+                    t = origin
+                    if frame.pts is not None and frame.time_base is not None:
+                        t = float(frame.pts * frame.time_base)
+                        if t + frame.samples / (frame.sample_rate or 1) <= start:
+                            continue
+                        if t >= end:
+                            audio_done = True
+                            break
+                    for rf in resampler.resample(frame):
+                        if audio_samples is None:
+                            audio_samples = max(0, int(round((t - origin) * sr)))
+                        rf.pts, rf.time_base = audio_samples, Fraction(1, sr)
+                        audio_samples += rf.samples
+                        out.mux(aout.encode(rf))
+            if not video.done:
+                for frame in _flush(vin):
+                    frame = video.convert(frame)
+                    if frame is not None:
+                        out.mux(vout.encode(frame))
+            if video.last is None:
+                raise UnreadableMedia("No picture could be decoded from this video.")
+            out.mux(vout.encode(None))
+            if aout is not None and audio_samples is not None:
+                for rf in resampler.resample(None):
+                    rf.pts, rf.time_base = audio_samples, Fraction(1, sr)
+                    audio_samples += rf.samples
+                    out.mux(aout.encode(rf))
+                out.mux(aout.encode(None))
+        finally:
+            out.close()
+        _save_thumbnail(video.thumb or video.last, dst_thumb, options)
+    finally:
+        inp.close()
+
+
+def _flush(stream):
+    try:
+        return stream.decode(None)
+    except _BAD_INPUT:
+        return []
+
+
+def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, rotation: int):
+    inp = av.open(src, metadata_errors="replace")
+    try:
+        vin = _video_stream(inp)
+        vin.thread_type = "AUTO"
+        tb = vin.time_base or Fraction(1, 90000)
+        try:
+            inp.seek(int(cover / tb), stream=vin, backward=True)
+        except _BAD_INPUT:
+            pass
+        chosen = None
+        for frame in inp.decode(vin):
+            chosen = frame
+            if frame.pts is not None and float(frame.pts * tb) >= cover - 1e-6:
+                break
+        if chosen is None:
+            raise UnreadableMedia("No picture could be decoded for the thumbnail.")
+        graph = _rotate_graph(chosen, rotation)
+        if graph is not None:
+            graph.push(chosen)
+            chosen = graph.pull()
+        _save_thumbnail(chosen, dst, options)
+    finally:
+        inp.close()
+
+
+def _save_thumbnail(frame, dst: str, options: Options):
+    width = min(frame.width, options.thumbnail_max_width)
+    height = max(2, round(frame.height * width / frame.width))
+    image = frame.reformat(width, height, "rgb24").to_image()
+    image.save(dst, format="JPEG", quality=85, optimize=True)

@@ -1,0 +1,102 @@
+"""A clip's whole life in the browser: upload → processing → feed autoplay → live like
+in another browser → comment timestamp seeks → privacy hides it from the other person."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_browser_accounts import nav, sign_in
+from tests.conftest import PASSWORD
+from tests.media_factory import make_clip
+
+
+@pytest.fixture
+def pipeline(app):
+    rules = {r.rule for r in app.url_map.iter_rules()}
+    if "/api/videos/upload-url" not in rules or "/api/videos/feed" not in rules:
+        pytest.skip("the upload pipeline (/api/videos/upload-url) is not there yet")
+
+
+@pytest.fixture
+def clip(tmp_path):
+    return make_clip(tmp_path / "garden walk.mp4", width=320, height=240, duration=2.0)
+
+
+def upload_through_ui(page, clip, title):
+    nav(page).get_by_role("link", name="Upload").click()
+    page.get_by_label("Choose video files").set_input_files(str(clip))
+    item = page.get_by_test_id("upload-item")
+    expect(item.get_by_text("Uploaded. Add the details and post it.")).to_be_visible()
+    item.get_by_label("Title").fill(title)
+    item.get_by_label("Tags (comma separated)").fill("garden, spring")
+    item.get_by_role("button", name="Post", exact=True).click()
+    status = item.get_by_test_id("processing-status")
+    expect(status).to_be_visible()
+    expect(status).to_contain_text("Ready!", timeout=60_000)
+    status.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/v/\d+$"))
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admin, make_user):
+    make_user("bea")
+    owner = new_page()
+    sign_in(owner, "admin")
+    video_id = upload_through_ui(owner, clip, "Garden walk")
+    expect(owner.get_by_test_id("video-title")).to_have_text("Garden walk")
+    shot(owner, "video-page")
+
+    # Bea's feed autoplays it: the video's clock moves.
+    viewer = new_page()
+    sign_in(viewer, "bea")
+    expect(viewer.get_by_test_id("feed-item")).to_have_count(1)
+    viewer.wait_for_function(
+        "() => (document.querySelector('[data-testid=feed-video]')?.currentTime ?? 0) > 0.2",
+        timeout=20_000)
+    shot(viewer, "feed-playing")
+
+    # A like on the video page shows up in Bea's feed without a reload.
+    like = owner.get_by_test_id("like-button")
+    expect(like).to_have_attribute("aria-pressed", "false")
+    like.click()
+    expect(like).to_have_attribute("aria-pressed", "true")
+    expect(viewer.get_by_test_id("like-count")).to_have_text("1")
+
+    # A comment at the current time; its timestamp seeks the player.
+    player = owner.get_by_test_id("player")
+    player.evaluate("v => { v.pause(); v.currentTime = 1.5; }")
+    owner.get_by_label("Add a comment").fill("The light here!")
+    owner.get_by_label("Comment at current time").check()
+    owner.get_by_role("button", name="Post comment").click()
+    stamp = owner.get_by_test_id("comment-timestamp")
+    expect(stamp).to_have_text("at 0:01")
+    player.evaluate("v => { v.pause(); v.currentTime = 0; }")
+    stamp.click()
+    owner.wait_for_function(
+        "() => Math.abs(document.querySelector('[data-testid=player]').currentTime - 1) < 0.5")
+    shot(owner, "video-page-commented")
+
+    # Making it private hides it from Bea.
+    owner.get_by_label("Privacy").select_option("private")
+    expect(owner.get_by_text("Private (only me)").first).to_be_visible()
+    viewer.reload()
+    expect(viewer.get_by_test_id("empty-state")).to_be_visible()
+    viewer.goto(f"/v/{video_id}")
+    expect(viewer.get_by_role("alert")).to_be_visible()
+    assert owner.errors == [] and viewer.errors == []
+
+
+def test_phone_upload_and_feed(pipeline, clip, new_page, shot, admin):
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    sign_in(page, "admin")
+    upload_through_ui(page, clip, "Phone clip")
+    shot(page, "phone-video-page")
+    nav(page).get_by_role("link", name="Feed").click()
+    expect(page.get_by_test_id("feed-item")).to_have_count(1)
+    page.wait_for_function(
+        "() => (document.querySelector('[data-testid=feed-video]')?.currentTime ?? 0) > 0.2",
+        timeout=20_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "phone-feed-playing")
