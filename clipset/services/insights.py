@@ -35,7 +35,7 @@ def snippet(text: str | None) -> str | None:
 
 def _week_of(column):
     """SQL: the Monday (an ISO date string) of the week a stored UTC datetime falls in."""
-    return fn.date(column, "-6 days", "weekday 1")
+    return fn.date(column, "-6 days", "weekday 1").coerce(False)
 
 
 def forecast(growth_bytes: int, days: float, disk_free: int, at: dt.datetime) -> dict:
