@@ -8,7 +8,7 @@ seeded with --videos finished videos, then times ``GET /api/videos/feed`` and
 
 1. idle;
 2. while the server transcodes a 1080p30 MPEG-4 clip (made with PyAV, uploaded through the
-   one-shot ``POST /api/videos``; MPEG-4 forces a real transcode, not a remux);
+   resumable upload, draft and finalize; MPEG-4 forces a real transcode, not a remux);
 3. while 32 viewers read random 1 MiB byte ranges of a video through ``/media/...``,
    each paced at 1 MiB/s (8 Mbit/s, more than a 1080p CRF 23 stream needs), as players do;
 4. the same 32 readers flat out, back to back (a saturation figure, not the budget: on a
@@ -25,7 +25,6 @@ import json
 import multiprocessing
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,21 +119,27 @@ def upload_clip(port: int, token: str, seconds: float, work: Path) -> int:
     from media_factory import make_clip
     clip = make_clip(work / "bench1080.mp4", width=1920, height=1080, duration=seconds,
                      fps=30, vcodec="mpeg4", options={"qscale": "3"})
-    boundary = uuid.uuid4().hex
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n"
-            f"bench transcode\r\n--{boundary}\r\nContent-Disposition: form-data; "
-            f"name=\"file\"; filename=\"bench1080.mp4\"\r\nContent-Type: video/mp4\r\n\r\n"
-            ).encode()
-    body = head + clip.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    data = clip.read_bytes()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    conn.request("POST", "/api/videos", body=body, headers={
-        "Authorization": f"Bearer {token}",
-        "Content-Type": f"multipart/form-data; boundary={boundary}"})
-    r = conn.getresponse()
-    payload = json.loads(r.read())
-    if r.status != 201:
-        raise RuntimeError(f"upload failed: {r.status} {payload}")
-    return payload["id"]
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def call(method, path, body=None, headers=auth, expect=(200, 201, 204)):
+        conn.request(method, path, body=body, headers=headers)
+        r = conn.getresponse()
+        raw = r.read()
+        if r.status not in expect:
+            raise RuntimeError(f"{method} {path}: {r.status} {raw[:300]!r}")
+        return json.loads(raw) if raw else {}
+
+    # The resumable path the web app uses: upload URL, one PATCH, draft, finalize.
+    upload = call("POST", "/api/videos/upload-url", json.dumps(
+        {"filename": clip.name, "size": len(data), "content_type": "video/mp4"}))
+    call("PATCH", upload["upload_url"], data, {
+        "Tus-Resumable": "1.0.0", "Upload-Offset": "0",
+        "Content-Type": "application/offset+octet-stream"})
+    draft = call("POST", "/api/videos/drafts", json.dumps(
+        {"upload_id": upload["upload_id"], "title": "bench transcode"}))
+    return call("POST", "/api/videos/finalize", json.dumps({"draft_id": draft["id"]}))["id"]
 
 
 def status_of(client: Client, video_id: int) -> str:
