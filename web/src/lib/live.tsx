@@ -60,6 +60,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     if (e.type === "video.ready" || e.type === "video.failed") {
       queryClient.invalidateQueries({ queryKey: ["video", e.video_id] });
       queryClient.invalidateQueries({ queryKey: ["mine"] });
+      queryClient.invalidateQueries({ queryKey: ["feed"] });
+      queryClient.invalidateQueries({ queryKey: ["videos"] });
     }
   }), [client, queryClient]);
 

@@ -133,7 +133,11 @@ function UploadItem({ file, onRemove }: { file: File; onRemove: () => void }) {
     return () => clearInterval(t);
   }, [video, done, liveVideo]);
   useEffect(() => {
-    if (current?.processing_status === "completed") toast.show(`“${current.title}” is ready.`, "success");
+    if (current?.processing_status === "completed") {
+      toast.show(`“${current.title}” is ready.`, "success");
+      queryClient.invalidateQueries({ queryKey: ["feed"] });
+      queryClient.invalidateQueries({ queryKey: ["videos"] });
+    }
     if (current?.processing_status === "failed") toast.show(`“${current.title}” failed: ${current.error_message ?? "unknown error"}`, "error");
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [current?.processing_status]);
