@@ -34,7 +34,9 @@ def snippet(text: str | None) -> str | None:
 
 
 def _week_of(column):
-    """SQL: the Monday (an ISO date string) of the week a stored UTC datetime falls in."""
+    """SQL: the Monday (an ISO date string) of the week a stored UTC datetime falls in.
+    SQLite's 'weekday 1' moves forward to a Monday, so step back six days first; no
+    coercion, or Peewee would parse the string back as the column's datetime."""
     return fn.date(column, "-6 days", "weekday 1").coerce(False)
 
 
