@@ -87,7 +87,7 @@ export function Comments({ videoId, currentTime, onSeek }: { videoId: number; cu
       {q.isLoading ? (
         <div className="flex flex-col gap-3"><Skeleton className="h-12" /><Skeleton className="h-12" /></div>
       ) : comments.length === 0 ? (
-        <EmptyState title="No comments yet" icon="💬">Be the first to say something.</EmptyState>
+        <EmptyState title="No comments yet" icon="chat">Be the first to say something.</EmptyState>
       ) : (
         <ul className="flex flex-col gap-3" data-testid="comment-list">
           {comments.map((c) => (

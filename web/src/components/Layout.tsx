@@ -2,13 +2,14 @@ import { useEffect, useRef, useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router-dom";
 import { useAuth } from "../lib/auth";
 import { useLiveStatus } from "../lib/live";
+import { Icon, type IconName } from "./icons";
 import { getThemeChoice, setThemeChoice, type ThemeChoice } from "../lib/theme";
 
-const NAV = [
-  { to: "/", label: "Feed", icon: "▶" },
-  { to: "/browse", label: "Browse", icon: "▦" },
-  { to: "/upload", label: "Upload", icon: "＋" },
-  { to: "/library", label: "Library", icon: "☰" },
+const NAV: { to: string; label: string; icon: IconName }[] = [
+  { to: "/", label: "Feed", icon: "play" },
+  { to: "/browse", label: "Browse", icon: "grid" },
+  { to: "/upload", label: "Upload", icon: "upload" },
+  { to: "/library", label: "Library", icon: "library" },
 ];
 
 function navClass({ isActive }: { isActive: boolean }) {
@@ -21,7 +22,7 @@ function ThemeToggle() {
   const [choice, setChoice] = useState<ThemeChoice>(getThemeChoice);
   const order: ThemeChoice[] = ["system", "light", "dark"];
   const next = order[(order.indexOf(choice) + 1) % order.length];
-  const icon = { system: "◐", light: "☀", dark: "☾" }[choice];
+  const icon = ({ system: "half", light: "sun", dark: "moon" } as const)[choice];
   return (
     <button
       type="button"
@@ -30,7 +31,7 @@ function ThemeToggle() {
       title={`Theme: ${choice}`}
       onClick={() => { setThemeChoice(next); setChoice(next); }}
     >
-      <span aria-hidden="true">{icon}</span>
+      <Icon name={icon} />
     </button>
   );
 }
@@ -99,20 +100,20 @@ function LiveBanner() {
 
 export function Layout() {
   const { user } = useAuth();
-  const nav = user?.role === "admin" ? [...NAV, { to: "/admin", label: "Admin", icon: "⚙" }] : NAV;
+  const nav = user?.role === "admin" ? [...NAV, { to: "/admin", label: "Admin", icon: "gear" as IconName }] : NAV;
   return (
     <div className="flex h-full flex-col">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:bg-white focus:p-2">Skip to content</a>
       <header className="z-40 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
         <div className="mx-auto flex h-14 max-w-7xl items-center gap-2 px-3 sm:px-4">
           <Link to="/" className="mr-2 flex items-center gap-2 text-lg font-bold tracking-tight" aria-label="Clipset home">
-            <span className="grid h-7 w-7 place-items-center rounded-lg bg-brand-500 text-xs text-white" aria-hidden="true">▶</span>
+            <span className="grid h-7 w-7 place-items-center rounded-lg bg-brand-500 text-white"><Icon name="play" className="h-4 w-4" /></span>
             <span className="hidden sm:inline">Clipset</span>
           </Link>
           <nav aria-label="Main" className="no-scrollbar flex flex-1 items-center gap-1 overflow-x-auto">
             {nav.map((n) => (
               <NavLink key={n.to} to={n.to} end={n.to === "/"} className={navClass}>
-                <span aria-hidden="true" className="sm:hidden">{n.icon}</span>
+                <Icon name={n.icon} className="h-5 w-5 sm:hidden" />
                 <span className="max-sm:sr-only">{n.label}</span>
               </NavLink>
             ))}
@@ -135,7 +136,7 @@ export function AuthFrame({ title, subtitle, children }: { title: string; subtit
     <div className="flex min-h-full items-center justify-center px-4 py-10">
       <div className="w-full max-w-sm">
         <div className="mb-6 flex flex-col items-center gap-2 text-center">
-          <span className="grid h-12 w-12 place-items-center rounded-2xl bg-brand-500 text-xl text-white" aria-hidden="true">▶</span>
+          <span className="grid h-12 w-12 place-items-center rounded-2xl bg-brand-500 text-white"><Icon name="play" className="h-6 w-6" /></span>
           <h1 className="text-2xl font-bold">{title}</h1>
           {subtitle && <p className="text-sm text-zinc-500 dark:text-zinc-400">{subtitle}</p>}
         </div>

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, itemsOf } from "../lib/api";
 import { useAuth } from "../lib/auth";
+import { Icon } from "./icons";
 import { formatCount } from "../lib/format";
 import { likeStore, useLikeState } from "../lib/live";
 import { useToast } from "../lib/toast";
@@ -62,8 +63,8 @@ export function LikeButton({ video, variant = "plain" }: { video: Video; variant
         ? "flex flex-col items-center gap-1 text-white drop-shadow"
         : `btn ${liked ? "bg-brand-500 text-white hover:bg-brand-600" : "bg-zinc-200 hover:bg-zinc-300 dark:bg-zinc-800 dark:hover:bg-zinc-700"}`}
     >
-      <span aria-hidden="true" className={overlay ? `grid h-12 w-12 place-items-center rounded-full bg-black/40 text-2xl ${liked ? "text-brand-500" : ""}` : ""}>
-        {liked ? "♥" : "♡"}
+      <span className={overlay ? `grid h-12 w-12 place-items-center rounded-full bg-black/40 ${liked ? "text-brand-500" : ""}` : ""}>
+        <Icon name="heart" filled={liked} className={overlay ? "h-7 w-7" : "h-5 w-5"} />
       </span>
       <span data-testid="like-count" className={overlay ? "text-xs font-semibold" : ""}>{formatCount(like_count)}</span>
     </button>

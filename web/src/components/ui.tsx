@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from "react";
+import { Icon, type IconName } from "./icons";
 
 export function Skeleton({ className = "" }: { className?: string }) {
   return <div className={`skeleton ${className}`} aria-hidden="true" />;
@@ -13,10 +14,10 @@ export function Spinner({ label = "Loading" }: { label?: string }) {
   );
 }
 
-export function EmptyState({ title, children, icon = "🎬" }: { title: string; children?: ReactNode; icon?: string }) {
+export function EmptyState({ title, children, icon = "film" }: { title: string; children?: ReactNode; icon?: IconName }) {
   return (
     <div className="mx-auto flex max-w-md flex-col items-center gap-3 px-6 py-16 text-center" data-testid="empty-state">
-      <div className="text-5xl" aria-hidden="true">{icon}</div>
+      <Icon name={icon} className="h-12 w-12 text-zinc-400" />
       <h2 className="text-lg font-semibold">{title}</h2>
       {children && <div className="text-sm text-zinc-500 dark:text-zinc-400">{children}</div>}
     </div>

@@ -73,9 +73,9 @@ export default function BrowsePage() {
       )}
 
       {slug && categories.isSuccess && !category ? (
-        <EmptyState title="No such category" icon="🗂">It may have been removed. <button className="text-brand-500 underline" onClick={() => navigate("/browse")}>See all videos</button></EmptyState>
+        <EmptyState title="No such category" icon="folder">It may have been removed. <button className="text-brand-500 underline" onClick={() => navigate("/browse")}>See all videos</button></EmptyState>
       ) : list.isLoading ? <VideoGridSkeleton /> : list.error ? <ErrorState error={list.error} retry={() => list.refetch()} /> : videos.length === 0 ? (
-        <EmptyState title={q ? `Nothing matches “${q}”` : "No videos here yet"} icon="🔍">{q ? "Try other words." : <Link to="/upload" className="text-brand-500 underline">Upload one</Link>}</EmptyState>
+        <EmptyState title={q ? `Nothing matches “${q}”` : "No videos here yet"} icon="search">{q ? "Try other words." : <Link to="/upload" className="text-brand-500 underline">Upload one</Link>}</EmptyState>
       ) : (
         <>
           <VideoGrid videos={videos} />

@@ -8,6 +8,7 @@ import { useLiveVideos } from "../lib/live";
 import { flattenUnique, nextCursor } from "../lib/paging";
 import { useStreamUrl, useThumbnailUrl } from "../lib/queries";
 import type { CursorPage, Video } from "../lib/types";
+import { Icon } from "../components/icons";
 import { Comments } from "../components/Comments";
 import { LikeButton } from "../components/LikeButton";
 import { Dialog, EmptyState, ErrorState, Skeleton, Spinner } from "../components/ui";
@@ -94,7 +95,7 @@ function FeedItem({ video, index, active, near, muted, setMuted }: {
         aria-pressed={!muted}
         onClick={() => setMuted(!muted)}
       >
-        <span aria-hidden="true">{muted ? "🔇 Tap to unmute" : "🔊"}</span>
+        <span className="flex items-center gap-1.5"><Icon name={muted ? "muted" : "sound"} className="h-4 w-4" />{muted && "Tap to unmute"}</span>
       </button>
       <div className="pointer-events-none absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/80 via-black/30 to-transparent p-4 pr-20 text-white">
         <Link to={`/v/${video.id}`} className="pointer-events-auto block text-lg font-semibold leading-tight hover:underline">{video.title}</Link>
@@ -104,7 +105,7 @@ function FeedItem({ video, index, active, near, muted, setMuted }: {
       <div className="absolute bottom-24 right-3 flex flex-col items-center gap-5">
         <LikeButton video={video} variant="overlay" />
         <button type="button" className="flex flex-col items-center gap-1 text-white drop-shadow" onClick={() => setComments(true)} aria-label={`Comments (${commentCount})`}>
-          <span aria-hidden="true" className="grid h-12 w-12 place-items-center rounded-full bg-black/40 text-xl">💬</span>
+          <span className="grid h-12 w-12 place-items-center rounded-full bg-black/40"><Icon name="comment" className="h-6 w-6" /></span>
           <span className="text-xs font-semibold">{formatCount(commentCount)}</span>
         </button>
       </div>
@@ -172,7 +173,7 @@ export function FeedPage() {
   if (feed.error) return <ErrorState error={feed.error} retry={() => feed.refetch()} />;
   if (videos.length === 0) {
     return (
-      <EmptyState title="Nothing in the feed yet" icon="📭">
+      <EmptyState title="Nothing in the feed yet" icon="inbox">
         When someone posts a public video it shows up here. <Link className="font-medium text-brand-500 hover:underline" to="/upload">Upload the first one</Link>.
       </EmptyState>
     );

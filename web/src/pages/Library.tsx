@@ -86,7 +86,7 @@ export default function LibraryPage() {
       {list.isLoading ? (
         <div className="flex flex-col gap-3">{[0, 1, 2].map((i) => <Skeleton key={i} className="h-20" />)}</div>
       ) : list.error ? <ErrorState error={list.error} retry={() => list.refetch()} /> : videos.length === 0 ? (
-        <EmptyState title={search ? `Nothing matches “${search}”` : "You haven't uploaded anything yet"} icon="📂">
+        <EmptyState title={search ? `Nothing matches “${search}”` : "You haven't uploaded anything yet"} icon="folder">
           <Link to="/upload" className="text-brand-500 underline">Upload a video</Link>
         </EmptyState>
       ) : (

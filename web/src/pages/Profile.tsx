@@ -29,7 +29,7 @@ export default function ProfilePage() {
         </div>
       </div>
       {list.isLoading || profile.isLoading ? <VideoGridSkeleton /> : videos.length === 0 ? (
-        <EmptyState title="No videos yet" icon="📼">{username} hasn't posted anything you can see.</EmptyState>
+        <EmptyState title="No videos yet" icon="film">{username} hasn't posted anything you can see.</EmptyState>
       ) : (
         <>
           <VideoGrid videos={videos} />

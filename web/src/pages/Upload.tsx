@@ -8,6 +8,7 @@ import { api, ApiError, errorMessage, tokenStore } from "../lib/api";
 import { formatBytes, formatDuration, formatEta, formatSpeed } from "../lib/format";
 import { useLiveVideos } from "../lib/live";
 import { useCategories, useVideo } from "../lib/queries";
+import { Icon } from "../components/icons";
 import { fileFingerprint, RateMeter } from "../lib/rate";
 import { useToast } from "../lib/toast";
 import type { Draft, Privacy, UploadTicket, Video } from "../lib/types";
@@ -337,7 +338,7 @@ export default function UploadPage() {
         className={`mb-6 flex cursor-pointer flex-col items-center justify-center gap-2 rounded-2xl border-2 border-dashed p-10 text-center transition ${dragging ? "border-brand-500 bg-brand-500/5" : "border-zinc-300 hover:border-brand-500 dark:border-zinc-700"}`}
         data-testid="dropzone"
       >
-        <span className="text-4xl" aria-hidden="true">⬆</span>
+        <Icon name="upload" className="h-10 w-10 text-zinc-400" />
         <span className="font-medium">Drop videos here or choose files</span>
         <span className="text-xs text-zinc-500">MP4, MOV, MKV, WebM, AVI… Uploads resume if the connection drops or the page reloads.</span>
         <input id={inputId} type="file" accept="video/*,.mkv,.avi,.mov,.m4v,.webm" multiple className="sr-only" aria-label="Choose video files" onChange={(e) => { add(e.target.files); e.target.value = ""; }} />
