@@ -5,8 +5,11 @@ import base64
 import http.client
 import json
 import os
+import signal
 import socket
 import struct
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -336,3 +339,37 @@ def test_stopping_the_server_closes_open_sockets(app, live_server, user, other_u
     assert live_server.websockets.count == 0
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", live_server.port), timeout=2).close()
+
+
+SERVE = """
+import sys
+from clipset.app import create_app
+from clipset.server import Server
+app = create_app({"data_dir": sys.argv[1], "testing": True})
+server = Server(app, host="127.0.0.1", port=0)
+print(server.port, flush=True)
+server.serve_forever()
+print("stopped", flush=True)
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_server_cleanly_with_sockets_open(app, user, signum):
+    # The child serves the same data dir (so the user's token is good there).
+    data_dir = app.config["CLIPSET_SETTINGS"].data_dir
+    child = subprocess.Popen([sys.executable, "-c", SERVE, data_dir],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(child.stdout.readline())
+        url = f"ws://127.0.0.1:{port}/api/ws?token={user.token}"
+        sockets = [websocket.create_connection(url, timeout=10) for _ in range(3)]
+        for ws in sockets:
+            assert receive(ws)["type"] == "auth.ok"
+        child.send_signal(signum)
+        for ws in sockets:
+            assert closed_with(ws)[0] == 1001
+        assert child.wait(15) == 0
+        assert child.stdout.read().strip() == "stopped"
+    finally:
+        child.kill()
+        child.wait()
