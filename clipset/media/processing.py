@@ -96,6 +96,8 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
     p = _probe(src, None, 1 << 16, None)
     start = max(0.0, options.trim_start or 0.0)
     end = min(p.duration, options.trim_end) if options.trim_end is not None else p.duration
+    if end - start <= 0.01 and options.trim_start is None and options.trim_end is None:
+        raise UnreadableMedia("The video is too short to process.")
     if end - start <= 0.01:
         raise ValidationFailed("The trim leaves nothing of the video: trim_end must be after "
                                "trim_start and inside the video.", field="trim_end")
