@@ -60,6 +60,9 @@ class Jobs:
 
     # -- lifecycle --------------------------------------------------------------------
     def start(self) -> None:
+        with self._lock:
+            if self._started:  # recovering again would requeue jobs that are running
+                return
         with database.connection_context():
             self.recover()
             count = self.config["worker_count"]
@@ -103,6 +106,11 @@ class Jobs:
         with self._lock:
             self._paused = False
         self.wake()
+
+    @property
+    def paused(self) -> bool:
+        with self._lock:
+            return self._paused
 
     def wake(self) -> None:
         with self._lock:
