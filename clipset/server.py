@@ -35,6 +35,10 @@ class Server:
             ident="Clipset",
             clear_untrusted_proxy_headers=True,
             channel_timeout=300,
+            # Uploads: read the socket in large pieces (the 8 KiB default makes a 16 MiB
+            # PATCH several times slower); the app enforces the real size limits itself.
+            recv_bytes=256 * 1024,
+            max_request_body_size=1 << 40,
         )
         self.websockets = WebSockets(websocket_paths(app), settings.ws_max_connections)
         self.websockets.install(self._server)
