@@ -100,3 +100,22 @@ def test_phone_upload_and_feed(pipeline, clip, new_page, shot, admin):
         timeout=20_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "phone-feed-playing")
+
+
+def test_uploaded_draft_survives_a_reload(pipeline, clip, new_page, admin):
+    page = new_page()
+    sign_in(page, "admin")
+    nav(page).get_by_role("link", name="Upload").click()
+    page.get_by_label("Choose video files").set_input_files(str(clip))
+    expect(page.get_by_text("Uploaded. Add the details and post it.")).to_be_visible()
+    page.wait_for_function(
+        "() => Object.values(JSON.parse(localStorage.getItem('clipset.uploads') || '{}'))"
+        ".some(u => u.draft_id)")
+    page.reload()
+    drafts = page.get_by_role("region", name="Saved drafts")
+    expect(drafts).to_contain_text("garden walk")
+    drafts.get_by_role("button", name="Post").click()
+    expect(drafts).to_have_count(0)
+    nav(page).get_by_role("link", name="Library").click()
+    expect(page.get_by_test_id("library-list")).to_contain_text("garden walk")
+    expect(page.get_by_test_id("library-list")).to_contain_text("Ready", timeout=60_000)

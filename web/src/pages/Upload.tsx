@@ -26,6 +26,7 @@ const remembered = {
   get(fp: string) { return this.all()[fp]; },
   put(fp: string, r: Remembered) { localStorage.setItem(STORE_KEY, JSON.stringify({ ...this.all(), [fp]: r })); },
   drop(fp: string) { const all = this.all(); delete all[fp]; localStorage.setItem(STORE_KEY, JSON.stringify(all)); },
+  dropDraft(id: number) { for (const [fp, r] of Object.entries(this.all())) if (r.draft_id === id) this.drop(fp); },
 };
 
 type Phase = "requesting" | "uploading" | "paused" | "uploaded" | "posting" | "posted" | "error";
@@ -36,7 +37,7 @@ function titleFrom(name: string) {
   return name.replace(/\.[^.]+$/, "").replace(/[_-]+/g, " ").trim().slice(0, 200) || "Untitled";
 }
 
-function UploadItem({ file, onRemove }: { file: File; onRemove: () => void }) {
+function UploadItem({ file, onRemove, onDraft }: { file: File; onRemove: () => void; onDraft: (id: number) => void }) {
   const toast = useToast();
   const queryClient = useQueryClient();
   const fp = useMemo(() => fileFingerprint(file), [file]);
@@ -170,13 +171,25 @@ function UploadItem({ file, onRemove }: { file: File; onRemove: () => void }) {
     };
   }
 
-  async function ensureDraft(): Promise<number> {
-    if (draftId) return draftId;
-    const d = await api.post<Draft>("/api/videos/drafts", { upload_id: ticket!.upload_id, ...fields() });
-    setDraftId(d.id);
-    remembered.put(fp, { ...ticket!, draft_id: d.id });
-    return d.id;
+  const draftPromise = useRef<Promise<number> | null>(null);
+  function ensureDraft(): Promise<number> {
+    if (draftId) return Promise.resolve(draftId);
+    draftPromise.current ??= api.post<Draft>("/api/videos/drafts", { upload_id: ticket!.upload_id, ...fields() }).then((d) => {
+      setDraftId(d.id);
+      onDraft(d.id);
+      remembered.put(fp, { ...ticket!, draft_id: d.id });
+      return d.id;
+    }, (err) => { draftPromise.current = null; throw err; });
+    return draftPromise.current;
   }
+
+  // Save the draft as soon as the file is up, so it outlives this page.
+  useEffect(() => {
+    if (phase !== "uploaded" || !ticket) return;
+    if (draftId) { onDraft(draftId); return; }
+    ensureDraft().then(() => queryClient.invalidateQueries({ queryKey: ["drafts"] }), (err) => setError(errorMessage(err)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [phase, ticket]);
 
   async function post() {
     setPhase("posting");
@@ -303,11 +316,48 @@ function UploadItem({ file, onRemove }: { file: File; onRemove: () => void }) {
 
 interface QuotaInfo { used_bytes: number; limit_bytes: number; remaining_bytes: number; resets_at: string }
 
+interface SavedDraft { id: number; title: string; filename: string; size_bytes: number; updated_at: string }
+
+/** Drafts saved on the server (uploaded, not posted), e.g. from before a reload. */
+function SavedDrafts({ exclude }: { exclude: Set<number> }) {
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const drafts = useQuery({ queryKey: ["drafts"], queryFn: () => api.get<SavedDraft[]>("/api/videos/drafts"), retry: false });
+  const list = (drafts.data ?? []).filter((d) => !exclude.has(d.id));
+  if (!list.length) return null;
+  async function act(id: number, fn: () => Promise<unknown>, done: string) {
+    try {
+      await fn();
+      remembered.dropDraft(id);
+      toast.show(done, "success");
+    } catch (err) {
+      toast.error(err);
+    }
+    queryClient.invalidateQueries({ queryKey: ["drafts"] });
+    queryClient.invalidateQueries({ queryKey: ["mine"] });
+  }
+  return (
+    <section className="card mb-6 p-4" aria-labelledby="drafts-h">
+      <h2 id="drafts-h" className="mb-2 font-semibold">Saved drafts</h2>
+      <ul className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800">
+        {list.map((d) => (
+          <li key={d.id} className="flex flex-wrap items-center gap-2 py-2">
+            <span className="min-w-0 flex-1 truncate"><strong>{d.title}</strong> <span className="text-zinc-500">· {d.filename} · {formatBytes(d.size_bytes)}</span></span>
+            <button className="btn-ghost px-2 py-1" onClick={() => act(d.id, () => api.post("/api/videos/finalize", { draft_id: d.id }), `Posted “${d.title}”. It's being processed.`)}>Post</button>
+            <button className="btn-ghost px-2 py-1 text-red-600" onClick={() => act(d.id, () => api.del(`/api/videos/drafts/${d.id}`), "Draft discarded.")}>Discard</button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export default function UploadPage() {
   const [files, setFiles] = useState<{ key: string; file: File }[]>([]);
+  const [mine, setMine] = useState<Set<number>>(new Set());
   const [dragging, setDragging] = useState(false);
   const inputId = useId();
-  const pending = Object.entries(remembered.all()).filter(([fp]) => !files.some((f) => fileFingerprint(f.file) === fp));
+  const pending = Object.entries(remembered.all()).filter(([fp, r]) => !r.draft_id && !files.some((f) => fileFingerprint(f.file) === fp));
   const quota = useQuery({ queryKey: ["quota"], queryFn: () => api.get<QuotaInfo>("/api/videos/quota"), retry: false });
 
   function add(list: FileList | null) {
@@ -354,9 +404,11 @@ export default function UploadPage() {
         </div>
       )}
 
+      <SavedDrafts exclude={mine} />
+
       <ul className="flex flex-col gap-4">
         {files.map(({ key, file }) => (
-          <UploadItem key={key} file={file} onRemove={() => setFiles((f) => f.filter((x) => x.key !== key))} />
+          <UploadItem key={key} file={file} onRemove={() => setFiles((f) => f.filter((x) => x.key !== key))} onDraft={(id) => setMine((s) => (s.has(id) ? s : new Set(s).add(id)))} />
         ))}
       </ul>
     </div>
