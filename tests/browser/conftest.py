@@ -77,3 +77,16 @@ def shot():
     def save(page, name: str):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
     return save
+
+
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll('button, input, select, textarea, a[href]')]
+  .filter(el => el.type !== 'hidden' && el.getClientRects().length)
+  .filter(el => !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+      || (el.labels && el.labels.length) || el.textContent.trim() || el.title))
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+@pytest.fixture
+def unnamed_controls():
+    """Controls on the page that a screen reader could not name (should be none)."""
+    return lambda page: page.evaluate(UNNAMED_CONTROLS)

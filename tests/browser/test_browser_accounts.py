@@ -108,10 +108,13 @@ def test_wrong_password_is_explained_and_signed_out_pages_redirect(new_page, ano
     expect(page).to_have_url(re.compile(r"/upload$"))
 
 
-def test_phone_viewport_feed_and_upload(new_page, shot, anon):
+def test_phone_viewport_feed_and_upload(new_page, shot, anon, unnamed_controls):
     anon.post("/api/setup", json={"username": "admin", "password": PASSWORD})
-    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                    color_scheme="dark")
     sign_in(page, "admin")
+    # Dark mode follows the system until the toggle picks a side, which is remembered.
+    expect(page.locator("html")).to_have_class(re.compile(r"\bdark\b"))
     expect(page.get_by_test_id("empty-state")).to_be_visible()
     shot(page, "phone-feed-empty")
     nav(page).get_by_role("link", name="Upload").click()
@@ -119,5 +122,10 @@ def test_phone_viewport_feed_and_upload(new_page, shot, anon):
     shot(page, "phone-upload")
     # Nothing overflows sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.get_by_role("button", name=re.compile("^Theme")).click()
+    page.get_by_role("button", name=re.compile("^Theme: system")).click()  # → light
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\bdark\b"))
+    page.reload()
+    expect(page.get_by_role("button", name=re.compile("^Theme: light"))).to_be_visible()
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\bdark\b"))
+    assert unnamed_controls(page) == []
     assert page.errors == []

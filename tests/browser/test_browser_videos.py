@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import UNNAMED_CONTROLS as UNNAMED
 from tests.browser.test_browser_accounts import nav, sign_in
 from tests.conftest import PASSWORD
 from tests.media_factory import make_clip
@@ -31,6 +32,7 @@ def upload_through_ui(page, clip, title):
     expect(item.get_by_text("Uploaded. Add the details and post it.")).to_be_visible()
     item.get_by_label("Title").fill(title)
     item.get_by_label("Tags (comma separated)").fill("garden, spring")
+    assert page.evaluate(UNNAMED) == [], "every control on the draft editor has a name"
     item.get_by_role("button", name="Post", exact=True).click()
     status = item.get_by_test_id("processing-status")
     expect(status).to_be_visible()
@@ -40,7 +42,8 @@ def upload_through_ui(page, clip, title):
     return int(page.url.rsplit("/", 1)[1])
 
 
-def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admin, make_user):
+def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admin, make_user,
+                                            unnamed_controls):
     make_user("bea")
     owner = new_page()
     sign_in(owner, "admin")
@@ -77,6 +80,8 @@ def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admi
     owner.wait_for_function(
         "() => Math.abs(document.querySelector('[data-testid=player]').currentTime - 1) < 0.5")
     shot(owner, "video-page-commented")
+    assert unnamed_controls(owner) == []
+    assert unnamed_controls(viewer) == []
 
     # Making it private hides it from Bea.
     owner.get_by_label("Privacy").select_option("private")
