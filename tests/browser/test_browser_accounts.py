@@ -129,3 +129,25 @@ def test_phone_viewport_feed_and_upload(new_page, shot, anon, unnamed_controls):
     expect(page.locator("html")).not_to_have_class(re.compile(r"\bdark\b"))
     assert unnamed_controls(page) == []
     assert page.errors == []
+
+
+def test_banner_when_the_live_connection_drops_and_returns(new_page, anon):
+    anon.post("/api/setup", json={"username": "admin", "password": PASSWORD})
+    page = new_page()
+    sockets = []
+
+    def through(ws):
+        ws.connect_to_server()
+        sockets.append(ws)
+    page.route_web_socket(re.compile(r"/api/ws$"), through)
+    sign_in(page, "admin")
+    for _ in range(100):
+        if sockets:
+            break
+        page.wait_for_timeout(100)
+    assert sockets, "the app opened no live connection"
+    expect(page.get_by_text("Live updates paused")).to_have_count(0)
+    sockets[-1].close()
+    expect(page.get_by_text("Live updates paused — reconnecting…")).to_be_visible()
+    expect(page.get_by_text("Live updates are back.")).to_be_visible()
+    assert len(sockets) >= 2
