@@ -75,6 +75,18 @@ def test_quota_is_checked_and_tells_what_is_left(user):
     new_upload(user, 8 * MiB)  # exactly what is left still fits
 
 
+def test_quota_and_limits_are_shown_before_uploading(anon, user, other_user):
+    assert anon.get("/api/videos/quota").status_code == 401
+    before = user.get("/api/videos/quota").json
+    assert before["used_bytes"] == 0 and before["remaining_bytes"] == 24 * MiB
+    assert before["max_file_size_bytes"] == 16 * MiB and "mp4" in before["accepted_formats"]
+    new_upload(user, 5 * MiB)
+    after = user.get("/api/videos/quota").json
+    assert after["used_bytes"] == 5 * MiB and after["remaining_bytes"] == 19 * MiB
+    assert after["resets_at"] == before["resets_at"]
+    assert other_user.get("/api/videos/quota").json["used_bytes"] == 0
+
+
 def test_two_parallel_reservations_cannot_exceed_the_quota(app, user):
     barrier = threading.Barrier(2)
     statuses = []

@@ -53,6 +53,21 @@ def upload_url(body: UploadUrlIn):
             "expires_at": upload.expires_at}
 
 
+class LimitsOut(Out):
+    used_bytes: int
+    limit_bytes: int
+    remaining_bytes: int
+    resets_at: UtcDatetime
+    max_file_size_bytes: int
+    accepted_formats: list[str]
+
+
+@endpoint(bp, "/quota", response=LimitsOut)
+def limits():
+    """Your weekly upload quota and the file limits, to show before uploading."""
+    return services().uploads.limits(current_user())
+
+
 # -- tus ------------------------------------------------------------------------------
 def _raw(view):
     """The view answers OPTIONS itself (Flask would add its own otherwise)."""

@@ -56,8 +56,9 @@ def release(user_id: int, nbytes: int, reserved_at: dt.datetime) -> None:
             user.save(only=[User.quota_used_bytes])
 
 
-def usage(user: User, limit: int) -> dict:
-    used = user.quota_used_bytes
+def usage(user_id: int, limit: int) -> dict:
+    roll_over()  # a week nobody has reset yet shows as unused
+    used = User.get_by_id(user_id).quota_used_bytes
     return {"used_bytes": used, "limit_bytes": limit, "remaining_bytes": max(0, limit - used),
             "resets_at": week_start() + dt.timedelta(days=7)}
 

@@ -44,6 +44,13 @@ class Uploads:
     def ttl(self) -> dt.timedelta:
         return dt.timedelta(hours=self.settings.upload_expiry_hours)
 
+    def limits(self, user: User) -> dict:
+        """What the user may upload now: the weekly quota and the per-file limits."""
+        config = self.config.get()
+        return {**quota.usage(user.id, config["weekly_upload_limit_bytes"]),
+                "max_file_size_bytes": config["max_file_size_bytes"],
+                "accepted_formats": config["accepted_formats"]}
+
     # -- creating ---------------------------------------------------------------------
     def create(self, user: User, filename: str, size: int, content_type: str | None = None,
                *, allowance: int = 0) -> Upload:
