@@ -9,7 +9,7 @@ import jwt
 
 from clipset.db import database
 from clipset.models import Invitation, now
-from conftest import PASSWORD, Api
+from support import PASSWORD, Api
 
 
 def test_setup_creates_first_admin_once(anon):

@@ -7,7 +7,7 @@ from clipset.app import create_app
 from clipset.db import database
 from clipset.models import Upload, Video, now
 from clipset.settings import GiB
-from conftest import make_settings
+from support import make_settings
 
 MiB = 1024**2
 DEFAULTS = {"max_file_size_bytes": 4 * GiB, "weekly_upload_limit_bytes": 20 * GiB,

@@ -7,7 +7,7 @@ import pytest
 
 from clipset.db import database
 from clipset.models import Invitation, now
-from conftest import PASSWORD
+from support import PASSWORD
 
 PAGE_KEYS = {"items", "total_count", "page", "page_size", "total_pages", "has_more"}
 

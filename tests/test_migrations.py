@@ -9,7 +9,7 @@ from clipset.app import create_app
 from clipset.db import bind, database
 from clipset.dirs import DataDir
 from clipset.models import MODELS
-from conftest import make_settings
+from support import make_settings
 
 
 def _version_1_database(tmp_path) -> DataDir:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from clipset.server import Server
-from conftest import PASSWORD
+from support import PASSWORD
 
 
 class Http:

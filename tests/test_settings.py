@@ -10,7 +10,7 @@ from clipset import settings
 from clipset.app import create_app
 from clipset.db import database
 from clipset.errors import ConfigurationError
-from conftest import Api, PASSWORD, make_settings
+from support import Api, PASSWORD, make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

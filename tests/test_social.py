@@ -10,7 +10,7 @@ import pytest
 
 from clipset.db import database
 from clipset.models import Comment, Like, User, Video
-from conftest import Api
+from support import Api
 
 
 @pytest.fixture

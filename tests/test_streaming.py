@@ -12,7 +12,7 @@ import pytest
 from clipset import keys
 from clipset.app import create_app
 from clipset.models import User, now
-from conftest import Api
+from support import Api
 from video_rows import db, file_bytes, make_video
 
 SIZE = 5000

@@ -5,7 +5,7 @@ import pytest
 
 from clipset.db import database
 from clipset.models import Comment, Draft, Like, Upload, User, Video, now
-from conftest import PASSWORD, Api
+from support import PASSWORD, Api
 
 PAGE_KEYS = {"items", "total_count", "page", "page_size", "total_pages", "has_more"}
 

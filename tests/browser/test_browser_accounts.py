@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from support import PASSWORD
 
 
 def nav(page):
