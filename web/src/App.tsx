@@ -15,7 +15,7 @@ const VideoPage = lazy(() => import("./pages/VideoPage"));
 const BrowsePage = lazy(() => import("./pages/Browse"));
 const ProfilePage = lazy(() => import("./pages/Profile"));
 const LibraryPage = lazy(() => import("./pages/Library"));
-const AdminPage = lazy(() => import("./pages/Admin"));
+const AdminArea = lazy(() => import("./pages/admin/AdminArea"));
 
 function Centered({ children }: { children: ReactNode }) {
   return <div className="flex h-full items-center justify-center p-8">{children}</div>;
@@ -32,7 +32,14 @@ function RequireUser({ children }: { children: ReactNode }) {
 
 function RequireAdmin({ children }: { children: ReactNode }) {
   const { user } = useAuth();
-  if (user?.role !== "admin") return <ErrorState error={new Error("Only an admin can see this page.")} />;
+  if (user?.role !== "admin") {
+    return (
+      <div role="alert" className="mx-auto my-16 max-w-md px-6 text-center" data-testid="not-allowed">
+        <h1 className="mb-2 text-2xl font-bold">Not allowed</h1>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">Only an admin can see this page. Ask whoever runs this Clipset if something needs changing.</p>
+      </div>
+    );
+  }
   return <>{children}</>;
 }
 
@@ -59,7 +66,7 @@ function Routed() {
         <Route path="v/:id" element={page(<VideoPage />)} />
         <Route path="u/:username" element={page(<ProfilePage />)} />
         <Route path="account/password" element={<ChangePasswordPage />} />
-        <Route path="admin" element={<RequireAdmin>{page(<AdminPage />)}</RequireAdmin>} />
+        <Route path="admin/*" element={<RequireAdmin>{page(<AdminArea />)}</RequireAdmin>} />
         <Route path="*" element={<ErrorState error={new Error("There's no page at this address.")} />} />
       </Route>
     </Routes>

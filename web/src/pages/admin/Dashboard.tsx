@@ -1,0 +1,155 @@
+// The instance at a glance: figures, weekly charts, quota use, forecast, activity, LAN.
+import { lazy, Suspense } from "react";
+import { Link } from "react-router-dom";
+import { useQuery } from "@tanstack/react-query";
+import { api } from "../../lib/api";
+import { formatBytes, timeAgo } from "../../lib/format";
+import { ErrorState, Skeleton } from "../../components/ui";
+import { forecastText } from "./logic";
+import { Bar, CopyButton, QrImage, Section, useLan } from "./parts";
+import type { ActivityItem, History, QuotaPage, Stats } from "./types";
+
+const UploadsChart = lazy(() => import("./Charts").then((m) => ({ default: m.UploadsChart })));
+const StorageChart = lazy(() => import("./Charts").then((m) => ({ default: m.StorageChart })));
+
+function Figure({ label, value, note }: { label: string; value: string; note?: string }) {
+  return (
+    <div className="card p-4">
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">{label}</p>
+      <p className="text-xl font-semibold">{value}</p>
+      {note && <p className="text-xs text-zinc-500 dark:text-zinc-400">{note}</p>}
+    </div>
+  );
+}
+
+function Figures() {
+  const stats = useQuery({ queryKey: ["admin", "stats"], queryFn: () => api.get<Stats>("/api/admin/stats"), refetchInterval: 30_000 });
+  if (stats.error) return <ErrorState error={stats.error} retry={() => stats.refetch()} />;
+  const s = stats.data;
+  if (!s) return <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">{[0, 1, 2, 3].map((i) => <Skeleton key={i} className="h-24" />)}</div>;
+  const st = s.videos.by_status;
+  const usedDisk = s.disk_total_bytes - s.disk_free_bytes;
+  return (
+    <section aria-label="Figures" className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+      <Figure label="Users" value={String(s.users.total)} note={`${s.users.active} active · ${s.users.admins} admin${s.users.admins === 1 ? "" : "s"}`} />
+      <Figure label="Videos" value={String(s.videos.total)} note={`${st.completed} ready · ${st.pending + st.processing} in queue · ${st.failed} failed`} />
+      <Figure label="Storage used" value={formatBytes(s.bytes_stored)} note="videos, originals and uploads" />
+      <div className="card p-4">
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">Disk free</p>
+        <p className="text-xl font-semibold">{formatBytes(s.disk_free_bytes)}</p>
+        <Bar percent={s.disk_total_bytes ? (usedDisk / s.disk_total_bytes) * 100 : 0} label={`Disk ${formatBytes(usedDisk)} used of ${formatBytes(s.disk_total_bytes)}`} />
+      </div>
+    </section>
+  );
+}
+
+function Trends() {
+  const history = useQuery({ queryKey: ["admin", "history", 12], queryFn: () => api.get<History>("/api/admin/stats/history", { weeks: 12 }) });
+  const chartSkeleton = <Skeleton className="h-48" />;
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      <Section title="Uploads per week" id="uploads-h">
+        {history.error ? <ErrorState error={history.error} /> : history.data
+          ? <Suspense fallback={chartSkeleton}><UploadsChart weeks={history.data.weeks} /></Suspense> : chartSkeleton}
+      </Section>
+      <Section title="Storage growth" id="storage-h">
+        {history.error ? <ErrorState error={history.error} /> : history.data ? (
+          <>
+            <Suspense fallback={chartSkeleton}><StorageChart weeks={history.data.weeks} /></Suspense>
+            <p className="mt-3 text-sm" data-testid="forecast">{forecastText(history.data.forecast.days_until_full, history.data.forecast.full_at)}</p>
+          </>
+        ) : chartSkeleton}
+      </Section>
+    </div>
+  );
+}
+
+function QuotaBars() {
+  const quota = useQuery({ queryKey: ["admin", "quota"], queryFn: () => api.get<QuotaPage>("/api/admin/quota", { page_size: 10 }) });
+  return (
+    <Section title="Upload quota this week" id="quota-h" actions={quota.data && <span className="text-xs text-zinc-500">resets {new Date(quota.data.resets_at).toLocaleDateString()}</span>}>
+      {quota.error ? <ErrorState error={quota.error} /> : !quota.data ? <Skeleton className="h-24" /> : quota.data.items.length === 0
+        ? <p className="text-sm text-zinc-500">No one has an account yet.</p>
+        : (
+          <ul className="space-y-3">
+            {quota.data.items.map((q) => (
+              <li key={q.user.id} className="text-sm">
+                <div className="flex justify-between gap-2"><span className="truncate font-medium">{q.user.username}</span><span className="text-zinc-500">{formatBytes(q.used_bytes)} of {formatBytes(q.limit_bytes)}</span></div>
+                <Bar percent={q.percent} label={`${q.user.username}: ${Math.round(q.percent)}% of the weekly quota`} />
+              </li>
+            ))}
+          </ul>
+        )}
+      {quota.data && quota.data.total_count > quota.data.items.length && <p className="mt-2 text-xs text-zinc-500">The {quota.data.items.length} heaviest uploaders of {quota.data.total_count}.</p>}
+    </Section>
+  );
+}
+
+const ACTIVITY: Record<ActivityItem["type"], string> = {
+  "user.registered": "joined",
+  "video.uploaded": "uploaded",
+  "video.processed": "Processed",
+  "video.failed": "Processing failed for",
+  "comment.posted": "commented on",
+  "invitation.created": "created an invitation",
+  "invitation.used": "used an invitation",
+};
+
+function ActivityLine({ item }: { item: ActivityItem }) {
+  const verb = ACTIVITY[item.type] ?? item.type;
+  const video = item.video && <Link className="font-medium underline-offset-2 hover:underline" to={`/v/${item.video.id}`}>{item.video.title}</Link>;
+  const system = item.type === "video.processed" || item.type === "video.failed";
+  return (
+    <li className="flex gap-3 py-2 text-sm">
+      <span className="min-w-0 flex-1">
+        {!system && item.actor && <strong>{item.actor.username} </strong>}
+        {verb} {video}
+        {item.detail && <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400">{item.detail}</span>}
+      </span>
+      <time className="shrink-0 text-xs text-zinc-500" dateTime={item.at}>{timeAgo(item.at)}</time>
+    </li>
+  );
+}
+
+function Activity() {
+  const activity = useQuery({ queryKey: ["admin", "activity"], queryFn: () => api.get<{ items: ActivityItem[] }>("/api/admin/activity", { limit: 15 }), refetchInterval: 30_000 });
+  return (
+    <Section title="Recent activity" id="activity-h">
+      {activity.error ? <ErrorState error={activity.error} /> : !activity.data ? <Skeleton className="h-40" /> : activity.data.items.length === 0
+        ? <p className="text-sm text-zinc-500">Nothing has happened yet.</p>
+        : <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">{activity.data.items.map((a, i) => <ActivityLine key={`${a.type}-${a.at}-${i}`} item={a} />)}</ul>}
+    </Section>
+  );
+}
+
+function LanCard() {
+  const lan = useLan();
+  return (
+    <Section title="Join from a phone" id="lan-h">
+      {lan.error ? <ErrorState error={lan.error} /> : !lan.data ? <Skeleton className="h-40" /> : (
+        <div className="flex flex-wrap items-center gap-4">
+          <QrImage svg={lan.data.qr_svg} alt={`QR code for ${lan.data.lan_url}`} />
+          <div className="min-w-0 flex-1 text-sm">
+            <p className="mb-1 text-zinc-500 dark:text-zinc-400">On the same Wi-Fi, open this address or scan the code:</p>
+            <p className="mb-2 break-all font-mono font-medium" data-testid="lan-url">{lan.data.lan_url}</p>
+            <CopyButton text={lan.data.lan_url} label="Copy address" what="Address" className="btn-ghost -ml-2" />
+          </div>
+        </div>
+      )}
+    </Section>
+  );
+}
+
+export default function Dashboard() {
+  return (
+    <div className="space-y-4">
+      <Figures />
+      <Trends />
+      <div className="grid gap-4 lg:grid-cols-2">
+        <QuotaBars />
+        <LanCard />
+      </div>
+      <Activity />
+    </div>
+  );
+}
