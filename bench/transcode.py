@@ -59,7 +59,7 @@ def main():
         src = tmp / "input-1080p30.mp4"
         t = timed(lambda: make_clip(src, width=1920, height=1080, fps=30,
                                     duration=args.seconds, noise=True,
-                                    # ~20 Mbit/s: a phone camera's 1080p30 bitrate.
+                                    # About 35 Mbit/s: the high end of a phone camera at 1080p30.
                                     options={"preset": "veryfast", "crf": "21"}))
         probe = media.probe(src)
         print(f"input: {probe.width}x{probe.height} {probe.fps} fps {probe.duration:.1f} s "
