@@ -36,7 +36,6 @@ class TrayApp:
         settings = self.services.settings
         self.autostart = autostart or Autostart(launch_command(settings.data_dir))
         self.icon = None
-        self._paused = False  # used when the job queue does not say whether it is paused
         self._server_stopped = False
 
     @property
@@ -64,12 +63,8 @@ class TrayApp:
         self.folder_opener(self.services.data.root)
 
     @property
-    def can_pause(self) -> bool:
-        return getattr(self.services, "jobs", None) is not None
-
-    @property
     def paused(self) -> bool:
-        return bool(self.can_pause and getattr(self.services.jobs, "paused", self._paused))
+        return self.services.jobs.paused
 
     def toggle_pause(self) -> None:
         jobs = self.services.jobs
@@ -79,7 +74,6 @@ class TrayApp:
         else:
             jobs.pause()
             log.info("Processing paused: running videos finish, queued ones wait")
-        self._paused = not self._paused
 
     def toggle_autostart(self) -> None:
         try:
@@ -112,7 +106,7 @@ class TrayApp:
             item("Open data folder", lambda: self.open_data_folder()),
             pystray.Menu.SEPARATOR,
             item("Pause processing", lambda: self.toggle_pause(),
-                 checked=lambda _: self.paused, enabled=lambda _: self.can_pause),
+                 checked=lambda _: self.paused),
             item("Start at login", lambda: self.toggle_autostart(),
                  checked=lambda _: self.autostart.is_enabled()),
             pystray.Menu.SEPARATOR,
