@@ -26,6 +26,11 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+def iso_utc(value: dt.datetime) -> str:
+    """A stored (naive UTC) time as the API sends it: ISO 8601 with a trailing Z."""
+    return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
 def new_key() -> str:
     return uuid.uuid4().hex
 

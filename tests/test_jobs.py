@@ -84,7 +84,8 @@ def test_uploaded_clip_is_processed_end_to_end(services, events, user):
     assert all(e.owner_id == user.user["id"] for e in mine)
     assert any(e.type == "video.progress" for e in mine)
     ready = [e for e in mine if e.type == "video.ready"]
-    assert len(ready) == 1 and ready[0].data["video"]["processing_status"] == "completed"
+    assert len(ready) == 1 and ready[0].data["processing_status"] == "completed"
+    assert ready[0].data["width"] and ready[0].data["duration_seconds"]
     assert user.get(f"/api/videos/{video.id}").json["processing_status"] == "completed"
 
 

@@ -6,15 +6,12 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from ..models import iso_utc
 from ..pagination import MAX_PAGE_SIZE
 
 
-def _iso_utc(value: dt.datetime) -> str:
-    return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
-
-
 # Times are stored as naive UTC and sent as ISO 8601 with a trailing Z.
-UtcDatetime = Annotated[dt.datetime, PlainSerializer(_iso_utc, return_type=str)]
+UtcDatetime = Annotated[dt.datetime, PlainSerializer(iso_utc, return_type=str)]
 
 T = TypeVar("T")
 

@@ -257,8 +257,7 @@ class Jobs:
         if not self.config["keep_originals"]:
             storage.remove(self.data.original_file(key))
         finished = Video.get_by_id(video.id)
-        self.events.publish("video.ready", {"video_id": video.id,
-                                            "video": video_payload(finished)},
+        self.events.publish("video.ready", {"video_id": video.id, **ready_summary(finished)},
                             video_id=video.id, owner_id=video.uploader_id)
 
     def _fail(self, video: Video, message: str) -> None:
@@ -281,8 +280,9 @@ def _message(exc: Exception) -> str:
     return f"Processing failed unexpectedly ({type(exc).__name__}: {exc})."
 
 
-def video_payload(video: Video) -> dict:
-    """The video as the API serves it, for ``video.ready`` (VideoOut is plain pydantic)."""
-    from ..api.schemas import VideoOut
-
-    return VideoOut.model_validate(video, from_attributes=True).model_dump(mode="json")
+def ready_summary(video: Video) -> dict:
+    """What a client needs to show a finished video without fetching it again."""
+    return {"processing_status": video.processing_status,
+            "transcode_mode": video.transcode_mode,
+            "duration_seconds": video.duration_seconds,
+            "width": video.width, "height": video.height}

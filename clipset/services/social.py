@@ -7,7 +7,6 @@ so nobody hears about a change that was rolled back.
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 from peewee import fn
@@ -15,7 +14,7 @@ from peewee import fn
 from ..db import database, immediate
 from ..errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
 from ..events import Hub
-from ..models import Comment, Like, User, Video
+from ..models import Comment, Like, User, Video, iso_utc
 from ..pagination import paginate
 from ..ratelimit import RateLimiter
 from .visibility import can_view
@@ -116,11 +115,8 @@ def comment_message(comment: Comment) -> dict:
     return {"id": comment.id, "video_id": comment.video_id,
             "author": {"id": comment.author.id, "username": comment.author.username},
             "body": comment.body, "timestamp_seconds": comment.timestamp_seconds,
-            "created_at": _iso_utc(comment.created_at)}
+            "created_at": iso_utc(comment.created_at)}
 
-
-def _iso_utc(value: dt.datetime) -> str:
-    return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def _visible_video(user: User, video_id: int) -> Video:
