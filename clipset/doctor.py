@@ -11,8 +11,6 @@ from .dirs import DataDir
 from .instance import InstanceLock, port_free
 from .settings import Settings
 
-HARDWARE_ENCODERS = ("h264_nvenc", "h264_qsv", "h264_vaapi", "h264_videotoolbox", "h264_amf",
-                     "h264_v4l2m2m", "h264_mf", "h264_omx")
 GiB = 1024**3
 
 
@@ -38,23 +36,17 @@ def _disk_free(folder: Path) -> str:
 
 
 def _pyav() -> list[str]:
-    # The one place outside media.py that touches PyAV: it only reads what the build offers.
     try:
-        import av
+        from . import media
     except ImportError as exc:
         return [f"PyAV: NOT AVAILABLE ({exc})"]
-    libs = ", ".join(f"{name} {'.'.join(map(str, v))}"
-                     for name, v in sorted(av.library_versions.items()))
-    available = av.codecs_available
-
-    def has(name: str) -> str:
-        return "yes" if name in available else "NO"
-
-    hardware = [name for name in HARDWARE_ENCODERS if name in available]
-    return [f"PyAV: {av.__version__} ({libs})",
-            f"  H.264 encoder libx264: {has('libx264')}",
-            f"  AAC encoder aac: {has('aac')}",
-            f"  Hardware H.264 encoders PyAV lists: {', '.join(hardware) or 'none'} "
+    caps = media.capabilities()
+    libs = ", ".join(f"{name} {version}" for name, version in caps["libraries"].items())
+    yes = {True: "yes", False: "NO"}
+    return [f"PyAV: {caps['pyav_version']} ({libs})",
+            f"  H.264 encoder libx264: {yes[caps['libx264']]}",
+            f"  AAC encoder aac: {yes[caps['aac']]}",
+            f"  Hardware H.264 encoders PyAV lists: {', '.join(caps['hardware_h264']) or 'none'} "
             "(listed, not tested on this machine)"]
 
 

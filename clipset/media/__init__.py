@@ -10,8 +10,9 @@ height and thumbnail agree with what is shown.
 The public interface: ``probe``/``verify`` (probing.py) and ``process`` (processing.py).
 This package is the only code that imports ``av``.
 """
+from .capabilities import capabilities
 from .probing import KNOWN_FORMATS, Probe, probe, verify
 from .processing import Cancelled, Options, Result, fit_size, needs_transcode, process
 
-__all__ = ["KNOWN_FORMATS", "Cancelled", "Options", "Probe", "Result", "fit_size",
+__all__ = ["KNOWN_FORMATS", "Cancelled", "capabilities", "Options", "Probe", "Result", "fit_size",
            "needs_transcode", "probe", "process", "verify"]

@@ -9,10 +9,10 @@ from typing import Any, Callable
 
 from ..db import immediate
 from ..errors import ValidationFailed
+from ..media import KNOWN_FORMATS
 from ..models import Config, now
 from ..settings import RUNTIME_KEYS, Settings
 
-KNOWN_FORMATS = ("mp4", "mov", "m4v", "mkv", "webm", "avi")
 MAX_WORKERS = 8
 
 
