@@ -3,6 +3,7 @@ one-shot multipart upload — all on real clips made with PyAV."""
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 
@@ -181,6 +182,17 @@ def test_one_shot_refusals_leave_nothing(app, clips, user):
     assert r.status_code == 415
     assert counts() == (0, 0, 0) and quota_used(user) == 0
     assert list(app.extensions["clipset"].data.uploads.iterdir()) == []
+
+
+def test_one_shot_streams_large_binary_files_to_the_probe(app, user):
+    # Compressed video looks like random bytes; the form parser must pass megabytes of it
+    # through to disk (the probe then refuses this one as not a video).
+    noise = io.BytesIO(os.urandom(3 * 1024**2))
+    r = user.client.post("/api/videos", data={"file": (noise, "noise.mp4"), "title": "N"},
+                         content_type="multipart/form-data",
+                         headers={"Authorization": f"Bearer {user.token}"})
+    assert r.status_code == 415 and r.json["error_code"] == "unsupported_media"
+    assert counts() == (0, 0, 0) and quota_used(user) == 0
 
 
 def test_one_shot_checks_the_size_before_reading(clips, user, admin):

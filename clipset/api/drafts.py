@@ -17,7 +17,10 @@ bp = Blueprint("drafts", __name__, url_prefix="/api/videos")
 
 Privacy = Literal["public", "unlisted", "private"]
 # Text fields of the one-shot form are small; the file part goes straight to disk.
-FORM_FIELD_MEMORY = 64 * 1024
+# Werkzeug applies this bound to its parse buffer too (one 64 KiB read plus the tail kept
+# while looking for the boundary), so it must stay well above the read size or binary
+# files fail with 413.
+FORM_FIELD_MEMORY = 1024 * 1024
 
 
 class DraftIn(In):
