@@ -28,8 +28,8 @@ web:
 
 web/dist/index.html: web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json \
 		$(shell find web/src web/public web/index.html -type f 2>/dev/null)
-	# npm ci refuses a lock without the optional native packages of other platforms (a
-	# registry mirror may not carry them); npm install then uses the same pinned versions.
+	# npm ci refuses a lock file that lacks other platforms' optional native packages;
+	# npm install then installs the same pinned versions.
 	cd web && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save; } && npm run build
 
 # Debian's Chromium, for the browser tests.
