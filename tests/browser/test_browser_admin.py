@@ -59,7 +59,8 @@ def test_dashboard_charts_forecast_quota_activity_and_lan_qr(app, admin, make_us
         assert canvas.evaluate("c => c.width > 0 && c.height > 0")
     expect(page.get_by_test_id("forecast")).to_have_text(
         re.compile(r"^(At the current rate the disk fills (within a day|in about \d+ \w+)"
-                   r"( \(\w+ \d{4}\))?\.|Storage is not growing\.)$"))
+                   r"( \(\w+ \d{4}\))?\.|Storage is not growing\.|At the current rate the disk won't "
+                   r"fill for more than ten years\.)$"))
     # Per-user quota bars: bea uploaded this week, so she has some.
     expect(page.get_by_role("progressbar", name=re.compile(r"^bea: \d+% of the weekly quota"))).to_be_visible()
     activity = page.get_by_role("region", name="Recent activity")

@@ -80,7 +80,7 @@ export function StorageChart({ weeks }: { weeks: Week[] }) {
           labels,
           datasets: [{
             label: "Stored", data: weeks.map((w) => w.stored_bytes_total), borderColor: "#0ea5e9",
-            backgroundColor: "rgba(14,165,233,0.2)", fill: true, tension: 0.25, pointRadius: 2,
+            backgroundColor: "rgba(14,165,233,0.2)", fill: true, cubicInterpolationMode: "monotone", pointRadius: 2,
           }],
         }}
         options={options(dark, formatBytes) as ChartOptions<"line">}

@@ -93,6 +93,7 @@ export default function QueuePage() {
           <List items={q.processing} empty="Nothing is being processed right now." label="Processing">
             {(v) => <>
               <Title v={v} />
+              <span className="text-xs tabular-nums text-zinc-500" aria-hidden="true">{Math.round(v.progress)}%</span>
               <div className="w-full">
                 <Bar percent={v.progress} color="bg-sky-500" label={`${v.title}: ${Math.round(v.progress)}% processed`} />
               </div>

@@ -39,6 +39,9 @@ describe("forecast wording", () => {
     expect(forecastText(0.2, null)).toBe("At the current rate the disk fills within a day.");
     expect(forecastText(1100, "2029-11-25")).toBe("At the current rate the disk fills in about 3 years (November 2029).");
   });
+  it("doesn't count decades", () => {
+    expect(forecastText(57_780_000, null)).toBe("At the current rate the disk won't fill for more than ten years.");
+  });
 });
 
 describe("field messages", () => {

@@ -27,6 +27,8 @@ function round(n: number): number {
 /** "At the current rate the disk fills in about 5 months (April 2027)." */
 export function forecastText(daysUntilFull: number | null | undefined, fullAt: string | null | undefined): string {
   if (daysUntilFull == null || !Number.isFinite(daysUntilFull)) return "Storage is not growing.";
+  // Growth that slow is noise as far as planning goes; a date centuries out reads as a bug.
+  if (daysUntilFull >= 10 * 365.25) return "At the current rate the disk won't fill for more than ten years.";
   const when = fullAt ? ` (${monthYear(fullAt)})` : "";
   return `At the current rate the disk fills ${span(daysUntilFull)}${when}.`;
 }
