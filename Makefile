@@ -28,9 +28,10 @@ web:
 
 web/dist/index.html: web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json \
 		$(shell find web/src web/public web/index.html -type f 2>/dev/null)
-	# npm ci refuses a lock file that lacks other platforms' optional native packages;
-	# npm install then installs the same pinned versions.
-	cd web && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save; } && npm run build
+	# Not `npm ci`: it refuses a lock file that lacks other platforms' optional native
+	# packages (Tailwind's), which a registry may not carry. `npm install` installs the
+	# locked versions just the same, and --no-save leaves the lock file untouched.
+	cd web && npm install --no-audit --no-fund --no-save && npm run build
 
 # Debian's Chromium, for the browser tests.
 browser:
