@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict, deque
+from collections import deque
 
 
 class RateLimiter:
@@ -11,16 +11,19 @@ class RateLimiter:
         self.limit = limit
         self.window = window_seconds
         self._clock = clock
-        self._hits: dict[str, deque[float]] = defaultdict(deque)
+        self._hits: dict[str, deque[float]] = {}  # only keys with hits in the window
         self._lock = threading.Lock()
 
     def _prune(self, key: str, now: float) -> deque[float]:
-        hits = self._hits[key]
+        # Keys whose hits have all expired are dropped, so asking about arbitrary keys
+        # (say, made-up usernames) does not grow the table.
+        hits = self._hits.get(key)
+        if hits is None:
+            return deque()
         while hits and hits[0] <= now - self.window:
             hits.popleft()
         if not hits:
-            self._hits.pop(key, None)
-            hits = self._hits[key]
+            del self._hits[key]
         return hits
 
     def retry_after(self, key: str) -> float:
@@ -35,7 +38,8 @@ class RateLimiter:
     def hit(self, key: str) -> None:
         with self._lock:
             now = self._clock()
-            self._prune(key, now).append(now)
+            self._prune(key, now)
+            self._hits.setdefault(key, deque()).append(now)
 
     def reset(self, key: str) -> None:
         with self._lock:

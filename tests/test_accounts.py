@@ -9,6 +9,7 @@ import jwt
 
 from clipset.db import database
 from clipset.models import Invitation, now
+from clipset.ratelimit import RateLimiter
 from support import PASSWORD, Api
 
 
@@ -180,3 +181,17 @@ def test_login_is_rate_limited_per_username_and_client(admin, anon, app):
     # The same client is limited for other usernames too.
     r = anon.post("/api/auth/login", json={"username": "someone", "password": "wrong-one!"})
     assert r.status_code == 429
+
+
+def test_login_limiter_forgets_names_once_their_window_passes():
+    # Every sign-in asks about its username; made-up names must not pile up in memory.
+    clock = [0.0]
+    limiter = RateLimiter(2, 60, clock=lambda: clock[0])
+    for i in range(100):
+        assert limiter.retry_after(f"nobody-{i}") == 0
+    limiter.hit("someone")
+    limiter.hit("someone")
+    assert limiter.retry_after("someone") == 60
+    clock[0] = 61
+    assert limiter.retry_after("someone") == 0
+    assert limiter._hits == {}
