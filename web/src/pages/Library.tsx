@@ -3,13 +3,12 @@ import { useId, useState } from "react";
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { api } from "../lib/api";
-import { formatBytes, formatCount, timeAgo } from "../lib/format";
+import { formatBytes, formatCount, PRIVACY_WORDS, timeAgo } from "../lib/format";
 import { flattenUnique, nextPage } from "../lib/paging";
 import { useToast } from "../lib/toast";
 import type { Page, Privacy, Quota, Video } from "../lib/types";
 import { Thumbnail } from "../components/VideoCard";
 import { ConfirmDialog, EmptyState, ErrorState, LoadMore, Skeleton, StatusBadge } from "../components/ui";
-import { PRIVACY_WORDS } from "./VideoPage";
 
 const SORTS: Record<string, string> = { created_at: "Date", title: "Title", view_count: "Views", like_count: "Likes", file_size_bytes: "Size" };
 

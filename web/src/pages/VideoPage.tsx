@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api } from "../lib/api";
 import { useAuth } from "../lib/auth";
-import { formatCount, formatDuration, timeAgo } from "../lib/format";
+import { formatCount, formatDuration, PRIVACY_WORDS, timeAgo } from "../lib/format";
 import { useLiveVideos } from "../lib/live";
 import { useCategories, useStreamUrl, useThumbnailUrl, useVideo } from "../lib/queries";
 import { useToast } from "../lib/toast";
@@ -12,8 +12,6 @@ import type { Privacy, Video } from "../lib/types";
 import { Comments } from "../components/Comments";
 import { LikeButton } from "../components/LikeButton";
 import { ConfirmDialog, Dialog, ErrorState, Skeleton, StatusBadge } from "../components/ui";
-
-export const PRIVACY_WORDS: Record<Privacy, string> = { public: "Public", unlisted: "Unlisted (link only)", private: "Private (only me)" };
 
 function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
