@@ -74,7 +74,7 @@ class Accounts:
         return self.session(user)
 
     def logout(self, user: User) -> None:
-        self._revoke(user)
+        User.update(token_version=User.token_version + 1).where(User.id == user.id).execute()
 
     def change_password(self, user: User, current: str, new: str) -> dict:
         """Sets a new password, signs out every other session, returns a fresh one."""
@@ -82,14 +82,10 @@ class Accounts:
             raise Forbidden("The current password is wrong.", error_code="invalid_credentials",
                             field="current_password")
         check_password(new, "new_password")
-        with immediate():
-            User.update(password_hash=hash_password(new),
-                        token_version=User.token_version + 1).where(User.id == user.id).execute()
+        pw_hash = hash_password(new)  # slow on purpose, so not while holding a write lock
+        User.update(password_hash=pw_hash,
+                    token_version=User.token_version + 1).where(User.id == user.id).execute()
         return self.session(User.get_by_id(user.id))
-
-    @staticmethod
-    def _revoke(user: User) -> None:
-        User.update(token_version=User.token_version + 1).where(User.id == user.id).execute()
 
     # -- creating accounts ----------------------------------------------------------
     def needs_setup(self) -> bool:
