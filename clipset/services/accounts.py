@@ -130,10 +130,7 @@ class Accounts:
 
     @staticmethod
     def _insert(name: str, pw_hash: str, email: str | None, role: str) -> User:
-        if User.select().where(User.username == name).exists():
-            raise Conflict("That username is taken.", error_code="username_taken",
-                           field="username")
-        try:
+        try:  # the unique index on username decides
             return User.create(username=name, password_hash=pw_hash, email=email, role=role)
         except IntegrityError:
             raise Conflict("That username is taken.", error_code="username_taken",
