@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from "react";
+import { useToast } from "../lib/toast";
 import { Icon, type IconName } from "./icons";
 
 export function Skeleton({ className = "" }: { className?: string }) {
@@ -94,4 +95,18 @@ export function StatusBadge({ status }: { status: string }) {
   };
   const words: Record<string, string> = { completed: "Ready", processing: "Processing", pending: "Queued", failed: "Failed" };
   return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${styles[status] ?? "bg-zinc-200"}`}>{words[status] ?? status}</span>;
+}
+
+export function CopyButton({ text, label = "Copy", what = "Link", className = "btn-ghost px-2 py-1" }: { text: string; label?: string; what?: string; className?: string }) {
+  const toast = useToast();
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text);
+      toast.show(`${what} copied.`, "success");
+    } catch {
+      // No clipboard (plain http on a LAN address): let the person copy it by hand.
+      window.prompt(`Copy this ${what.toLowerCase()}:`, text);
+    }
+  }
+  return <button type="button" className={className} onClick={copy}>{label}</button>;
 }

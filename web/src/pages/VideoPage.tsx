@@ -11,7 +11,7 @@ import { useToast } from "../lib/toast";
 import type { Privacy, Video } from "../lib/types";
 import { Comments } from "../components/Comments";
 import { LikeButton } from "../components/LikeButton";
-import { ConfirmDialog, Dialog, ErrorState, Skeleton, StatusBadge } from "../components/ui";
+import { ConfirmDialog, CopyButton, Dialog, ErrorState, Skeleton, StatusBadge } from "../components/ui";
 
 function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -113,16 +113,6 @@ export default function VideoPage() {
     }
   }
 
-  async function copyLink() {
-    const link = `${window.location.origin}/v/${id}`;
-    try {
-      await navigator.clipboard.writeText(link);
-      toast.show("Link copied.", "success");
-    } catch {
-      window.prompt("Copy this link:", link);
-    }
-  }
-
   return (
     <div className="mx-auto grid max-w-6xl gap-6 p-4 lg:grid-cols-[1fr_22rem]">
       <div className="min-w-0">
@@ -150,7 +140,7 @@ export default function VideoPage() {
           {v.privacy !== "public" && <span className="rounded-full bg-zinc-200 px-2 py-0.5 text-xs dark:bg-zinc-800">{PRIVACY_WORDS[v.privacy]}</span>}
           <div className="ml-auto flex flex-wrap gap-2">
             <LikeButton video={v} />
-            <button className="btn-ghost" onClick={copyLink}>Copy link</button>
+            <CopyButton text={`${window.location.origin}/v/${id}`} label="Copy link" className="btn-ghost" />
           </div>
         </div>
         {canManage && (

@@ -4,9 +4,9 @@ import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../../lib/api";
 import { formatBytes, timeAgo } from "../../lib/format";
-import { ErrorState, Skeleton } from "../../components/ui";
+import { CopyButton, ErrorState, Skeleton } from "../../components/ui";
 import { forecastText } from "./logic";
-import { Bar, CopyButton, QrImage, Section, useLan } from "./parts";
+import { Bar, QrImage, Section, useLan } from "./parts";
 import type { ActivityItem, History, QuotaPage, Stats } from "./types";
 
 const UploadsChart = lazy(() => import("./Charts").then((m) => ({ default: m.UploadsChart })));

@@ -6,9 +6,9 @@ import { api } from "../../lib/api";
 import { timeAgo, timeUntil } from "../../lib/format";
 import { useToast } from "../../lib/toast";
 import type { Invitation, Page } from "../../lib/types";
-import { ConfirmDialog, Dialog, EmptyState, ErrorState, Skeleton } from "../../components/ui";
+import { ConfirmDialog, CopyButton, Dialog, EmptyState, ErrorState, Skeleton } from "../../components/ui";
 import { linkForPhones } from "./logic";
-import { CopyButton, LinkQr, Pager, useLan } from "./parts";
+import { LinkQr, Pager, useLan } from "./parts";
 
 type Status = NonNullable<Invitation["status"]>;
 const BADGE: Record<Status, string> = {

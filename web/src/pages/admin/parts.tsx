@@ -1,8 +1,7 @@
-// Small pieces the admin screens share: copy button, QR image, section frame, pager.
+// Small pieces the admin screens share: QR image, section frame, pager, bars.
 import { useEffect, useState, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../../lib/api";
-import { useToast } from "../../lib/toast";
 import { Skeleton } from "../../components/ui";
 import type { Lan } from "./types";
 
@@ -32,20 +31,6 @@ export function LinkQr({ text, alt, size }: { text: string; alt: string; size?: 
   }, [text]);
   if (!svg) return <Skeleton className="h-40 w-40" />;
   return <QrImage svg={svg} alt={alt} size={size} />;
-}
-
-export function CopyButton({ text, label = "Copy", what = "Link", className = "btn-ghost px-2 py-1" }: { text: string; label?: string; what?: string; className?: string }) {
-  const toast = useToast();
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(text);
-      toast.show(`${what} copied.`, "success");
-    } catch {
-      // No clipboard (plain http on a LAN address): let the person copy it by hand.
-      window.prompt(`Copy this ${what.toLowerCase()}:`, text);
-    }
-  }
-  return <button type="button" className={className} onClick={copy}>{label}</button>;
 }
 
 export function Section({ title, id, actions, children, className = "" }: { title: string; id: string; actions?: ReactNode; children: ReactNode; className?: string }) {
