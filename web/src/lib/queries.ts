@@ -1,10 +1,27 @@
 // Server state: the reads the screens share, cached by react-query.
 import { useQuery } from "@tanstack/react-query";
 import { api, itemsOf } from "./api";
-import type { Category, SignedUrl, Video } from "./types";
+import type { Category, Quota, SignedUrl, Video } from "./types";
 
-export function useVideo(id: number) {
-  return useQuery({ queryKey: ["video", id], queryFn: () => api.get<Video>(`/api/videos/${id}`), enabled: Number.isFinite(id) });
+/** Waiting for or in processing: its status will still change. */
+export function isUnfinished(v: Video | undefined): boolean {
+  return v?.processing_status === "pending" || v?.processing_status === "processing";
+}
+
+/** A video; with `pollMs`, refetched until processing ends (live events can be missed
+ * while the connection is down). */
+export function useVideo(id: number, { pollMs }: { pollMs?: number } = {}) {
+  return useQuery({
+    queryKey: ["video", id],
+    queryFn: () => api.get<Video>(`/api/videos/${id}`),
+    enabled: Number.isFinite(id),
+    refetchInterval: (q) => (pollMs && isUnfinished(q.state.data) ? pollMs : false),
+  });
+}
+
+/** This week's upload quota of the signed-in user. */
+export function useQuota() {
+  return useQuery({ queryKey: ["quota"], queryFn: () => api.get<Quota>("/api/videos/quota"), retry: false });
 }
 
 export function useCategories() {

@@ -1,12 +1,13 @@
 // My library: every video of mine in any state, with search, sort and bulk actions.
 import { useId, useState } from "react";
-import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { api } from "../lib/api";
 import { formatBytes, formatCount, PRIVACY_WORDS, timeAgo } from "../lib/format";
 import { flattenUnique, nextPage } from "../lib/paging";
 import { useToast } from "../lib/toast";
-import type { Page, Privacy, Quota, Video } from "../lib/types";
+import { isUnfinished, useQuota } from "../lib/queries";
+import type { Page, Privacy, Video } from "../lib/types";
 import { Thumbnail } from "../components/VideoCard";
 import { ConfirmDialog, EmptyState, ErrorState, LoadMore, Skeleton, StatusBadge } from "../components/ui";
 
@@ -27,9 +28,9 @@ export default function LibraryPage() {
     queryFn: ({ pageParam }) => api.get<Page<Video>>("/api/videos/mine", { page: pageParam, page_size: 30, search, sort_by: sort, sort_order: order }),
     initialPageParam: 1,
     getNextPageParam: nextPage,
-    refetchInterval: (q) => flattenUnique(q.state.data?.pages).some((v) => v.processing_status === "pending" || v.processing_status === "processing") ? 5000 : false,
+    refetchInterval: (q) => flattenUnique(q.state.data?.pages).some(isUnfinished) ? 5000 : false,
   });
-  const quota = useQuery({ queryKey: ["quota"], queryFn: () => api.get<Quota>("/api/videos/quota"), retry: false });
+  const quota = useQuota();
   const videos = flattenUnique(list.data?.pages);
   const chosen = videos.filter((v) => selected.has(v.id));
 

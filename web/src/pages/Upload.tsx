@@ -7,7 +7,7 @@ import * as tus from "tus-js-client";
 import { api, ApiError, errorMessage, tokenStore } from "../lib/api";
 import { formatBytes, formatDuration, formatEta, formatSpeed } from "../lib/format";
 import { useLiveVideos } from "../lib/live";
-import { useCategories, useVideo } from "../lib/queries";
+import { useCategories, useQuota, useVideo } from "../lib/queries";
 import { Icon } from "../components/icons";
 import { fileFingerprint, RateMeter } from "../lib/rate";
 import { useToast } from "../lib/toast";
@@ -121,19 +121,12 @@ function UploadItem({ file, onRemove, onDraft }: { file: File; onRemove: () => v
     return () => clearInterval(t);
   }, [phase]);
 
-  const liveVideo = useVideo(video?.id ?? NaN);
+  const liveVideo = useVideo(video?.id ?? NaN, { pollMs: 4000 });
   const [percent, setPercent] = useState<number | null>(null);
   useLiveVideos(video ? [video.id] : [], (e) => {
     if (e.type === "video.progress") setPercent(e.percent);
   });
-  // Poll too, in case a live event is missed while the connection is down.
   const current = liveVideo.data ?? video;
-  const done = current?.processing_status === "completed" || current?.processing_status === "failed";
-  useEffect(() => {
-    if (!video || done) return;
-    const t = setInterval(() => liveVideo.refetch(), 4000);
-    return () => clearInterval(t);
-  }, [video, done, liveVideo]);
   useEffect(() => {
     if (current?.processing_status === "completed") {
       toast.show(`“${current.title}” is ready.`, "success");
@@ -314,8 +307,6 @@ function UploadItem({ file, onRemove, onDraft }: { file: File; onRemove: () => v
   );
 }
 
-interface QuotaInfo { used_bytes: number; limit_bytes: number; remaining_bytes: number; resets_at: string }
-
 interface SavedDraft { id: number; title: string; filename: string; size_bytes: number; updated_at: string }
 
 /** Drafts saved on the server (uploaded, not posted), e.g. from before a reload. */
@@ -358,7 +349,7 @@ export default function UploadPage() {
   const [dragging, setDragging] = useState(false);
   const inputId = useId();
   const pending = Object.entries(remembered.all()).filter(([fp, r]) => !r.draft_id && !files.some((f) => fileFingerprint(f.file) === fp));
-  const quota = useQuery({ queryKey: ["quota"], queryFn: () => api.get<QuotaInfo>("/api/videos/quota"), retry: false });
+  const quota = useQuota();
 
   function add(list: FileList | null) {
     if (!list) return;
