@@ -17,6 +17,7 @@ from ..events import Hub
 from ..models import Comment, Like, User, Video, iso_utc
 from ..pagination import paginate
 from ..ratelimit import RateLimiter
+from .catalog import find, visible
 from .visibility import can_view
 
 MAX_COMMENT_LENGTH = 2000
@@ -53,7 +54,7 @@ class Social:
 
     def likes(self, user: User, video_id: int, page: int, page_size: int) -> dict:
         """Who liked the video, newest first."""
-        video = _visible_video(user, video_id)
+        video = visible(user, find(video_id))
         query = (Like.select(Like, User).join(User).where(Like.video == video.id)
                  .order_by(Like.created_at.desc(), Like.id.desc()))
         return paginate(query, page, page_size)
@@ -86,7 +87,7 @@ class Social:
 
     def comments(self, user: User, video_id: int, page: int, page_size: int) -> dict:
         """The video's comments, newest first."""
-        video = _visible_video(user, video_id)
+        video = visible(user, find(video_id))
         query = (Comment.select(Comment, User).join(User).where(Comment.video == video.id)
                  .order_by(Comment.created_at.desc(), Comment.id.desc()))
         return paginate(query, page, page_size)
@@ -118,16 +119,8 @@ def comment_message(comment: Comment) -> dict:
             "created_at": iso_utc(comment.created_at)}
 
 
-
-def _visible_video(user: User, video_id: int) -> Video:
-    video = Video.get_or_none(Video.id == video_id)
-    if video is None or not can_view(user, video):
-        raise NotFound("No such video.", error_code="video_not_found")
-    return video
-
-
 def _open_for_interaction(user: User, video_id: int) -> Video:
-    video = _visible_video(user, video_id)
+    video = visible(user, find(video_id))
     if video.processing_status != "completed":
         raise Conflict("Likes and comments open once the video has finished processing.",
                        error_code="not_ready")
