@@ -11,13 +11,13 @@ import type { LikeState, Video } from "../lib/types";
 type Liker = { id?: number; username?: string; user?: { id: number } };
 
 /** Whether I liked it, when the video object doesn't say (from "who liked"). */
-function useLikedByMe(video: Video) {
+function useLikedByMe(video: Video, enabled: boolean) {
   const { user } = useAuth();
   const known = video.liked !== undefined || likeStore.get(video.id)?.liked !== undefined;
   const q = useQuery({
     queryKey: ["likes", video.id],
     queryFn: async () => itemsOf(await api.get<Liker[] | { items: Liker[] }>(`/api/videos/${video.id}/likes`, { page_size: 100 })),
-    enabled: !known && !!user && video.like_count > 0,
+    enabled: enabled && !known && !!user && video.like_count > 0,
     staleTime: 60_000,
   });
   useEffect(() => {
@@ -27,8 +27,9 @@ function useLikedByMe(video: Video) {
   }, [q.data, user, video.id]);
 }
 
-export function LikeButton({ video, variant = "plain" }: { video: Video; variant?: "plain" | "overlay" }) {
-  useLikedByMe(video);
+/** `lookUp` false defers asking who liked it (a feed item far from the screen). */
+export function LikeButton({ video, variant = "plain", lookUp = true }: { video: Video; variant?: "plain" | "overlay"; lookUp?: boolean }) {
+  useLikedByMe(video, lookUp);
   const { like_count, liked } = useLikeState(video.id, video);
   const [busy, setBusy] = useState(false);
   const toast = useToast();
