@@ -14,13 +14,12 @@ dropped instead of slowing the others.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from .db import database
@@ -30,7 +29,6 @@ from .models import User, Video
 log = logging.getLogger(__name__)
 
 # Close codes a Listener can be closed with.
-POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013
 SESSION_ENDED = 4401
 
@@ -42,7 +40,6 @@ class Event:
     video_id: int | None = None
     # Set for processing events: only this user hears them.
     owner_id: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def message(self) -> dict[str, Any]:
         return {"type": self.type, **self.data}
@@ -75,16 +72,9 @@ class Hub:
                 log.exception("event subscriber failed")
 
 
-def _json_default(value):
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:  # the models keep naive UTC
-            return value.isoformat() + "Z"
-        return value.isoformat()
-    return str(value)
-
-
 def encode(message: dict[str, Any]) -> str:
-    return json.dumps(message, default=_json_default, separators=(",", ":"))
+    # Publishers send JSON-ready data (times already as ``models.iso_utc`` strings).
+    return json.dumps(message, separators=(",", ":"))
 
 
 class Listener:
@@ -95,7 +85,6 @@ class Listener:
     """
 
     def __init__(self, user: User, token: str, wake: Callable[[], None], limit: int):
-        self.user = user
         self.user_id = user.id
         self.token = token
         self.token_version = user.token_version
@@ -151,7 +140,7 @@ class Fanout:
         self._backlog: deque[Event] = deque()
         self._cv = threading.Condition()
         self._thread: threading.Thread | None = None
-        self._unsubscribe = hub.subscribe(self._on_event)
+        hub.subscribe(self._on_event)  # for the app's lifetime
 
     @property
     def listener_count(self) -> int:
@@ -243,7 +232,6 @@ class Fanout:
         if user is None or not user.is_active or user.token_version != listener.token_version:
             listener.close(SESSION_ENDED, "Your session has ended. Sign in again.")
             return False
-        listener.user = user
         return True
 
     def _recheck(self, listeners: list[Listener]) -> None:
