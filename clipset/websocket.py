@@ -99,10 +99,6 @@ class SessionSocket:
         self._sock.close()  # idempotent; later calls on the socket fail with EBADF
         self._closed.set()
 
-    @property
-    def closed(self) -> bool:
-        return self._closed.is_set()
-
     def wait_closed(self, timeout: float) -> bool:
         return self._closed.wait(timeout)
 
