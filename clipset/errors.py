@@ -20,12 +20,6 @@ class ClipsetError(Exception):
         self.headers = headers or {}
         self.field = field
 
-    def to_dict(self) -> dict:
-        body = {"detail": self.detail, "error_code": self.error_code}
-        if self.field:
-            body["field"] = self.field
-        return body
-
 
 class BadRequest(ClipsetError):
     pass

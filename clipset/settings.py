@@ -103,9 +103,6 @@ class Settings:
     def __setattr__(self, name, value):
         raise AttributeError("settings are read-only")
 
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self._values)
-
     @property
     def data_path(self) -> Path:
         return Path(self._values["data_dir"])

@@ -45,7 +45,7 @@ def _path(rule: str) -> tuple[str, list[dict]]:
     return _CONVERTER.sub(r"{\2}", rule), params
 
 
-def _query_params(model, schema: dict) -> list[dict]:
+def _query_params(schema: dict) -> list[dict]:
     params = []
     required = set(schema.get("required", []))
     for name, prop in schema.get("properties", {}).items():
@@ -87,7 +87,7 @@ def build(app: Flask) -> dict:
             entry["description"] = op.description
         if op.query is not None:
             schema = components.get(op.query.__name__, {})
-            entry["parameters"] += _query_params(op.query, schema)
+            entry["parameters"] += _query_params(schema)
         if op.body is not None:
             entry["requestBody"] = {"required": True,
                                     "content": {"application/json": {"schema": ref(op.body)}}}

@@ -40,7 +40,7 @@ def _field_path(loc: tuple) -> str:
     return ".".join(str(p) for p in loc if p != "__root__") or "body"
 
 
-def validation_error(exc: pydantic.ValidationError, location: str) -> ValidationFailed:
+def validation_error(exc: pydantic.ValidationError) -> ValidationFailed:
     err = exc.errors(include_url=False)[0]
     field = _field_path(err["loc"])
     msg = err["msg"]
@@ -108,12 +108,12 @@ def endpoint(bp: Blueprint, rule: str, method: str = "GET", *, body=None, query=
                 try:
                     kwargs["body"] = body.model_validate(_json_body())
                 except pydantic.ValidationError as exc:
-                    raise validation_error(exc, "body") from None
+                    raise validation_error(exc) from None
             if query is not None:
                 try:
                     kwargs["query"] = query.model_validate(_query_args(query))
                 except pydantic.ValidationError as exc:
-                    raise validation_error(exc, "query") from None
+                    raise validation_error(exc) from None
             result = view(**kwargs)
             if isinstance(result, Response):
                 return result

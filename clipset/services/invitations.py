@@ -10,9 +10,6 @@ from ..models import Invitation, User, now
 from ..pagination import paginate
 from ..settings import Settings
 
-STATUSES = ("pending", "used", "expired", "revoked")
-
-
 def check_usable(invitation: Invitation | None) -> Invitation:
     """The invitation if it can still be used, else an error that says why not."""
     if invitation is None:
