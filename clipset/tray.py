@@ -36,7 +36,6 @@ class TrayApp:
         settings = self.services.settings
         self.autostart = autostart or Autostart(launch_command(settings.data_dir))
         self.icon = None
-        self._server_stopped = False
 
     @property
     def lan_url(self) -> str:
@@ -83,10 +82,9 @@ class TrayApp:
             log.warning("Cannot change start at login: %s", exc)
 
     def stop_server(self) -> None:
-        """Stop the server and its services once (the running job is requeued)."""
-        if not self._server_stopped:
-            self._server_stopped = True
-            self.server.stop()
+        """Stop the server and its services (the running job is requeued); a second call
+        returns once the first stop is done (``Server.stop`` is idempotent)."""
+        self.server.stop()
 
     def quit(self) -> None:
         log.info("Quitting from the tray")
@@ -119,7 +117,3 @@ class TrayApp:
 
         self.icon = pystray.Icon("clipset", Image.open(ICON), "Clipset", self.menu())
         return self.icon
-
-    def run(self) -> None:
-        """Show the icon; returns after Quit."""
-        self.make_icon().run()
