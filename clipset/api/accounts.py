@@ -6,13 +6,12 @@ from pydantic import Field
 
 from .access import client_address, services
 from .endpoint import PUBLIC, endpoint
-from .schemas import In, Out, SessionOut, UserOut
+from .schemas import Email, In, Out, SessionOut, UserOut
 
 bp = Blueprint("accounts", __name__, url_prefix="/api")
 
 Username = Field(min_length=1, max_length=32)
 Password = Field(min_length=1, max_length=1024)
-Email = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
 
 
 class SetupState(Out):

@@ -5,11 +5,10 @@ from typing import Literal
 from urllib.parse import quote
 
 from flask import Blueprint, g, request
-from pydantic import Field
 
 from .access import services
 from .endpoint import ADMIN, PUBLIC, endpoint
-from .schemas import In, Out, Page, PageQuery, UtcDatetime
+from .schemas import Email, In, Out, Page, PageQuery, UtcDatetime
 
 bp = Blueprint("invitations", __name__, url_prefix="/api")
 
@@ -17,7 +16,7 @@ Status = Literal["pending", "used", "expired", "revoked"]
 
 
 class InvitationIn(In):
-    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    email: str | None = Email
 
 
 class InvitationsQuery(PageQuery):

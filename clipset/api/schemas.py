@@ -24,6 +24,10 @@ class In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# An optional email address, as sign-up and invitations take it.
+Email = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+
+
 class ErrorOut(Out):
     detail: str
     error_code: str
