@@ -5,6 +5,8 @@ import ipaddress
 import socket
 
 LOOPBACK = "127.0.0.1"
+# Bind addresses meaning "every interface": a listener, never a place to browse to.
+ANY_ADDRESS = ("", "0.0.0.0", "::")
 # Interfaces of containers, VMs and VPN overlays: reachable from this machine only,
 # or from somewhere other than the household's LAN.
 _VIRTUAL_PREFIXES = ("docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "cni", "flannel",
@@ -59,9 +61,10 @@ def lan_address() -> str:
         return LOOPBACK
 
 
+def http_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def lan_url(host: str, port: int) -> str:
     """The URL other devices use: the bound address, or the LAN one when bound to all."""
-    if host in ("", "0.0.0.0", "::"):
-        host = lan_address()
-    host = f"[{host}]" if ":" in host else host
-    return f"http://{host}:{port}"
+    return http_url(lan_address() if host in ANY_ADDRESS else host, port)

@@ -16,6 +16,7 @@ from flask import Flask
 from waitress import wasyncore
 from waitress.server import create_server
 
+from . import lan
 from .websocket import WebSockets, websocket_paths
 
 log = logging.getLogger(__name__)
@@ -53,10 +54,11 @@ class Server:
 
     @property
     def url(self) -> str:
+        """Where this machine's browser reaches the server (loopback when bound to all)."""
         host = self._server.effective_host
-        host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        host = f"[{host}]" if ":" in host else host
-        return f"http://{host}:{self.port}"
+        if host in lan.ANY_ADDRESS:
+            host = "::1" if host == "::" else lan.LOOPBACK
+        return lan.http_url(host, self.port)
 
     def start(self) -> "Server":
         """Serve on a background thread (tests, the tray) and return at once."""

@@ -82,3 +82,13 @@ def test_stop_closes_the_port(app):
     server.stop()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="needs IPv6")
+def test_a_server_on_every_ipv6_interface_gives_a_browsable_url(app):
+    server = Server(app, host="::", port=0).start()
+    try:
+        assert server.url == f"http://[::1]:{server.port}"  # not the unroutable [::]
+        assert Http(server.url).call("GET", "/api/health")[0] == 200
+    finally:
+        server.stop()
