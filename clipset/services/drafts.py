@@ -17,17 +17,11 @@ from ..settings import Settings
 from . import quota
 from .config import RuntimeConfig
 from .uploads import Uploads
-from .videos import check_category, check_privacy, clean_description, clean_tags, clean_title
+from .videos import DETAILS, check_privacy, clean_details
 
 MIN_CLIP = 0.5  # seconds a trimmed clip must keep
 
-DETAIL_FIELDS = ("title", "description", "tags", "category_id", "privacy")
 EDIT_FIELDS = ("trim_start", "trim_end", "cover_time")
-
-# The same rules as editing a posted video's details.
-_CLEAN = {"title": clean_title, "description": clean_description, "tags": clean_tags,
-          "category_id": check_category,
-          "privacy": lambda privacy: check_privacy(privacy or "public")}
 
 
 def check_edits(duration: float | None, trim_start: float | None, trim_end: float | None,
@@ -67,13 +61,12 @@ class Drafts:
                            "it before making a draft.", error_code="upload_incomplete")
         if Draft.select().where(Draft.upload == upload.id).exists():
             raise Conflict("This upload already has a draft.", error_code="draft_exists")
-        values = {name: _CLEAN[name](fields.get(name)) for name in DETAIL_FIELDS}
+        details = clean_details({name: fields.get(name) for name in DETAILS})
+        privacy = _privacy(fields.get("privacy"))
         probe = self._probe(upload)
         stamp = now()
-        return Draft.create(user=user.id, upload=upload.id, probe=probe,
-                            title=values["title"], description=values["description"],
-                            tags=values["tags"], category=values["category_id"],
-                            privacy=values["privacy"], created_at=stamp, updated_at=stamp)
+        return Draft.create(user=user.id, upload=upload.id, probe=probe, privacy=privacy,
+                            created_at=stamp, updated_at=stamp, **details)
 
     def _probe(self, upload: Upload) -> dict:
         from .. import media  # PyAV is loaded when the first video is probed
@@ -103,10 +96,10 @@ class Drafts:
     def update(self, user: User, draft_id: int, changes: dict[str, Any]) -> Draft:
         with immediate():
             draft = self.get(user, draft_id)
-            for name in DETAIL_FIELDS:
-                if name in changes:
-                    value = _CLEAN[name](changes[name])
-                    setattr(draft, "category" if name == "category_id" else name, value)
+            for field, value in clean_details(changes).items():
+                setattr(draft, field, value)
+            if "privacy" in changes:
+                draft.privacy = _privacy(changes["privacy"])
             edits = {name: changes.get(name, getattr(draft, name)) for name in EDIT_FIELDS}
             check_edits(draft.probe.get("duration"), **edits)
             for name, value in edits.items():
@@ -193,3 +186,7 @@ class Drafts:
 
 # Multipart boundaries and the small text fields that come with the file.
 FORM_OVERHEAD = 256 * 1024
+
+
+def _privacy(privacy: str | None) -> str:
+    return check_privacy(privacy or "public")  # a draft is public unless told otherwise

@@ -67,6 +67,17 @@ def check_privacy(privacy: str) -> str:
     return privacy
 
 
+# A video's details and their rules, the same for drafts and posted videos.
+DETAILS = {"title": clean_title, "description": clean_description, "tags": clean_tags,
+           "category_id": check_category}
+
+
+def clean_details(changes: dict[str, Any]) -> dict[str, Any]:
+    """The details present in ``changes``, checked and cleaned, keyed by model field."""
+    return {("category" if name == "category_id" else name): clean(changes[name])
+            for name, clean in DETAILS.items() if name in changes}
+
+
 class Videos:
     def __init__(self, data: DataDir):
         self.data = data
@@ -88,16 +99,7 @@ class Videos:
 
     def update_details(self, user: User, video_id: int, changes: dict[str, Any]) -> Video:
         """Change any of title, description, tags, category_id (only the keys given)."""
-        fields: dict[str, Any] = {}
-        if "title" in changes:
-            fields["title"] = clean_title(changes["title"])
-        if "description" in changes:
-            fields["description"] = clean_description(changes["description"])
-        if "tags" in changes:
-            fields["tags"] = clean_tags(changes["tags"])
-        if "category_id" in changes:
-            fields["category"] = check_category(changes["category_id"])
-        return self._update(user, video_id, fields)
+        return self._update(user, video_id, clean_details(changes))
 
     def set_privacy(self, user: User, video_id: int, privacy: str) -> Video:
         return self._update(user, video_id, {"privacy": check_privacy(privacy)})
