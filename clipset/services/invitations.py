@@ -10,22 +10,25 @@ from ..models import Invitation, User, now
 from ..pagination import paginate
 from ..settings import Settings
 
+_REFUSALS = {
+    "revoked": ("This invitation has been revoked.", "invitation_revoked"),
+    "used": ("This invitation has already been used.", "invitation_used"),
+    "expired": ("This invitation has expired. Ask for a new one.", "invitation_expired"),
+}
+
+
 def check_usable(invitation: Invitation | None) -> Invitation:
     """The invitation if it can still be used, else an error that says why not."""
     if invitation is None:
         raise NotFound("This invitation link is not valid.", error_code="invitation_invalid")
-    if invitation.revoked:
-        raise Conflict("This invitation has been revoked.", error_code="invitation_revoked")
-    if invitation.used_at is not None:
-        raise Conflict("This invitation has already been used.", error_code="invitation_used")
-    if invitation.expires_at <= now():
-        raise Conflict("This invitation has expired. Ask for a new one.",
-                       error_code="invitation_expired")
+    refusal = _REFUSALS.get(status(invitation))
+    if refusal is not None:
+        detail, code = refusal
+        raise Conflict(detail, error_code=code)
     return invitation
 
 
 def status(invitation: Invitation) -> str:
-    """Same precedence as ``check_usable``."""
     if invitation.revoked:
         return "revoked"
     if invitation.used_at is not None:
