@@ -83,6 +83,18 @@ def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admi
     assert unnamed_controls(owner) == []
     assert unnamed_controls(viewer) == []
 
+    # Bea's comment reaches the owner's page live, with the count; deleting one lowers it.
+    viewer.goto(f"/v/{video_id}")
+    viewer.get_by_label("Add a comment").fill("Lovely colours")
+    viewer.get_by_role("button", name="Post comment").click()
+    heading = owner.get_by_role("heading", name=re.compile("^Comments"))
+    expect(owner.get_by_text("Lovely colours")).to_be_visible()
+    expect(heading).to_have_text("Comments 2")
+    owner.get_by_role("button", name="Delete comment by admin").click()
+    expect(owner.get_by_text("The light here!")).to_have_count(0)
+    expect(heading).to_have_text("Comments 1")
+    viewer.goto("/")
+
     # Making it private hides it from Bea.
     owner.get_by_label("Privacy").select_option("private")
     expect(owner.get_by_text("Private (only me)").first).to_be_visible()

@@ -40,6 +40,11 @@ export function Comments({ videoId, currentTime, onSeek }: { videoId: number; cu
   const [atTime, setAtTime] = useState(false);
   const [busy, setBusy] = useState(false);
   const inputId = useId();
+  // Also done on the live event; this covers a connection that is down.
+  const refresh = () => {
+    queryClient.invalidateQueries({ queryKey: key });
+    queryClient.invalidateQueries({ queryKey: ["video", videoId] });
+  };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -50,8 +55,7 @@ export function Comments({ videoId, currentTime, onSeek }: { videoId: number; cu
       if (atTime && currentTime) payload.timestamp_seconds = Math.floor(currentTime());
       await api.post<Comment>(`/api/videos/${videoId}/comment`, payload);
       setBody("");
-      queryClient.invalidateQueries({ queryKey: key });
-      queryClient.invalidateQueries({ queryKey: ["video", videoId] });
+      refresh();
     } catch (err) {
       toast.error(err);
     } finally {
@@ -62,7 +66,7 @@ export function Comments({ videoId, currentTime, onSeek }: { videoId: number; cu
   async function remove(c: Comment) {
     try {
       await api.del(`/api/comments/${c.id}`);
-      queryClient.invalidateQueries({ queryKey: key });
+      refresh();
     } catch (err) {
       toast.error(err);
     }

@@ -56,6 +56,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     if (e.type === "like.updated") likeStore.set(e.video_id, { like_count: e.like_count });
     if (e.type === "comment.created" || e.type === "comment.deleted") {
       queryClient.invalidateQueries({ queryKey: ["comments", e.video_id] });
+      queryClient.invalidateQueries({ queryKey: ["video", e.video_id] }); // its comment_count
     }
     if (e.type === "video.ready" || e.type === "video.failed") {
       queryClient.invalidateQueries({ queryKey: ["video", e.video_id] });
