@@ -17,7 +17,7 @@ export default function ProfilePage() {
     getNextPageParam: nextPage,
     enabled: uid != null,
   });
-  if (profile.error) return <ErrorState error={profile.error} />;
+  if (profile.error) return <ErrorState error={profile.error} retry={() => profile.refetch()} />;
   const videos = flattenUnique(list.data?.pages);
   return (
     <div className="mx-auto max-w-7xl px-4 py-6">
@@ -28,7 +28,7 @@ export default function ProfilePage() {
           {profile.data ? <p className="text-sm text-zinc-500">Member since {new Date(profile.data.created_at).toLocaleDateString()} · {list.data?.pages[0]?.total_count ?? "…"} videos</p> : <Skeleton className="h-4 w-40" />}
         </div>
       </div>
-      {list.isLoading || profile.isLoading ? <VideoGridSkeleton /> : videos.length === 0 ? (
+      {list.isLoading || profile.isLoading ? <VideoGridSkeleton /> : list.error ? <ErrorState error={list.error} retry={() => list.refetch()} /> : videos.length === 0 ? (
         <EmptyState title="No videos yet" icon="film">{username} hasn't posted anything you can see.</EmptyState>
       ) : (
         <>
