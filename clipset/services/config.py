@@ -9,7 +9,6 @@ from typing import Any, Callable
 
 from ..db import immediate
 from ..errors import ValidationFailed
-from ..media import KNOWN_FORMATS
 from ..models import Config, now
 from ..settings import RUNTIME_KEYS, Settings
 
@@ -52,6 +51,8 @@ class RuntimeConfig:
             raise ValidationFailed(f"{field}: not a configurable setting", field=field)
         formats = changes.get("accepted_formats")
         if formats is not None:
+            from ..media import KNOWN_FORMATS  # PyAV loads when needed, not at start
+
             bad = sorted(set(formats) - set(KNOWN_FORMATS))
             if bad:
                 raise ValidationFailed(
