@@ -4,6 +4,8 @@ import socket
 import subprocess
 import sys
 
+import pytest
+
 from clipset.instance import InstanceLock, port_free, suggest_port
 
 
@@ -62,3 +64,14 @@ def test_busy_port_is_seen_and_a_free_one_suggested():
         suggestion = suggest_port("127.0.0.1", port)
         assert suggestion is not None and suggestion > port
         assert port_free("127.0.0.1", suggestion)
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="needs IPv6")
+def test_ports_on_an_ipv6_host_are_checked_too():
+    with socket.socket(socket.AF_INET6) as sock:
+        sock.bind(("::1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        assert not port_free("::1", port)
+        suggestion = suggest_port("::1", port)
+        assert suggestion is not None and port_free("::1", suggestion)
