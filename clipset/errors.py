@@ -108,9 +108,3 @@ class InsufficientStorage(ClipsetError):
     status = 507
     error_code = "disk_full"
     detail = "The server's disk is too full to store this."
-
-
-class ServiceUnavailable(ClipsetError):
-    status = 503
-    error_code = "service_unavailable"
-    detail = "This part of the server is not available."

@@ -210,10 +210,7 @@ def queue():
     return services().insights.queue()
 
 
-@endpoint(bp, "/queue/paused", "PATCH", body=PausedIn, response=PausedOut, auth=ADMIN,
-          errors=(503,))
+@endpoint(bp, "/queue/paused", "PATCH", body=PausedIn, response=PausedOut, auth=ADMIN)
 def set_queue_paused(body: PausedIn):
-    """Pause or resume processing; running jobs finish, pending ones wait.
-
-    503 if this server runs no job workers."""
+    """Pause or resume processing; running jobs finish, pending ones wait."""
     return services().insights.set_paused(body.paused)

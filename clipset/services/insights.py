@@ -12,11 +12,11 @@ from typing import Iterable, Iterator
 from peewee import JOIN, fn
 
 from ..dirs import DataDir
-from ..errors import ServiceUnavailable
 from ..models import Comment, Invitation, User, Video, now
 from ..pagination import paginate
 from . import quota
 from .config import RuntimeConfig
+from .jobs import Jobs
 
 WEEK = dt.timedelta(days=7)
 DAY_SECONDS = 86400
@@ -56,10 +56,10 @@ def forecast(growth_bytes: int, days: float, disk_free: int, at: dt.datetime) ->
 
 
 class Insights:
-    def __init__(self, data: DataDir, config: RuntimeConfig, jobs=None):
+    def __init__(self, data: DataDir, config: RuntimeConfig, jobs: Jobs):
         self.data = data
         self.config = config
-        self.jobs = jobs  # the worker pool, if this instance runs one
+        self.jobs = jobs
 
     # -- history and forecast ---------------------------------------------------------
     def history(self, weeks: int, at: dt.datetime | None = None,
@@ -146,22 +146,16 @@ class Insights:
                 Video.processing_finished_at >= now() - QUEUE_RECENT_WINDOW).order_by(
                 Video.processing_finished_at.desc(), Video.id.desc())
                 .limit(QUEUE_RECENT_MAX)),
-            "paused": self.paused,
+            "paused": self.jobs.paused,
         }
-
-    @property
-    def paused(self) -> bool:
-        return bool(getattr(self.jobs, "paused", False))
 
     def set_paused(self, paused: bool) -> dict:
         """Stop or restart taking new jobs; jobs already running finish either way."""
-        action = getattr(self.jobs, "pause" if paused else "resume", None)
-        if action is None:
-            raise ServiceUnavailable("This server does not run processing jobs, so there "
-                                     "is no queue to pause or resume.",
-                                     error_code="jobs_unavailable")
-        action()
-        return {"paused": self.paused}
+        if paused:
+            self.jobs.pause()
+        else:
+            self.jobs.resume()
+        return {"paused": self.jobs.paused}
 
 
 def _video_summaries():
