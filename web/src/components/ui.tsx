@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from "react";
+import { errorMessage } from "../lib/api";
 import { useToast } from "../lib/toast";
 import { Icon, type IconName } from "./icons";
 
@@ -26,10 +27,9 @@ export function EmptyState({ title, children, icon = "film" }: { title: string; 
 }
 
 export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
-  const text = error instanceof Error ? error.message : "Something went wrong.";
   return (
     <div role="alert" className="mx-auto my-10 max-w-md rounded-xl border border-red-300 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
-      <p>{text}</p>
+      <p>{errorMessage(error)}</p>
       {retry && <button className="btn-ghost mt-2" onClick={retry}>Try again</button>}
     </div>
   );
