@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sqlite3
 
 import pytest
 
@@ -145,6 +146,31 @@ def test_finalize_makes_a_pending_video_and_moves_the_file(app, clips, user, oth
     # The draft is consumed.
     r = user.post("/api/videos/finalize", json={"draft_id": d["id"]})
     assert r.status_code == 404
+
+
+def test_finalize_whose_commit_fails_keeps_the_draft_and_its_file(app, clips, user,
+                                                                  monkeypatch):
+    data = app.extensions["clipset"].data
+    d = draft(user, clips["landscape"])
+    real_commit = database.commit
+    failures = []
+
+    def commit_fails_once():
+        if not failures:
+            failures.append(1)
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_commit()
+
+    monkeypatch.setattr(database, "commit", commit_fails_once)
+    assert user.post("/api/videos/finalize", json={"draft_id": d["id"]}).status_code == 500
+    # Nothing was posted, nothing was moved: the draft still has its file.
+    assert counts() == (1, 1, 0)
+    assert data.upload_file(d["upload_id"]).read_bytes() == clips["landscape"].read_bytes()
+    assert list(data.originals.iterdir()) == []
+    r = user.post("/api/videos/finalize", json={"draft_id": d["id"]})
+    assert r.status_code == 201, r.json
+    assert data.original_file(r.json["storage_key"]).read_bytes() == \
+        clips["landscape"].read_bytes()
 
 
 def one_shot(api, path, **fields):

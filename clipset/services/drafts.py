@@ -115,24 +115,28 @@ class Drafts:
     # -- posting ----------------------------------------------------------------------
     def finalize(self, user: User, draft_id: int) -> Video:
         """The draft becomes a pending video; its file moves to the originals folder and
-        goes back if the rows can't be written."""
-        with immediate():
-            draft = self.get(user, draft_id)
-            upload = draft.upload
-            video = Video(uploader=user.id, title=draft.title, description=draft.description,
-                          tags=draft.tags, category=draft.category_id, privacy=draft.privacy,
-                          trim_start=draft.trim_start, trim_end=draft.trim_end,
-                          cover_time=draft.cover_time, original_filename=upload.filename,
-                          source_size_bytes=upload.length, processing_status="pending")
-            source = self.data.upload_file(upload.id)
-            target = self.data.original_file(video.storage_key)
-            os.replace(source, target)
-            try:
+        goes back if the rows can't be written (the commit included)."""
+        moved = None
+        try:
+            with immediate():
+                draft = self.get(user, draft_id)
+                upload = draft.upload
+                video = Video(uploader=user.id, title=draft.title,
+                              description=draft.description, tags=draft.tags,
+                              category=draft.category_id, privacy=draft.privacy,
+                              trim_start=draft.trim_start, trim_end=draft.trim_end,
+                              cover_time=draft.cover_time, original_filename=upload.filename,
+                              source_size_bytes=upload.length, processing_status="pending")
+                source = self.data.upload_file(upload.id)
+                target = self.data.original_file(video.storage_key)
+                os.replace(source, target)
+                moved = (target, source)
                 video.save(force_insert=True)
                 Upload.delete().where(Upload.id == upload.id).execute()  # the draft cascades
-            except BaseException:
-                os.replace(target, source)
-                raise
+        except BaseException:
+            if moved:
+                os.replace(*moved)
+            raise
         self.wake_jobs()
         return Video.get_by_id(video.id)
 
