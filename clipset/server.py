@@ -62,21 +62,22 @@ class Server:
 
     def start(self) -> "Server":
         """Serve on a background thread (tests, the tray) and return at once."""
-        self.services.start()
-        self._running = True
+        self._begin()
         self._thread = threading.Thread(target=self._run, name="clipset-http", daemon=True)
         self._thread.start()
-        log.info("Clipset is serving on %s", self.url)
         return self
 
     def serve_forever(self) -> None:
         """Serve on this thread until SIGINT/SIGTERM or ``stop()``."""
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: self.stop(wait=False))
+        self._begin()
+        self._run()
+
+    def _begin(self) -> None:
         self.services.start()
         self._running = True
         log.info("Clipset is serving on %s", self.url)
-        self._run()
 
     def _run(self) -> None:
         try:
