@@ -88,6 +88,23 @@ def test_non_video_is_refused_and_nothing_is_left(app, clips, user):
     assert list(app.extensions["clipset"].data.uploads.iterdir()) == []
 
 
+def test_upload_cancelled_while_it_is_probed_makes_no_draft(app, clips, user, monkeypatch):
+    services = app.extensions["clipset"]
+    probe = services.drafts._probe
+
+    def probe_then_cancel(upload):
+        found = probe(upload)
+        services.uploads.discard(upload)  # a tus DELETE landing meanwhile
+        return found
+
+    monkeypatch.setattr(services.drafts, "_probe", probe_then_cancel)
+    upload_id = upload(user, clips["landscape"])
+    r = user.post("/api/videos/drafts", json={"upload_id": upload_id, "title": "Gone"})
+    assert r.status_code == 404 and r.json["error_code"] == "upload_not_found"
+    assert counts() == (0, 0, 0) and quota_used(user) == 0
+    assert list(services.data.uploads.iterdir()) == []
+
+
 def test_draft_details_are_validated(clips, user, admin):
     d = draft(user, clips["landscape"])
     url = f"/api/videos/drafts/{d['id']}"

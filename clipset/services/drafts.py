@@ -55,18 +55,25 @@ class Drafts:
 
     # -- creating ---------------------------------------------------------------------
     def create(self, user: User, upload_id: str, fields: dict[str, Any]) -> Draft:
+        upload = self._draftable(user, upload_id)
+        details = clean_details({name: fields.get(name) for name in DETAILS})
+        privacy = _privacy(fields.get("privacy"))
+        probe = self._probe(upload)
+        with immediate():
+            # Again: the upload may have been cancelled or drafted while it was probed.
+            self._draftable(user, upload_id)
+            stamp = now()
+            return Draft.create(user=user.id, upload=upload.id, probe=probe, privacy=privacy,
+                                created_at=stamp, updated_at=stamp, **details)
+
+    def _draftable(self, user: User, upload_id: str) -> Upload:
         upload = self.uploads.owned(user, upload_id)
         if upload.state != "complete":
             raise Conflict(f"The upload has {upload.offset} of {upload.length} bytes; finish "
                            "it before making a draft.", error_code="upload_incomplete")
         if Draft.select().where(Draft.upload == upload.id).exists():
             raise Conflict("This upload already has a draft.", error_code="draft_exists")
-        details = clean_details({name: fields.get(name) for name in DETAILS})
-        privacy = _privacy(fields.get("privacy"))
-        probe = self._probe(upload)
-        stamp = now()
-        return Draft.create(user=user.id, upload=upload.id, probe=probe, privacy=privacy,
-                            created_at=stamp, updated_at=stamp, **details)
+        return upload
 
     def _probe(self, upload: Upload) -> dict:
         from .. import media  # PyAV is loaded when the first video is probed
