@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from peewee import fn
+
 from ..db import immediate
 from ..errors import QuotaExceeded
 from ..models import Config, User, now
@@ -18,13 +20,21 @@ def week_start(at: dt.datetime | None = None) -> dt.datetime:
     return dt.datetime.combine(monday, dt.time())
 
 
+def _recorded_week() -> str | None:
+    row = Config.get_or_none(Config.key == WEEK_KEY)
+    return None if row is None else row.value
+
+
 def roll_over() -> bool:
     """Reset everyone's usage if a new week began since the last reset (idempotent;
     run on a schedule and at start-up, so a server that was off on Monday catches up)."""
     current = week_start().date().isoformat()
+    # Reads call this too: take the write lock only when the week looks stale, then
+    # check again under it.
+    if _recorded_week() == current:
+        return False
     with immediate():
-        row = Config.get_or_none(Config.key == WEEK_KEY)
-        if row is not None and row.value == current:
+        if _recorded_week() == current:
             return False
         User.update(quota_used_bytes=0).execute()
         Config.insert(key=WEEK_KEY, value=current, updated_at=now()).on_conflict(
@@ -49,11 +59,8 @@ def release(user_id: int, nbytes: int, reserved_at: dt.datetime) -> None:
     """Give bytes back, only if they were reserved in the current quota week."""
     if reserved_at < week_start():
         return
-    with immediate():
-        user = User.get_or_none(User.id == user_id)
-        if user is not None:
-            user.quota_used_bytes = max(0, user.quota_used_bytes - nbytes)
-            user.save(only=[User.quota_used_bytes])
+    (User.update(quota_used_bytes=fn.MAX(0, User.quota_used_bytes - nbytes))
+     .where(User.id == user_id).execute())
 
 
 def usage(user_id: int, limit: int) -> dict:
