@@ -16,6 +16,7 @@ from ..models import Draft, Upload, User, Video, now
 from ..settings import Settings
 from . import quota
 from .config import RuntimeConfig
+from .catalog import find
 from .uploads import Uploads
 from .videos import DETAILS, check_privacy, clean_details
 
@@ -145,7 +146,7 @@ class Drafts:
                 os.replace(*moved)
             raise
         self.wake_jobs()
-        return Video.get_by_id(video.id)
+        return find(video.id)  # with its uploader, as the API shows it
 
     def one_shot(self, user: User, content_length: int | None,
                  receive: Callable[[Callable[[], Any]], dict[str, Any]]) -> Video:

@@ -22,6 +22,7 @@ from ..events import Hub
 from ..models import Video, now
 from ..settings import Settings
 from . import storage
+from .catalog import find
 from .config import RuntimeConfig
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ class Jobs:
                          error_message=None, processing_started_at=None,
                          processing_finished_at=None).where(Video.id == video_id).execute()
         self.wake()
-        return Video.get_by_id(video_id)
+        return find(video_id)  # with its uploader, as the API shows it
 
     # -- the workers ------------------------------------------------------------------
     def _work(self, worker: _Worker) -> None:
