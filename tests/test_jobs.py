@@ -103,8 +103,11 @@ def test_transcode_keeps_the_original_when_configured(services, admin, clips):
 def test_restart_retries_an_interrupted_job_once(services, user, clips):
     once = queue(services, user, clips["landscape"], status="processing", attempts=1)
     twice = queue(services, user, clips["landscape"], status="processing", attempts=2)
+    # What the dead process was writing when it died.
+    (services.data.tmp / "0123abcd.5678ef90.mp4").write_bytes(b"\0" * 4096)
     with database.connection_context():
         services.jobs.recover()
+    assert list(services.data.tmp.iterdir()) == []
     assert row(once).processing_status == "pending"
     failed = row(twice)
     assert failed.processing_status == "failed" and failed.error_message == INTERRUPTED_TWICE

@@ -123,9 +123,10 @@ class Jobs:
         with self._lock:
             return len(self._workers)
 
-    @staticmethod
-    def recover() -> None:
-        """At start-up: jobs left ``processing`` by a dead process are retried once."""
+    def recover(self) -> None:
+        """At start-up: jobs left ``processing`` by a dead process are retried once, and
+        the half-written outputs it left in ``tmp`` go (no worker is running yet)."""
+        storage.remove(*self.data.tmp.iterdir())
         with immediate():
             (Video.update(processing_status="failed", error_message=INTERRUPTED_TWICE,
                           processing_finished_at=now())
