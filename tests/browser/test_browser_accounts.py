@@ -72,7 +72,17 @@ def test_setup_invite_register_sign_out_and_in(new_page, shot):
     expect(other.get_by_role("heading", name="This invitation can't be used")).to_be_visible()
     shot(other, "invitation-used")
 
-    guest.get_by_role("button", name="Account menu for bea").click()
+    # The account menu works from the keyboard: focus goes in, arrows move, Escape returns.
+    account = guest.get_by_role("button", name="Account menu for bea")
+    account.focus()
+    guest.keyboard.press("Enter")
+    expect(guest.get_by_role("menuitem", name="My profile")).to_be_focused()
+    guest.keyboard.press("ArrowUp")
+    expect(guest.get_by_role("menuitem", name="Sign out")).to_be_focused()
+    guest.keyboard.press("Escape")
+    expect(guest.get_by_role("menu")).to_have_count(0)
+    expect(account).to_be_focused()
+    account.click()
     guest.get_by_role("menuitem", name="Sign out").click()
     expect(guest).to_have_url(re.compile(r"/login$"))
     shot(guest, "login")

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router-dom";
 import { useAuth } from "../lib/auth";
 import { useLiveStatus } from "../lib/live";
@@ -40,20 +40,35 @@ function UserMenu() {
   const { user, signOut } = useAuth();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
   const location = useLocation();
   useEffect(() => setOpen(false), [location.pathname]);
+  // A menu takes focus when it opens and gives it back to its button on Escape.
+  useEffect(() => { if (open) menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus(); }, [open]);
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent) => ref.current && !ref.current.contains(e.target as Node) && setOpen(false);
-    const esc = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    const esc = (e: KeyboardEvent) => { if (e.key === "Escape") { setOpen(false); button.current?.focus(); } };
     document.addEventListener("mousedown", close);
     document.addEventListener("keydown", esc);
     return () => { document.removeEventListener("mousedown", close); document.removeEventListener("keydown", esc); };
   }, [open]);
   if (!user) return null;
+
+  function onMenuKey(e: ReactKeyboardEvent<HTMLDivElement>) {
+    const items = [...e.currentTarget.querySelectorAll<HTMLElement>("[role=menuitem]")];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    const to = ({ ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: items.length - 1 } as Record<string, number>)[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    items[(to + items.length) % items.length].focus();
+  }
+
   return (
     <div className="relative" ref={ref}>
       <button
+        ref={button}
         type="button"
         className="flex h-9 w-9 items-center justify-center rounded-full bg-brand-500 text-sm font-semibold uppercase text-white"
         aria-label={`Account menu for ${user.username}`}
@@ -64,7 +79,7 @@ function UserMenu() {
         {user.username.slice(0, 1)}
       </button>
       {open && (
-        <div role="menu" className="card absolute right-0 z-50 mt-2 w-56 overflow-hidden py-1 text-sm">
+        <div role="menu" ref={menu} onKeyDown={onMenuKey} aria-label={`Account of ${user.username}`} className="card absolute right-0 z-50 mt-2 w-56 overflow-hidden py-1 text-sm">
           <div className="px-4 py-2 text-zinc-500">Signed in as <strong className="text-zinc-900 dark:text-zinc-100">{user.username}</strong></div>
           <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to={`/u/${encodeURIComponent(user.username)}`}>My profile</Link>
           <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/account/password">Change password</Link>
