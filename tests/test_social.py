@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+import video_rows
 from clipset.db import database
 from clipset.models import Comment, Like, User, Video
 from support import Api
@@ -15,11 +16,10 @@ from support import Api
 
 @pytest.fixture
 def make_video(app):
-    """Insert a video row directly (the pipeline is not under test here)."""
+    """A video row, made directly (the pipeline is not under test here)."""
     def make(owner: Api, privacy="public", status="completed", duration=10.0) -> int:
-        with database.connection_context():
-            return Video.create(uploader=owner.user["id"], title="clip", privacy=privacy,
-                                processing_status=status, duration_seconds=duration).id
+        return video_rows.make_video(app, owner, privacy=privacy, status=status, files=False,
+                                     duration_seconds=duration).id
     return make
 
 
