@@ -144,9 +144,11 @@ export function FeedPage() {
     return () => io.disconnect();
   }, [videos.length]);
 
+  // The query result is a new object each render; depend on the parts that matter.
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = feed;
   useEffect(() => {
-    if (feed.hasNextPage && !feed.isFetchingNextPage && active >= videos.length - 3) feed.fetchNextPage();
-  }, [active, videos.length, feed]);
+    if (hasNextPage && !isFetchingNextPage && active >= videos.length - 3) fetchNextPage();
+  }, [active, videos.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   const go = useCallback((delta: number) => {
     const root = container.current;
