@@ -133,8 +133,8 @@ class Catalog:
     def by_key(self, user: User, storage_key: str) -> Video:
         return visible(user, with_uploader().where(Video.storage_key == storage_key).first())
 
-    # -- lists -----------------------------------------------------------------------
-    def list(self, user: User, page: int, page_size: int, category_id: int | None = None,
+    # -- lists (the same listed() videos for every signed-in caller) -----------------
+    def list(self, page: int, page_size: int, category_id: int | None = None,
              uploaded_by: int | None = None, q: str | None = None,
              sort_by: str = "created_at", order: str = "desc") -> dict:
         query = with_uploader().where(listed())
@@ -146,7 +146,7 @@ class Catalog:
             query = _matching(query, q)
         return paginate(_ordered(query, sort_by, order, PUBLIC_SORTS), page, page_size)
 
-    def feed(self, user: User, cursor: str | None, limit: int) -> dict:
+    def feed(self, cursor: str | None, limit: int) -> dict:
         """Newest listed videos first; the cursor is the last (created_at, id) seen, so
         equal timestamps and videos published meanwhile never duplicate or skip."""
         limit = max(1, min(limit, FEED_MAX))
@@ -161,7 +161,7 @@ class Catalog:
         rows = rows[:limit]
         return {"items": rows, "next_cursor": encode_cursor(rows[-1]) if more else None}
 
-    def featured(self, user: User, page: int, page_size: int) -> dict:
+    def featured(self, page: int, page_size: int) -> dict:
         query = with_uploader().where(listed(), Video.is_featured == True)  # noqa: E712
         return paginate(_ordered(query, "created_at", "desc"), page, page_size)
 
@@ -174,7 +174,7 @@ class Catalog:
             query = query.where(listed())
         return paginate(_ordered(query, "created_at", "desc"), page, page_size)
 
-    def search(self, user: User, q: str, page: int, page_size: int) -> dict:
+    def search(self, q: str, page: int, page_size: int) -> dict:
         query = _matching(with_uploader().where(listed()), q, by_relevance=True)
         return paginate(query, page, page_size)
 
