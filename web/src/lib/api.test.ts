@@ -65,6 +65,18 @@ describe("request", () => {
     await expect(request("GET", "/api/health")).rejects.toMatchObject({ status: 0, code: "network_error" });
   });
 
+  it("turns a body cut short (a reload mid-answer) into a network error, not a sign-out", async () => {
+    store.set("clipset.token", "tok");
+    const cut = { ok: true, status: 200, text: async () => { throw new DOMException("aborted", "AbortError"); } };
+    vi.stubGlobal("fetch", vi.fn(async () => cut as unknown as Response));
+    const ended = vi.fn();
+    const off = onUnauthorized(ended);
+    await expect(request("GET", "/api/auth/me")).rejects.toMatchObject({ status: 0, code: "network_error" });
+    expect(ended).not.toHaveBeenCalled();
+    expect(store.get("clipset.token")).toBe("tok");
+    off();
+  });
+
   it("returns undefined for 204", async () => {
     vi.stubGlobal("fetch", vi.fn(async () => new Response(null, { status: 204 })));
     await expect(request("POST", "/api/auth/logout")).resolves.toBeUndefined();

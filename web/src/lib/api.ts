@@ -112,7 +112,13 @@ export async function request<T>(method: string, path: string, body?: unknown, q
     throw toApiError(0, null);
   }
   if (response.status === 204) return undefined as T;
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    // The body was cut short (a reload or navigation aborts it): a network failure.
+    throw toApiError(0, null);
+  }
   let data: unknown = null;
   if (text) {
     try {

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { api, ApiError, onUnauthorized, tokenStore } from "./api";
+import { api, onUnauthorized, tokenStore } from "./api";
 import type { Session, User } from "./types";
 
 interface AuthState {
@@ -27,9 +27,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (!tokenStore.get()) return;
     api.get<User>("/api/auth/me")
       .then(setUser)
-      // Only a refusal ends the session (a 401 clears it through onUnauthorized); a fetch
+      // Only a refusal ends the session (a 401 clears it through onUnauthorized); a request
       // cut short by a reload or a dropped network must not throw the token away.
-      .catch((err) => { if (!(err instanceof ApiError)) clear(); })
+      .catch(() => undefined)
       .finally(() => setLoading(false));
   }, [clear]);
 
