@@ -190,6 +190,24 @@ def test_finalize_whose_commit_fails_keeps_the_draft_and_its_file(app, clips, us
         clips["landscape"].read_bytes()
 
 
+def test_a_post_interrupted_by_a_crash_is_put_back_at_start_up(app, clips, user):
+    # The process died after finalize moved the file and before it committed: the draft
+    # and upload rows are still there, the file sits in the originals folder.
+    services = app.extensions["clipset"]
+    data = services.data
+    d = draft(user, clips["landscape"])
+    os.replace(data.upload_file(d["upload_id"]), data.original_file(d["upload_id"]))
+    services.start()
+    try:
+        assert data.upload_file(d["upload_id"]).read_bytes() == clips["landscape"].read_bytes()
+        assert not data.original_file(d["upload_id"]).exists()
+        r = user.post("/api/videos/finalize", json={"draft_id": d["id"]})
+        assert r.status_code == 201, r.json
+        assert r.json["storage_key"] == d["upload_id"]
+    finally:
+        services.stop()
+
+
 def one_shot(api, path, **fields):
     with open(path, "rb") as f:
         return api.client.post("/api/videos", data={"file": (f, path.name), **fields},

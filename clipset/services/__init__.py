@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..db import database
 from ..dirs import DataDir
 from ..events import Hub
 from ..settings import Settings
@@ -52,7 +53,10 @@ class Services:
         self.schedules = Schedules(self.uploads)
 
     def start(self) -> None:
-        """Start background work (job workers, schedules)."""
+        """Recover what a dead process left half-done, then start background work (job
+        workers, which recover their own jobs, and schedules)."""
+        with database.connection_context():
+            self.uploads.recover()
         self.schedules.start()
         self.jobs.start()
 

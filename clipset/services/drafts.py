@@ -123,13 +123,16 @@ class Drafts:
     # -- posting ----------------------------------------------------------------------
     def finalize(self, user: User, draft_id: int) -> Video:
         """The draft becomes a pending video; its file moves to the originals folder and
-        goes back if the rows can't be written (the commit included)."""
+        goes back if the rows can't be written (the commit included). The video keeps the
+        upload's id as its storage key, so if the process dies between the move and the
+        commit, start-up finds the file by the upload still on record and moves it back
+        (``Uploads.recover``)."""
         moved = None
         try:
             with immediate():
                 draft = self.get(user, draft_id)
                 upload = draft.upload
-                video = Video(uploader=user.id, title=draft.title,
+                video = Video(storage_key=upload.id, uploader=user.id, title=draft.title,
                               description=draft.description, tags=draft.tags,
                               category=draft.category_id, privacy=draft.privacy,
                               trim_start=draft.trim_start, trim_end=draft.trim_end,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import threading
 from typing import BinaryIO
 
@@ -183,6 +184,21 @@ class Uploads:
         if gone:
             storage.remove(self.data.upload_file(upload.id))
         return bool(gone)
+
+    def recover(self) -> int:
+        """At start-up: an upload still on record whose file sits in the originals folder
+        was being posted when the process died (``Drafts.finalize`` moves the file, then
+        commits). Put the file back so the draft can be posted again; returns how many."""
+        recovered = 0
+        for upload in Upload.select(Upload.id):
+            original = self.data.original_file(upload.id)
+            source = self.data.upload_file(upload.id)
+            if original.exists() and not source.exists():
+                os.replace(original, source)
+                recovered += 1
+        if recovered:
+            log.warning("moved %d interrupted post(s) back to their drafts", recovered)
+        return recovered
 
     def remove_abandoned(self, at: dt.datetime | None = None) -> int:
         """Uploads past ``expires_at`` that never became a draft, and drafts untouched for
