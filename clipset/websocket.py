@@ -140,13 +140,17 @@ class WebSockets:
     """The WebSocket sessions of one server, and their budget."""
 
     def __init__(self, paths: Iterable[str], max_connections: int, *,
-                 send_timeout: float = 5.0, close_timeout: float = 2.0):
+                 send_timeout: float = 5.0, close_timeout: float = 2.0,
+                 max_refusing: int = 16):
         self.paths = frozenset(paths)
         self.max_connections = max_connections
         self.send_timeout = send_timeout
         self.close_timeout = close_timeout  # for the peer to answer our close frame
         self._sessions: set[Session] = set()
         self._cv = threading.Condition()
+        # Refusing politely takes a thread for up to a second; a flood of upgrades past
+        # the cap must not take a thread each, so beyond this many they are just dropped.
+        self._refusing = threading.BoundedSemaphore(max_refusing)
         # True once the server is stopping: upgrades are refused with 1001 from then on.
         self.closing = False
 
@@ -179,14 +183,23 @@ class WebSockets:
                 session = Session(SessionSocket(sock, self.send_timeout), environ)
                 self._sessions.add(session)
         if refusal is not None:
-            threading.Thread(target=_refuse, args=(sock, environ, *refusal),
-                             name="clipset-ws-refuse", daemon=True).start()
+            if self._refusing.acquire(blocking=False):
+                threading.Thread(target=self._refuse, args=(sock, environ, *refusal),
+                                 name="clipset-ws-refuse", daemon=True).start()
+            else:
+                sock.close()
             return
         try:
             threading.Thread(target=self._serve, args=(app, session),
                              name="clipset-ws", daemon=True).start()
         except RuntimeError:  # no thread to be had: let the client go
             self._end(session)
+
+    def _refuse(self, sock: socket.socket, environ: dict, code: int, reason: str) -> None:
+        try:
+            _refuse(sock, environ, code, reason)
+        finally:
+            self._refusing.release()
 
     def _serve(self, app, session: Session) -> None:
         environ = session.environ

@@ -21,12 +21,14 @@ from clipset.websocket import SESSION_KEY, WebSockets, websocket_paths
 
 
 # -- a tiny raw client: the bytes on the wire, nothing hidden -------------------------
-def raw_connect(port: int, path: str = "/ws") -> socket.socket:
+def raw_connect(port: int, path: str = "/ws", expect_101: bool = True) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", port), timeout=5)
     key = base64.b64encode(os.urandom(16)).decode()
     sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                   f"Upgrade: websocket\r\nConnection: Upgrade\r\n"
                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    if not expect_101:
+        return sock
     head = b""
     while b"\r\n\r\n" not in head:
         chunk = sock.recv(1)
@@ -120,10 +122,10 @@ def make_app() -> Flask:
 
 
 class Served:
-    def __init__(self, max_connections: int = 50, threads: int = 2):
+    def __init__(self, max_connections: int = 50, threads: int = 2, **options):
         self.app = make_app()
         self.server = create_server(self.app, host="127.0.0.1", port=0, threads=threads)
-        self.websockets = WebSockets(websocket_paths(self.app), max_connections)
+        self.websockets = WebSockets(websocket_paths(self.app), max_connections, **options)
         self.websockets.install(self.server)
         self.port = self.server.effective_port
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -236,6 +238,22 @@ def test_over_the_cap_is_closed_with_1013(served):
     assert third.recv() == "in"
     second.close()
     third.close()
+
+
+def test_a_flood_past_the_cap_takes_no_thread_per_connection(served):
+    s = served(max_connections=0, max_refusing=2)
+    refusing = lambda: sum(t.name == "clipset-ws-refuse" for t in threading.enumerate())
+    # Two polite refusals wait for their peers (who don't answer the close frame)...
+    polite = [raw_connect(s.port) for _ in range(2)]
+    for sock in polite:
+        assert read_frame(sock)[0] == 0x8
+    # ...so the next upgrades are dropped without a close frame or a thread of their own.
+    dropped = [raw_connect(s.port, expect_101=False) for _ in range(5)]
+    for sock in dropped:
+        assert read_to_eof(sock) == b""
+    assert refusing() <= 2
+    for sock in polite + dropped:
+        sock.close()
 
 
 def test_dead_peer_is_dropped(served):
