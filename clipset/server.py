@@ -78,6 +78,9 @@ class Server:
         self.services.start()
         self._running = True
         log.info("Clipset is serving on %s", self.url)
+        if self._server.effective_host in lan.ANY_ADDRESS:
+            log.info("Phones and other computers on the network: %s",
+                     lan.lan_url(self._server.effective_host, self.port))
 
     def _run(self) -> None:
         try:

@@ -92,3 +92,15 @@ def test_a_server_on_every_ipv6_interface_gives_a_browsable_url(app):
         assert Http(server.url).call("GET", "/api/health")[0] == 200
     finally:
         server.stop()
+
+
+def test_bound_to_every_interface_it_logs_the_address_for_phones(app, monkeypatch, caplog):
+    from clipset import lan
+
+    monkeypatch.setattr(lan, "lan_address", lambda: "192.168.5.6")
+    caplog.set_level("INFO", logger="clipset.server")
+    server = Server(app, host="0.0.0.0", port=0).start()
+    try:
+        assert f"http://192.168.5.6:{server.port}" in caplog.text
+    finally:
+        server.stop()
