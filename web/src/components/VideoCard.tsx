@@ -1,5 +1,5 @@
 import { Link } from "react-router-dom";
-import { formatCount, formatDuration, timeAgo } from "../lib/format";
+import { countOf, formatDuration, timeAgo } from "../lib/format";
 import { useThumbnailUrl } from "../lib/queries";
 import type { Video } from "../lib/types";
 import { Skeleton } from "./ui";
@@ -26,7 +26,7 @@ export function VideoCard({ video }: { video: Video }) {
       <div className="mt-2 px-0.5">
         <h3 className="line-clamp-2 text-sm font-semibold leading-snug">{video.title}</h3>
         <p className="text-xs text-zinc-500">
-          {video.uploader.username} · {formatCount(video.view_count)} views · {timeAgo(video.created_at)}
+          {video.uploader.username} · {countOf(video.view_count, "view")} · {timeAgo(video.created_at)}
         </p>
       </div>
     </Link>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatCount, formatDuration, formatEta, parseDuration, splitTimestamps, timeAgo, timeUntil } from "./format";
+import { countOf, formatBytes, formatCount, formatDuration, formatEta, parseDuration, splitTimestamps, timeAgo, timeUntil } from "./format";
 
 describe("durations", () => {
   it("formats and parses", () => {
@@ -21,6 +21,9 @@ describe("sizes and counts", () => {
     expect(formatBytes(4 * 1024 ** 3)).toBe("4.0 GB");
     expect(formatCount(999)).toBe("999");
     expect(formatCount(1234)).toBe("1.2K");
+    expect(countOf(1, "view")).toBe("1 view");
+    expect(countOf(0, "view")).toBe("0 views");
+    expect(countOf(1234, "like")).toBe("1.2K likes");
     expect(formatCount(2_000_000)).toBe("2M");
     expect(formatEta(30)).toBe("30 s left");
     expect(formatEta(130)).toBe("2 min left");

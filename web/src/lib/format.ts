@@ -44,6 +44,11 @@ export function formatCount(n: number | null | undefined): string {
   return `${(n / 1_000_000).toFixed(1).replace(/\.0$/, "")}M`;
 }
 
+/** A count with its noun: "1 view", "2 views", "1.2K likes". */
+export function countOf(n: number | null | undefined, noun: string): string {
+  return `${formatCount(n)} ${n === 1 ? noun : `${noun}s`}`;
+}
+
 /** Transfer rate: 1.5 MB/s. */
 export function formatSpeed(bytesPerSecond: number): string {
   return `${formatBytes(Math.max(0, Math.round(bytesPerSecond)))}/s`;

@@ -3,7 +3,7 @@ import { useId, useState } from "react";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { api } from "../lib/api";
-import { formatBytes, formatCount, PRIVACY_WORDS, timeAgo } from "../lib/format";
+import { countOf, formatBytes, PRIVACY_WORDS, timeAgo } from "../lib/format";
 import { flattenUnique, nextPage } from "../lib/paging";
 import { useToast } from "../lib/toast";
 import { isUnfinished, useQuota } from "../lib/queries";
@@ -104,7 +104,7 @@ export default function LibraryPage() {
                 <p className="flex flex-wrap items-center gap-2 text-xs text-zinc-500">
                   <StatusBadge status={v.processing_status} />
                   <span>{PRIVACY_WORDS[v.privacy]}</span>
-                  <span>{formatCount(v.view_count)} views · {formatCount(v.like_count)} likes</span>
+                  <span>{countOf(v.view_count, "view")} · {countOf(v.like_count, "like")}</span>
                   <span>{timeAgo(v.created_at)}</span>
                   {v.file_size_bytes != null && <span>{formatBytes(v.file_size_bytes)}</span>}
                 </p>

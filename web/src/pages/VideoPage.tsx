@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api } from "../lib/api";
 import { useAuth } from "../lib/auth";
-import { formatCount, formatDuration, PRIVACY_WORDS, timeAgo } from "../lib/format";
+import { countOf, formatCount, formatDuration, PRIVACY_WORDS, timeAgo } from "../lib/format";
 import { useLiveVideos } from "../lib/live";
 import { useCategories, useStreamUrl, useThumbnailUrl, useVideo } from "../lib/queries";
 import { useToast } from "../lib/toast";
@@ -135,7 +135,7 @@ export default function VideoPage() {
         <h1 className="mt-4 text-xl font-bold" data-testid="video-title">{v.title}</h1>
         <div className="mt-2 flex flex-wrap items-center gap-3">
           <Link to={`/u/${encodeURIComponent(v.uploader.username)}`} className="font-medium hover:underline">@{v.uploader.username}</Link>
-          <span className="text-sm text-zinc-500">{formatCount(v.view_count)} views · {timeAgo(v.created_at)}{v.duration_seconds != null && ` · ${formatDuration(v.duration_seconds)}`}</span>
+          <span className="text-sm text-zinc-500">{countOf(v.view_count, "view")} · {timeAgo(v.created_at)}{v.duration_seconds != null && ` · ${formatDuration(v.duration_seconds)}`}</span>
           {v.processing_status !== "completed" && <StatusBadge status={v.processing_status} />}
           {v.privacy !== "public" && <span className="rounded-full bg-zinc-200 px-2 py-0.5 text-xs dark:bg-zinc-800">{PRIVACY_WORDS[v.privacy]}</span>}
           <div className="ml-auto flex flex-wrap gap-2">
