@@ -159,11 +159,16 @@ def test_force_transcode_reencodes_compatible_clip(clips, tmp_path):
     assert_browser_ready(video, result)
 
 
-def test_rotated_phone_clip_comes_out_portrait_and_upright(clips, tmp_path):
-    result, video, thumb = run(clips("portrait_rotated"), tmp_path)
-    assert result.mode == "transcode"
+@pytest.mark.parametrize("force, mode, rotation", [(False, "remux", 90),
+                                                   (True, "transcode", 0)])
+def test_rotated_phone_clip_comes_out_portrait_and_upright(clips, tmp_path, force, mode,
+                                                          rotation):
+    # A compatible phone clip is copied with its rotation tag (browsers turn it upright);
+    # a transcode turns the pixels instead. Both show 180x320 with an upright thumbnail.
+    result, video, thumb = run(clips("portrait_rotated"), tmp_path, force_transcode=force)
+    assert result.mode == mode
     out = assert_browser_ready(video, result)
-    assert (out.width, out.height, out.rotation) == (180, 320, 0)
+    assert (out.width, out.height, out.rotation) == (180, 320, rotation)
     # The stored frame's top-left red mark, turned 90 degrees clockwise, is top-right.
     image = Image.open(thumb).convert("RGB")
     assert image.size == (180, 320)

@@ -1,11 +1,10 @@
 """Probe, transcode and remux video with PyAV. The only module that imports ``av``.
 
 Outputs are H.264 yuv420p + AAC in MP4 with the moov atom first, fitted inside
-1920x1080 (orientation-aware), never upscaled, rotation applied to the pixels.
-Input that is already H.264 yuv420p + AAC/no audio, upright and within the box is
-stream-copied instead (``Result.mode == "remux"``). Rotated input is always
-re-encoded: the output is then upright for every player, and the stored width,
-height and thumbnail agree with what is shown.
+1920x1080 (orientation-aware), never upscaled. Input that is already H.264 yuv420p +
+AAC/no audio within the box is stream-copied instead (``Result.mode == "remux"``),
+keeping its rotation tag, which browsers apply; a transcode applies the rotation to the
+pixels. Either way the stored width, height and thumbnail are what is shown.
 
 The public interface: ``probe``/``verify`` (probing.py) and ``process`` (processing.py).
 This package is the only code that imports ``av``.

@@ -63,10 +63,13 @@ def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[
 
 
 def needs_transcode(p: Probe, options: Options) -> bool:
+    # A rotation tag alone is no reason: a remux keeps it and browsers apply it, so
+    # phone clips (H.264 + AAC, tagged portrait) are copied, not re-encoded. The size
+    # checks use the displayed size, so the box stays orientation-aware.
     return (options.force_transcode or options.trim_start or options.trim_end is not None
             or p.container not in _REMUX_FROM or p.video_codec != "h264"
             or p.pix_fmt != "yuv420p" or p.audio_codec not in (None, "aac")
-            or p.rotation != 0 or p.width % 2 or p.height % 2
+            or p.width % 2 or p.height % 2
             or fit_size(p.width, p.height, options.max_width, options.max_height)
             != (p.width, p.height))
 

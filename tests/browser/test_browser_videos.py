@@ -105,10 +105,18 @@ def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admi
     assert owner.errors == [] and viewer.errors == []
 
 
-def test_phone_upload_and_feed(pipeline, clip, new_page, shot, admin):
+@pytest.fixture
+def phone_clip(tmp_path):
+    """As a phone records upright: landscape pixels tagged to be shown turned 90 degrees."""
+    return make_clip(tmp_path / "phone.mov", width=320, height=240, duration=2.0,
+                     rotation=90)
+
+
+def test_phone_upload_and_feed(pipeline, phone_clip, new_page, shot, admin):
     page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     sign_in(page, "admin")
-    upload_through_ui(page, clip, "Phone clip")
+    video_id = upload_through_ui(page, phone_clip, "Phone clip")
+    assert admin.get(f"/api/videos/{video_id}").json["transcode_mode"] == "remux"
     shot(page, "phone-video-page")
     nav(page).get_by_role("link", name="Feed").click()
     expect(page.get_by_test_id("feed-item")).to_have_count(1)
@@ -116,6 +124,10 @@ def test_phone_upload_and_feed(pipeline, clip, new_page, shot, admin):
         "() => (document.querySelector('[data-testid=feed-video]')?.currentTime ?? 0) > 0.2",
         timeout=20_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The clip was copied with its rotation tag, and the browser shows it portrait.
+    size = page.evaluate("(() => { const v = document.querySelector('[data-testid=feed-video]');"
+                         " return [v.videoWidth, v.videoHeight]; })()")
+    assert size == [240, 320]
     shot(page, "phone-feed-playing")
 
 
