@@ -33,10 +33,11 @@ web/dist/index.html: web/package.json web/package-lock.json web/vite.config.ts w
 	# locked versions just the same, and --no-save leaves the lock file untouched.
 	cd web && npm install --no-audit --no-fund --no-save && npm run build
 
-# Debian's Chromium, for the browser tests.
+# Debian's Chromium for the browser tests, and Xvfb for the tray on a real X display.
 browser:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null && command -v Xvfb >/dev/null || { \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		$(SUDO) apt-get install -y -qq chromium xvfb >/dev/null; }
 
 # The one-file executable in dist/ (CLIPSET_ONEDIR=1 for a one-folder app), then a smoke
 # test of that binary: serve, health, setup, upload, transcode, stop.

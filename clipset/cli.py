@@ -148,8 +148,17 @@ def _launch(args, settings) -> int:
         if tray is None:
             server.serve_forever()
             return 0
+        quitting = []
+
+        def on_signal(*_):
+            # Once: a second Ctrl+C arrives while the first quit is stopping the server on
+            # this same thread, and quitting again there would wait on itself.
+            if not quitting:
+                quitting.append(True)
+                tray.quit()
+
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: tray.quit())
+            signal.signal(sig, on_signal)
         server.start()
         try:
             tray.icon.run()

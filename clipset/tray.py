@@ -23,6 +23,27 @@ text-align:center;margin:3em}}svg{{width:min(70vw,320px);height:auto}}</style></
 <a href="{url}">{url}</a> on a device on the same network.</p></body></html>"""
 
 
+class _NoTrayYet(logging.Filter):
+    """pystray logs a traceback each time it cannot dock the icon, which is every time on
+    a desktop without a system tray (GNOME by default). Say once, in words, what that
+    means instead; the icon still docks if a tray starts later."""
+
+    url = ""
+    said = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage() != "Failed to dock icon":
+            return True
+        if not self.said:
+            self.said = True
+            log.warning("This desktop shows no tray icons (no system tray yet): Clipset "
+                        "keeps running at %s; stop it with Ctrl+C.", self.url)
+        return False
+
+
+_NO_TRAY_YET = _NoTrayYet()  # one filter per process, however many icons are made
+
+
 class TrayApp:
     """The menu's actions, kept apart from pystray so each one can be exercised alone."""
 
@@ -115,5 +136,7 @@ class TrayApp:
         import pystray
         from PIL import Image
 
+        _NO_TRAY_YET.url, _NO_TRAY_YET.said = self.server.url, False
+        logging.getLogger("pystray._base").addFilter(_NO_TRAY_YET)
         self.icon = pystray.Icon("clipset", Image.open(ICON), "Clipset", self.menu())
         return self.icon

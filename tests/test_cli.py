@@ -1,6 +1,7 @@
 """The command line, as the host owner runs it: real processes on free ports."""
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -146,3 +147,39 @@ def test_starting_the_server_leaves_pyav_for_the_first_video(tmp_path):
                          timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+@pytest.fixture
+def x_display(tmp_path):
+    """A real X server (Xvfb, installed by `make test`) with no system tray on it."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed (make test installs it)")
+    server = subprocess.Popen([xvfb, "-displayfd", "1", "-screen", "0", "640x480x24",
+                               "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    try:
+        yield ":" + server.stdout.readline().strip()
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_tray_on_a_desktop_without_a_tray_serves_and_quits_on_ctrl_c_twice(tmp_path,
+                                                                            x_display):
+    proc = launch(tmp_path, "--no-browser", "--host", "127.0.0.1", "--port", "0",
+                  env={"DISPLAY": x_display})
+    try:
+        wait_healthy(proc, tmp_path)
+        log = (tmp_path / "logs" / "clipset.log").read_text()
+        assert "no system tray" in log and "Failed to dock" not in log
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)  # impatient: a second Ctrl+C must not hang it
+        proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert "Clipset stopped" in (tmp_path / "logs" / "clipset.log").read_text()
+    assert not (tmp_path / "clipset.lock").exists()

@@ -1,4 +1,5 @@
 """The tray menu's actions, through pystray's dummy backend, against a real server."""
+import logging
 import os
 import urllib.error
 import urllib.request
@@ -94,3 +95,17 @@ def test_quit_stops_the_server(tray):
     click(tray, "Quit")
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url + "/api/health", timeout=2)
+
+
+def test_a_desktop_without_a_tray_gets_one_plain_warning(tray, caplog):
+    # What pystray logs (with a traceback) each time it finds no system tray to dock in.
+    pystray_log = logging.getLogger("pystray._base")
+    with caplog.at_level("INFO"):
+        for _ in range(3):
+            try:
+                raise AssertionError
+            except AssertionError:
+                pystray_log.error("Failed to dock icon", exc_info=True)
+    records = [r for r in caplog.records if "tray" in r.getMessage() or "dock" in r.getMessage()]
+    assert [r.name for r in records] == ["clipset.tray"]
+    assert records[0].levelname == "WARNING" and tray.server.url in records[0].getMessage()
