@@ -10,8 +10,9 @@ from clipset import lan
 from clipset.autostart import Autostart
 from clipset.server import Server
 
-os.environ["PYSTRAY_BACKEND"] = "dummy"  # before pystray is first imported
+os.environ["PYSTRAY_BACKEND"] = "dummy"  # read once, when pystray is first imported
 pystray = pytest.importorskip("pystray")
+del os.environ["PYSTRAY_BACKEND"]  # not for the Clipset processes other tests start
 
 from clipset.tray import TrayApp  # noqa: E402
 
