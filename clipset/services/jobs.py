@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2
 POLL_SECONDS = 5  # a safety net; finalize and retry wake the workers at once
 PROGRESS_EVERY = 0.5  # seconds between progress events (~2/s)
-MAX_WIDTH, MAX_HEIGHT = 1920, 1080
 
 INTERRUPTED_TWICE = "Processing was interrupted twice; the file may be damaged."
 DISK_FULL = "The server's disk is full."
@@ -205,7 +204,7 @@ class Jobs:
             options = media.Options(
                 crf=self.settings.x264_crf, preset=self.settings.x264_preset,
                 trim_start=video.trim_start, trim_end=video.trim_end,
-                cover_time=video.cover_time, max_width=MAX_WIDTH, max_height=MAX_HEIGHT)
+                cover_time=video.cover_time)
             result = media.process(self.data.original_file(video.storage_key), tmp_video,
                                    tmp_thumb, options, progress=self._reporter(video),
                                    cancel=cancel)  # verified: H.264/AAC MP4 browsers play
