@@ -71,6 +71,34 @@ def test_unlike_without_a_like_never_goes_negative(user, make_video):
     assert_consistent(vid, likes=0, comments=0)
 
 
+def test_every_video_response_says_whether_the_caller_liked_it(user, other_user, admin,
+                                                               make_video):
+    """The like button's state comes with the video, in every list, whoever else liked it."""
+    liked, plain = make_video(other_user), make_video(other_user)
+    user.post(f"/api/videos/{liked}/like")
+
+    def flags(caller: Api) -> dict[str, dict[int, bool]]:
+        lists = {"one": [caller.get(f"/api/videos/{liked}").json,
+                         caller.get(f"/api/videos/{plain}").json]}
+        for name, path in [("list", "/api/videos"), ("feed", "/api/videos/feed"),
+                           ("search", "/api/videos/search?q=clip"),
+                           ("uploader", f"/api/videos/user/{other_user.user['id']}")]:
+            lists[name] = caller.get(path).json["items"]
+        return {name: {v["id"]: v["liked"] for v in items} for name, items in lists.items()}
+
+    assert flags(user) == dict.fromkeys(flags(user), {liked: True, plain: False})
+    assert flags(other_user) == dict.fromkeys(flags(user), {liked: False, plain: False})
+    # The uploader's own library and changes they make answer for the uploader.
+    assert {v["id"]: v["liked"] for v in other_user.get("/api/videos/mine").json["items"]} \
+        == {liked: False, plain: False}
+    other_user.post(f"/api/videos/{liked}/like")
+    r = other_user.patch(f"/api/videos/{liked}/details", json={"title": "Renamed"})
+    assert r.json["liked"] is True
+    user.delete(f"/api/videos/{liked}/unlike")
+    assert user.get(f"/api/videos/{liked}").json["liked"] is False
+    assert admin.get(f"/api/videos/{liked}").json["liked"] is False
+
+
 def _create_users(n: int, services) -> list[str]:
     """Users straight in the database (argon2 for 16 sign-ups would only slow the test)."""
     with database.connection_context():

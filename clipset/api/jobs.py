@@ -1,7 +1,7 @@
 """Admin control of processing jobs."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, g
 
 from .access import services
 from .endpoint import ADMIN, endpoint
@@ -16,4 +16,4 @@ def retry(video_id: int):
     """Queue a failed video for processing again (its attempts start over).
 
     409 if the video has not failed; 404 if it, or its uploaded original, is gone."""
-    return services().jobs.retry(video_id)
+    return services().jobs.retry(g.user, video_id)

@@ -90,6 +90,7 @@ class VideoOut(Out):
     view_count: int
     like_count: int
     comment_count: int
+    liked: bool = Field(description="Whether you liked this video.")
     uploader: UserRef
     created_at: UtcDatetime
     processing_started_at: UtcDatetime | None

@@ -84,26 +84,26 @@ class MediaUrlOut(Out):
 @endpoint(bp, "", query=ListQuery, response=Page[VideoOut])
 def list_videos(query: ListQuery):
     """Public, finished videos, filtered and sorted; `q` searches title, description, tags."""
-    return services().catalog.list(query.page, query.page_size, query.category_id,
+    return services().catalog.list(g.user, query.page, query.page_size, query.category_id,
                                    query.uploaded_by, query.q, query.sort_by, query.order)
 
 
 @endpoint(bp, "/feed", query=FeedQuery, response=FeedOut, errors=(400,))
 def feed(query: FeedQuery):
     """Newest public videos for infinite scroll; pass `next_cursor` back as `cursor`."""
-    return services().catalog.feed(query.cursor, query.limit)
+    return services().catalog.feed(g.user, query.cursor, query.limit)
 
 
 @endpoint(bp, "/featured", query=PageQuery, response=Page[VideoOut])
 def featured(query: PageQuery):
     """Featured public videos, newest first."""
-    return services().catalog.featured(query.page, query.page_size)
+    return services().catalog.featured(g.user, query.page, query.page_size)
 
 
 @endpoint(bp, "/search", query=SearchQuery, response=Page[VideoOut])
 def search(query: SearchQuery):
     """Full-text search over title, description and tags; best matches first."""
-    return services().catalog.search(query.q, query.page, query.page_size)
+    return services().catalog.search(g.user, query.q, query.page, query.page_size)
 
 
 @endpoint(bp, "/user/<int:user_id>", query=PageQuery, response=Page[VideoOut],

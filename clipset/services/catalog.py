@@ -19,7 +19,7 @@ from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 from ..db import database
 from ..dirs import DataDir
 from ..errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
-from ..models import User, Video
+from ..models import Like, User, Video
 from ..pagination import paginate
 from .media_urls import MediaUrls
 from .visibility import can_view, listed
@@ -62,13 +62,18 @@ def fts_query(text: str) -> str | None:
     return " ".join(terms)
 
 
-def with_uploader():
-    # One query for the video and its uploader: lists never go N+1 on ``uploader``.
-    return Video.select(Video, User).join(User, on=(Video.uploader == User.id))
+def with_uploader(viewer: User | None = None):
+    """Videos with their uploader in one query (lists never go N+1 on ``uploader``) and,
+    for a viewer, whether that viewer liked each one (``video.liked``)."""
+    columns = [Video, User]
+    if viewer is not None:
+        mine = Like.select(Like.id).where((Like.video == Video.id) & (Like.user == viewer.id))
+        columns.append(fn.EXISTS(mine).alias("liked"))
+    return Video.select(*columns).join(User, on=(Video.uploader == User.id))
 
 
-def find(video_id: int) -> Video | None:
-    return with_uploader().where(Video.id == video_id).first()
+def find(video_id: int, viewer: User | None = None) -> Video | None:
+    return with_uploader(viewer).where(Video.id == video_id).first()
 
 
 def not_found() -> NotFound:
@@ -128,16 +133,16 @@ class Catalog:
 
     # -- single videos ---------------------------------------------------------------
     def get(self, user: User, video_id: int) -> Video:
-        return visible(user, find(video_id))
+        return visible(user, find(video_id, user))
 
     def by_key(self, user: User, storage_key: str) -> Video:
-        return visible(user, with_uploader().where(Video.storage_key == storage_key).first())
+        return visible(user, with_uploader(user).where(Video.storage_key == storage_key).first())
 
     # -- lists (the same listed() videos for every signed-in caller) -----------------
-    def list(self, page: int, page_size: int, category_id: int | None = None,
+    def list(self, viewer: User, page: int, page_size: int, category_id: int | None = None,
              uploaded_by: int | None = None, q: str | None = None,
              sort_by: str = "created_at", order: str = "desc") -> dict:
-        query = with_uploader().where(listed())
+        query = with_uploader(viewer).where(listed())
         if category_id is not None:
             query = query.where(Video.category == category_id)
         if uploaded_by is not None:
@@ -146,11 +151,11 @@ class Catalog:
             query = _matching(query, q)
         return paginate(_ordered(query, sort_by, order, PUBLIC_SORTS), page, page_size)
 
-    def feed(self, cursor: str | None, limit: int) -> dict:
+    def feed(self, viewer: User, cursor: str | None, limit: int) -> dict:
         """Newest listed videos first; the cursor is the last (created_at, id) seen, so
         equal timestamps and videos published meanwhile never duplicate or skip."""
         limit = max(1, min(limit, FEED_MAX))
-        query = with_uploader().where(listed())
+        query = with_uploader(viewer).where(listed())
         if cursor:
             created, last_id = decode_cursor(cursor)
             query = query.where((Video.created_at < created)
@@ -161,34 +166,34 @@ class Catalog:
         rows = rows[:limit]
         return {"items": rows, "next_cursor": encode_cursor(rows[-1]) if more else None}
 
-    def featured(self, page: int, page_size: int) -> dict:
-        query = with_uploader().where(listed(), Video.is_featured == True)  # noqa: E712
+    def featured(self, viewer: User, page: int, page_size: int) -> dict:
+        query = with_uploader(viewer).where(listed(), Video.is_featured == True)  # noqa: E712
         return paginate(_ordered(query, "created_at", "desc"), page, page_size)
 
     def by_uploader(self, viewer: User, user_id: int, page: int, page_size: int) -> dict:
         """A user's videos: everything of their own to the owner, listed ones to others."""
         if not User.select().where(User.id == user_id).exists():
             raise NotFound("No such user.", error_code="user_not_found")
-        query = with_uploader().where(Video.uploader == user_id)
+        query = with_uploader(viewer).where(Video.uploader == user_id)
         if viewer.id != user_id:
             query = query.where(listed())
         return paginate(_ordered(query, "created_at", "desc"), page, page_size)
 
-    def search(self, q: str, page: int, page_size: int) -> dict:
-        query = _matching(with_uploader().where(listed()), q, by_relevance=True)
+    def search(self, viewer: User, q: str, page: int, page_size: int) -> dict:
+        query = _matching(with_uploader(viewer).where(listed()), q, by_relevance=True)
         return paginate(query, page, page_size)
 
     # -- the signed-in user's library (any status) --------------------------------
     def mine(self, user: User, page: int, page_size: int, search: str | None = None,
              sort_by: str = "created_at", sort_order: str = "desc") -> dict:
-        query = with_uploader().where(Video.uploader == user.id)
+        query = with_uploader(user).where(Video.uploader == user.id)
         if search:
             query = _matching(query, search)
         return paginate(_ordered(query, sort_by, sort_order), page, page_size)
 
     def recent(self, user: User, limit: int) -> list[Video]:
         limit = max(1, min(limit, RECENT_MAX))
-        query = with_uploader().where(Video.uploader == user.id)
+        query = with_uploader(user).where(Video.uploader == user.id)
         return list(_ordered(query, "created_at", "desc").limit(limit))
 
     # -- media -----------------------------------------------------------------------

@@ -19,7 +19,7 @@ from ..db import database, immediate
 from ..dirs import DataDir
 from ..errors import ClipsetError, Conflict, InsufficientStorage, NotFound
 from ..events import Hub
-from ..models import Video, now
+from ..models import User, Video, now
 from ..settings import Settings
 from . import storage
 from .catalog import find
@@ -135,7 +135,7 @@ class Jobs:
              .where(Video.processing_status == "processing").execute())
 
     # -- admin ------------------------------------------------------------------------
-    def retry(self, video_id: int) -> Video:
+    def retry(self, viewer: User, video_id: int) -> Video:
         with immediate():
             video = Video.get_or_none(Video.id == video_id)
             if video is None:
@@ -151,7 +151,7 @@ class Jobs:
                          error_message=None, processing_started_at=None,
                          processing_finished_at=None).where(Video.id == video_id).execute()
         self.wake()
-        return find(video_id)  # with its uploader, as the API shows it
+        return find(video_id, viewer)  # as the API shows it to them
 
     # -- the workers ------------------------------------------------------------------
     def _work(self, worker: _Worker) -> None:

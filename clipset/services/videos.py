@@ -95,7 +95,7 @@ class Videos:
             self._managed(user, video_id)
             if fields:
                 Video.update(**fields).where(Video.id == video_id).execute()
-        return find(video_id)
+        return find(video_id, user)
 
     def update_details(self, user: User, video_id: int, changes: dict[str, Any]) -> Video:
         """Change any of title, description, tags, category_id (only the keys given)."""

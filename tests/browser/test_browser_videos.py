@@ -95,6 +95,11 @@ def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admi
     expect(heading).to_have_text("Comments 1")
     viewer.goto("/")
 
+    # The like is remembered on a fresh load, and it is the owner's alone.
+    owner.reload()
+    expect(owner.get_by_test_id("like-button")).to_have_attribute("aria-pressed", "true")
+    expect(viewer.get_by_test_id("like-button")).to_have_attribute("aria-pressed", "false")
+
     # Making it private hides it from Bea.
     owner.get_by_label("Privacy").select_option("private")
     expect(owner.get_by_text("Private (only me)").first).to_be_visible()

@@ -1,35 +1,13 @@
-import { useEffect, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
-import { api, itemsOf } from "../lib/api";
-import { useAuth } from "../lib/auth";
+import { useState } from "react";
+import { api } from "../lib/api";
 import { Icon } from "./icons";
 import { formatCount } from "../lib/format";
 import { likeStore, useLikeState } from "../lib/live";
 import { useToast } from "../lib/toast";
 import type { LikeState, Video } from "../lib/types";
 
-type Liker = { id?: number; username?: string; user?: { id: number } };
-
-/** Whether I liked it, when the video object doesn't say (from "who liked"). */
-function useLikedByMe(video: Video, enabled: boolean) {
-  const { user } = useAuth();
-  const known = video.liked !== undefined || likeStore.get(video.id)?.liked !== undefined;
-  const q = useQuery({
-    queryKey: ["likes", video.id],
-    queryFn: async () => itemsOf(await api.get<Liker[] | { items: Liker[] }>(`/api/videos/${video.id}/likes`, { page_size: 100 })),
-    enabled: enabled && !known && !!user && video.like_count > 0,
-    staleTime: 60_000,
-  });
-  useEffect(() => {
-    if (q.data && user && likeStore.get(video.id)?.liked === undefined) {
-      likeStore.set(video.id, { liked: q.data.some((l) => (l.user?.id ?? l.id) === user.id) });
-    }
-  }, [q.data, user, video.id]);
-}
-
-/** `lookUp` false defers asking who liked it (a feed item far from the screen). */
-export function LikeButton({ video, variant = "plain", lookUp = true }: { video: Video; variant?: "plain" | "overlay"; lookUp?: boolean }) {
-  useLikedByMe(video, lookUp);
+/** The like button; the video says whether I liked it, live updates override it. */
+export function LikeButton({ video, variant = "plain" }: { video: Video; variant?: "plain" | "overlay" }) {
   const { like_count, liked } = useLikeState(video.id, video);
   const [busy, setBusy] = useState(false);
   const toast = useToast();

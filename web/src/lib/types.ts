@@ -48,7 +48,8 @@ export interface Video {
   created_at: string;
   processing_started_at: string | null;
   processing_finished_at: string | null;
-  liked?: boolean;
+  /** Whether I liked it. */
+  liked: boolean;
 }
 
 export interface Comment {

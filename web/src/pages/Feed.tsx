@@ -103,7 +103,7 @@ function FeedItem({ video, index, active, near, muted, setMuted }: {
         {video.description && <p className="mt-1 line-clamp-2 text-sm text-white/80">{video.description}</p>}
       </div>
       <div className="absolute bottom-24 right-3 flex flex-col items-center gap-5">
-        <LikeButton video={video} variant="overlay" lookUp={near} />
+        <LikeButton video={video} variant="overlay" />
         <button type="button" className="flex flex-col items-center gap-1 text-white drop-shadow" onClick={() => setComments(true)} aria-label={`Comments (${commentCount})`}>
           <span className="grid h-12 w-12 place-items-center rounded-full bg-black/40"><Icon name="comment" className="h-6 w-6" /></span>
           <span className="text-xs font-semibold">{formatCount(commentCount)}</span>
