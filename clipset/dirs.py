@@ -27,6 +27,7 @@ class DataDir:
         self.videos = self.media / "videos"
         self.thumbnails = self.media / "thumbnails"
         self.tmp = self.media / "tmp"
+        self.unclaimed = self.media / "unclaimed"  # files no row refers to; made when needed
 
     # Where a video's files live, by its storage key.
     def upload_file(self, upload_id: str) -> Path:

@@ -50,6 +50,16 @@ def _pyav() -> list[str]:
             "(listed, not tested on this machine)"]
 
 
+def _unclaimed(data: DataDir) -> list[str]:
+    files = [f for f in data.unclaimed.rglob("*") if f.is_file()] \
+        if data.unclaimed.is_dir() else []
+    if not files:
+        return []
+    size = sum(f.stat().st_size for f in files) / 1024**2
+    return [f"Unclaimed media: {len(files)} file(s), {size:,.1f} MiB in {data.unclaimed} "
+            "(no video refers to them; check them, then delete them to free the space)"]
+
+
 def _port(settings: Settings) -> str:
     running = InstanceLock(settings.data_dir).read()
     where = f"{settings.host}:{settings.port}"
@@ -68,6 +78,7 @@ def report(settings: Settings) -> str:
              f"Log file: {data.logs / 'clipset.log'}",
              f"Database schema version: {_schema_version(data.database)}",
              f"Disk: {_disk_free(data.root)}",
+             *_unclaimed(data),
              *_pyav(),
              f"Port: {_port(settings)}"]
     return "\n".join(lines)

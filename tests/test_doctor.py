@@ -15,6 +15,16 @@ def test_report_before_first_start(tmp_path):
     assert "PyAV: " in text and "libavcodec" in text
     assert "libx264: yes" in text and "aac: yes" in text
     assert "Hardware H.264 encoders PyAV lists:" in text
+    assert "Unclaimed media" not in text
+
+
+def test_report_points_at_unclaimed_media(tmp_path):
+    settings = load({"data_dir": str(tmp_path), "port": 0})
+    folder = tmp_path / "media" / "unclaimed" / "videos"
+    folder.mkdir(parents=True)
+    (folder / "a.mp4").write_bytes(b"x" * 3 * 1024**2)
+    assert (f"Unclaimed media: 1 file(s), 3.0 MiB in {tmp_path / 'media' / 'unclaimed'}"
+            in report(settings))
 
 
 def test_report_shows_schema_version_and_a_busy_port(tmp_path):

@@ -134,3 +134,33 @@ def test_delete_of_last_weeks_upload_leaves_this_weeks_quota(app, user, admin):
     with db():
         assert User.get_by_id(user.user["id"]).quota_used_bytes == 5000
         assert Video.select().count() == 0
+
+
+def test_files_left_behind_by_a_failed_removal_are_set_aside_at_start_up(app, user):
+    # Deleting a video removes its files after the commit; a crash there, or a file held
+    # open (Windows refuses to delete it), leaves files no row refers to.
+    services = app.extensions["clipset"]
+    data = services.data
+    kept, gone = make_video(app, user), make_video(app, user)
+    data.original_file(kept.storage_key).write_bytes(b"kept original")
+    data.original_file(gone.storage_key).write_bytes(b"only copy of the source")
+    video_bytes = data.video_file(gone.storage_key).read_bytes()
+    with db():
+        Video.delete().where(Video.id == gone.id).execute()
+    (data.uploads / "abandoned-without-row").write_bytes(b"partial")
+
+    services.start()
+    services.stop()
+
+    # Nothing a row refers to moves; the rest waits in media/unclaimed, never deleted,
+    # except the thumbnail, which is made again from the video.
+    assert data.original_file(kept.storage_key).read_bytes() == b"kept original"
+    assert data.video_file(kept.storage_key).exists()
+    assert data.thumbnail_file(kept.storage_key).exists()
+    assert sorted(p.relative_to(data.unclaimed).as_posix()
+                  for p in data.unclaimed.rglob("*") if p.is_file()) == sorted([
+        f"originals/{gone.storage_key}", f"videos/{gone.storage_key}.mp4",
+        "uploads/abandoned-without-row"])
+    assert (data.unclaimed / "videos" / f"{gone.storage_key}.mp4").read_bytes() == video_bytes
+    assert not data.thumbnail_file(gone.storage_key).exists()
+    assert user.get(f"/api/videos/{kept.id}").status_code == 200

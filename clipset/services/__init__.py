@@ -6,8 +6,10 @@ import datetime as dt
 from ..db import database
 from ..dirs import DataDir
 from ..events import Hub
+from ..models import Upload, Video
 from ..settings import Settings
 from ..tokens import TokenIssuer, UrlSigner
+from . import storage
 from .accounts import Accounts
 from .catalog import Catalog
 from .categories import Categories
@@ -57,6 +59,9 @@ class Services:
         workers, which recover their own jobs, and schedules)."""
         with database.connection_context():
             self.uploads.recover()
+            storage.set_aside_orphans(
+                self.data, {key for key, in Video.select(Video.storage_key).tuples()},
+                {upload_id for upload_id, in Upload.select(Upload.id).tuples()})
         self.schedules.start()
         self.jobs.start()
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -25,6 +26,32 @@ def remove(*paths: Path) -> None:
 def remove_video_files(data: DataDir, storage_key: str) -> None:
     remove(data.video_file(storage_key), data.thumbnail_file(storage_key),
            data.original_file(storage_key))
+
+
+def set_aside_orphans(data: DataDir, video_keys: set[str], upload_ids: set[str]) -> int:
+    """At start-up, before anything can be in flight: media files no row refers to are
+    left by a crash between a commit and the file removal after it, or by a removal
+    refused because the file was open (Windows, while someone streams it). They may
+    also be the only copy of a video, if the database was restored from an older backup,
+    so they are moved to ``media/unclaimed`` rather than deleted; thumbnails, which are
+    made again from the video, are deleted. Returns how many files were moved."""
+    owned = video_keys | upload_ids  # an original is named by its upload until posted
+    keep = [(data.uploads, lambda f: f.name in upload_ids),
+            (data.originals, lambda f: f.name in owned),
+            (data.videos, lambda f: f.stem in video_keys)]
+    moved = 0
+    for folder, claimed in keep:
+        for file in folder.iterdir():
+            if file.is_file() and not claimed(file):
+                target = data.unclaimed / folder.name / file.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(file, target)
+                moved += 1
+    remove(*(f for f in data.thumbnails.iterdir() if f.is_file() and f.stem not in video_keys))
+    if moved:
+        log.warning("moved %d media file(s) that no video or upload refers to into %s; "
+                    "check them, then delete them to free the space", moved, data.unclaimed)
+    return moved
 
 
 def ensure_room(data: DataDir, nbytes: int) -> None:
