@@ -44,9 +44,12 @@ def set_aside_orphans(data: DataDir, video_keys: set[str], upload_ids: set[str])
         for file in folder.iterdir():
             if file.is_file() and not claimed(file):
                 target = data.unclaimed / folder.name / file.name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(file, target)
-                moved += 1
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(file, target)
+                    moved += 1
+                except OSError:  # held open by another program: next start tries again
+                    log.warning("could not move %s aside", file, exc_info=True)
     remove(*(f for f in data.thumbnails.iterdir() if f.is_file() and f.stem not in video_keys))
     if moved:
         log.warning("moved %d media file(s) that no video or upload refers to into %s; "
