@@ -57,8 +57,9 @@ def _tone(layout: str, rate: int, samples: int, start: int) -> av.AudioFrame:
 def make_clip(path, *, width=320, height=240, duration=1.0, fps=25, vcodec="libx264",
               pix_fmt="yuv420p", acodec: str | None = "aac", sample_rate=44100,
               rotation: int | None = None, vfr=False, noise=False, video=True,
-              options: dict | None = None) -> Path:
-    """Write a clip. ``rotation`` is the clockwise display rotation stored as metadata."""
+              options: dict | None = None, pixel_aspect: Fraction | None = None) -> Path:
+    """Write a clip. ``rotation`` is the clockwise display rotation stored as metadata;
+    ``pixel_aspect`` the stored pixels' width over height."""
     path = Path(path)
     fmt = {".mkv": "matroska", ".webm": "webm", ".avi": "avi", ".mov": "mov"}.get(
         path.suffix, "mp4")
@@ -72,6 +73,8 @@ def make_clip(path, *, width=320, height=240, duration=1.0, fps=25, vcodec="libx
                 v.options = options
             if vfr:
                 v.codec_context.time_base = Fraction(1, 1000)
+            if pixel_aspect is not None:
+                v.codec_context.sample_aspect_ratio = pixel_aspect
             if rotation is not None:
                 v.set_display_rotation(-rotation)  # PyAV takes counter-clockwise degrees
             streams.append(("v", v))
@@ -117,6 +120,12 @@ def portrait_rotated(d) -> Path:
     """Stored 320x180 with a 90 degree display rotation, like a phone held upright."""
     return make_clip(Path(d) / "portrait.mov", width=320, height=180, duration=1.0,
                      rotation=90)
+
+
+def anamorphic(d) -> Path:
+    """Widescreen DV-style footage: 360x240 stored, pixels 32:27 wide, shown 427x240."""
+    return make_clip(Path(d) / "anamorphic.mp4", width=360, height=240, duration=1.0,
+                     pixel_aspect=Fraction(32, 27))
 
 
 def vfr(d) -> Path:

@@ -178,6 +178,23 @@ def test_rotated_phone_clip_comes_out_portrait_and_upright(clips, tmp_path, forc
     assert not (r > 200 and g < 80 and b < 80)
 
 
+def test_non_square_pixels_come_out_square_at_the_shape_they_were_shown(clips, tmp_path):
+    # DV and DVD footage stores 360 (720) pixels across a 16:9 picture; left as they are,
+    # sizes and thumbnails would be squeezed. The output is 16:9 in square pixels.
+    src = clips("anamorphic")
+    p = media.probe(src)
+    assert (p.width, p.height, p.pixel_aspect) == (427, 240, pytest.approx(32 / 27))
+    result, video, thumb = run(src, tmp_path)
+    assert result.mode == "transcode"  # an otherwise compatible clip: the pixels decide
+    out = assert_browser_ready(video, result)
+    assert (out.width, out.height, out.pixel_aspect) == (426, 240, 1.0)
+    image = Image.open(thumb).convert("RGB")
+    assert image.size == (426, 240)
+    # The stored 90-pixel-wide mark is shown 107 wide.
+    assert image.getpixel((98, 30))[0] > 200 and image.getpixel((98, 30))[1] < 80
+    assert not image.getpixel((118, 30))[0] > 200
+
+
 @pytest.mark.parametrize("name, acodec", [
     ("webm_vp9", "aac"), ("avi_mpeg4", "aac"), ("yuv444", "aac"), ("no_audio", None)])
 def test_other_inputs_become_h264_aac_mp4(clips, tmp_path, name, acodec):

@@ -21,7 +21,7 @@ _BAD_INPUT = (av.FFmpegError, ValueError, EOFError, UnicodeDecodeError, MemoryEr
 class Probe:
     container: str
     duration: float
-    width: int  # display size, after rotation
+    width: int  # display size in square pixels, after rotation
     height: int
     rotation: int  # clockwise degrees to turn the stored picture for display
     fps: float | None
@@ -30,6 +30,8 @@ class Probe:
     audio_codec: str | None
     bitrate: int | None
     size_bytes: int
+    # Width of a stored pixel over its height (DV and DVD footage: 8:9, 32:27, ...).
+    pixel_aspect: float = 1.0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -187,7 +189,8 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
             raise UnreadableMedia("No picture could be decoded from this video; "
                                   "the file is damaged or incomplete.")
         rotation = _clockwise(frame)
-        w, h = frame.width, frame.height
+        aspect = _pixel_aspect(stream)
+        w, h = max(1, round(frame.width * aspect)), frame.height
         if rotation in (90, 270):
             w, h = h, w
         if max(w, h) > max_side:
@@ -202,9 +205,17 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
                      rotation=rotation, fps=round(float(fps), 3) if fps else None,
                      video_codec=ctx.codec.canonical_name, pix_fmt=frame.format.name,
                      audio_codec=audio_codec, bitrate=container.bit_rate or None,
-                     size_bytes=size)
+                     size_bytes=size, pixel_aspect=round(float(aspect), 6))
     finally:
         container.close()
+
+
+def _pixel_aspect(stream) -> Fraction:
+    """The stored pixels' shape; 1 when unknown or implausible (a damaged header)."""
+    aspect = stream.sample_aspect_ratio or stream.codec_context.sample_aspect_ratio
+    if not aspect or not Fraction(1, 4) <= aspect <= 4:
+        return Fraction(1)
+    return Fraction(aspect)
 
 
 def _clock(seconds: float) -> str:

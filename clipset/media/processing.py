@@ -70,6 +70,7 @@ def needs_transcode(p: Probe, options: Options) -> bool:
     return (options.force_transcode or options.trim_start or options.trim_end is not None
             or p.container not in _REMUX_FROM or p.video_codec != "h264"
             or p.pix_fmt != "yuv420p" or p.audio_codec not in (None, "aac")
+            or p.pixel_aspect != 1  # the output has square pixels: sizes mean what they say
             or p.width % 2 or p.height % 2
             or fit_size(p.width, p.height, options.max_width, options.max_height)
             != (p.width, p.height))
