@@ -150,7 +150,7 @@ def _launch(args, settings) -> int:
             return 0
         quitting = []
 
-        def on_signal(*_):
+        def quit_once(*_):
             # Once: a second Ctrl+C arrives while the first quit is stopping the server on
             # this same thread, and quitting again there would wait on itself.
             if not quitting:
@@ -158,7 +158,8 @@ def _launch(args, settings) -> int:
                 tray.quit()
 
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, on_signal)
+            signal.signal(sig, quit_once)
+        server.services.host.quit = quit_once  # "Stop Clipset" in the web app
         server.start()
         try:
             tray.icon.run()

@@ -61,6 +61,25 @@ def lan_address() -> str:
         return LOOPBACK
 
 
+def is_this_machine(address: str) -> bool:
+    """Whether a client at ``address`` is this machine itself: loopback, or one of its
+    own interface addresses (a browser here that opened the LAN address)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if ip.is_loopback or getattr(ip, "ipv4_mapped", None) and ip.ipv4_mapped.is_loopback:
+        return True
+    import psutil
+
+    try:
+        own = {entry.address.split("%", 1)[0] for entries in psutil.net_if_addrs().values()
+               for entry in entries}
+    except OSError:
+        return False
+    return str(getattr(ip, "ipv4_mapped", None) or ip) in own
+
+
 def http_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 

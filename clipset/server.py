@@ -47,6 +47,9 @@ class Server:
         self._running = False
         self._closing = False
         self._stopped = threading.Event()
+        # Stopping from the web app (a browser on this computer); the tray replaces this
+        # with its Quit, which also takes the icon down.
+        self.services.host.quit = lambda: self.stop(wait=False)
 
     @property
     def port(self) -> int:

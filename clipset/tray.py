@@ -11,7 +11,7 @@ import webbrowser
 from pathlib import Path
 
 from . import desktop
-from .autostart import Autostart, launch_command
+from .autostart import Autostart
 
 log = logging.getLogger(__name__)
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
@@ -54,8 +54,7 @@ class TrayApp:
         self.opener = opener
         self.clipboard = clipboard
         self.folder_opener = folder_opener
-        settings = self.services.settings
-        self.autostart = autostart or Autostart(launch_command(settings.data_dir))
+        self.autostart = autostart or self.services.host.autostart
         self.icon = None
 
     @property
@@ -139,4 +138,8 @@ class TrayApp:
         _NO_TRAY_YET.url, _NO_TRAY_YET.said = self.server.url, False
         logging.getLogger("pystray._base").addFilter(_NO_TRAY_YET)
         self.icon = pystray.Icon("clipset", Image.open(ICON), "Clipset", self.menu())
+        if not self.icon.HAS_MENU:  # plain X11 trays: a click runs the default item only
+            log.info("Tray icons on this desktop have no menu: click Clipset's to open it. "
+                     "Start at login and Stop Clipset are on the admin dashboard, in a "
+                     "browser on this computer.")
         return self.icon

@@ -102,6 +102,43 @@ def test_serve_answers_health_and_stops_cleanly_on_sigterm(tmp_path):
     assert "serving on" in (tmp_path / "logs" / "clipset.log").read_text()
 
 
+def stop_from_the_web_app(url: str) -> int:
+    """Set up the admin and press "Stop Clipset" as a browser on this computer does."""
+    def call(method, path, body=None, token=None):
+        request = urllib.request.Request(
+            url + path, method=method, data=json.dumps(body).encode() if body else None,
+            headers={"Content-Type": "application/json",
+                     **({"Authorization": f"Bearer {token}"} if token else {})})
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.status, json.loads(r.read() or b"null")
+    _, session = call("POST", "/api/setup", {"username": "host", "password": "a long password"})
+    return call("POST", "/api/admin/host/stop", token=session["access_token"])[0]
+
+
+@pytest.mark.parametrize("tray", [False, True], ids=["serve", "tray"])
+def test_stop_clipset_from_the_web_app_on_this_computer(tmp_path, tray, request):
+    # Where the tray icon has no menu (plain X11 trays), this is how the host owner quits.
+    args = ["--no-browser"] if tray else ["serve"]
+    env = {"DISPLAY": request.getfixturevalue("x_display")} if tray else {}
+    proc = launch(tmp_path, *args, "--host", "127.0.0.1", "--port", "0", env=env)
+    try:
+        url = wait_healthy(proc, tmp_path)
+        if tray:
+            wait_for_log(tmp_path, "no system tray")
+        assert stop_from_the_web_app(url) == 202
+        proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0
+    log = (tmp_path / "logs" / "clipset.log").read_text()
+    assert "asked from the web app" in log and "Clipset stopped" in log
+    assert not (tmp_path / "clipset.lock").exists()
+    if tray:
+        assert "Tray icons on this desktop have no menu" in log
+
+
 def test_second_launch_hands_over_to_the_running_instance(tmp_path):
     first = launch(tmp_path, "serve", "--host", "127.0.0.1", "--port", "0")
     try:

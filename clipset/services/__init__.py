@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..db import database
+from ..autostart import Autostart, launch_command
 from ..dirs import DataDir
 from ..events import Hub
 from ..models import Upload, Video
@@ -44,7 +45,7 @@ class Services:
         self.categories = Categories()
         self.stats = Stats(data)
         self.social = Social(self.events)
-        self.host = Host(settings)
+        self.host = Host(settings, _autostart(settings, data))
         self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
         self.catalog = Catalog(data, self.media_urls)
         self.videos = Videos(data)
@@ -69,3 +70,10 @@ class Services:
         """Stop background work; running jobs are requeued, not lost."""
         self.jobs.stop()
         self.schedules.stop()
+
+
+def _autostart(settings: Settings, data: DataDir) -> Autostart:
+    command = launch_command(settings.data_dir)
+    if settings.testing:  # never the real login items: a Linux entry inside the data dir
+        return Autostart(command, platform="linux", home=data.root / "home", environ={})
+    return Autostart(command)

@@ -84,6 +84,30 @@ def test_dashboard_charts_forecast_quota_activity_and_lan_qr(app, admin, make_us
     assert page.errors == []
 
 
+def test_this_computer_sets_start_at_login_and_stops_clipset(app, admin, new_page, shot,
+                                                             live_server):
+    # The browser runs on the host (loopback): the controls the tray menu has are here.
+    page = new_page()
+    sign_in(page, "admin")
+    nav(page).get_by_role("link", name="Admin").click()
+    card = page.get_by_role("region", name="This computer")
+    start = card.get_by_label("Start Clipset when I log in")
+    expect(start).not_to_be_checked()
+    start.check()
+    expect(toast(page, "Clipset will start when you log in.")).to_be_visible()
+    expect(start).to_be_checked()
+    entry = app.extensions["clipset"].host.autostart.path
+    assert entry.is_relative_to(app.extensions["clipset"].data.root) and entry.exists()
+    shot(page, "admin-this-computer")
+
+    card.get_by_role("button", name="Stop Clipset").click()
+    page.get_by_role("dialog").get_by_role("button", name="Stop Clipset").click()
+    expect(page.get_by_role("alertdialog", name="Clipset has stopped")).to_be_visible()
+    shot(page, "admin-stopped")
+    assert live_server._stopped.wait(15)
+    assert page.errors == []
+
+
 def test_admin_screens_fit_a_phone_in_dark_mode(admin, new_page, shot):
     page = new_page(color_scheme="dark", **PHONE)
     sign_in(page, "admin")
@@ -397,6 +421,8 @@ def test_regular_user_reaches_no_admin_page_and_no_admin_endpoint(app, admin, ma
                      ("GET", "/api/admin/queue"), ("PATCH", "/api/admin/queue/paused"),
                      ("GET", "/api/admin/config"), ("PATCH", "/api/admin/config"),
                      ("GET", "/api/admin/lan"), ("POST", "/api/admin/videos/1/retry"),
+                     ("GET", "/api/admin/host"), ("PATCH", "/api/admin/host/start-at-login"),
+                     ("POST", "/api/admin/host/stop"),
                      ("GET", "/api/users"), ("PATCH", "/api/users/1/role"),
                      ("PATCH", "/api/users/1/active"), ("DELETE", "/api/users/1"),
                      ("POST", "/api/invitations"), ("GET", "/api/invitations"),

@@ -1,13 +1,14 @@
 // The instance at a glance: figures, weekly charts, quota use, forecast, activity, LAN.
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Link } from "react-router-dom";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api";
 import { formatBytes, timeAgo } from "../../lib/format";
-import { CopyButton, ErrorState, Skeleton } from "../../components/ui";
+import { useToast } from "../../lib/toast";
+import { ConfirmDialog, CopyButton, ErrorState, Skeleton } from "../../components/ui";
 import { forecastText } from "./logic";
 import { Bar, QrImage, Section, useLan } from "./parts";
-import type { ActivityItem, History, QuotaPage, Stats } from "./types";
+import type { ActivityItem, History, HostControls, QuotaPage, Stats } from "./types";
 
 const UploadsChart = lazy(() => import("./Charts").then((m) => ({ default: m.UploadsChart })));
 const StorageChart = lazy(() => import("./Charts").then((m) => ({ default: m.StorageChart })));
@@ -140,6 +141,68 @@ function LanCard() {
   );
 }
 
+/** Start at login and stop: what the tray menu offers, for a browser on the host itself
+ * (some desktops show tray icons without their menus). Hidden everywhere else. */
+function HostCard() {
+  const host = useQuery({ queryKey: ["admin", "host"], queryFn: () => api.get<HostControls>("/api/admin/host") });
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [confirming, setConfirming] = useState(false);
+  const [stopped, setStopped] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const h = host.data;
+  if (!h?.on_this_computer) return null;
+
+  async function setStartAtLogin(enabled: boolean) {
+    setBusy(true);
+    const before = h;
+    qc.setQueryData(["admin", "host"], { ...before, start_at_login: enabled });
+    try {
+      qc.setQueryData(["admin", "host"], await api.patch<HostControls>("/api/admin/host/start-at-login", { enabled }));
+      toast.show(enabled ? "Clipset will start when you log in." : "Clipset won't start at login.", "success");
+    } catch (err) {
+      qc.setQueryData(["admin", "host"], before);
+      toast.error(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function stop() {
+    try {
+      await api.post("/api/admin/host/stop");
+      setStopped(true);
+    } catch (err) {
+      toast.error(err);
+    }
+  }
+
+  if (stopped) {
+    return (
+      <div role="alertdialog" aria-modal="true" aria-labelledby="stopped-h" className="fixed inset-0 z-50 grid place-items-center bg-zinc-950/90 p-6 text-center text-white">
+        <div className="max-w-md">
+          <h2 id="stopped-h" className="mb-2 text-xl font-semibold">Clipset has stopped</h2>
+          <p className="text-sm text-zinc-300">Nobody can watch or upload until Clipset is started again on this computer; videos that were being processed carry on then.</p>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <Section title="This computer" id="host-h">
+      <p className="mb-3 text-sm text-zinc-500 dark:text-zinc-400">Clipset runs on the computer you are using.</p>
+      <label className="mb-4 flex items-center gap-2 text-sm">
+        <input type="checkbox" className="h-4 w-4" checked={!!h.start_at_login} disabled={busy}
+          onChange={(e) => setStartAtLogin(e.target.checked)} />
+        Start Clipset when I log in
+      </label>
+      {h.can_stop && <button className="btn-danger" onClick={() => setConfirming(true)}>Stop Clipset</button>}
+      <ConfirmDialog open={confirming} title="Stop Clipset?" danger confirm="Stop Clipset"
+        body="Everyone loses access, on every device, until Clipset is started again on this computer. Videos being processed carry on then."
+        onConfirm={stop} onClose={() => setConfirming(false)} />
+    </Section>
+  );
+}
+
 export default function Dashboard() {
   return (
     <div className="space-y-4">
@@ -148,6 +211,7 @@ export default function Dashboard() {
       <div className="grid gap-4 lg:grid-cols-2">
         <QuotaBars />
         <LanCard />
+        <HostCard />
       </div>
       <Activity />
     </div>

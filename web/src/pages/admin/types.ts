@@ -64,3 +64,4 @@ export interface Config {
 export interface Lan { lan_url: string; qr_svg: string }
 
 export type AdminCategory = Category & { video_count: number; created_at: string };
+export interface HostControls { on_this_computer: boolean; start_at_login: boolean | null; can_stop: boolean }
