@@ -11,6 +11,8 @@ from tests.browser.conftest import UNNAMED_CONTROLS as UNNAMED
 from tests.browser.test_browser_accounts import nav, sign_in
 from tests.conftest import PASSWORD
 from tests.media_factory import make_clip
+from clipset.models import Draft, Upload
+from video_rows import db
 
 
 @pytest.fixture
@@ -108,6 +110,64 @@ def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admi
     viewer.goto(f"/v/{video_id}")
     expect(viewer.get_by_role("alert")).to_be_visible()
     assert owner.errors == [] and viewer.errors == []
+
+
+def test_an_upload_cut_off_by_a_reload_resumes_where_it_stopped(pipeline, app, admin,
+                                                                new_page, tmp_path):
+    clip = make_clip(tmp_path / "long walk.mp4", width=320, height=240, duration=3.0,
+                     noise=True)
+    data, half = clip.read_bytes(), clip.stat().st_size // 2
+    page = new_page()
+    sign_in(page, "admin")
+    offsets, network = [], {"up": False}
+
+    def network_drops_halfway(route, request):
+        # The first PATCH reaches the server with only half its bytes; then the network
+        # is gone (every later PATCH fails), as when a phone leaves the Wi-Fi. (The route
+        # stays for the whole test: removing it while requests are paused can lose one.)
+        if request.method != "PATCH" or network["up"]:
+            return route.continue_()
+        offsets.append(int(request.headers["upload-offset"]))
+        if len(offsets) > 1:
+            return route.abort()
+        route.continue_(post_data=request.post_data_buffer[:half],
+                        headers={**request.headers, "content-length": str(half)})
+
+    page.route("**/api/uploads/**", network_drops_halfway)
+    nav(page).get_by_role("link", name="Upload").click()
+    page.get_by_label("Choose video files").set_input_files(str(clip))
+    for _ in range(200):
+        if len(offsets) >= 2:
+            break
+        page.wait_for_timeout(50)
+    assert offsets[:2] == [0, half]  # the client carried on from where the server stopped
+    with db():
+        (upload,) = Upload.select()
+    assert (upload.offset, upload.length) == (half, len(data))
+
+    # The page reloads (or the phone's browser is closed); choosing the file again resumes.
+    page.reload()
+    network["up"] = True
+    unfinished = page.get_by_role("status").filter(has_text="Unfinished uploads")
+    expect(unfinished).to_contain_text("long walk.mp4")
+    resumed = []
+    page.on("request", lambda r: resumed.append(int(r.headers["upload-offset"]))
+            if r.method == "PATCH" else None)
+    page.get_by_label("Choose video files").set_input_files(str(clip))
+    item = page.get_by_test_id("upload-item")
+    expect(item.get_by_text("Uploaded. Add the details and post it.")).to_be_visible()
+    assert resumed == [half]  # only the missing half was sent
+    expect(unfinished).to_have_count(0)
+    # The draft is saved as soon as the bytes are in (by a request of its own).
+    for _ in range(100):
+        with db():
+            drafts = [d.upload_id for d in Draft.select()]
+        if drafts:
+            break
+        page.wait_for_timeout(50)
+    assert drafts == [upload.id]
+    assert app.extensions["clipset"].data.upload_file(upload.id).read_bytes() == data
+    assert page.errors == []
 
 
 @pytest.fixture
