@@ -7,11 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from clipset.models import Draft, Upload
+
 from tests.browser.conftest import UNNAMED_CONTROLS as UNNAMED
 from tests.browser.test_browser_accounts import nav, sign_in
 from tests.conftest import PASSWORD
 from tests.media_factory import make_clip
-from clipset.models import Draft, Upload
 from video_rows import db
 
 
