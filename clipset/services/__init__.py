@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..db import database
 from ..autostart import Autostart, launch_command
+from ..db import database
 from ..dirs import DataDir
 from ..events import Hub
 from ..models import Upload, Video

@@ -32,10 +32,10 @@ export const likeStore = (() => {
   };
 })();
 
-export function useLikeState(id: number, fallback: { like_count: number; liked?: boolean }) {
+export function useLikeState(id: number, fallback: { like_count: number; liked: boolean }) {
   useSyncExternalStore(likeStore.subscribe, likeStore.version);
   const live = likeStore.get(id);
-  return { like_count: live?.like_count ?? fallback.like_count, liked: live?.liked ?? fallback.liked ?? false };
+  return { like_count: live?.like_count ?? fallback.like_count, liked: live?.liked ?? fallback.liked };
 }
 
 export function LiveProvider({ children }: { children: ReactNode }) {
