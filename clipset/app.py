@@ -1,15 +1,20 @@
 """The application factory."""
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 from flask import Flask
 
 from . import keys, migrations
-from .db import bind, database
+from .db import bind, bind_read_only, database, keep_open
 from .dirs import DataDir
+from .errors import ConfigurationError
 from .services import Services
+from .services.storage import is_disk_full
 from .settings import Settings, load
+
+WAL_ROOM = 1024**2  # less free than this, and the WAL files may not be made
 
 
 def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
@@ -20,9 +25,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     """
     settings = config if isinstance(config, Settings) else load(config)
     data = DataDir(settings.data_dir).create()
-    bind(data.database)
-    with database.connection_context():
-        migrations.migrate(database)
+    open_database(data)
 
     app = Flask(__name__, static_folder=None)
     app.config["CLIPSET_SETTINGS"] = settings
@@ -31,3 +34,27 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from . import api
     api.init_app(app)
     return app
+
+
+def open_database(data: DataDir) -> None:
+    """Bind and migrate the database; on a disk too full to write it, open it read-only
+    (Clipset then serves what it has and says why on the admin dashboard)."""
+    bind(data.database)
+    try:
+        with database.connection_context():
+            migrations.migrate(database)
+        keep_open()
+        return
+    except Exception as exc:
+        # Without room for the WAL's shared memory, SQLite only says "disk I/O error".
+        no_room = shutil.disk_usage(data.root).free < WAL_ROOM
+        if not (is_disk_full(exc) or no_room) or not data.database.is_file():
+            raise
+    bind_read_only(data.database)
+    with database.connection_context():
+        version = migrations.current_version(database)
+    if version < migrations.LATEST:
+        raise ConfigurationError(
+            f"the disk holding {data.root} is full, and the database must be upgraded "
+            f"(schema {version} to {migrations.LATEST}) before Clipset can start; free "
+            "some space and start again")

@@ -1,5 +1,5 @@
 """Command line: ``clipset`` (server, tray icon, browser), ``clipset serve`` (headless),
-``clipset create-admin``, ``clipset doctor``."""
+``clipset create-admin``, ``clipset doctor``, ``clipset backup`` and ``clipset restore``."""
 from __future__ import annotations
 
 import argparse
@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     _options(sub.add_parser("serve", help="headless server"))
     _options(sub.add_parser("doctor", help="check this installation and print a report"),
              server=False)
+    backup = sub.add_parser("backup", help="back up the data dir into a folder (while "
+                            "Clipset runs, too); unchanged media are hard-linked from the "
+                            "previous backup there")
+    _options(backup, net=False, server=False)
+    backup.add_argument("dest", help="backup folder (must exist), e.g. on another disk")
+    restore = sub.add_parser("restore", help="put a backup back into an empty data dir")
+    _options(restore, net=False, server=False)
+    restore.add_argument("src", help="a backup, or a backup folder (its newest backup)")
     admin = sub.add_parser("create-admin", help="create an admin account")
     _options(admin, net=False, server=False)
     admin.add_argument("username")
@@ -207,6 +215,26 @@ def _create_admin(args) -> int:
     return 0
 
 
+def _backup_or_restore(args, settings) -> int:
+    from .dirs import DataDir
+    from .services import snapshots
+
+    data = DataDir(settings.data_dir)
+    if args.command == "backup":
+        made = snapshots.create(data, args.dest)
+        print(f"Backed up {data.root} to {made['path']}: {made['file_count']} files, "
+              f"{made['bytes'] / 1024**2:,.1f} MiB ({made['copied_bytes'] / 1024**2:,.1f} MiB "
+              f"copied, {made['linked_files']} unchanged files linked), verified.")
+        if made["missing"]:
+            print(f"{len(made['missing'])} file(s) were deleted while backing up and are "
+                  "not in it.")
+        return 0
+    done = snapshots.restore(args.src, data)
+    print(f"Restored {done['path']} ({done['created_at']}, {done['file_count']} files, "
+          f"checksums verified) into {data.root}. Start Clipset on it.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -215,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "create-admin":
             return _create_admin(args)
         settings = settings_mod.load(_overrides(args))
+        if args.command in ("backup", "restore"):
+            return _backup_or_restore(args, settings)
         if args.command == "doctor":
             from .doctor import report
 

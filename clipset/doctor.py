@@ -1,6 +1,8 @@
 """``clipset doctor``: what a host owner (or a bug report) needs to know about this install."""
 from __future__ import annotations
 
+import contextlib
+import json
 import shutil
 import sqlite3
 import sys
@@ -26,6 +28,49 @@ def _schema_version(database: Path) -> str:
         f"will migrate to {migrations.LATEST} on start" if version < migrations.LATEST else \
         f"NEWER than this Clipset ({migrations.LATEST})"
     return f"{version} ({state})"
+
+
+def _read_only(database: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
+
+
+def _integrity(database: Path) -> str:
+    if not database.is_file():
+        return "no database yet"
+    try:
+        with contextlib.closing(_read_only(database)) as conn:
+            problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.Error as exc:
+        return f"COULD NOT CHECK: {exc}"
+    if problems == ["ok"]:
+        return "ok"
+    return f"DAMAGED ({len(problems)} problem(s), first: {problems[0]}); restore a backup"
+
+
+def _backups(database: Path) -> list[str]:
+    """The scheduled-backup settings and last outcome, as the database records them."""
+    from .services.backups import STATE_KEY
+
+    if not database.is_file():
+        return []
+    try:
+        with contextlib.closing(_read_only(database)) as conn:
+            rows = dict(conn.execute(
+                "SELECT key, value FROM config WHERE key IN (?, ?, ?)",
+                ("backup_dir", "backup_keep", STATE_KEY)).fetchall())
+    except sqlite3.Error as exc:
+        return [f"Backups: could not read their state ({exc})"]
+    folder = json.loads(rows["backup_dir"]) if "backup_dir" in rows else None
+    state = json.loads(rows.get(STATE_KEY, "{}"))
+    lines = [f"Scheduled backups: to {folder}" if folder else
+             "Scheduled backups: off (choose a folder on the admin dashboard, or run "
+             "`clipset backup DEST`)"]
+    if state.get("success_at"):
+        lines.append(f"  Last backup: {state['success_at']}Z, "
+                     f"{state.get('bytes', 0) / 1024**2:,.1f} MiB in {state.get('path')}")
+    if state.get("error"):
+        lines.append(f"  LAST ATTEMPT FAILED at {state.get('failure_at')}Z: {state['error']}")
+    return lines
 
 
 def _disk_free(folder: Path) -> str:
@@ -77,6 +122,8 @@ def report(settings: Settings) -> str:
              f"Data dir: {data.root}",
              f"Log file: {data.logs / 'clipset.log'}",
              f"Database schema version: {_schema_version(data.database)}",
+             f"Database integrity: {_integrity(data.database)}",
+             *_backups(data.database),
              f"Disk: {_disk_free(data.root)}",
              *_unclaimed(data),
              *_pyav(),

@@ -108,3 +108,9 @@ class InsufficientStorage(ClipsetError):
     status = 507
     error_code = "disk_full"
     detail = "The server's disk is too full to store this."
+
+
+class BackupFailed(ClipsetError):
+    status = 422
+    error_code = "backup_failed"
+    detail = "The backup could not be made or restored."

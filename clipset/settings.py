@@ -79,6 +79,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("x264_crf", 23, "libx264 constant rate factor used when transcoding.", int),
     Setting("upload_expiry_hours", 24, "Unfinished uploads and unposted drafts older "
             "than this are removed and their quota given back.", int),
+    Setting("disk_margin_bytes", 256 * 1024**2, "Disk space kept free for the database, "
+            "logs and processing: uploads that would eat into it are refused with 507.", int),
+    Setting("backup_dir", None, "Folder scheduled backups go to (another disk or a NAS "
+            "mount); none: no scheduled backups.", str, True),
+    Setting("backup_interval_hours", 24, "Hours between scheduled backups.", int, True),
+    Setting("backup_keep", 7, "Scheduled backups kept in the backup folder; older ones "
+            "are deleted.", int, True),
     Setting("web_dist", None, "Folder of the built web app (default: web/dist of the "
             "repository or the bundle).", str),
     Setting("testing", False, "Testing mode: never touches the real user data dir.", _bool),

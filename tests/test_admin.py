@@ -12,7 +12,8 @@ from support import make_settings
 MiB = 1024**2
 DEFAULTS = {"max_file_size_bytes": 4 * GiB, "weekly_upload_limit_bytes": 20 * GiB,
             "accepted_formats": ["mp4", "mov", "m4v", "mkv", "webm", "avi"],
-            "worker_count": 1, "keep_originals": False}
+            "worker_count": 1, "keep_originals": False, "backup_dir": None,
+            "backup_interval_hours": 24, "backup_keep": 7}
 
 
 def test_admin_only(admin, user, anon):
@@ -46,7 +47,8 @@ def test_patch_applies_at_once_and_persists(tmp_path, app, admin):
                                                "weekly_upload_limit_bytes": 0})
     expected = {"max_file_size_bytes": MiB, "weekly_upload_limit_bytes": 0,
                 "accepted_formats": ["mp4", "webm"], "worker_count": 4,
-                "keep_originals": True}
+                "keep_originals": True, "backup_dir": None, "backup_interval_hours": 24,
+                "backup_keep": 7}
     assert r.json == expected
     assert admin.patch("/api/admin/config", json={}).json == expected
     # The database wins over the settings defaults, across restarts too.

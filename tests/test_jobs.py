@@ -131,15 +131,22 @@ def test_a_bad_file_fails_and_the_worker_goes_on(services, events, user, clips):
     assert list(services.data.tmp.iterdir()) == []
 
 
-def test_disk_full_fails_cleanly(monkeypatch, services, user, clips):
-    def full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+def test_disk_full_requeues_without_failing_or_losing_the_original(monkeypatch, services,
+                                                                   user, clips):
+    real, calls = media.process, []
 
-    monkeypatch.setattr(media, "process", full)
+    def full_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(media, "process", full_once)
     video_id = queue(services, user, clips["landscape"])
     services.start()
-    video = wait_for(video_id, "failed")
-    assert video.error_message == "The server's disk is full."
+    video = wait_for(video_id, "completed", "failed")
+    assert video.processing_status == "completed" and len(calls) == 2
+    assert video.attempts == 1  # the attempt that met the full disk doesn't count
 
 
 def test_stop_requeues_a_running_job_without_counting_it(monkeypatch, services, user, clips):

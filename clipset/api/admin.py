@@ -24,6 +24,9 @@ class ConfigOut(Out):
     accepted_formats: list[str]
     worker_count: int
     keep_originals: bool
+    backup_dir: str | None = Field(description="Folder scheduled backups go to; null: none.")
+    backup_interval_hours: int
+    backup_keep: int = Field(description="Scheduled backups kept; older ones are deleted.")
 
 
 class ConfigPatch(In):
@@ -33,6 +36,11 @@ class ConfigPatch(In):
     accepted_formats: list[str] = Field(None, min_length=1, max_length=16)
     worker_count: int = Field(None, ge=1, le=MAX_WORKERS)
     keep_originals: bool = Field(None, strict=True)
+    backup_dir: str | None = Field(None, max_length=1024, description="An existing, "
+                                   "writable folder (another disk or a NAS mount); null or "
+                                   "empty turns scheduled backups off.")
+    backup_interval_hours: int = Field(None, ge=1, le=24 * 31)
+    backup_keep: int = Field(None, ge=1, le=365)
 
     @field_validator("accepted_formats")
     @classmethod
@@ -58,6 +66,20 @@ class VideoCounts(Out):
     by_status: StatusCounts
 
 
+class DiskOut(Out):
+    state: Literal["ok", "low", "full"] = Field(description="`full`: no new upload fits, "
+                                                "or processing waits for room.")
+    detail: str | None = Field(description="Why, in words, when not `ok`.")
+    free_bytes: int
+    total_bytes: int
+    reserved_bytes: int = Field(description="Still to come of every unfinished upload.")
+    margin_bytes: int = Field(description="Kept free for the database and logs.")
+    processing_waits: bool = Field(description="A job found the disk full; processing "
+                                               "resumes once there is room.")
+    read_only: bool = Field(description="Started on a full disk: the database is "
+                                        "read-only until there is room again.")
+
+
 class StatsOut(Out):
     users: UserCounts
     videos: VideoCounts
@@ -66,6 +88,7 @@ class StatsOut(Out):
     disk_free_bytes: int
     disk_total_bytes: int
     queue_length: int = Field(description="Videos pending or processing.")
+    disk: DiskOut
 
 
 @endpoint(bp, "/config", response=ConfigOut, auth=ADMIN)
@@ -214,3 +237,34 @@ def queue():
 def set_queue_paused(body: PausedIn):
     """Pause or resume processing; running jobs finish, pending ones wait."""
     return services().insights.set_paused(body.paused)
+
+
+# -- backups --------------------------------------------------------------------------
+class BackupStatusOut(Out):
+    backup_dir: str | None = Field(description="Where scheduled backups go; null: none.")
+    interval_hours: int
+    keep: int
+    running: bool
+    last_success_at: UtcDatetime | None
+    last_path: str | None = Field(description="The newest backup made.")
+    last_bytes: int | None = Field(description="Size of the newest backup.")
+    last_copied_bytes: int | None = Field(description="Bytes it copied; unchanged media "
+                                                      "are hard-linked from the one before.")
+    last_failure_at: UtcDatetime | None
+    last_error: str | None = Field(description="Why the last attempt failed; null once "
+                                               "one succeeds.")
+    next_at: UtcDatetime | None = Field(description="When the next scheduled backup runs.")
+
+
+@endpoint(bp, "/backups", response=BackupStatusOut, auth=ADMIN)
+def backup_status():
+    """Scheduled backups: where, how often, the last one (or why it failed), the next."""
+    return services().backups.status()
+
+
+@endpoint(bp, "/backups", "POST", response=BackupStatusOut, auth=ADMIN,
+          errors=(409, 422))
+def run_backup():
+    """Back up now into the backup folder (then older backups beyond `backup_keep` go)."""
+    services().backups.run()
+    return services().backups.status()

@@ -7,6 +7,7 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import ClipsetError
+from ..services.storage import as_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -41,5 +42,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
+        full = as_disk_full(exc)  # a write anywhere (SQLite included) found no room
+        if full is not None:
+            log.warning("disk full on %s %s: %s", request.method, request.path, exc)
+            return clipset_error(full)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _json("Something went wrong on the server.", "internal_error", 500)

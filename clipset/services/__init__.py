@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from ..autostart import Autostart, launch_command
+from .. import db
 from ..db import database
 from ..dirs import DataDir
 from ..events import Hub
@@ -12,6 +14,7 @@ from ..settings import Settings
 from ..tokens import TokenIssuer, UrlSigner
 from . import storage
 from .accounts import Accounts
+from .backups import Backups
 from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
@@ -28,6 +31,8 @@ from .uploads import Uploads
 from .users import Users
 from .videos import Videos
 
+log = logging.getLogger(__name__)
+
 
 class Services:
     """Every service, wired once per app; later features add theirs here."""
@@ -43,7 +48,6 @@ class Services:
         self.users = Users(data)
         self.invitations = Invitations(settings)
         self.categories = Categories()
-        self.stats = Stats(data)
         self.social = Social(self.events)
         self.host = Host(settings, _autostart(settings, data))
         self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
@@ -51,18 +55,26 @@ class Services:
         self.videos = Videos(data)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.jobs = Jobs(settings, data, self.config, self.events)
+        self.stats = Stats(data, settings.disk_margin_bytes, self.jobs)
         self.insights = Insights(data, self.config, self.jobs)
         self.drafts = Drafts(settings, data, self.config, self.uploads, self.jobs.wake)
-        self.schedules = Schedules(self.uploads)
+        self.backups = Backups(data, self.config)
+        self.schedules = Schedules(self.uploads, self.backups)
 
     def start(self) -> None:
         """Recover what a dead process left half-done, then start background work (job
         workers, which recover their own jobs, and schedules)."""
-        with database.connection_context():
-            self.uploads.recover()
-            storage.set_aside_orphans(
-                self.data, {key for key, in Video.select(Video.storage_key).tuples()},
-                {upload_id for upload_id, in Upload.select(Upload.id).tuples()})
+        try:
+            with database.connection_context():
+                self.uploads.recover()
+                storage.set_aside_orphans(
+                    self.data, {key for key, in Video.select(Video.storage_key).tuples()},
+                    {upload_id for upload_id, in Upload.select(Upload.id).tuples()})
+        except Exception as exc:
+            if not storage.is_disk_full(exc):
+                raise
+            # Left for the next start; serving what is there matters more.
+            log.warning("disk full: start-up recovery skipped (%s)", exc)
         self.schedules.start()
         self.jobs.start()
 
@@ -70,6 +82,7 @@ class Services:
         """Stop background work; running jobs are requeued, not lost."""
         self.jobs.stop()
         self.schedules.stop()
+        db.release()  # the WAL is checkpointed when the last connection closes
 
 
 def _autostart(settings: Settings, data: DataDir) -> Autostart:

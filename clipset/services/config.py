@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..db import immediate
-from ..errors import ValidationFailed
+from ..errors import ClipsetError, ValidationFailed
 from ..models import Config, now
 from ..settings import RUNTIME_KEYS, Settings
 
@@ -61,6 +61,16 @@ class RuntimeConfig:
             if not formats:
                 raise ValidationFailed("accepted_formats: accept at least one format",
                                        field="accepted_formats")
+        if changes.get("backup_dir") == "":
+            changes["backup_dir"] = None  # empty turns scheduled backups off
+        if changes.get("backup_dir"):
+            from .snapshots import check_destination
+
+            try:
+                changes["backup_dir"] = str(check_destination(changes["backup_dir"]))
+            except ClipsetError as exc:
+                raise ValidationFailed(f"backup_dir: {exc.detail}", field="backup_dir",
+                                       error_code=exc.error_code) from None
         workers = changes.get("worker_count")
         if workers is not None and not 1 <= workers <= MAX_WORKERS:
             raise ValidationFailed(f"worker_count: must be between 1 and {MAX_WORKERS}",

@@ -3,6 +3,7 @@ Finalizing turns a draft into a ``pending`` video for the job workers; the one-s
 upload runs the very same upload → draft → finalize steps."""
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Any, Callable
 
@@ -193,7 +194,8 @@ class Drafts:
             return self.finalize(user, draft.id)
         except BaseException:
             for f in opened:
-                f.close()
+                with contextlib.suppress(OSError):  # its unwritten buffer, on a full disk
+                    f.close()
             # Frees the held quota; the exact size if the file was already measured.
             self.uploads.discard(Upload.get_or_none(Upload.id == upload.id) or upload)
             raise

@@ -3,7 +3,8 @@
 A worker claims a video with a conditional UPDATE (``pending`` → ``processing``), so two
 workers never take the same one and a restart finds every job where it was left. A job
 that was running when the process died is retried once; the second time it is failed,
-so a file that crashes the process can't crash-loop the server.
+so a file that crashes the process can't crash-loop the server. A job that finds the disk full
+goes back to the queue, its original kept, until there is room again.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import time
 import uuid
 from typing import Any
 
+from .. import db
 from ..db import database, immediate
 from ..dirs import DataDir
 from ..errors import ClipsetError, Conflict, InsufficientStorage, NotFound
@@ -55,6 +57,8 @@ class Jobs:
         self._running: dict[int, threading.Event] = {}  # video id → its cancel event
         self._started = False
         self._paused = False
+        self._room_needed = 0  # bytes a job needs free before one starts (0: no wait)
+        self._recovered = True  # False while start-up recovery waits for disk space
         self._numbers = 0
         config.on_change(lambda values: self.resize(values["worker_count"]))
 
@@ -64,11 +68,22 @@ class Jobs:
             if self._started:  # recovering again would requeue jobs that are running
                 return
         with database.connection_context():
-            self.recover()
+            self._recover_unless_full()
             count = self.config["worker_count"]
         with self._lock:
             self._started = True
         self.resize(count)
+
+    def _recover_unless_full(self) -> None:
+        """``recover``, or on a full disk later: the first worker to find room does it."""
+        try:
+            self.recover()
+            self._recovered = True
+        except Exception as exc:
+            if not storage.is_disk_full(exc):
+                raise
+            log.warning("disk full: interrupted jobs are requeued once there is room")
+            self._recovered = False
 
     def stop(self, timeout: float = 30) -> None:
         """Cancels running jobs (they go back to ``pending``) and joins the threads."""
@@ -160,14 +175,21 @@ class Jobs:
                 generation = self._generation
                 paused = self._paused
             video = None
-            if not paused:
+            if not paused and not self.waiting_for_disk:
                 try:
                     with database.connection_context():
-                        video = self._claim()
+                        with self._lock:
+                            if not self._recovered:
+                                self._recover_unless_full()
+                        video = self._claim() if self._recovered else None
                         if video is not None:
                             self._run(video)
-                except Exception:  # a worker never dies from a job
-                    log.exception("job worker error")
+                except Exception as exc:  # a worker never dies from a job
+                    if storage.is_disk_full(exc):  # no room even to claim one
+                        with self._lock:
+                            self._room_needed = max(self._room_needed, 1)
+                    else:
+                        log.exception("job worker error")
             if video is None:
                 with self._lock:
                     if self._generation == generation and not worker.retired.is_set():
@@ -201,6 +223,7 @@ class Jobs:
         tmp_video = self.data.tmp / f"{video.storage_key}.{token}.mp4"
         tmp_thumb = self.data.tmp / f"{video.storage_key}.{token}.jpg"
         try:
+            self._check_room(video)
             options = media.Options(
                 crf=self.settings.x264_crf, preset=self.settings.x264_preset,
                 trim_start=video.trim_start, trim_end=video.trim_end,
@@ -215,11 +238,47 @@ class Jobs:
                          progress=0, processing_started_at=None).where(
                 Video.id == video.id, Video.processing_status == "processing").execute()
         except Exception as exc:
-            self._fail(video, _message(exc))
+            if storage.is_disk_full(exc):
+                self._wait_for_room(video)
+            else:
+                self._fail(video, _message(exc))
         finally:
             storage.remove(tmp_video, tmp_thumb)
             with self._lock:
                 self._running.pop(video.id, None)
+
+    def _check_room(self, video: Video) -> None:
+        """The output is about the size of the original at most; it must fit beside
+        the margin kept for the database, or the job waits rather than fill the disk."""
+        original = self.data.original_file(video.storage_key)
+        needed = original.stat().st_size if original.exists() else 0
+        if storage.free_bytes(self.data) - self.settings.disk_margin_bytes < needed:
+            raise InsufficientStorage(DISK_FULL)
+
+    def _wait_for_room(self, video: Video) -> None:
+        """A full disk is not the video's fault: it goes back in the queue with its
+        original (the attempt doesn't count) and no job starts until there is room."""
+        log.warning("disk full while processing video %s; waiting for space", video.id)
+        original = self.data.original_file(video.storage_key)
+        with self._lock:
+            self._room_needed = original.stat().st_size if original.exists() else 1
+        Video.update(processing_status="pending", attempts=Video.attempts - 1, progress=0,
+                     error_message=DISK_FULL, processing_started_at=None).where(
+            Video.id == video.id, Video.processing_status == "processing").execute()
+
+    @property
+    def waiting_for_disk(self) -> bool:
+        """Whether processing stands still until the disk has room again."""
+        if db.is_read_only():
+            return True
+        with self._lock:
+            needed = self._room_needed
+        if needed and storage.free_bytes(self.data) - self.settings.disk_margin_bytes \
+                >= needed:
+            with self._lock:
+                self._room_needed = 0
+            return False
+        return bool(needed)
 
     def _reporter(self, video: Video):
         last = [0.0]

@@ -1,5 +1,5 @@
 """Housekeeping on a schedule: abandoned uploads and drafts go (their quota with them),
-and the weekly quota rolls over. One ``schedule.Scheduler`` of our own (not the module's
+the weekly quota rolls over, and scheduled backups run when due. One ``schedule.Scheduler`` of our own (not the module's
 global one) on a background thread that ``Services`` starts and stops."""
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from typing import Callable
 
 import schedule
 
+from .. import db
 from ..db import database
 from . import quota
+from .backups import Backups
 from .uploads import Uploads
 
 log = logging.getLogger(__name__)
@@ -19,8 +21,9 @@ TICK_SECONDS = 30  # how often due jobs are looked for; also how fast stop() ret
 
 
 class Schedules:
-    def __init__(self, uploads: Uploads):
+    def __init__(self, uploads: Uploads, backups: Backups):
         self.uploads = uploads
+        self.backups = backups
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -50,7 +53,15 @@ class Schedules:
         _guarded(quota.roll_over)
         _guarded(self.cleanup)
         while not self._stop.wait(TICK_SECONDS):
+            self.reopen_writable()
             scheduler.run_pending()
+            _guarded(self.backups.run_if_due)  # one small read when none is due
+
+    @staticmethod
+    def reopen_writable() -> None:
+        """After a start on a full disk: write again as soon as there is room."""
+        if db.is_read_only() and db.reopen_writable():
+            log.warning("the disk has room again: the database is writable")
 
 
 def _guarded(task: Callable[[], object]) -> None:

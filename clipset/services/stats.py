@@ -9,6 +9,9 @@ from peewee import fn
 
 from ..dirs import DataDir
 from ..models import STATUSES, User, Video
+from . import storage
+from .jobs import Jobs
+from .uploads import Uploads
 
 
 def _folder_bytes(folder: Path) -> int:
@@ -20,8 +23,14 @@ def _folder_bytes(folder: Path) -> int:
 
 
 class Stats:
-    def __init__(self, data: DataDir):
+    def __init__(self, data: DataDir, margin: int, jobs: Jobs):
         self.data = data
+        self.margin = margin
+        self.jobs = jobs
+
+    def disk(self) -> dict:
+        return storage.disk_report(self.data, reserved=Uploads.reserved(), margin=self.margin,
+                                   processing_waits=self.jobs.waiting_for_disk)
 
     def overview(self) -> dict:
         """``bytes_stored`` = the recorded sizes of processed videos plus what is on disk
@@ -44,4 +53,5 @@ class Stats:
             "disk_free_bytes": disk.free,
             "disk_total_bytes": disk.total,
             "queue_length": by_status["pending"] + by_status["processing"],
+            "disk": self.disk(),
         }

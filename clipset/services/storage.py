@@ -1,18 +1,25 @@
-"""Files on disk for uploads and videos; removal never fails the caller."""
+"""Files on disk for uploads and videos; removal never fails the caller. Also what a full
+disk looks like (the OS's ENOSPC, SQLite's SQLITE_FULL) and whether there is room."""
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
+import peewee
+
+from .. import db
 from ..dirs import DataDir
 from ..errors import InsufficientStorage
 
 log = logging.getLogger(__name__)
 
-# Room kept free beyond what an upload declares (output, thumbnail, database growth).
-DISK_MARGIN = 256 * 1024**2
+FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+FULL_SQLITE = ("database or disk is full",)  # SQLITE_FULL
+FULL_DETAIL = "The server's disk is full. Ask the host to free some space."
 
 
 def remove(*paths: Path) -> None:
@@ -57,9 +64,74 @@ def set_aside_orphans(data: DataDir, video_keys: set[str], upload_ids: set[str])
     return moved
 
 
-def ensure_room(data: DataDir, nbytes: int) -> None:
-    free = shutil.disk_usage(data.media).free
-    if free < nbytes + DISK_MARGIN:
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it was raised from) means the disk has no room left."""
+    while exc is not None:
+        if isinstance(exc, InsufficientStorage):
+            return True
+        if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
+            return True
+        if isinstance(exc, (sqlite3.OperationalError, peewee.OperationalError)) and (
+                str(exc).lower().startswith(FULL_SQLITE) or (
+                db.is_read_only() and "readonly" in str(exc).lower())):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def as_disk_full(exc: BaseException) -> InsufficientStorage | None:
+    """The 507 to raise instead of ``exc`` when it means a full disk, else None."""
+    if isinstance(exc, InsufficientStorage):
+        return exc
+    return InsufficientStorage(FULL_DETAIL) if is_disk_full(exc) else None
+
+
+def free_bytes(data: DataDir) -> int:
+    return shutil.disk_usage(data.media).free
+
+
+def ensure_room(data: DataDir, nbytes: int, *, reserved: int, margin: int) -> None:
+    """``nbytes`` more must fit beside what unfinished uploads are still owed
+    (``reserved``) and the margin kept for the database, logs and processing."""
+    free = free_bytes(data)
+    room = free - reserved - margin
+    if room < nbytes:
         raise InsufficientStorage(
-            f"The server's disk has {free / 1024**3:.1f} GiB free, not enough for this "
-            f"{nbytes / 1024**3:.2f} GiB upload. Ask the host to free some space.")
+            f"The server's disk has {_size(max(0, room))} left for uploads "
+            f"({_size(free)} free, {_size(reserved)} promised to uploads in progress, "
+            f"{_size(margin)} kept for the database and logs), not enough for this "
+            f"{_size(nbytes)} upload. Ask the host to free some space.")
+
+
+def _size(nbytes: int) -> str:
+    if nbytes < 1024**3:
+        return f"{nbytes / 1024**2:,.1f} MiB"
+    return f"{nbytes / 1024**3:,.2f} GiB"
+
+
+def disk_report(data: DataDir, *, reserved: int, margin: int, processing_waits: bool) -> dict:
+    """The disk as the admin dashboard shows it: ``full`` when no upload fits any more
+    (or processing waits for room), ``low`` when less than the margin is left for
+    uploads, else ``ok``; ``detail`` says why in words."""
+    usage = shutil.disk_usage(data.media)
+    room = usage.free - reserved - margin
+    read_only = db.is_read_only()
+    state = "full" if room <= 0 or processing_waits or read_only else \
+        "low" if room < margin else "ok"
+    detail = None
+    if read_only:
+        detail = ("Clipset started on a disk too full to write its database, so it is "
+                  "read-only: nothing can be uploaded, posted or changed. Free some space; "
+                  "Clipset writes again by itself once there is room.")
+    elif state != "ok":
+        detail = (f"{_size(usage.free)} free of {_size(usage.total)}: "
+                  f"{_size(reserved)} is promised to uploads in progress and "
+                  f"{_size(margin)} is kept for the database and logs, leaving "
+                  f"{_size(max(0, room))} for new uploads.")
+        if processing_waits:
+            detail += " Processing waits until there is room for its output."
+        detail += (" New uploads are refused until you free some space." if state == "full"
+                   else " Free some space before the disk fills.")
+    return {"state": state, "detail": detail, "free_bytes": usage.free,
+            "total_bytes": usage.total, "reserved_bytes": reserved, "margin_bytes": margin,
+            "processing_waits": processing_waits, "read_only": read_only}

@@ -11,7 +11,7 @@ import os
 import threading
 from typing import BinaryIO
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from ..db import immediate
 from ..dirs import DataDir
@@ -68,19 +68,29 @@ class Uploads:
         if size > limit + allowance:
             raise PayloadTooLarge(f"This file is {_gib(size)}; the largest upload allowed is "
                                   f"{_gib(limit)}.", field="size")
-        storage.ensure_room(self.data, size)
-        quota.reserve(user.id, size, config["weekly_upload_limit_bytes"])
         created = now()
         upload = Upload(user=user.id, filename=filename, content_type=content_type,
                         length=size, created_at=created, updated_at=created,
                         expires_at=created + self.ttl)
+        path = self.data.upload_file(upload.id)
         try:
-            self.data.upload_file(upload.id).touch(exist_ok=False)
-            upload.save(force_insert=True)
-        except Exception:
-            storage.remove(self.data.upload_file(upload.id))
-            quota.release(user.id, size, created)
-            raise
+            path.touch(exist_ok=False)
+            # Under the write lock, so two uploads can't both count the same free space.
+            with immediate():
+                storage.ensure_room(self.data, size, reserved=self.reserved(),
+                                    margin=self.settings.disk_margin_bytes)
+                quota.reserve(user.id, size, config["weekly_upload_limit_bytes"])
+                upload.save(force_insert=True)
+        except Exception as exc:
+            storage.remove(path)
+            raise storage.as_disk_full(exc) or exc
+        return upload
+
+    @staticmethod
+    def reserved() -> int:
+        """Bytes unfinished uploads are still owed: what is to come of each one."""
+        return (Upload.select(fn.COALESCE(fn.SUM(Upload.length - Upload.offset), 0))
+                .where(Upload.state == "uploading").scalar())
         return upload
 
     def url(self, upload: Upload) -> str:
@@ -141,17 +151,31 @@ class Uploads:
                             raise PayloadTooLarge(
                                 f"The data runs past the declared length of {upload.length}.",
                                 error_code="past_length")
+                        self._check_margin(len(chunk))
                         f.write(chunk)
                         position += len(chunk)
                         if position - saved >= SAVE_EVERY:
                             f.flush()
                             self._save_offset(upload, position)
                             saved = position
+            except FileNotFoundError:
+                raise NotFound("This upload's file is gone; start the upload again.",
+                               error_code="upload_not_found") from None
+            except OSError as exc:
+                raise storage.as_disk_full(exc) or exc
             finally:
                 # Whatever reached the file counts, so an interrupted PATCH can resume.
                 if position != saved:
                     self._save_offset(upload, position)
         return upload
+
+    def _check_margin(self, nbytes: int) -> None:
+        """Bytes of an upload never go into the margin (something else took the room it
+        was promised): it stops with 507 while the database can still record where."""
+        if storage.free_bytes(self.data) - nbytes < self.settings.disk_margin_bytes:
+            raise storage.InsufficientStorage(
+                "The server's disk filled up during this upload; what arrived is kept. "
+                "Resume once the host has freed some space.")
 
     def _save_offset(self, upload: Upload, position: int) -> None:
         state = "complete" if position >= upload.length else "uploading"
@@ -175,14 +199,24 @@ class Uploads:
 
     # -- removing ---------------------------------------------------------------------
     def discard(self, upload: Upload) -> bool:
-        """Removes the upload's row (its draft goes with it), file and quota reservation.
-        False if it was already gone."""
-        with immediate():
-            gone = Upload.delete().where(Upload.id == upload.id).execute()
-            if gone:
-                quota.release(upload.user_id, upload.length, upload.created_at)
-        if gone:
-            storage.remove(self.data.upload_file(upload.id))
+        """Removes the upload's file, then its row (its draft goes with it) and quota
+        reservation. The file goes first: on a full disk the row can't be deleted until
+        space is freed, and a row without its file is still cancelled again or expires,
+        whereas a file without its row would be lost space. False if it was already gone."""
+        path = self.data.upload_file(upload.id)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:  # held open (Windows): empty it at least, the row still goes
+            log.warning("could not remove %s", path, exc_info=True)
+            with contextlib.suppress(OSError):
+                os.truncate(path, 0)
+        try:
+            with immediate():
+                gone = Upload.delete().where(Upload.id == upload.id).execute()
+                if gone:
+                    quota.release(upload.user_id, upload.length, upload.created_at)
+        except Exception as exc:
+            raise storage.as_disk_full(exc) or exc
         return bool(gone)
 
     def recover(self) -> int:
