@@ -100,6 +100,8 @@ def create(data: DataDir, folder: str | os.PathLike) -> dict:
         _backup_database(data.database, database)
         files[data.database.name] = {"size": database.stat().st_size,
                                      "sha256": _digest(database)}
+        stats["copied_files"] += 1
+        stats["copied_bytes"] += database.stat().st_size
         for rel in SETTINGS_FILES:
             if (data.root / rel).is_file():
                 files[rel] = _copy(data.root / rel, partial / rel, stats)

@@ -1,14 +1,15 @@
-// The instance at a glance: figures, weekly charts, quota use, forecast, activity, LAN.
+// The instance at a glance: figures, disk state, backups, weekly charts, quota use,
+// forecast, activity, LAN.
 import { lazy, Suspense, useState } from "react";
 import { Link } from "react-router-dom";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api";
-import { formatBytes, timeAgo } from "../../lib/format";
+import { formatBytes, timeAgo, timeUntil } from "../../lib/format";
 import { useToast } from "../../lib/toast";
 import { ConfirmDialog, CopyButton, ErrorState, Skeleton } from "../../components/ui";
 import { forecastText } from "./logic";
 import { Bar, QrImage, Section, useLan } from "./parts";
-import type { ActivityItem, History, HostControls, QuotaPage, Stats } from "./types";
+import type { ActivityItem, BackupStatus, Config, DiskState, History, HostControls, QuotaPage, Stats } from "./types";
 
 const UploadsChart = lazy(() => import("./Charts").then((m) => ({ default: m.UploadsChart })));
 const StorageChart = lazy(() => import("./Charts").then((m) => ({ default: m.StorageChart })));
@@ -31,6 +32,8 @@ function Figures() {
   const st = s.videos.by_status;
   const usedDisk = s.disk_total_bytes - s.disk_free_bytes;
   return (
+    <>
+    <DiskAlert disk={s.disk} />
     <section aria-label="Figures" className="grid grid-cols-2 gap-3 lg:grid-cols-4">
       <Figure label="Users" value={String(s.users.total)} note={`${s.users.active} active · ${s.users.admins} admin${s.users.admins === 1 ? "" : "s"}`} />
       <Figure label="Videos" value={String(s.videos.total)} note={`${st.completed} ready · ${st.pending + st.processing} in queue · ${st.failed} failed`} />
@@ -41,6 +44,92 @@ function Figures() {
         <Bar percent={s.disk_total_bytes ? (usedDisk / s.disk_total_bytes) * 100 : 0} label={`Disk ${formatBytes(usedDisk)} used of ${formatBytes(s.disk_total_bytes)}`} />
       </div>
     </section>
+    </>
+  );
+}
+
+/** Why uploads are refused or processing waits, when the disk is low or full. */
+function DiskAlert({ disk }: { disk: DiskState }) {
+  if (disk.state === "ok") return null;
+  const full = disk.state === "full";
+  return (
+    <div role="alert" data-testid="disk-state" data-state={disk.state}
+      className={`card border p-4 text-sm ${full ? "border-red-500 text-red-800 dark:text-red-300" : "border-amber-500 text-amber-800 dark:text-amber-300"}`}>
+      <p className="font-semibold">{disk.read_only ? "The disk is full: Clipset is read-only" : full ? "The disk is full" : "The disk is nearly full"}</p>
+      {disk.detail && <p>{disk.detail}</p>}
+    </div>
+  );
+}
+
+function BackupCard() {
+  const status = useQuery({ queryKey: ["admin", "backups"], queryFn: () => api.get<BackupStatus>("/api/admin/backups"), refetchInterval: 30_000 });
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [editing, setEditing] = useState<{ dir: string; hours: number; keep: number } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const b = status.data;
+
+  async function save() {
+    if (!editing) return;
+    setBusy(true);
+    try {
+      await api.patch<Config>("/api/admin/config", { backup_dir: editing.dir.trim() || null, backup_interval_hours: editing.hours, backup_keep: editing.keep });
+      setEditing(null);
+      await qc.invalidateQueries({ queryKey: ["admin", "backups"] });
+      toast.show(editing.dir.trim() ? "Scheduled backups saved." : "Scheduled backups turned off.", "success");
+    } catch (err) {
+      toast.error(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function backUpNow() {
+    setBusy(true);
+    try {
+      qc.setQueryData(["admin", "backups"], await api.post<BackupStatus>("/api/admin/backups"));
+      toast.show("Backup made and verified.", "success");
+    } catch (err) {
+      toast.error(err);
+      await qc.invalidateQueries({ queryKey: ["admin", "backups"] });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Section title="Backups" id="backups-h" actions={b?.backup_dir && !editing && (
+      <button className="btn-ghost" disabled={busy || b.running} onClick={backUpNow}>{busy || b.running ? "Backing up…" : "Back up now"}</button>)}>
+      {status.error ? <ErrorState error={status.error} /> : !b ? <Skeleton className="h-24" /> : editing ? (
+        <form className="space-y-3 text-sm" onSubmit={(e) => { e.preventDefault(); save(); }}>
+          <label className="block">Backup folder (another disk or a NAS mount; empty turns scheduled backups off)
+            <input className="input mt-1 w-full font-mono" value={editing.dir} placeholder="/mnt/nas/clipset" onChange={(e) => setEditing({ ...editing, dir: e.target.value })} />
+          </label>
+          <div className="flex gap-3">
+            <label className="block">Every (hours)
+              <input className="input mt-1 w-24" type="number" min={1} value={editing.hours} onChange={(e) => setEditing({ ...editing, hours: Number(e.target.value) })} />
+            </label>
+            <label className="block">Keep
+              <input className="input mt-1 w-24" type="number" min={1} value={editing.keep} onChange={(e) => setEditing({ ...editing, keep: Number(e.target.value) })} />
+            </label>
+          </div>
+          <div className="flex gap-2">
+            <button className="btn-primary" type="submit" disabled={busy}>Save</button>
+            <button className="btn-ghost" type="button" onClick={() => setEditing(null)}>Cancel</button>
+          </div>
+        </form>
+      ) : (
+        <div className="space-y-1 text-sm" data-testid="backup-status">
+          {b.backup_dir
+            ? <p>Every {b.interval_hours} h to <span className="break-all font-mono">{b.backup_dir}</span>, keeping {b.keep}.</p>
+            : <p className="text-zinc-500 dark:text-zinc-400">No scheduled backups. Choose a folder on another disk or a NAS.</p>}
+          {b.last_success_at && <p>Last backup {timeAgo(b.last_success_at)}: {formatBytes(b.last_bytes)} ({formatBytes(b.last_copied_bytes)} copied, the rest unchanged).</p>}
+          {b.last_error && <p role="alert" className="text-red-700 dark:text-red-400">The last backup failed{b.last_failure_at ? ` ${timeAgo(b.last_failure_at)}` : ""}: {b.last_error}</p>}
+          {b.next_at && <p className="text-zinc-500 dark:text-zinc-400">Next {new Date(b.next_at) <= new Date() ? "within a minute" : timeUntil(b.next_at)}.</p>}
+          <button className="btn-ghost -ml-2" onClick={() => setEditing({ dir: b.backup_dir ?? "", hours: b.interval_hours, keep: b.keep })}>{b.backup_dir ? "Change" : "Set up backups"}</button>
+        </div>
+      )}
+    </Section>
   );
 }
 
@@ -210,6 +299,7 @@ export default function Dashboard() {
       <Trends />
       <div className="grid gap-4 lg:grid-cols-2">
         <QuotaBars />
+        <BackupCard />
         <LanCard />
         <HostCard />
       </div>

@@ -8,6 +8,32 @@ export interface Stats {
   disk_free_bytes: number;
   disk_total_bytes: number;
   queue_length: number;
+  disk: DiskState;
+}
+
+export interface DiskState {
+  state: "ok" | "low" | "full";
+  detail: string | null;
+  free_bytes: number;
+  total_bytes: number;
+  reserved_bytes: number;
+  margin_bytes: number;
+  processing_waits: boolean;
+  read_only: boolean;
+}
+
+export interface BackupStatus {
+  backup_dir: string | null;
+  interval_hours: number;
+  keep: number;
+  running: boolean;
+  last_success_at: string | null;
+  last_path: string | null;
+  last_bytes: number | null;
+  last_copied_bytes: number | null;
+  last_failure_at: string | null;
+  last_error: string | null;
+  next_at: string | null;
 }
 
 export interface Week {
@@ -59,6 +85,9 @@ export interface Config {
   accepted_formats: string[];
   worker_count: number;
   keep_originals: boolean;
+  backup_dir?: string | null;
+  backup_interval_hours?: number;
+  backup_keep?: number;
 }
 
 export interface Lan { lan_url: string; qr_svg: string }
