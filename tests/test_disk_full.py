@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -135,6 +136,28 @@ def test_uploads_reserve_what_they_declare_against_free_space(tmp_path, small_di
         with database.connection_context():
             assert Upload.select().count() == fits
         assert len(list((small_disk / "media" / "uploads").iterdir())) == fits
+    finally:
+        server.stop()
+
+
+def test_parallel_uploads_cannot_both_take_the_last_room(tmp_path, small_disk):
+    server = start(tmp_path)
+    try:
+        api = sign_in(server)
+        size = 10 * MiB
+        fits = (shutil.disk_usage(small_disk).free - MARGIN) // size
+        statuses = []
+
+        def create():
+            statuses.append(api.send("POST", "/api/videos/upload-url",
+                                     {"filename": "a.mp4", "size": size})[0])
+
+        threads = [threading.Thread(target=create) for _ in range(fits + 3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(statuses) == [201] * fits + [507] * 3
     finally:
         server.stop()
 

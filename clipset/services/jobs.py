@@ -26,6 +26,7 @@ from ..settings import Settings
 from . import storage
 from .catalog import find
 from .config import RuntimeConfig
+from .uploads import Uploads
 
 log = logging.getLogger(__name__)
 
@@ -249,10 +250,13 @@ class Jobs:
 
     def _check_room(self, video: Video) -> None:
         """The output is about the size of the original at most; it must fit beside
-        the margin kept for the database, or the job waits rather than fill the disk."""
+        what uploads in progress were promised and the margin kept for the database, or
+        the job waits rather than fill the disk."""
         original = self.data.original_file(video.storage_key)
         needed = original.stat().st_size if original.exists() else 0
-        if storage.free_bytes(self.data) - self.settings.disk_margin_bytes < needed:
+        room = storage.free_bytes(self.data) - self.settings.disk_margin_bytes \
+            - Uploads.reserved()
+        if room < needed:
             raise InsufficientStorage(DISK_FULL)
 
     def _wait_for_room(self, video: Video) -> None:
