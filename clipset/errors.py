@@ -111,6 +111,7 @@ class InsufficientStorage(ClipsetError):
 
 
 class BackupFailed(ClipsetError):
-    status = 422
+    """The backup folder is missing or unwritable, or a backup is damaged."""
+    status = 409
     error_code = "backup_failed"
     detail = "The backup could not be made or restored."

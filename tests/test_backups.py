@@ -228,7 +228,7 @@ def test_scheduled_backups_keep_the_newest_and_report_failures(monkeypatch, tmp_
 
     shutil.rmtree(dest)  # the NAS went away
     r = admin.post("/api/admin/backups")
-    assert r.status_code == 422 and r.json["error_code"] == "backup_dir_missing"
+    assert r.status_code == 409 and r.json["error_code"] == "backup_dir_missing"
     status = admin.get("/api/admin/backups").json
     assert "does not exist" in status["last_error"] and status["last_failure_at"]
     assert status["last_success_at"]  # the last good one is still shown

@@ -1,7 +1,8 @@
 """``clipset doctor`` reports what a host owner needs to check."""
 import socket
+import sqlite3
 
-from clipset import migrations
+from clipset import db, migrations
 from clipset.app import create_app
 from clipset.doctor import report
 from clipset.settings import load
@@ -37,3 +38,22 @@ def test_report_shows_schema_version_and_a_busy_port(tmp_path):
         text = report(load({**settings, "host": "127.0.0.1", "port": port}))
     assert f"Database schema version: {migrations.LATEST} (up to date)" in text
     assert f"127.0.0.1:{port}: IN USE by another program" in text
+
+
+def test_report_checks_the_database_and_finds_damage(tmp_path):
+    settings = load({"data_dir": str(tmp_path), "port": 0})
+    create_app(settings)
+    db.database.close()
+    db.release()
+    assert "Database integrity: ok" in report(settings)
+    assert "Scheduled backups: off" in report(settings)
+    db_file = tmp_path / "clipset.db"
+    with sqlite3.connect(db_file) as conn:  # enough rows for pages of their own
+        conn.executemany("INSERT INTO category (name, slug, created_at) VALUES (?, ?, ?)",
+                         [(f"c{i}" * 10, f"s{i}" * 10, "2026-01-01") for i in range(3000)])
+    conn.close()
+    pages = db_file.stat().st_size // 4096
+    with open(db_file, "r+b") as f:  # scribble over a page in the middle
+        f.seek(4096 * (pages // 2) + 100)
+        f.write(b"\xff" * 200)
+    assert "Database integrity: DAMAGED" in report(settings)

@@ -262,8 +262,7 @@ def backup_status():
     return services().backups.status()
 
 
-@endpoint(bp, "/backups", "POST", response=BackupStatusOut, auth=ADMIN,
-          errors=(409, 422))
+@endpoint(bp, "/backups", "POST", response=BackupStatusOut, auth=ADMIN, errors=(409,))
 def run_backup():
     """Back up now into the backup folder (then older backups beyond `backup_keep` go)."""
     services().backups.run()

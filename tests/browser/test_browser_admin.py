@@ -290,7 +290,8 @@ def test_settings_saved_without_restart_and_errors_in_words(admin, user, new_pag
     assert admin.get("/api/admin/config").json == {
         "max_file_size_bytes": 500 * 1024**2, "weekly_upload_limit_bytes": int(2.5 * 1024**3),
         "accepted_formats": ["mp4", "mov", "m4v", "mkv", "webm"], "worker_count": 2,
-        "keep_originals": True}
+        "keep_originals": True, "backup_dir": None, "backup_interval_hours": 24,
+        "backup_keep": 7}
     # In force at once: an upload over the new limit is refused before a byte is sent.
     r = user.post("/api/videos/upload-url", json={"filename": "big.mp4", "size": 600 * 1024**2})
     assert r.status_code == 413
