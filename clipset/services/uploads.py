@@ -91,7 +91,6 @@ class Uploads:
         """Bytes unfinished uploads are still owed: what is to come of each one."""
         return (Upload.select(fn.COALESCE(fn.SUM(Upload.length - Upload.offset), 0))
                 .where(Upload.state == "uploading").scalar())
-        return upload
 
     def url(self, upload: Upload) -> str:
         token = self.signer.sign({"u": upload.user_id, "id": upload.id})
