@@ -81,7 +81,8 @@ def call(url: str, method: str = "GET", body: bytes | None = None, token: str | 
         request.add_header("Authorization", f"Bearer {token}")
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)
+            raw = response.read()
+            return json.loads(raw) if raw else {}
     except urllib.error.HTTPError as exc:
         raise SystemExit(f"{method} {url} -> {exc.code}: {exc.read().decode()[:500]}") from None
 
@@ -192,16 +193,16 @@ def check_second_launch(command: list[str], data_args: list[str], env: dict, bas
     return took
 
 
-def stop(proc: subprocess.Popen, base: str, token: str | None) -> str:
-    """SIGTERM on POSIX; on Windows (no signals for a windowed app) the web app's Stop."""
-    if per_os.WINDOWS and token:
+def stop(proc: subprocess.Popen, base: str, token: str | None, how: str) -> str:
+    """SIGTERM, or the web app's Stop Clipset (Windows: a windowed app gets no signals)."""
+    if how == "web" and token:
         call(base + "/api/admin/host/stop", "POST", b"", token)
         return "Stop Clipset (web app)"
     proc.send_signal(signal.SIGTERM)
     return "SIGTERM"
 
 
-def smoke(command: list[str], size: int | None, timeout: float) -> dict:
+def smoke(command: list[str], size: int | None, timeout: float, stop_with: str) -> dict:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="clipset-smoke-") as tmp_name:
@@ -243,7 +244,7 @@ def smoke(command: list[str], size: int | None, timeout: float) -> dict:
             result["start_at_login"] = check_start_at_login(base, token, env, command[0])
             result["second_launch_exit_s"] = round(check_second_launch(
                 command, data_args, env, base, tmp, data / "logs" / "clipset.log", timeout), 3)
-            how = stop(proc, base, token)
+            how = stop(proc, base, token, stop_with)
             output, _ = proc.communicate(timeout=30)
             if proc.returncode != 0:
                 raise SystemExit(f"exit status {proc.returncode} after {how}:\n{output[-3000:]}")
@@ -267,6 +268,10 @@ def main() -> int:
     parser.add_argument("--from-source", action="store_true",
                         help="run `python -m clipset` instead of an executable")
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--stop", choices=("signal", "web"),
+                        default="web" if per_os.WINDOWS else "signal",
+                        help="stop with SIGTERM or the web app's Stop Clipset (the default "
+                        "on Windows)")
     parser.add_argument("--max-glibc", help="Linux: fail when a bundled file needs a newer "
                         "glibc than this (a release passes 2.28); the floor is always printed")
     args = parser.parse_args()
@@ -285,7 +290,7 @@ def main() -> int:
         problem = glibc_floor.check(floor, args.max_glibc)
         if problem:
             raise SystemExit(f"glibc floor too high: {problem}")
-    result = smoke(command, size, args.timeout)
+    result = smoke(command, size, args.timeout, args.stop)
     if floor:
         result["glibc_floor"] = floor["glibc"]
     print(json.dumps(result, indent=2))
