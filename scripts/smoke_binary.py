@@ -212,7 +212,9 @@ def smoke(command: list[str], size: int | None, timeout: float, stop_with: str) 
         data = data or tmp / "data"
         clip = tmp / "clip.mp4"
         make_clip(clip)
-        result = {"executable_bytes": size, "version": check_version(command, env)}
+        result = {"executable_bytes": size, "version": check_version(command, env),
+                  "app_metadata": per_os.app_metadata(Path(command[0])) if size is not None
+                  else "none (from source)"}
         proc = subprocess.Popen([*command, "serve", "--host", "127.0.0.1", "--port", str(port),
                                  "--no-browser", *data_args], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

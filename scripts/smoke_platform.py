@@ -80,6 +80,33 @@ class StartAtLogin:
             return None
 
 
+def app_metadata(executable: Path) -> str:
+    """The version (and on macOS the menu-bar and bundle id settings) the system shows."""
+    from clipset import __version__
+    from clipset.autostart import APP_ID
+
+    if WINDOWS:
+        shown = subprocess.run(
+            ["powershell", "-NoProfile", "-Command",
+             f"(Get-Item -LiteralPath '{executable}').VersionInfo.ProductVersion"],
+            capture_output=True, text=True, check=True).stdout.strip()
+        if shown != __version__:
+            raise SystemExit(f"the version resource says {shown!r}, not {__version__}")
+        return f"version resource {shown}"
+    plist = executable.parent.parent / "Info.plist"
+    if sys.platform != "darwin" or not plist.is_file():
+        return "none (not an app bundle)"
+    import plistlib
+
+    info = plistlib.loads(plist.read_bytes())
+    wanted = {"CFBundleIdentifier": APP_ID, "CFBundleShortVersionString": __version__,
+              "LSUIElement": True}
+    wrong = {k: info.get(k) for k, v in wanted.items() if info.get(k) != v}
+    if wrong:
+        raise SystemExit(f"Info.plist has {wrong}, wanted {wanted}")
+    return f"Info.plist {APP_ID} {__version__}, menu-bar only"
+
+
 def browser_recorder(tmp: Path) -> tuple[str, Path]:
     """A program to set as BROWSER: it writes the URL it is given to a file."""
     record = tmp / "opened.txt"
