@@ -144,17 +144,6 @@ def wait_healthy(proc, base: str, timeout: float) -> float:
     raise SystemExit(f"no health answer within {timeout} s")
 
 
-def check_version(command: list[str], env: dict) -> str:
-    """``--version`` prints the package's version (a windowed Windows build has no stdout)."""
-    if per_os.WINDOWS:
-        return "not printed by a windowed executable"
-    out = subprocess.run([*command, "--version"], capture_output=True, text=True, env=env,
-                         timeout=60)
-    if out.returncode != 0 or not out.stdout.startswith("Clipset "):
-        raise SystemExit(f"--version failed ({out.returncode}): {out.stdout}{out.stderr}")
-    return out.stdout.strip()
-
-
 def check_start_at_login(base: str, token: str, env: dict, program: str) -> str:
     """Start at login from the web app writes the OS's entry naming this program, and
     turning it off removes it."""
@@ -212,7 +201,7 @@ def smoke(command: list[str], size: int | None, timeout: float, stop_with: str) 
         data = data or tmp / "data"
         clip = tmp / "clip.mp4"
         make_clip(clip)
-        result = {"executable_bytes": size, "version": check_version(command, env),
+        result = {"executable_bytes": size,
                   "app_metadata": per_os.app_metadata(Path(command[0])) if size is not None
                   else "none (from source)"}
         proc = subprocess.Popen([*command, "serve", "--host", "127.0.0.1", "--port", str(port),
