@@ -205,3 +205,108 @@ def top_level_atoms(path) -> list[str]:
                 break
             pos += size
     return names
+
+
+# Colour ------------------------------------------------------------------------
+# Patches of known SDR BT.709 colour, written as HDR or full-range footage would carry
+# them, so a test can decode the output and compare with the colour a viewer should see.
+
+PATCH = (170, 90, 60)  # a skin-like SDR colour, below the tone curve's knee
+_709_TO_2020 = ((0.627404, 0.329283, 0.043313), (0.069097, 0.919540, 0.011362),
+                (0.016391, 0.088013, 0.895595))
+
+
+def _hdr_signal(transfer: str, rgb) -> tuple[float, float, float]:
+    """SDR BT.709 8-bit colour -> BT.2020 HLG or PQ R'G'B' (0..1), by BT.2408's
+    convention that SDR white is HDR reference white (203 nits)."""
+    from clipset.media import colour as c  # the standard's transfer functions
+    lin = [(v / 255) ** 2.4 * 203 for v in rgb]
+    nits = [sum(m * x for m, x in zip(row, lin)) for row in _709_TO_2020]
+    if transfer == "pq":
+        return tuple(c.nits_to_pq(n) for n in nits)
+    yd = 0.2627 * nits[0] + 0.6780 * nits[1] + 0.0593 * nits[2]
+    ys = (yd / 1000) ** (1 / 1.2)
+    return tuple(c.scene_to_hlg(n / (1000 * ys ** 0.2)) for n in nits)
+
+
+def _yuv10_frame(width, height, rgb_signal) -> av.VideoFrame:
+    """A flat yuv420p10le BT.2020 (non-constant luminance) limited-range frame."""
+    r, g, b = rgb_signal
+    y = 0.2627 * r + 0.6780 * g + 0.0593 * b
+    planes = (round(64 + 876 * y), round(512 + 896 * (b - y) / 1.8814),
+              round(512 + 896 * (r - y) / 1.4746))
+    frame = av.VideoFrame(width, height, "yuv420p10le")
+    for plane, value in zip(frame.planes, planes):
+        plane.update(array.array("H", [value]) * (plane.line_size // 2 * plane.height))
+    return frame
+
+
+def hdr(d, transfer="hlg", rgb=PATCH, name=None) -> Path:
+    """A 10-bit HEVC MOV tagged BT.2020 + HLG (iPhone's default) or PQ (HDR10)."""
+    path = Path(d) / (name or f"{transfer}.mov")
+    out = av.open(str(path), "w", format="mov")
+    try:
+        v = out.add_stream("libx265", rate=10)
+        v.width, v.height, v.pix_fmt = 64, 64, "yuv420p10le"
+        ctx = v.codec_context
+        ctx.color_primaries, ctx.colorspace, ctx.color_range = 9, 9, 1
+        ctx.color_trc = 18 if transfer == "hlg" else 16
+        v.options = {"preset": "ultrafast", "x265-params": "log-level=none"}
+        for i in range(3):
+            frame = _yuv10_frame(64, 64, _hdr_signal(transfer, rgb))
+            frame.pts = i
+            out.mux(v.encode(frame))
+        out.mux(v.encode(None))
+    finally:
+        out.close()
+    return path
+
+
+def _flat(width, height, rgb, fmt, matrix, colour_range) -> av.VideoFrame:
+    frame = av.VideoFrame.from_image(Image.new("RGB", (width, height), rgb))
+    return frame.reformat(format=fmt, dst_colorspace=matrix, dst_color_range=colour_range)
+
+
+def flat_clip(path, rgb, *, width=64, height=64, vcodec="libx264", pix_fmt="yuv420p",
+              matrix="itu709", colour_range="MPEG", tags=(1, 1, 1, 1), frames=3) -> Path:
+    """A flat-colour clip; ``tags`` = (primaries, transfer, matrix, range) enum values."""
+    path = Path(path)
+    fmt = {".avi": "avi", ".mov": "mov", ".mkv": "matroska"}.get(path.suffix, "mp4")
+    out = av.open(str(path), "w", format=fmt)
+    try:
+        v = out.add_stream(vcodec, rate=10)
+        v.width, v.height, v.pix_fmt = width, height, pix_fmt
+        ctx = v.codec_context
+        ctx.color_primaries, ctx.color_trc, ctx.colorspace, ctx.color_range = tags
+        if vcodec == "libx264":
+            v.options = {"preset": "ultrafast"}
+        for i in range(frames):
+            frame = _flat(width, height, rgb, pix_fmt, matrix, colour_range)
+            frame.pts = i
+            out.mux(v.encode(frame))
+        out.mux(v.encode(None))
+    finally:
+        out.close()
+    return path
+
+
+def full_range_h264(d, rgb=(20, 20, 20)) -> Path:
+    """H.264 full range (yuvj420p), as Android phones record: otherwise a remux candidate."""
+    return flat_clip(Path(d) / "fullrange.mp4", rgb, pix_fmt="yuvj420p", colour_range="JPEG",
+                     tags=(1, 1, 1, 2))
+
+
+def full_range_mjpeg(d, rgb=(235, 235, 235)) -> Path:
+    """Motion JPEG (full range by nature) in AVI, as still cameras record video."""
+    return flat_clip(Path(d) / "mjpeg.avi", rgb, vcodec="mjpeg", pix_fmt="yuvj420p",
+                     colour_range="JPEG", tags=(2, 2, 5, 2))
+
+
+def bt601_hd(d, rgb=(200, 40, 40)) -> Path:
+    """1280x720 H.264 whose matrix is BT.601 (tagged): players decode HD as BT.709."""
+    return flat_clip(Path(d) / "bt601hd.mp4", rgb, width=1280, height=720,
+                     matrix="itu601", tags=(6, 6, 6, 1), frames=2)
+
+
+def bt709_tagged(d, rgb=(200, 40, 40)) -> Path:
+    return flat_clip(Path(d) / "bt709.mp4", rgb, width=64, height=64)

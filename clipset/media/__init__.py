@@ -5,6 +5,8 @@ Outputs are H.264 yuv420p + AAC in MP4 with the moov atom first, fitted inside
 AAC/no audio within the box is stream-copied instead (``Result.mode == "remux"``),
 keeping its rotation tag, which browsers apply; a transcode applies the rotation to the
 pixels. Either way the stored width, height and thumbnail are what is shown.
+A transcode comes out SDR BT.709, limited range and tagged so (colour.py): HDR is
+tone-mapped, full range and BT.601 HD are converted, so those are never remuxed.
 
 The public interface: ``probe``/``verify`` (probing.py) and ``process`` (processing.py).
 This package is the only code that imports ``av``.

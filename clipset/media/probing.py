@@ -9,6 +9,7 @@ from fractions import Fraction
 import av
 
 from ..errors import UnreadableMedia, UnsupportedMedia
+from . import colour
 
 KNOWN_FORMATS = ("mp4", "mov", "m4v", "mkv", "webm", "avi")
 _MAX_BAD_PACKETS = 100  # undecodable packets tolerated before calling the file unreadable
@@ -32,6 +33,12 @@ class Probe:
     size_bytes: int
     # Width of a stored pixel over its height (DV and DVD footage: 8:9, 32:27, ...).
     pixel_aspect: float = 1.0
+    # Colour as tagged (None when untagged), in FFmpeg's names: "bt709", "arib-std-b67"...
+    colour_primaries: str | None = None
+    colour_transfer: str | None = None
+    colour_matrix: str | None = None
+    colour_range: str | None = None  # "tv" (limited) or "pc" (full)
+    interlaced: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -205,9 +212,28 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
                      rotation=rotation, fps=round(float(fps), 3) if fps else None,
                      video_codec=ctx.codec.canonical_name, pix_fmt=frame.format.name,
                      audio_codec=audio_codec, bitrate=container.bit_rate or None,
-                     size_bytes=size, pixel_aspect=round(float(aspect), 6))
+                     size_bytes=size, pixel_aspect=round(float(aspect), 6),
+                     **_colour(ctx, frame))
     finally:
         container.close()
+
+
+def _colour(ctx, frame) -> dict:
+    """Colour tags and interlacing, from the frame or else the stream's parameters."""
+    def pick(attr, table):
+        return colour.name(table, getattr(frame, attr, None)) or colour.name(
+            table, getattr(ctx, attr, None))
+    try:
+        field_order = int(getattr(ctx, "field_order", 0) or 0)
+    except (TypeError, ValueError):
+        field_order = 0
+    # AVFieldOrder: 2..5 are the interlaced orders (TT, BB, TB, BT).
+    interlaced = bool(getattr(frame, "interlaced_frame", False)) or 2 <= field_order <= 5
+    return {"colour_primaries": pick("color_primaries", colour.PRIMARIES),
+            "colour_transfer": pick("color_trc", colour.TRANSFERS),
+            "colour_matrix": pick("colorspace", colour.MATRICES),
+            "colour_range": pick("color_range", colour.RANGES),
+            "interlaced": interlaced}
 
 
 def _pixel_aspect(stream) -> Fraction:

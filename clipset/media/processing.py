@@ -13,6 +13,8 @@ import av
 import av.filter
 
 from ..errors import InsufficientStorage, UnreadableMedia, ValidationFailed
+from . import colour
+from .frames import Shaper, VideoPath, decimation, save_thumbnail
 from .probing import (_BAD_INPUT, _MAX_BAD_PACKETS, Probe, _probe, _rate, _video_stream,
                       verify)
 
@@ -39,6 +41,7 @@ class Options:
     force_transcode: bool = False
     audio_bitrate: int = 128_000
     thumbnail_max_width: int = 1280
+    max_fps: float = 60.0  # higher frame rates are decimated to a whole fraction of theirs
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,20 @@ def needs_transcode(p: Probe, options: Options) -> bool:
             or p.container not in _REMUX_FROM or p.video_codec != "h264"
             or p.pix_fmt != "yuv420p" or p.audio_codec not in (None, "aac")
             or p.pixel_aspect != 1  # the output has square pixels: sizes mean what they say
+            or _colour_needs_transcode(p) or p.interlaced
+            or decimation(p.fps, options.max_fps) is not None
             or p.width % 2 or p.height % 2
             or fit_size(p.width, p.height, options.max_width, options.max_height)
             != (p.width, p.height))
+
+
+def _colour_needs_transcode(p: Probe) -> bool:
+    # HDR is tone-mapped; full range is made limited (players disagree on the flag);
+    # BT.601-matrix HD is converted to BT.709, the matrix players assume for HD.
+    return (colour.is_hdr(p.colour_transfer)
+            or colour.is_full_range(p.pix_fmt, p.colour_range)
+            or (p.colour_matrix in ("smpte170m", "bt470bg")
+                and min(p.width, p.height) >= colour.HD_HEIGHT))
 
 
 class _Progress:
@@ -115,7 +129,7 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
         try:
             if mode == "remux":
                 _remux(src, dst_video, tracker)
-                _thumbnail_from_file(src, cover, dst_thumbnail, options, p.rotation)
+                _thumbnail_from_file(src, cover, dst_thumbnail, options, p)
             else:
                 _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
                            tracker)
@@ -170,67 +184,6 @@ def _remux(src: str, dst: str, tracker: _Progress):
         inp.close()
 
 
-def _rotate_graph(frame, rotation: int):
-    """A filter graph turning frames upright; None when they already are."""
-    if rotation == 0:
-        return None
-    graph = av.filter.Graph()
-    src = graph.add_buffer(width=frame.width, height=frame.height, format=frame.format.name,
-                           time_base=frame.time_base or Fraction(1, 1000))
-    steps = {90: [("transpose", "clock")], 270: [("transpose", "cclock")],
-             180: [("hflip", None), ("vflip", None)]}[rotation]
-    nodes = [src] + [graph.add(name, args) for name, args in steps] + [graph.add("buffersink")]
-    graph.link_nodes(*nodes)
-    graph.configure()
-    return graph
-
-
-class _VideoPath:
-    """Decoded source frames -> upright, fitted yuv420p frames on the source's clock."""
-
-    def __init__(self, p: Probe, tb, rate, size, start, end, cover, tracker):
-        self.rotation, self.tb, self.size = p.rotation, tb, size
-        self.start, self.end, self.cover, self.tracker = start, end, cover, tracker
-        self.step = int(round(1 / (rate * tb))) if rate else 1  # for frames without pts
-        self.origin_ticks = 0
-        self.graph = None
-        self.graph_ready = False
-        self.last_pts = None
-        self.thumb = self.last = None
-        self.done = False
-
-    def convert(self, frame):
-        """The frame to encode, or None to skip it; sets ``done`` past the end."""
-        pts = frame.pts
-        if pts is None:
-            pts = self.origin_ticks + (self.last_pts + self.step if self.last_pts is not None
-                                       else 0)
-        t = float(pts * self.tb)
-        self.tracker.at(t)
-        if t < self.start - 1e-6:
-            return None
-        if t >= self.end - 1e-6:
-            self.done = True
-            return None
-        pts -= self.origin_ticks
-        if self.last_pts is not None and pts <= self.last_pts:
-            return None  # repeated timestamps would break the muxer
-        self.last_pts = pts
-        if not self.graph_ready:
-            self.graph, self.graph_ready = _rotate_graph(frame, self.rotation), True
-        if self.graph is not None:
-            self.graph.push(frame)
-            frame = self.graph.pull()
-        width, height = self.size
-        if (frame.width, frame.height, frame.format.name) != (width, height, "yuv420p"):
-            frame = frame.reformat(width, height, "yuv420p")  # swscale, GIL released
-        frame.pts, frame.time_base = pts, self.tb
-        self.last = frame
-        if self.thumb is None and t >= self.cover - 1e-6:
-            self.thumb = frame
-        return frame
-
-
 def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, end: float,
                cover: float, tracker: _Progress):
     inp = av.open(src, metadata_errors="replace")
@@ -242,12 +195,13 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
         tb = vin.time_base or Fraction(1, 90000)
         rate = _rate(vin)
         size = fit_size(p.width, p.height, options.max_width, options.max_height)
-        video = _VideoPath(p, tb, rate, size, start, end, cover, tracker)
+        video = VideoPath(p, tb, rate, size, start, end, cover, tracker, options.max_fps)
 
         out = _out_container(dst)
         try:
-            vout = out.add_stream("libx264", rate=rate)
+            vout = out.add_stream("libx264", rate=video.out_rate)
             vout.width, vout.height, vout.pix_fmt = size[0], size[1], "yuv420p"
+            _tag_bt709(vout.codec_context, p)
             # Encode on the source's own clock so variable frame rate timing is kept.
             vout.codec_context.time_base = tb
             vout.codec_context.thread_type = "FRAME"  # much faster than PyAV's default SLICE
@@ -289,10 +243,9 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
                     continue
                 for frame in frames:
                     if is_video:
-                        frame = video.convert(frame)
-                        if frame is not None:
-                            out.mux(vout.encode(frame))
-                        elif video.done:
+                        for shaped in video.convert(frame):
+                            out.mux(vout.encode(shaped))
+                        if video.done:
                             break
                         continue
                     t = origin
@@ -311,9 +264,10 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
                         out.mux(aout.encode(rf))
             if not video.done:
                 for frame in _flush(vin):
-                    frame = video.convert(frame)
-                    if frame is not None:
-                        out.mux(vout.encode(frame))
+                    for shaped in video.convert(frame):
+                        out.mux(vout.encode(shaped))
+            for shaped in video.flush():
+                out.mux(vout.encode(shaped))
             if video.last is None:
                 raise UnreadableMedia("No picture could be decoded from this video.")
             out.mux(vout.encode(None))
@@ -325,7 +279,7 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
                 out.mux(aout.encode(None))
         finally:
             out.close()
-        _save_thumbnail(video.thumb or video.last, dst_thumb, options)
+        save_thumbnail(video.thumb or video.last, dst_thumb, options.thumbnail_max_width)
     finally:
         inp.close()
 
@@ -337,7 +291,15 @@ def _flush(stream):
         return []
 
 
-def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, rotation: int):
+def _tag_bt709(ctx, p: Probe):
+    """What the encoder writes into the stream's VUI: what the frames now are."""
+    ctx.color_primaries = colour.output_primaries(p.colour_primaries, p.colour_transfer)
+    ctx.color_trc = colour.OUT_BT709
+    ctx.colorspace = colour.OUT_BT709
+    ctx.color_range = colour.OUT_RANGE_TV
+
+
+def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, p: Probe):
     inp = av.open(src, metadata_errors="replace")
     try:
         vin = _video_stream(inp)
@@ -354,17 +316,9 @@ def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, rot
                 break
         if chosen is None:
             raise UnreadableMedia("No picture could be decoded for the thumbnail.")
-        graph = _rotate_graph(chosen, rotation)
-        if graph is not None:
-            graph.push(chosen)
-            chosen = graph.pull()
-        _save_thumbnail(chosen, dst, options)
+        shaper = Shaper(p, (chosen.width, chosen.height) if p.rotation in (0, 180)
+                        else (chosen.height, chosen.width), tb)
+        shaped = shaper.push(chosen) + shaper.flush()
+        save_thumbnail(shaped[0], dst, options.thumbnail_max_width)
     finally:
         inp.close()
-
-
-def _save_thumbnail(frame, dst: str, options: Options):
-    width = min(frame.width, options.thumbnail_max_width)
-    height = max(2, round(frame.height * width / frame.width))
-    image = frame.reformat(width, height, "rgb24").to_image()
-    image.save(dst, format="JPEG", quality=85, optimize=True)
