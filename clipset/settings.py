@@ -77,6 +77,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_duration_seconds", 3 * 3600, "Longest video accepted, in seconds.", int),
     Setting("x264_preset", "medium", "libx264 preset used when transcoding.", str),
     Setting("x264_crf", 23, "libx264 constant rate factor used when transcoding.", int),
+    Setting("max_fps", 60, "Highest frame rate of a processed video; faster footage "
+            "(120/240 fps slow motion) keeps every 2nd, 4th... frame to fit.", int),
     Setting("upload_expiry_hours", 24, "Unfinished uploads and unposted drafts older "
             "than this are removed and their quota given back.", int),
     Setting("web_dist", None, "Folder of the built web app (default: web/dist of the "

@@ -310,3 +310,63 @@ def bt601_hd(d, rgb=(200, 40, 40)) -> Path:
 
 def bt709_tagged(d, rgb=(200, 40, 40)) -> Path:
     return flat_clip(Path(d) / "bt709.mp4", rgb, width=64, height=64)
+
+
+# Motion and shape --------------------------------------------------------------
+
+def high_fps(d, fps=240) -> Path:
+    """Slow-motion phone footage: a quarter second at 240 (or 120) fps."""
+    return make_clip(Path(d) / f"fps{fps}.mp4", width=64, height=48, duration=0.25,
+                     fps=fps, acodec=None, options={"preset": "ultrafast"})
+
+
+def _combed(width, height, i) -> Image.Image:
+    """Two fields of a fast pan caught a picture apart: alternate lines disagree."""
+    image = Image.new("RGB", (width, height), (30, 30, 30))
+    draw = ImageDraw.Draw(image)
+    for y in range(0, height, 2):
+        draw.line([(0, y), (width - 1, y)], fill=(220, 220, 220))
+    return image
+
+
+def interlaced(d) -> Path:
+    """Interlaced H.264 (camcorders, broadcast): top field first, flagged in the stream."""
+    path = Path(d) / "interlaced.mp4"
+    out = av.open(str(path), "w", format="mp4")
+    try:
+        v = out.add_stream("libx264", rate=25)
+        v.width, v.height, v.pix_fmt = 64, 48, "yuv420p"
+        v.options = {"preset": "ultrafast", "qp": "0", "x264-params": "interlaced=1:tff=1"}
+        for i in range(3):
+            frame = av.VideoFrame.from_image(_combed(64, 48, i)).reformat(format="yuv420p")
+            frame.pts = i
+            out.mux(v.encode(frame))
+        out.mux(v.encode(None))
+    finally:
+        out.close()
+    return path
+
+
+LINE_AT = (60, 44)  # where odd_size's vertical and horizontal white lines are
+
+
+def odd_size(d) -> Path:
+    """65x49 (4:4:4 allows odd sides), black with one white column and one white row."""
+    path = Path(d) / "odd.mkv"
+    out = av.open(str(path), "w", format="matroska")
+    try:
+        v = out.add_stream("libx264", rate=10)
+        v.width, v.height, v.pix_fmt = 65, 49, "yuv444p"
+        v.options = {"preset": "ultrafast", "qp": "0"}
+        image = Image.new("RGB", (65, 49), (0, 0, 0))
+        draw = ImageDraw.Draw(image)
+        draw.line([(LINE_AT[0], 0), (LINE_AT[0], 48)], fill=(255, 255, 255))
+        draw.line([(0, LINE_AT[1]), (64, LINE_AT[1])], fill=(255, 255, 255))
+        for i in range(2):
+            frame = av.VideoFrame.from_image(image).reformat(format="yuv444p")
+            frame.pts = i
+            out.mux(v.encode(frame))
+        out.mux(v.encode(None))
+    finally:
+        out.close()
+    return path
