@@ -370,3 +370,40 @@ def odd_size(d) -> Path:
     finally:
         out.close()
     return path
+
+
+# Metadata ----------------------------------------------------------------------
+
+RECORDED_LOCAL = "2023-07-14T18:30:05+0200"  # as an iPhone writes it
+RECORDED_UTC = "2023-07-14T16:30:05"
+LOCATION = "+48.8584+002.2945+035.000/"
+
+
+def with_metadata(src, dst, metadata: dict) -> Path:
+    """A copy of ``src`` (streams copied) with container metadata, QuickTime keys kept."""
+    dst = Path(dst)
+    fmt = "mov" if dst.suffix == ".mov" else "mp4"
+    inp = av.open(str(src))
+    out = av.open(str(dst), "w", format=fmt, options={"movflags": "use_metadata_tags"})
+    try:
+        out.metadata.update(metadata)
+        mapping = {s.index: out.add_stream_from_template(s) for s in inp.streams}
+        for packet in inp.demux():
+            if packet.dts is None:
+                continue
+            packet.stream = mapping[packet.stream_index]
+            out.mux(packet)
+    finally:
+        out.close()
+        inp.close()
+    return dst
+
+
+def iphone_tagged(d) -> Path:
+    """A phone clip with its recording date and the place it was shot."""
+    src = make_clip(Path(d) / "plain-phone.mov", width=64, height=48, duration=0.3)
+    return with_metadata(src, Path(d) / "iphone.mov", {
+        "com.apple.quicktime.creationdate": RECORDED_LOCAL,
+        "creation_time": RECORDED_UTC + ".000000Z",
+        "com.apple.quicktime.location.ISO6709": LOCATION,
+        "location": LOCATION})

@@ -1,6 +1,7 @@
 """Inspect a file by its bytes: container, codecs, display size, rotation, duration."""
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 from dataclasses import asdict, dataclass
@@ -39,9 +40,14 @@ class Probe:
     colour_matrix: str | None = None
     colour_range: str | None = None  # "tv" (limited) or "pc" (full)
     interlaced: bool = False
+    recorded_at: dt.datetime | None = None  # when the camera says it was shot, naive UTC
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """JSON-ready (a draft stores it): the date as ISO 8601 UTC."""
+        values = asdict(self)
+        if self.recorded_at is not None:
+            values["recorded_at"] = self.recorded_at.isoformat() + "Z"
+        return values
 
 
 def _sniff_container(path: str, format_name: str) -> str:
@@ -213,9 +219,40 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
                      video_codec=ctx.codec.canonical_name, pix_fmt=frame.format.name,
                      audio_codec=audio_codec, bitrate=container.bit_rate or None,
                      size_bytes=size, pixel_aspect=round(float(aspect), 6),
-                     **_colour(ctx, frame))
+                     recorded_at=_recorded_at(container, stream), **_colour(ctx, frame))
     finally:
         container.close()
+
+
+# Where cameras put the moment of recording, most precise first: Apple's key carries the
+# local time zone, creation_time is UTC (MP4 mvhd, Matroska DateUTC).
+_DATE_KEYS = ("com.apple.quicktime.creationdate", "creation_time", "date")
+_EARLIEST = dt.datetime(1971, 1, 1)  # 0 in an MP4 or Unix clock means "not set"
+
+
+def _recorded_at(container, stream) -> dt.datetime | None:
+    for metadata in (container.metadata, stream.metadata):
+        for key in _DATE_KEYS:
+            when = _parse_date(metadata.get(key))
+            if when is not None:
+                return when
+    return None
+
+
+def _parse_date(text) -> dt.datetime | None:
+    if not text or not isinstance(text, str):
+        return None
+    text = text.strip().replace("Z", "+00:00")
+    if len(text) >= 5 and text[-5] in "+-" and text[-3] != ":":
+        text = text[:-2] + ":" + text[-2:]  # Apple writes +0200
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    latest = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + dt.timedelta(days=2)
+    return when if _EARLIEST <= when <= latest else None
 
 
 def _colour(ctx, frame) -> dict:

@@ -55,6 +55,7 @@ class Result:
     audio_codec: str | None
     bitrate: int | None
     size_bytes: int
+    recorded_at: object = None  # datetime from the source's tags (naive UTC), or None
 
 
 def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
@@ -154,7 +155,7 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
         progress(100.0)
     return Result(mode=mode, duration=out.duration, width=out.width, height=out.height,
                   fps=out.fps, video_codec=out.video_codec, audio_codec=out.audio_codec,
-                  bitrate=out.bitrate, size_bytes=out.size_bytes)
+                  bitrate=out.bitrate, size_bytes=out.size_bytes, recorded_at=p.recorded_at)
 
 
 def _out_container(path: str):

@@ -248,6 +248,7 @@ class Jobs:
                 width=result.width, height=result.height, fps=result.fps,
                 video_codec=result.video_codec, audio_codec=result.audio_codec,
                 bitrate=result.bitrate, file_size_bytes=result.size_bytes,
+                recorded_at=result.recorded_at,
                 processing_finished_at=now())
                 .where(Video.id == video.id, Video.processing_status == "processing")
                 .execute())
