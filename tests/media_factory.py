@@ -407,3 +407,69 @@ def iphone_tagged(d) -> Path:
         "creation_time": RECORDED_UTC + ".000000Z",
         "com.apple.quicktime.location.ISO6709": LOCATION,
         "location": LOCATION})
+
+
+# What cameras make -------------------------------------------------------------
+
+def _write(path, fmt, vcodec, size, pix_fmt, fps, frames, acodec=None, sample_rate=48000,
+           options=None, container_options=None, video_options=None) -> Path:
+    """A few frames of the moving-square picture in any muxer PyAV has."""
+    path = Path(path)
+    out = av.open(str(path), "w", format=fmt, options=container_options or {})
+    try:
+        v = out.add_stream(vcodec, rate=fps, options=video_options or {})
+        v.width, v.height, v.pix_fmt = size[0], size[1], pix_fmt
+        a = None
+        if acodec:
+            a = out.add_stream(acodec, rate=sample_rate)
+            a.layout = "stereo"
+        for i in range(frames):
+            frame = av.VideoFrame.from_image(_picture(size[0], size[1], i)).reformat(
+                format=pix_fmt)
+            frame.pts = i
+            out.mux(v.encode(frame))
+        out.mux(v.encode(None))
+        if a is not None:
+            total, done = int(frames / fps * sample_rate), 0
+            chunk = a.codec_context.frame_size or 1024
+            while done < total:
+                tone = _tone("stereo", sample_rate, chunk, done)
+                out.mux(a.encode(tone))
+                done += chunk
+            out.mux(a.encode(None))
+    finally:
+        out.close()
+    return path
+
+
+def avchd(d) -> Path:
+    """AVCHD as camcorders write it: H.264 + AC-3 in 192-byte-packet MPEG-TS (.MTS)."""
+    return _write(Path(d) / "00001.MTS", "mpegts", "libx264", (64, 48), "yuv420p", 25, 5,
+                  acodec="ac3", container_options={"mpegts_m2ts_mode": "1"},
+                  video_options={"preset": "ultrafast"})
+
+
+def phone_3gp(d) -> Path:
+    return _write(Path(d) / "old-phone.3gp", "3gp", "libx264", (64, 48), "yuv420p", 15, 5,
+                  acodec="aac", sample_rate=16000, video_options={"preset": "ultrafast"})
+
+
+def dvd_vob(d) -> Path:
+    """MPEG-2 + MP2 in an MPEG program stream, as on a DVD (.VOB) or an old camera (.MPG)."""
+    return _write(Path(d) / "VTS_01_1.VOB", "vob", "mpeg2video", (64, 48), "yuv420p", 25, 5,
+                  acodec="mp2")
+
+
+def raw_dv(d) -> Path:
+    """Raw DV (PAL), as tape camcorders and their capture tools write it."""
+    return _write(Path(d) / "tape.dv", "dv", "dvvideo", (720, 576), "yuv420p", 25, 3)
+
+
+def animated_gif(d) -> Path:
+    return _write(Path(d) / "loop.gif", "gif", "gif", (64, 48), "rgb8", 10, 5)
+
+
+def single_frame_1ms(d) -> Path:
+    """One frame lasting a millisecond: nothing a viewer could see."""
+    return make_clip(Path(d) / "blink.mp4", width=64, height=48, duration=0.001, fps=1000,
+                     acodec=None)

@@ -112,6 +112,7 @@ class VideoPath:
         self.out_rate = Fraction(target).limit_denominator(1001) if target else rate
         # Kept frames are at least this far apart (ticks); half a source frame of slack.
         self.gap = (1 / target / tb - 0.5 / (float(rate) * tb)) if target else None
+        self.zero = 0.0  # seconds: the source's first timestamp
         self.origin_ticks = 0
         self.last_pts = self.kept_pts = None
         self.thumb = self.last = None
@@ -123,7 +124,7 @@ class VideoPath:
         if pts is None:
             pts = self.origin_ticks + (self.last_pts + self.step if self.last_pts is not None
                                        else 0)
-        t = float(pts * self.tb)
+        t = float(pts * self.tb) - self.zero
         self.tracker.at(t)
         if t < self.start - 1e-6:
             return []
@@ -152,13 +153,11 @@ class VideoPath:
             self.kept_pts = pts
             frame.time_base = self.tb
             self.last = frame
-            if self.thumb is None and float(pts * self.tb) + self._origin() >= self.cover - 1e-6:
+            at = float((pts + self.origin_ticks) * self.tb) - self.zero
+            if self.thumb is None and at >= self.cover - 1e-6:
                 self.thumb = frame
             kept.append(frame)
         return kept
-
-    def _origin(self) -> float:
-        return float(self.origin_ticks * self.tb)
 
 
 def save_thumbnail(frame, dst: str, max_width: int):

@@ -12,7 +12,15 @@ import av
 from ..errors import UnreadableMedia, UnsupportedMedia
 from . import colour
 
-KNOWN_FORMATS = ("mp4", "mov", "m4v", "mkv", "webm", "avi")
+# Our container names and what people call them, for messages.
+FORMAT_NAMES = {
+    "mp4": "MP4", "mov": "QuickTime MOV", "m4v": "M4V", "mkv": "Matroska MKV",
+    "webm": "WebM", "avi": "AVI", "mts": "AVCHD camcorder file (MTS/M2TS)",
+    "3gp": "3GP phone video", "mpg": "MPEG/DVD video (MPG/VOB)", "dv": "DV camcorder file",
+    "gif": "animated GIF",
+}
+KNOWN_FORMATS = tuple(FORMAT_NAMES)
+MIN_DURATION = 0.02  # seconds; shorter (a 1 ms single frame) is too short to process
 _MAX_BAD_PACKETS = 100  # undecodable packets tolerated before calling the file unreadable
 # Errors PyAV raises for bad bytes. OSErrors are handled separately: they can be ours (disk full).
 _BAD_INPUT = (av.FFmpegError, ValueError, EOFError, UnicodeDecodeError, MemoryError,
@@ -55,6 +63,9 @@ def _sniff_container(path: str, format_name: str) -> str:
     names = format_name.split(",")
     if "avi" in names:
         return "avi"
+    for demuxer, ours in (("mpegts", "mts"), ("mpeg", "mpg"), ("dv", "dv"), ("gif", "gif")):
+        if demuxer in names:
+            return ours
     with open(path, "rb") as f:
         head = f.read(64)
     if "matroska" in names:
@@ -77,12 +88,16 @@ def _looks_like_video_container(path: str) -> bool:
     """Header magic of the containers we accept, to tell "damaged" from "not a video"."""
     try:
         with open(path, "rb") as f:
-            head = f.read(16)
+            head = f.read(200)
     except OSError:
         return False
     return (head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
             or head[:4] == b"\x1a\x45\xdf\xa3"
-            or (head[:4] == b"RIFF" and head[8:12] == b"AVI "))
+            or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
+            or head[:4] == b"\x00\x00\x01\xba"  # MPEG program stream
+            # MPEG-TS sync bytes 188 apart; M2TS packets have a 4-byte prefix.
+            or head[0:1] == head[188:189] == b"\x47" or head[4:5] == head[196:197] == b"\x47"
+            or head[:6] in (b"GIF87a", b"GIF89a"))
 
 
 def _open(path: str):
@@ -95,8 +110,8 @@ def _open(path: str):
             raise UnreadableMedia(
                 "This video file is damaged or incomplete and could not be read.") from e
         raise UnsupportedMedia(
-            "This file is not a video we can read. Upload an MP4, MOV, M4V, MKV, WebM "
-            "or AVI video.") from e
+            "This file is not a video we can read. Upload an MP4, MOV, MKV, WebM, AVI, "
+            "AVCHD (MTS), 3GP, MPG/VOB, DV or animated GIF video.") from e
 
 
 def _video_stream(container):
@@ -175,8 +190,8 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
             name = _sniff_container(path, container.format.name)
             if accepted is not None and name not in accepted:
                 raise UnsupportedMedia(
-                    f"{name.upper()} files are not accepted here. Accepted formats: "
-                    f"{', '.join(accepted)}.")
+                    f"{format_name_of(name)} files are not accepted here. Accepted "
+                    f"formats: {', '.join(format_name_of(a) for a in accepted)}.")
             stream = _video_stream(container)
             if stream is None:
                 if container.streams.audio:
@@ -211,6 +226,9 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
                                   "side are supported.")
         if duration <= 0:
             raise UnreadableMedia("The video's length could not be determined.")
+        if duration < MIN_DURATION:
+            raise UnreadableMedia(f"The video is {duration * 1000:.0f} ms long: too short "
+                                  "to process.")
         if max_duration is not None and duration > max_duration:
             raise UnreadableMedia(f"The video is {_clock(duration)} long; the longest "
                                   f"allowed is {_clock(max_duration)}.")
@@ -279,6 +297,11 @@ def _pixel_aspect(stream) -> Fraction:
     if not aspect or not Fraction(1, 4) <= aspect <= 4:
         return Fraction(1)
     return Fraction(aspect)
+
+
+def format_name_of(name: str) -> str:
+    """What people call a container ("AVCHD camcorder file"), not its demuxer's name."""
+    return FORMAT_NAMES.get(name, name.upper())
 
 
 def _clock(seconds: float) -> str:

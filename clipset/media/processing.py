@@ -15,10 +15,12 @@ import av.filter
 from ..errors import InsufficientStorage, UnreadableMedia, ValidationFailed
 from . import colour
 from .frames import Shaper, VideoPath, decimation, save_thumbnail
-from .probing import (_BAD_INPUT, _MAX_BAD_PACKETS, Probe, _probe, _rate, _video_stream,
-                      verify)
+from .probing import (_BAD_INPUT, _MAX_BAD_PACKETS, MIN_DURATION, Probe, _probe, _rate,
+                      _video_stream, verify)
 
-_REMUX_FROM = {"mp4", "mov", "m4v", "mkv"}  # containers whose H.264 timestamps copy cleanly
+_REMUX_FROM = {"mp4", "mov", "m4v", "mkv", "3gp"}  # containers whose H.264 timestamps copy cleanly
+# Streams without an index: seeking guesses a byte offset and can land past the trim start.
+_NO_SEEK = {"mts", "mpg", "dv", "gif"}
 _AAC_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000)
 _PROGRESS_EVERY = 0.25  # seconds between progress callbacks
 
@@ -116,9 +118,9 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
     p = _probe(src, None, 1 << 16, None)
     start = max(0.0, options.trim_start or 0.0)
     end = min(p.duration, options.trim_end) if options.trim_end is not None else p.duration
-    if end - start <= 0.01 and options.trim_start is None and options.trim_end is None:
+    if end - start < MIN_DURATION and options.trim_start is None and options.trim_end is None:
         raise UnreadableMedia("The video is too short to process.")
-    if end - start <= 0.01:
+    if end - start < MIN_DURATION:
         raise ValidationFailed("The trim leaves nothing of the video: trim_end must be after "
                                "trim_start and inside the video.", field="trim_end")
     cover = options.cover_time
@@ -218,11 +220,14 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
                 resampler = av.AudioResampler(format="fltp", layout="stereo", rate=sr,
                                               frame_size=aout.codec_context.frame_size or 1024)
 
-            origin = start if options.trim_start else (inp.start_time or 0) / av.time_base
-            video.origin_ticks = int(round(origin / tb))
-            if start > 0:
+            # Timestamps may start anywhere (MPEG streams: often past 0.5 s); trims and
+            # the cover are on the timeline a player shows, which starts at the first one.
+            zero = (inp.start_time or 0) / av.time_base
+            origin = zero + (start if options.trim_start else 0.0)
+            video.zero, video.origin_ticks = zero, int(round(origin / tb))
+            if start > 0 and p.container not in _NO_SEEK:
                 try:
-                    inp.seek(int(start / tb), stream=vin, backward=True)
+                    inp.seek(int((zero + start) / tb), stream=vin, backward=True)
                 except _BAD_INPUT:
                     pass  # decode from the beginning instead
             audio_done = aout is None
@@ -252,9 +257,9 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
                     t = origin
                     if frame.pts is not None and frame.time_base is not None:
                         t = float(frame.pts * frame.time_base)
-                        if t + frame.samples / (frame.sample_rate or 1) <= start:
+                        if t - zero + frame.samples / (frame.sample_rate or 1) <= start:
                             continue
-                        if t >= end:
+                        if t - zero >= end:
                             audio_done = True
                             break
                     for rf in resampler.resample(frame):
@@ -306,14 +311,16 @@ def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, p: 
         vin = _video_stream(inp)
         vin.thread_type = "AUTO"
         tb = vin.time_base or Fraction(1, 90000)
-        try:
-            inp.seek(int(cover / tb), stream=vin, backward=True)
-        except _BAD_INPUT:
-            pass
+        zero = (inp.start_time or 0) / av.time_base
+        if p.container not in _NO_SEEK:
+            try:
+                inp.seek(int((zero + cover) / tb), stream=vin, backward=True)
+            except _BAD_INPUT:
+                pass
         chosen = None
         for frame in inp.decode(vin):
             chosen = frame
-            if frame.pts is not None and float(frame.pts * tb) >= cover - 1e-6:
+            if frame.pts is not None and float(frame.pts * tb) - zero >= cover - 1e-6:
                 break
         if chosen is None:
             raise UnreadableMedia("No picture could be decoded for the thumbnail.")
