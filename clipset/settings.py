@@ -37,6 +37,15 @@ def _list(value: Any) -> list[str]:
     return [v.strip().lower() for v in str(value).split(",") if v.strip()]
 
 
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in choices:
+            raise ValueError(f"choose one of {', '.join(choices)}")
+        return text
+    return parse
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -80,6 +89,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("x264_crf", 23, "libx264 constant rate factor used when transcoding.", int),
     Setting("max_fps", 60, "Highest frame rate of a processed video; faster footage "
             "(120/240 fps slow motion) keeps every 2nd, 4th... frame to fit.", int),
+    Setting("surround_audio", "stereo", "5.1/7.1 sound when it is re-encoded: stereo "
+            "(downmixed, what phones and laptops play) or keep.", _choice("stereo", "keep")),
     Setting("upload_expiry_hours", 24, "Unfinished uploads and unposted drafts older "
             "than this are removed and their quota given back.", int),
     Setting("web_dist", None, "Folder of the built web app (default: web/dist of the "

@@ -13,7 +13,7 @@ import av
 import av.filter
 
 from ..errors import InsufficientStorage, UnreadableMedia, ValidationFailed
-from . import colour
+from . import audio, colour
 from .frames import Shaper, VideoPath, decimation, save_thumbnail
 from .probing import (_BAD_INPUT, _MAX_BAD_PACKETS, MIN_DURATION, Probe, _probe, _rate,
                       _video_stream, verify)
@@ -21,7 +21,6 @@ from .probing import (_BAD_INPUT, _MAX_BAD_PACKETS, MIN_DURATION, Probe, _probe,
 _REMUX_FROM = {"mp4", "mov", "m4v", "mkv", "3gp"}  # containers whose H.264 timestamps copy cleanly
 # Streams without an index: seeking guesses a byte offset and can land past the trim start.
 _NO_SEEK = {"mts", "mpg", "dv", "gif"}
-_AAC_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000)
 _PROGRESS_EVERY = 0.25  # seconds between progress callbacks
 
 
@@ -41,7 +40,8 @@ class Options:
     max_height: int = 1080
     threads: int = 0
     force_transcode: bool = False
-    audio_bitrate: int = 128_000
+    audio_bitrate: int = 128_000  # for stereo; mono gets half, 5.1 three times as much
+    surround: str = "stereo"  # audio.SURROUND_CHOICES: downmix 5.1/7.1, or keep it
     thumbnail_max_width: int = 1280
     max_fps: float = 60.0  # higher frame rates are decimated to a whole fraction of theirs
 
@@ -174,6 +174,12 @@ def _remux(src: str, dst: str, tracker: _Progress):
             mapping = {vin.index: out.add_stream_from_template(vin)}
             if ain is not None:
                 mapping[ain.index] = out.add_stream_from_template(ain)
+            for stream in (vin, ain):
+                # The template copies codec parameters, not tags; the language is wanted
+                # (and nothing else: tags can say where a clip was shot).
+                language = stream.metadata.get("language") if stream is not None else None
+                if language and language != "und":
+                    mapping[stream.index].metadata["language"] = language
             for packet in inp.demux(*[s for s in (vin, ain) if s is not None]):
                 if packet.dts is None and packet.pts is None:
                     continue  # the demuxer's end-of-stream marker
@@ -213,12 +219,8 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
             aout = resampler = None
             if ain is not None and ain.codec_context is not None:
                 ain.thread_type = "AUTO"
-                in_rate = ain.codec_context.sample_rate or 48000
-                sr = in_rate if in_rate in _AAC_RATES else 48000
-                aout = out.add_stream("aac", rate=sr, layout="stereo")
-                aout.bit_rate = options.audio_bitrate
-                resampler = av.AudioResampler(format="fltp", layout="stereo", rate=sr,
-                                              frame_size=aout.codec_context.frame_size or 1024)
+                aout, resampler, sr = audio.add_track(out, ain, options.audio_bitrate,
+                                                      options.surround)
 
             # Timestamps may start anywhere (MPEG streams: often past 0.5 s); trims and
             # the cover are on the timeline a player shows, which starts at the first one.
@@ -262,9 +264,11 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
                         if t - zero >= end:
                             audio_done = True
                             break
+                    if audio_samples is None:
+                        # From the first decoded frame, not the first the resampler gives
+                        # back: it holds back a short first frame (Opus after pre-skip).
+                        audio_samples = max(0, int(round((t - origin) * sr)))
                     for rf in resampler.resample(frame):
-                        if audio_samples is None:
-                            audio_samples = max(0, int(round((t - origin) * sr)))
                         rf.pts, rf.time_base = audio_samples, Fraction(1, sr)
                         audio_samples += rf.samples
                         out.mux(aout.encode(rf))

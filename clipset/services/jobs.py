@@ -203,7 +203,7 @@ class Jobs:
         try:
             options = media.Options(
                 crf=self.settings.x264_crf, preset=self.settings.x264_preset,
-                max_fps=self.settings.max_fps,
+                max_fps=self.settings.max_fps, surround=self.settings.surround_audio,
                 trim_start=video.trim_start, trim_end=video.trim_end,
                 cover_time=video.cover_time)
             result = media.process(self.data.original_file(video.storage_key), tmp_video,
