@@ -91,6 +91,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(120/240 fps slow motion) keeps every 2nd, 4th... frame to fit.", int),
     Setting("surround_audio", "stereo", "5.1/7.1 sound when it is re-encoded: stereo "
             "(downmixed, what phones and laptops play) or keep.", _choice("stereo", "keep")),
+    Setting("video_encoder", "auto", "H.264 encoder: auto (the first hardware encoder that "
+            "passes a test encode, else libx264), libx264, or one by name (h264_nvenc, "
+            "h264_qsv, h264_amf, h264_videotoolbox, h264_v4l2m2m).",
+            lambda value: str(value).strip().lower()),
     Setting("upload_expiry_hours", 24, "Unfinished uploads and unposted drafts older "
             "than this are removed and their quota given back.", int),
     Setting("web_dist", None, "Folder of the built web app (default: web/dist of the "

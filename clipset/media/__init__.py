@@ -11,9 +11,10 @@ tone-mapped, full range and BT.601 HD are converted, so those are never remuxed.
 The public interface: ``probe``/``verify`` (probing.py) and ``process`` (processing.py).
 This package is the only code that imports ``av``.
 """
+from . import encoders
 from .capabilities import capabilities
 from .probing import KNOWN_FORMATS, Probe, probe, verify
 from .processing import Cancelled, Options, Result, fit_size, needs_transcode, process
 
-__all__ = ["KNOWN_FORMATS", "Cancelled", "capabilities", "Options", "Probe", "Result", "fit_size",
+__all__ = ["KNOWN_FORMATS", "encoders", "Cancelled", "capabilities", "Options", "Probe", "Result", "fit_size",
            "needs_transcode", "probe", "process", "verify"]

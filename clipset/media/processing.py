@@ -13,7 +13,7 @@ import av
 import av.filter
 
 from ..errors import InsufficientStorage, UnreadableMedia, ValidationFailed
-from . import audio, colour
+from . import audio, colour, encoders
 from .frames import Shaper, VideoPath, decimation, save_thumbnail
 from .probing import (_BAD_INPUT, _MAX_BAD_PACKETS, MIN_DURATION, Probe, _probe, _rate,
                       _video_stream, verify)
@@ -42,6 +42,7 @@ class Options:
     force_transcode: bool = False
     audio_bitrate: int = 128_000  # for stereo; mono gets half, 5.1 three times as much
     surround: str = "stereo"  # audio.SURROUND_CHOICES: downmix 5.1/7.1, or keep it
+    encoder: str = encoders.SOFTWARE  # an H.264 encoder's name (encoders.choose picks one)
     thumbnail_max_width: int = 1280
     max_fps: float = 60.0  # higher frame rates are decimated to a whole fraction of theirs
 
@@ -58,6 +59,7 @@ class Result:
     bitrate: int | None
     size_bytes: int
     recorded_at: object = None  # datetime from the source's tags (naive UTC), or None
+    encoder: str | None = None  # the H.264 encoder that made it; None for a remux
 
 
 def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
@@ -130,12 +132,22 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
     mode = "transcode" if needs_transcode(p, options) else "remux"
     try:
         try:
+            encoder = None
             if mode == "remux":
                 _remux(src, dst_video, tracker)
                 _thumbnail_from_file(src, cover, dst_thumbnail, options, p)
             else:
-                _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
-                           tracker)
+                encoder = options.encoder
+                try:
+                    _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
+                               tracker, encoder)
+                except encoders.EncoderFailed as e:
+                    # The hardware, not the file: redo it in software (the output is
+                    # rewritten from the start), and stop using that encoder.
+                    encoders.failed(e.encoder)
+                    encoder = encoders.SOFTWARE
+                    _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
+                               tracker, encoder)
         except OSError as e:
             if e.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise InsufficientStorage("The disk filled up while processing the video.") from e
@@ -157,7 +169,8 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
         progress(100.0)
     return Result(mode=mode, duration=out.duration, width=out.width, height=out.height,
                   fps=out.fps, video_codec=out.video_codec, audio_codec=out.audio_codec,
-                  bitrate=out.bitrate, size_bytes=out.size_bytes, recorded_at=p.recorded_at)
+                  bitrate=out.bitrate, size_bytes=out.size_bytes, recorded_at=p.recorded_at,
+                  encoder=encoder)
 
 
 def _out_container(path: str):
@@ -194,7 +207,7 @@ def _remux(src: str, dst: str, tracker: _Progress):
 
 
 def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, end: float,
-               cover: float, tracker: _Progress):
+               cover: float, tracker: _Progress, encoder: str = encoders.SOFTWARE):
     inp = av.open(src, metadata_errors="replace")
     try:
         vin = _video_stream(inp)
@@ -208,20 +221,35 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
 
         out = _out_container(dst)
         try:
-            vout = out.add_stream("libx264", rate=video.out_rate)
+            vout = out.add_stream(encoder, rate=video.out_rate)
             vout.width, vout.height, vout.pix_fmt = size[0], size[1], "yuv420p"
             _tag_bt709(vout.codec_context, p)
             # Encode on the source's own clock so variable frame rate timing is kept.
             vout.codec_context.time_base = tb
             vout.codec_context.thread_type = "FRAME"  # much faster than PyAV's default SLICE
             vout.codec_context.thread_count = options.threads
-            vout.options = {"crf": str(options.crf), "preset": options.preset}
+            vout.options = encoders.encoder_options(encoder, options.crf, options.preset)
             aout = resampler = None
             if ain is not None and ain.codec_context is not None:
                 ain.thread_type = "AUTO"
                 aout, resampler, sr = audio.add_track(out, ain, options.audio_bitrate,
                                                       options.surround)
 
+            def encode(frame):
+                try:
+                    out.mux(vout.encode(frame))
+                except Exception as exc:
+                    if encoder == encoders.SOFTWARE:
+                        raise
+                    raise encoders.EncoderFailed(encoder, exc) from exc
+
+            # Opened now, so a hardware encoder that can't start fails here, as itself.
+            try:
+                out.start_encoding()
+            except Exception as exc:
+                if encoder == encoders.SOFTWARE:
+                    raise
+                raise encoders.EncoderFailed(encoder, exc) from exc
             # Timestamps may start anywhere (MPEG streams: often past 0.5 s); trims and
             # the cover are on the timeline a player shows, which starts at the first one.
             zero = (inp.start_time or 0) / av.time_base
@@ -252,7 +280,7 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
                 for frame in frames:
                     if is_video:
                         for shaped in video.convert(frame):
-                            out.mux(vout.encode(shaped))
+                            encode(shaped)
                         if video.done:
                             break
                         continue
@@ -275,12 +303,12 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
             if not video.done:
                 for frame in _flush(vin):
                     for shaped in video.convert(frame):
-                        out.mux(vout.encode(shaped))
+                        encode(shaped)
             for shaped in video.flush():
-                out.mux(vout.encode(shaped))
+                encode(shaped)
             if video.last is None:
                 raise UnreadableMedia("No picture could be decoded from this video.")
-            out.mux(vout.encode(None))
+            encode(None)
             if aout is not None and audio_samples is not None:
                 for rf in resampler.resample(None):
                     rf.pts, rf.time_base = audio_samples, Fraction(1, sr)

@@ -43,7 +43,7 @@ class Services:
         self.users = Users(data)
         self.invitations = Invitations(settings)
         self.categories = Categories()
-        self.stats = Stats(data)
+        self.stats = Stats(data, settings.video_encoder)
         self.social = Social(self.events)
         self.host = Host(settings, _autostart(settings, data))
         self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)

@@ -204,6 +204,9 @@ class Jobs:
             options = media.Options(
                 crf=self.settings.x264_crf, preset=self.settings.x264_preset,
                 max_fps=self.settings.max_fps, surround=self.settings.surround_audio,
+                # Chosen by test encodes at the first job; a failure mid-job is redone
+                # in software by process itself, so the job doesn't fail.
+                encoder=media.encoders.choose(self.settings.video_encoder),
                 trim_start=video.trim_start, trim_end=video.trim_end,
                 cover_time=video.cover_time)
             result = media.process(self.data.original_file(video.storage_key), tmp_video,

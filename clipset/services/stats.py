@@ -20,8 +20,9 @@ def _folder_bytes(folder: Path) -> int:
 
 
 class Stats:
-    def __init__(self, data: DataDir):
+    def __init__(self, data: DataDir, encoder_preference: str = "auto"):
         self.data = data
+        self.encoder_preference = encoder_preference
 
     def overview(self) -> dict:
         """``bytes_stored`` = the recorded sizes of processed videos plus what is on disk
@@ -44,4 +45,10 @@ class Stats:
             "disk_free_bytes": disk.free,
             "disk_total_bytes": disk.total,
             "queue_length": by_status["pending"] + by_status["processing"],
+            "video_encoder": self._encoder(),
         }
+
+    def _encoder(self) -> str:
+        from .. import media  # PyAV loads when first needed, not at start
+
+        return media.encoders.choose(self.encoder_preference)
