@@ -6,7 +6,7 @@ import av
 import pytest
 from PIL import Image
 
-import media_factory as mf
+import camera_clips as mf
 from clipset import media
 from clipset.media import colour
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import media_factory as mf
+import camera_clips as mf
 from clipset import media
 from clipset.errors import UnreadableMedia, UnsupportedMedia
 from clipset.settings import BY_NAME

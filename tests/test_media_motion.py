@@ -4,7 +4,7 @@ from __future__ import annotations
 import av
 import pytest
 
-import media_factory as mf
+import camera_clips as mf
 from clipset import media
 
 
