@@ -49,6 +49,34 @@ def test_a_hardware_encoder_failing_mid_job_is_redone_in_software(tmp_path, need
     assert not encoders.works(FORCED)  # not tried again this run
 
 
+def test_an_encoder_breaking_after_frames_were_written_is_redone_from_the_start(
+        tmp_path, monkeypatch):
+    from clipset.media import processing
+
+    real = processing._transcode
+    calls = []
+
+    def breaks_halfway(src, dst, *args):
+        calls.append(args[-1])
+        if args[-1] != "libx264":
+            with open(dst, "wb") as f:
+                f.write(b"half a file from the broken encoder")
+            raise encoders.EncoderFailed(args[-1], RuntimeError("device lost"))
+        return real(src, dst, *args)
+
+    monkeypatch.setattr(processing, "_transcode", breaks_halfway)
+    monkeypatch.setattr(encoders, "_chosen", {"auto": "h264_qsv"})
+    src = mf.make_clip(tmp_path / "in.avi", vcodec="mpeg4", acodec="mp3", width=64,
+                       height=48, duration=0.5)
+    video = tmp_path / "out.mp4"
+    result = media.process(src, video, tmp_path / "t.jpg",
+                           media.Options(encoder=encoders.choose("auto")))
+    assert calls == ["h264_qsv", "libx264"]
+    assert result.encoder == "libx264"
+    assert media.verify(video).video_codec == "h264"
+    assert encoders.choose("auto") == "libx264"  # the next job goes straight to software
+
+
 def test_a_job_with_a_failing_encoder_completes_and_stats_say_which(app_with_encoder,
                                                                     admin, tmp_path):
     app_with_encoder.extensions["clipset"].start()
