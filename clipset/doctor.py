@@ -80,7 +80,7 @@ def _disk_free(folder: Path) -> str:
     return f"{usage.free / GiB:.1f} GiB free of {usage.total / GiB:.1f} GiB"
 
 
-def _pyav() -> list[str]:
+def _pyav(encoder_preference: str = "auto") -> list[str]:
     try:
         from . import media
     except ImportError as exc:
@@ -91,8 +91,10 @@ def _pyav() -> list[str]:
     return [f"PyAV: {caps['pyav_version']} ({libs})",
             f"  H.264 encoder libx264: {yes[caps['libx264']]}",
             f"  AAC encoder aac: {yes[caps['aac']]}",
-            f"  Hardware H.264 encoders PyAV lists: {', '.join(caps['hardware_h264']) or 'none'} "
-            "(listed, not tested on this machine)"]
+            f"  Hardware H.264 encoders PyAV lists: {', '.join(caps['hardware_h264']) or 'none'}",
+            f"  Video encoder in use: {media.encoders.choose(encoder_preference)} "
+            f"(video_encoder = {encoder_preference}; hardware ones are tried with a test "
+            "encode)"]
 
 
 def _unclaimed(data: DataDir) -> list[str]:
@@ -126,6 +128,6 @@ def report(settings: Settings) -> str:
              *_backups(data.database),
              f"Disk: {_disk_free(data.root)}",
              *_unclaimed(data),
-             *_pyav(),
+             *_pyav(settings.video_encoder),
              f"Port: {_port(settings)}"]
     return "\n".join(lines)

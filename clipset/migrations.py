@@ -70,6 +70,8 @@ V2_SEARCH = (
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("initial schema", V1_INITIAL),
     ("full-text video search", V2_SEARCH),
+    ("video recording date", (
+        """ALTER TABLE "video" ADD COLUMN "recorded_at" DATETIME""",)),
 )
 LATEST = len(STEPS)
 

@@ -142,6 +142,7 @@ class Video(BaseModel):
     audio_codec = CharField(max_length=32, null=True)
     bitrate = IntegerField(null=True)
     file_size_bytes = BigIntegerField(null=True)
+    recorded_at = DateTimeField(null=True)  # from the camera's tags; never its location
     # Counters kept consistent with their rows inside one transaction.
     view_count = IntegerField(default=0)
     like_count = IntegerField(default=0)

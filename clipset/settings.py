@@ -37,6 +37,15 @@ def _list(value: Any) -> list[str]:
     return [v.strip().lower() for v in str(value).split(",") if v.strip()]
 
 
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in choices:
+            raise ValueError(f"choose one of {', '.join(choices)}")
+        return text
+    return parse
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -69,7 +78,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_file_size_bytes", 4 * GiB, "Largest upload accepted.", int, True),
     Setting("weekly_upload_limit_bytes", 20 * GiB, "Bytes each user may upload per week.",
             int, True),
-    Setting("accepted_formats", ["mp4", "mov", "m4v", "mkv", "webm", "avi"],
+    Setting("accepted_formats", ["mp4", "mov", "m4v", "mkv", "webm", "avi", "mts", "3gp",
+                                 "mpg", "dv", "gif"],
             "Container formats accepted (decided by probing the bytes).", _list, True),
     Setting("worker_count", 1, "Videos processed at the same time.", int, True),
     Setting("keep_originals", False, "Keep the uploaded original after processing.",
@@ -77,6 +87,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_duration_seconds", 3 * 3600, "Longest video accepted, in seconds.", int),
     Setting("x264_preset", "medium", "libx264 preset used when transcoding.", str),
     Setting("x264_crf", 23, "libx264 constant rate factor used when transcoding.", int),
+    Setting("max_fps", 60, "Highest frame rate of a processed video; faster footage "
+            "(120/240 fps slow motion) keeps every 2nd, 4th... frame to fit.", int),
+    Setting("surround_audio", "stereo", "5.1/7.1 sound when it is re-encoded: stereo "
+            "(downmixed, what phones and laptops play) or keep.", _choice("stereo", "keep")),
+    Setting("video_encoder", "auto", "H.264 encoder: auto (the first hardware encoder that "
+            "passes a test encode, else libx264), libx264, or one by name (h264_nvenc, "
+            "h264_qsv, h264_amf, h264_videotoolbox, h264_v4l2m2m).",
+            lambda value: str(value).strip().lower()),
     Setting("upload_expiry_hours", 24, "Unfinished uploads and unposted drafts older "
             "than this are removed and their quota given back.", int),
     Setting("disk_margin_bytes", 256 * 1024**2, "Disk space kept free for the database, "

@@ -41,10 +41,14 @@ def _picture(width: int, height: int, i: int, noise: bool = False) -> Image.Imag
     return image
 
 
-def _tone(layout: str, rate: int, samples: int, start: int) -> av.AudioFrame:
-    channels = 2 if layout == "stereo" else 1
+def _tone(layout: str, rate: int, samples: int, start: int,
+          beep_at: float | None = None) -> av.AudioFrame:
+    """A 440 Hz tone; with ``beep_at``, silence until that second, then the tone."""
+    channels = av.AudioLayout(layout).nb_channels
+    onset = int(beep_at * rate) if beep_at is not None else 0
     data = array.array("h", (
-        int(8000 * math.sin(2 * math.pi * 440 * (start + n) / rate))
+        int(8000 * math.sin(2 * math.pi * 440 * (start + n) / rate)) if start + n >= onset
+        else 0
         for n in range(samples) for _ in range(channels)))
     frame = av.AudioFrame(format="s16", layout=layout, samples=samples)
     frame.planes[0].update(data.tobytes())
@@ -57,9 +61,13 @@ def _tone(layout: str, rate: int, samples: int, start: int) -> av.AudioFrame:
 def make_clip(path, *, width=320, height=240, duration=1.0, fps=25, vcodec="libx264",
               pix_fmt="yuv420p", acodec: str | None = "aac", sample_rate=44100,
               rotation: int | None = None, vfr=False, noise=False, video=True,
-              options: dict | None = None, pixel_aspect: Fraction | None = None) -> Path:
+              options: dict | None = None, pixel_aspect: Fraction | None = None,
+              layout: str = "stereo", language: str | None = None,
+              beep_at: float | None = None, audio_bitrate: int | None = None) -> Path:
     """Write a clip. ``rotation`` is the clockwise display rotation stored as metadata;
-    ``pixel_aspect`` the stored pixels' width over height."""
+    ``pixel_aspect`` the stored pixels' width over height; ``layout`` the audio's channels
+    ("mono", "stereo", "5.1"), ``language`` its ISO 639-2 tag, ``beep_at`` the second a
+    tone starts after silence (to measure audio timing)."""
     path = Path(path)
     fmt = {".mkv": "matroska", ".webm": "webm", ".avi": "avi", ".mov": "mov"}.get(
         path.suffix, "mp4")
@@ -80,7 +88,11 @@ def make_clip(path, *, width=320, height=240, duration=1.0, fps=25, vcodec="libx
             streams.append(("v", v))
         if acodec:
             a = out.add_stream(acodec, rate=sample_rate if acodec != "libopus" else 48000)
-            a.layout = "stereo"
+            a.layout = layout
+            if audio_bitrate:
+                a.bit_rate = audio_bitrate
+            if language:
+                a.metadata["language"] = language
             streams.append(("a", a))
 
         if video:
@@ -101,7 +113,7 @@ def make_clip(path, *, width=320, height=240, duration=1.0, fps=25, vcodec="libx
             total, chunk, done = int(duration * rate), 1024, 0
             while done < total:
                 n = min(chunk, total - done)
-                out.mux(a.encode(_tone("stereo", rate, n, done)))
+                out.mux(a.encode(_tone(layout, rate, n, done, beep_at)))
                 done += n
             out.mux(a.encode(None))
     finally:
@@ -205,3 +217,41 @@ def top_level_atoms(path) -> list[str]:
                 break
             pos += size
     return names
+
+
+# Metadata ----------------------------------------------------------------------
+
+RECORDED_LOCAL = "2023-07-14T18:30:05+0200"  # as an iPhone writes it
+RECORDED_UTC = "2023-07-14T16:30:05"
+LOCATION = "+48.8584+002.2945+035.000/"
+
+
+def with_metadata(src, dst, metadata: dict) -> Path:
+    """A copy of ``src`` (streams copied) with container metadata, QuickTime keys kept."""
+    dst = Path(dst)
+    fmt = "mov" if dst.suffix == ".mov" else "mp4"
+    inp = av.open(str(src))
+    out = av.open(str(dst), "w", format=fmt, options={"movflags": "use_metadata_tags"})
+    try:
+        out.metadata.update(metadata)
+        mapping = {s.index: out.add_stream_from_template(s) for s in inp.streams}
+        for packet in inp.demux():
+            if packet.dts is None:
+                continue
+            packet.stream = mapping[packet.stream_index]
+            out.mux(packet)
+    finally:
+        out.close()
+        inp.close()
+    return dst
+
+
+def iphone_tagged(d) -> Path:
+    """A phone clip with its recording date and the place it was shot."""
+    src = make_clip(Path(d) / "plain-phone.mov", width=64, height=48, duration=0.3)
+    return with_metadata(src, Path(d) / "iphone.mov", {
+        "com.apple.quicktime.creationdate": RECORDED_LOCAL,
+        "creation_time": RECORDED_UTC + ".000000Z",
+        "com.apple.quicktime.location.ISO6709": LOCATION,
+        "location": LOCATION})
+

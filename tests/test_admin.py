@@ -11,7 +11,8 @@ from support import make_settings
 
 MiB = 1024**2
 DEFAULTS = {"max_file_size_bytes": 4 * GiB, "weekly_upload_limit_bytes": 20 * GiB,
-            "accepted_formats": ["mp4", "mov", "m4v", "mkv", "webm", "avi"],
+            "accepted_formats": ["mp4", "mov", "m4v", "mkv", "webm", "avi", "mts", "3gp",
+                                 "mpg", "dv", "gif"],
             "worker_count": 1, "keep_originals": False, "backup_dir": None,
             "backup_interval_hours": 24, "backup_keep": 7}
 

@@ -106,7 +106,8 @@ def test_probe_rejects_empty_file(tmp_path):
 def test_probe_rejects_formats_not_accepted(clips):
     with pytest.raises(UnsupportedMedia) as caught:
         media.probe(clips("webm_vp9"), accepted_formats=["mp4", "mov"])
-    assert "WEBM" in caught.value.detail and "mp4, mov" in caught.value.detail
+    assert "WebM files are not accepted" in caught.value.detail
+    assert "MP4, QuickTime MOV" in caught.value.detail
     assert media.probe(clips("webm_vp9"), accepted_formats=["webm"]).container == "webm"
 
 

@@ -89,6 +89,8 @@ class StatsOut(Out):
     disk_total_bytes: int
     queue_length: int = Field(description="Videos pending or processing.")
     disk: DiskOut
+    video_encoder: str = Field(description="The H.264 encoder transcodes use: a hardware "
+                                           "one that passed a test encode, or libx264.")
 
 
 @endpoint(bp, "/config", response=ConfigOut, auth=ADMIN)

@@ -93,5 +93,7 @@ class VideoOut(Out):
     liked: bool = Field(description="Whether you liked this video.")
     uploader: UserRef
     created_at: UtcDatetime
+    recorded_at: UtcDatetime | None = Field(
+        description="When the camera recorded it, from the file's tags (null if none).")
     processing_started_at: UtcDatetime | None
     processing_finished_at: UtcDatetime | None

@@ -41,7 +41,7 @@ class ListQuery(PageQuery):
     category_id: int | None = None
     uploaded_by: int | None = None
     q: str | None = SearchText
-    sort_by: Literal["created_at", "view_count", "like_count"] = "created_at"
+    sort_by: Literal["created_at", "recorded_at", "view_count", "like_count"] = "created_at"
     order: Order = "desc"
 
 
@@ -56,7 +56,7 @@ class SearchQuery(PageQuery):
 
 class MineQuery(PageQuery):
     search: str | None = SearchText
-    sort_by: Literal["created_at", "title", "view_count", "like_count",
+    sort_by: Literal["created_at", "recorded_at", "title", "view_count", "like_count",
                      "file_size_bytes"] = "created_at"
     sort_order: Order = "desc"
 

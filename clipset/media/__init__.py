@@ -5,13 +5,16 @@ Outputs are H.264 yuv420p + AAC in MP4 with the moov atom first, fitted inside
 AAC/no audio within the box is stream-copied instead (``Result.mode == "remux"``),
 keeping its rotation tag, which browsers apply; a transcode applies the rotation to the
 pixels. Either way the stored width, height and thumbnail are what is shown.
+A transcode comes out SDR BT.709, limited range and tagged so (colour.py): HDR is
+tone-mapped, full range and BT.601 HD are converted, so those are never remuxed.
 
 The public interface: ``probe``/``verify`` (probing.py) and ``process`` (processing.py).
 This package is the only code that imports ``av``.
 """
+from . import encoders
 from .capabilities import capabilities
 from .probing import KNOWN_FORMATS, Probe, probe, verify
 from .processing import Cancelled, Options, Result, fit_size, needs_transcode, process
 
-__all__ = ["KNOWN_FORMATS", "Cancelled", "capabilities", "Options", "Probe", "Result", "fit_size",
+__all__ = ["KNOWN_FORMATS", "encoders", "Cancelled", "capabilities", "Options", "Probe", "Result", "fit_size",
            "needs_transcode", "probe", "process", "verify"]

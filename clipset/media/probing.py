@@ -1,6 +1,7 @@
 """Inspect a file by its bytes: container, codecs, display size, rotation, duration."""
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 from dataclasses import asdict, dataclass
@@ -9,8 +10,17 @@ from fractions import Fraction
 import av
 
 from ..errors import UnreadableMedia, UnsupportedMedia
+from . import colour
 
-KNOWN_FORMATS = ("mp4", "mov", "m4v", "mkv", "webm", "avi")
+# Our container names and what people call them, for messages.
+FORMAT_NAMES = {
+    "mp4": "MP4", "mov": "QuickTime MOV", "m4v": "M4V", "mkv": "Matroska MKV",
+    "webm": "WebM", "avi": "AVI", "mts": "AVCHD camcorder file (MTS/M2TS)",
+    "3gp": "3GP phone video", "mpg": "MPEG/DVD video (MPG/VOB)", "dv": "DV camcorder file",
+    "gif": "animated GIF",
+}
+KNOWN_FORMATS = tuple(FORMAT_NAMES)
+MIN_DURATION = 0.02  # seconds; shorter (a 1 ms single frame) is too short to process
 _MAX_BAD_PACKETS = 100  # undecodable packets tolerated before calling the file unreadable
 # Errors PyAV raises for bad bytes. OSErrors are handled separately: they can be ours (disk full).
 _BAD_INPUT = (av.FFmpegError, ValueError, EOFError, UnicodeDecodeError, MemoryError,
@@ -32,9 +42,20 @@ class Probe:
     size_bytes: int
     # Width of a stored pixel over its height (DV and DVD footage: 8:9, 32:27, ...).
     pixel_aspect: float = 1.0
+    # Colour as tagged (None when untagged), in FFmpeg's names: "bt709", "arib-std-b67"...
+    colour_primaries: str | None = None
+    colour_transfer: str | None = None
+    colour_matrix: str | None = None
+    colour_range: str | None = None  # "tv" (limited) or "pc" (full)
+    interlaced: bool = False
+    recorded_at: dt.datetime | None = None  # when the camera says it was shot, naive UTC
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """JSON-ready (a draft stores it): the date as ISO 8601 UTC."""
+        values = asdict(self)
+        if self.recorded_at is not None:
+            values["recorded_at"] = self.recorded_at.isoformat() + "Z"
+        return values
 
 
 def _sniff_container(path: str, format_name: str) -> str:
@@ -42,6 +63,9 @@ def _sniff_container(path: str, format_name: str) -> str:
     names = format_name.split(",")
     if "avi" in names:
         return "avi"
+    for demuxer, ours in (("mpegts", "mts"), ("mpeg", "mpg"), ("dv", "dv"), ("gif", "gif")):
+        if demuxer in names:
+            return ours
     with open(path, "rb") as f:
         head = f.read(64)
     if "matroska" in names:
@@ -64,12 +88,16 @@ def _looks_like_video_container(path: str) -> bool:
     """Header magic of the containers we accept, to tell "damaged" from "not a video"."""
     try:
         with open(path, "rb") as f:
-            head = f.read(16)
+            head = f.read(200)
     except OSError:
         return False
     return (head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
             or head[:4] == b"\x1a\x45\xdf\xa3"
-            or (head[:4] == b"RIFF" and head[8:12] == b"AVI "))
+            or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
+            or head[:4] == b"\x00\x00\x01\xba"  # MPEG program stream
+            # MPEG-TS sync bytes 188 apart; M2TS packets have a 4-byte prefix.
+            or head[0:1] == head[188:189] == b"\x47" or head[4:5] == head[196:197] == b"\x47"
+            or head[:6] in (b"GIF87a", b"GIF89a"))
 
 
 def _open(path: str):
@@ -82,8 +110,8 @@ def _open(path: str):
             raise UnreadableMedia(
                 "This video file is damaged or incomplete and could not be read.") from e
         raise UnsupportedMedia(
-            "This file is not a video we can read. Upload an MP4, MOV, M4V, MKV, WebM "
-            "or AVI video.") from e
+            "This file is not a video we can read. Upload an MP4, MOV, MKV, WebM, AVI, "
+            "AVCHD (MTS), 3GP, MPG/VOB, DV or animated GIF video.") from e
 
 
 def _video_stream(container):
@@ -162,8 +190,8 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
             name = _sniff_container(path, container.format.name)
             if accepted is not None and name not in accepted:
                 raise UnsupportedMedia(
-                    f"{name.upper()} files are not accepted here. Accepted formats: "
-                    f"{', '.join(accepted)}.")
+                    f"{format_name_of(name)} files are not accepted here. Accepted "
+                    f"formats: {', '.join(format_name_of(a) for a in accepted)}.")
             stream = _video_stream(container)
             if stream is None:
                 if container.streams.audio:
@@ -198,6 +226,9 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
                                   "side are supported.")
         if duration <= 0:
             raise UnreadableMedia("The video's length could not be determined.")
+        if duration < MIN_DURATION:
+            raise UnreadableMedia(f"The video is {duration * 1000:.0f} ms long: too short "
+                                  "to process.")
         if max_duration is not None and duration > max_duration:
             raise UnreadableMedia(f"The video is {_clock(duration)} long; the longest "
                                   f"allowed is {_clock(max_duration)}.")
@@ -205,9 +236,59 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
                      rotation=rotation, fps=round(float(fps), 3) if fps else None,
                      video_codec=ctx.codec.canonical_name, pix_fmt=frame.format.name,
                      audio_codec=audio_codec, bitrate=container.bit_rate or None,
-                     size_bytes=size, pixel_aspect=round(float(aspect), 6))
+                     size_bytes=size, pixel_aspect=round(float(aspect), 6),
+                     recorded_at=_recorded_at(container, stream), **_colour(ctx, frame))
     finally:
         container.close()
+
+
+# Where cameras put the moment of recording, most precise first: Apple's key carries the
+# local time zone, creation_time is UTC (MP4 mvhd, Matroska DateUTC).
+_DATE_KEYS = ("com.apple.quicktime.creationdate", "creation_time", "date")
+_EARLIEST = dt.datetime(1971, 1, 1)  # 0 in an MP4 or Unix clock means "not set"
+
+
+def _recorded_at(container, stream) -> dt.datetime | None:
+    for metadata in (container.metadata, stream.metadata):
+        for key in _DATE_KEYS:
+            when = _parse_date(metadata.get(key))
+            if when is not None:
+                return when
+    return None
+
+
+def _parse_date(text) -> dt.datetime | None:
+    if not text or not isinstance(text, str):
+        return None
+    text = text.strip().replace("Z", "+00:00")
+    if len(text) >= 5 and text[-5] in "+-" and text[-3] != ":":
+        text = text[:-2] + ":" + text[-2:]  # Apple writes +0200
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    latest = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + dt.timedelta(days=2)
+    return when if _EARLIEST <= when <= latest else None
+
+
+def _colour(ctx, frame) -> dict:
+    """Colour tags and interlacing, from the frame or else the stream's parameters."""
+    def pick(attr, table):
+        return colour.name(table, getattr(frame, attr, None)) or colour.name(
+            table, getattr(ctx, attr, None))
+    try:
+        field_order = int(getattr(ctx, "field_order", 0) or 0)
+    except (TypeError, ValueError):
+        field_order = 0
+    # AVFieldOrder: 2..5 are the interlaced orders (TT, BB, TB, BT).
+    interlaced = bool(getattr(frame, "interlaced_frame", False)) or 2 <= field_order <= 5
+    return {"colour_primaries": pick("color_primaries", colour.PRIMARIES),
+            "colour_transfer": pick("color_trc", colour.TRANSFERS),
+            "colour_matrix": pick("colorspace", colour.MATRICES),
+            "colour_range": pick("color_range", colour.RANGES),
+            "interlaced": interlaced}
 
 
 def _pixel_aspect(stream) -> Fraction:
@@ -216,6 +297,11 @@ def _pixel_aspect(stream) -> Fraction:
     if not aspect or not Fraction(1, 4) <= aspect <= 4:
         return Fraction(1)
     return Fraction(aspect)
+
+
+def format_name_of(name: str) -> str:
+    """What people call a container ("AVCHD camcorder file"), not its demuxer's name."""
+    return FORMAT_NAMES.get(name, name.upper())
 
 
 def _clock(seconds: float) -> str:

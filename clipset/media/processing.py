@@ -13,11 +13,14 @@ import av
 import av.filter
 
 from ..errors import InsufficientStorage, UnreadableMedia, ValidationFailed
-from .probing import (_BAD_INPUT, _MAX_BAD_PACKETS, Probe, _probe, _rate, _video_stream,
-                      verify)
+from . import audio, colour, encoders
+from .frames import Shaper, VideoPath, decimation, save_thumbnail
+from .probing import (_BAD_INPUT, _MAX_BAD_PACKETS, MIN_DURATION, Probe, _probe, _rate,
+                      _video_stream, verify)
 
-_REMUX_FROM = {"mp4", "mov", "m4v", "mkv"}  # containers whose H.264 timestamps copy cleanly
-_AAC_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000)
+_REMUX_FROM = {"mp4", "mov", "m4v", "mkv", "3gp"}  # containers whose H.264 timestamps copy cleanly
+# Streams without an index: seeking guesses a byte offset and can land past the trim start.
+_NO_SEEK = {"mts", "mpg", "dv", "gif"}
 _PROGRESS_EVERY = 0.25  # seconds between progress callbacks
 
 
@@ -37,8 +40,11 @@ class Options:
     max_height: int = 1080
     threads: int = 0
     force_transcode: bool = False
-    audio_bitrate: int = 128_000
+    audio_bitrate: int = 128_000  # for stereo; mono gets half, 5.1 three times as much
+    surround: str = "stereo"  # audio.SURROUND_CHOICES: downmix 5.1/7.1, or keep it
+    encoder: str = encoders.SOFTWARE  # an H.264 encoder's name (encoders.choose picks one)
     thumbnail_max_width: int = 1280
+    max_fps: float = 60.0  # higher frame rates are decimated to a whole fraction of theirs
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,8 @@ class Result:
     audio_codec: str | None
     bitrate: int | None
     size_bytes: int
+    recorded_at: object = None  # datetime from the source's tags (naive UTC), or None
+    encoder: str | None = None  # the H.264 encoder that made it; None for a remux
 
 
 def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
@@ -71,9 +79,20 @@ def needs_transcode(p: Probe, options: Options) -> bool:
             or p.container not in _REMUX_FROM or p.video_codec != "h264"
             or p.pix_fmt != "yuv420p" or p.audio_codec not in (None, "aac")
             or p.pixel_aspect != 1  # the output has square pixels: sizes mean what they say
+            or _colour_needs_transcode(p) or p.interlaced
+            or decimation(p.fps, options.max_fps) is not None
             or p.width % 2 or p.height % 2
             or fit_size(p.width, p.height, options.max_width, options.max_height)
             != (p.width, p.height))
+
+
+def _colour_needs_transcode(p: Probe) -> bool:
+    # HDR is tone-mapped; full range is made limited (players disagree on the flag);
+    # BT.601-matrix HD is converted to BT.709, the matrix players assume for HD.
+    return (colour.is_hdr(p.colour_transfer)
+            or colour.is_full_range(p.pix_fmt, p.colour_range)
+            or (p.colour_matrix in ("smpte170m", "bt470bg")
+                and min(p.width, p.height) >= colour.HD_HEIGHT))
 
 
 class _Progress:
@@ -101,9 +120,9 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
     p = _probe(src, None, 1 << 16, None)
     start = max(0.0, options.trim_start or 0.0)
     end = min(p.duration, options.trim_end) if options.trim_end is not None else p.duration
-    if end - start <= 0.01 and options.trim_start is None and options.trim_end is None:
+    if end - start < MIN_DURATION and options.trim_start is None and options.trim_end is None:
         raise UnreadableMedia("The video is too short to process.")
-    if end - start <= 0.01:
+    if end - start < MIN_DURATION:
         raise ValidationFailed("The trim leaves nothing of the video: trim_end must be after "
                                "trim_start and inside the video.", field="trim_end")
     cover = options.cover_time
@@ -113,12 +132,22 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
     mode = "transcode" if needs_transcode(p, options) else "remux"
     try:
         try:
+            encoder = None
             if mode == "remux":
                 _remux(src, dst_video, tracker)
-                _thumbnail_from_file(src, cover, dst_thumbnail, options, p.rotation)
+                _thumbnail_from_file(src, cover, dst_thumbnail, options, p)
             else:
-                _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
-                           tracker)
+                encoder = options.encoder
+                try:
+                    _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
+                               tracker, encoder)
+                except encoders.EncoderFailed as e:
+                    # The hardware, not the file: redo it in software (the output is
+                    # rewritten from the start), and stop using that encoder.
+                    encoders.failed(e.encoder)
+                    encoder = encoders.SOFTWARE
+                    _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
+                               tracker, encoder)
         except OSError as e:
             if e.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise InsufficientStorage("The disk filled up while processing the video.") from e
@@ -140,7 +169,8 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
         progress(100.0)
     return Result(mode=mode, duration=out.duration, width=out.width, height=out.height,
                   fps=out.fps, video_codec=out.video_codec, audio_codec=out.audio_codec,
-                  bitrate=out.bitrate, size_bytes=out.size_bytes)
+                  bitrate=out.bitrate, size_bytes=out.size_bytes, recorded_at=p.recorded_at,
+                  encoder=encoder)
 
 
 def _out_container(path: str):
@@ -157,6 +187,12 @@ def _remux(src: str, dst: str, tracker: _Progress):
             mapping = {vin.index: out.add_stream_from_template(vin)}
             if ain is not None:
                 mapping[ain.index] = out.add_stream_from_template(ain)
+            for stream in (vin, ain):
+                # The template copies codec parameters, not tags; the language is wanted
+                # (and nothing else: tags can say where a clip was shot).
+                language = stream.metadata.get("language") if stream is not None else None
+                if language and language != "und":
+                    mapping[stream.index].metadata["language"] = language
             for packet in inp.demux(*[s for s in (vin, ain) if s is not None]):
                 if packet.dts is None and packet.pts is None:
                     continue  # the demuxer's end-of-stream marker
@@ -170,69 +206,8 @@ def _remux(src: str, dst: str, tracker: _Progress):
         inp.close()
 
 
-def _rotate_graph(frame, rotation: int):
-    """A filter graph turning frames upright; None when they already are."""
-    if rotation == 0:
-        return None
-    graph = av.filter.Graph()
-    src = graph.add_buffer(width=frame.width, height=frame.height, format=frame.format.name,
-                           time_base=frame.time_base or Fraction(1, 1000))
-    steps = {90: [("transpose", "clock")], 270: [("transpose", "cclock")],
-             180: [("hflip", None), ("vflip", None)]}[rotation]
-    nodes = [src] + [graph.add(name, args) for name, args in steps] + [graph.add("buffersink")]
-    graph.link_nodes(*nodes)
-    graph.configure()
-    return graph
-
-
-class _VideoPath:
-    """Decoded source frames -> upright, fitted yuv420p frames on the source's clock."""
-
-    def __init__(self, p: Probe, tb, rate, size, start, end, cover, tracker):
-        self.rotation, self.tb, self.size = p.rotation, tb, size
-        self.start, self.end, self.cover, self.tracker = start, end, cover, tracker
-        self.step = int(round(1 / (rate * tb))) if rate else 1  # for frames without pts
-        self.origin_ticks = 0
-        self.graph = None
-        self.graph_ready = False
-        self.last_pts = None
-        self.thumb = self.last = None
-        self.done = False
-
-    def convert(self, frame):
-        """The frame to encode, or None to skip it; sets ``done`` past the end."""
-        pts = frame.pts
-        if pts is None:
-            pts = self.origin_ticks + (self.last_pts + self.step if self.last_pts is not None
-                                       else 0)
-        t = float(pts * self.tb)
-        self.tracker.at(t)
-        if t < self.start - 1e-6:
-            return None
-        if t >= self.end - 1e-6:
-            self.done = True
-            return None
-        pts -= self.origin_ticks
-        if self.last_pts is not None and pts <= self.last_pts:
-            return None  # repeated timestamps would break the muxer
-        self.last_pts = pts
-        if not self.graph_ready:
-            self.graph, self.graph_ready = _rotate_graph(frame, self.rotation), True
-        if self.graph is not None:
-            self.graph.push(frame)
-            frame = self.graph.pull()
-        width, height = self.size
-        if (frame.width, frame.height, frame.format.name) != (width, height, "yuv420p"):
-            frame = frame.reformat(width, height, "yuv420p")  # swscale, GIL released
-        frame.pts, frame.time_base = pts, self.tb
-        self.last = frame
-        if self.thumb is None and t >= self.cover - 1e-6:
-            self.thumb = frame
-        return frame
-
-
 def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, end: float,
-               cover: float, tracker: _Progress):
+               cover: float, tracker: _Progress, encoder: str = encoders.SOFTWARE):
     inp = av.open(src, metadata_errors="replace")
     try:
         vin = _video_stream(inp)
@@ -242,32 +217,47 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
         tb = vin.time_base or Fraction(1, 90000)
         rate = _rate(vin)
         size = fit_size(p.width, p.height, options.max_width, options.max_height)
-        video = _VideoPath(p, tb, rate, size, start, end, cover, tracker)
+        video = VideoPath(p, tb, rate, size, start, end, cover, tracker, options.max_fps)
 
         out = _out_container(dst)
         try:
-            vout = out.add_stream("libx264", rate=rate)
+            vout = out.add_stream(encoder, rate=video.out_rate)
             vout.width, vout.height, vout.pix_fmt = size[0], size[1], "yuv420p"
+            _tag_bt709(vout.codec_context, p)
             # Encode on the source's own clock so variable frame rate timing is kept.
             vout.codec_context.time_base = tb
             vout.codec_context.thread_type = "FRAME"  # much faster than PyAV's default SLICE
             vout.codec_context.thread_count = options.threads
-            vout.options = {"crf": str(options.crf), "preset": options.preset}
+            vout.options = encoders.encoder_options(encoder, options.crf, options.preset)
             aout = resampler = None
             if ain is not None and ain.codec_context is not None:
                 ain.thread_type = "AUTO"
-                in_rate = ain.codec_context.sample_rate or 48000
-                sr = in_rate if in_rate in _AAC_RATES else 48000
-                aout = out.add_stream("aac", rate=sr, layout="stereo")
-                aout.bit_rate = options.audio_bitrate
-                resampler = av.AudioResampler(format="fltp", layout="stereo", rate=sr,
-                                              frame_size=aout.codec_context.frame_size or 1024)
+                aout, resampler, sr = audio.add_track(out, ain, options.audio_bitrate,
+                                                      options.surround)
 
-            origin = start if options.trim_start else (inp.start_time or 0) / av.time_base
-            video.origin_ticks = int(round(origin / tb))
-            if start > 0:
+            def encode(frame):
                 try:
-                    inp.seek(int(start / tb), stream=vin, backward=True)
+                    out.mux(vout.encode(frame))
+                except Exception as exc:
+                    if encoder == encoders.SOFTWARE:
+                        raise
+                    raise encoders.EncoderFailed(encoder, exc) from exc
+
+            # Opened now, so a hardware encoder that can't start fails here, as itself.
+            try:
+                out.start_encoding()
+            except Exception as exc:
+                if encoder == encoders.SOFTWARE:
+                    raise
+                raise encoders.EncoderFailed(encoder, exc) from exc
+            # Timestamps may start anywhere (MPEG streams: often past 0.5 s); trims and
+            # the cover are on the timeline a player shows, which starts at the first one.
+            zero = (inp.start_time or 0) / av.time_base
+            origin = zero + (start if options.trim_start else 0.0)
+            video.zero, video.origin_ticks = zero, int(round(origin / tb))
+            if start > 0 and p.container not in _NO_SEEK:
+                try:
+                    inp.seek(int((zero + start) / tb), stream=vin, backward=True)
                 except _BAD_INPUT:
                     pass  # decode from the beginning instead
             audio_done = aout is None
@@ -289,34 +279,36 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
                     continue
                 for frame in frames:
                     if is_video:
-                        frame = video.convert(frame)
-                        if frame is not None:
-                            out.mux(vout.encode(frame))
-                        elif video.done:
+                        for shaped in video.convert(frame):
+                            encode(shaped)
+                        if video.done:
                             break
                         continue
                     t = origin
                     if frame.pts is not None and frame.time_base is not None:
                         t = float(frame.pts * frame.time_base)
-                        if t + frame.samples / (frame.sample_rate or 1) <= start:
+                        if t - zero + frame.samples / (frame.sample_rate or 1) <= start:
                             continue
-                        if t >= end:
+                        if t - zero >= end:
                             audio_done = True
                             break
+                    if audio_samples is None:
+                        # From the first decoded frame, not the first the resampler gives
+                        # back: it holds back a short first frame (Opus after pre-skip).
+                        audio_samples = max(0, int(round((t - origin) * sr)))
                     for rf in resampler.resample(frame):
-                        if audio_samples is None:
-                            audio_samples = max(0, int(round((t - origin) * sr)))
                         rf.pts, rf.time_base = audio_samples, Fraction(1, sr)
                         audio_samples += rf.samples
                         out.mux(aout.encode(rf))
             if not video.done:
                 for frame in _flush(vin):
-                    frame = video.convert(frame)
-                    if frame is not None:
-                        out.mux(vout.encode(frame))
+                    for shaped in video.convert(frame):
+                        encode(shaped)
+            for shaped in video.flush():
+                encode(shaped)
             if video.last is None:
                 raise UnreadableMedia("No picture could be decoded from this video.")
-            out.mux(vout.encode(None))
+            encode(None)
             if aout is not None and audio_samples is not None:
                 for rf in resampler.resample(None):
                     rf.pts, rf.time_base = audio_samples, Fraction(1, sr)
@@ -325,7 +317,7 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
                 out.mux(aout.encode(None))
         finally:
             out.close()
-        _save_thumbnail(video.thumb or video.last, dst_thumb, options)
+        save_thumbnail(video.thumb or video.last, dst_thumb, options.thumbnail_max_width)
     finally:
         inp.close()
 
@@ -337,34 +329,36 @@ def _flush(stream):
         return []
 
 
-def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, rotation: int):
+def _tag_bt709(ctx, p: Probe):
+    """What the encoder writes into the stream's VUI: what the frames now are."""
+    ctx.color_primaries = colour.output_primaries(p.colour_primaries, p.colour_transfer)
+    ctx.color_trc = colour.OUT_BT709
+    ctx.colorspace = colour.OUT_BT709
+    ctx.color_range = colour.OUT_RANGE_TV
+
+
+def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, p: Probe):
     inp = av.open(src, metadata_errors="replace")
     try:
         vin = _video_stream(inp)
         vin.thread_type = "AUTO"
         tb = vin.time_base or Fraction(1, 90000)
-        try:
-            inp.seek(int(cover / tb), stream=vin, backward=True)
-        except _BAD_INPUT:
-            pass
+        zero = (inp.start_time or 0) / av.time_base
+        if p.container not in _NO_SEEK:
+            try:
+                inp.seek(int((zero + cover) / tb), stream=vin, backward=True)
+            except _BAD_INPUT:
+                pass
         chosen = None
         for frame in inp.decode(vin):
             chosen = frame
-            if frame.pts is not None and float(frame.pts * tb) >= cover - 1e-6:
+            if frame.pts is not None and float(frame.pts * tb) - zero >= cover - 1e-6:
                 break
         if chosen is None:
             raise UnreadableMedia("No picture could be decoded for the thumbnail.")
-        graph = _rotate_graph(chosen, rotation)
-        if graph is not None:
-            graph.push(chosen)
-            chosen = graph.pull()
-        _save_thumbnail(chosen, dst, options)
+        shaper = Shaper(p, (chosen.width, chosen.height) if p.rotation in (0, 180)
+                        else (chosen.height, chosen.width), tb)
+        shaped = shaper.push(chosen) + shaper.flush()
+        save_thumbnail(shaped[0], dst, options.thumbnail_max_width)
     finally:
         inp.close()
-
-
-def _save_thumbnail(frame, dst: str, options: Options):
-    width = min(frame.width, options.thumbnail_max_width)
-    height = max(2, round(frame.height * width / frame.width))
-    image = frame.reformat(width, height, "rgb24").to_image()
-    image.save(dst, format="JPEG", quality=85, optimize=True)

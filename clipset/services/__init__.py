@@ -55,7 +55,8 @@ class Services:
         self.videos = Videos(data)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.jobs = Jobs(settings, data, self.config, self.events)
-        self.stats = Stats(data, settings.disk_margin_bytes, self.jobs)
+        self.stats = Stats(data, settings.disk_margin_bytes, self.jobs,
+                           settings.video_encoder)
         self.insights = Insights(data, self.config, self.jobs)
         self.drafts = Drafts(settings, data, self.config, self.uploads, self.jobs.wake)
         self.backups = Backups(data, self.config)

@@ -33,8 +33,10 @@ SORTS = {
     "like_count": Video.like_count,
     "title": fn.LOWER(Video.title),
     "file_size_bytes": Video.file_size_bytes,
+    # Videos whose camera gave no date sort by when they were uploaded.
+    "recorded_at": fn.COALESCE(Video.recorded_at, Video.created_at),
 }
-PUBLIC_SORTS = ("created_at", "view_count", "like_count")
+PUBLIC_SORTS = ("created_at", "recorded_at", "view_count", "like_count")
 _WORD = re.compile(r"[^\W_]+")
 
 

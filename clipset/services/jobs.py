@@ -227,6 +227,10 @@ class Jobs:
             self._check_room(video)
             options = media.Options(
                 crf=self.settings.x264_crf, preset=self.settings.x264_preset,
+                max_fps=self.settings.max_fps, surround=self.settings.surround_audio,
+                # Chosen by test encodes at the first job; a failure mid-job is redone
+                # in software by process itself, so the job doesn't fail.
+                encoder=media.encoders.choose(self.settings.video_encoder),
                 trim_start=video.trim_start, trim_end=video.trim_end,
                 cover_time=video.cover_time)
             result = media.process(self.data.original_file(video.storage_key), tmp_video,
@@ -310,6 +314,7 @@ class Jobs:
                 width=result.width, height=result.height, fps=result.fps,
                 video_codec=result.video_codec, audio_codec=result.audio_codec,
                 bitrate=result.bitrate, file_size_bytes=result.size_bytes,
+                recorded_at=result.recorded_at,
                 processing_finished_at=now())
                 .where(Video.id == video.id, Video.processing_status == "processing")
                 .execute())

@@ -23,10 +23,12 @@ def _folder_bytes(folder: Path) -> int:
 
 
 class Stats:
-    def __init__(self, data: DataDir, margin: int, jobs: Jobs):
+    def __init__(self, data: DataDir, margin: int, jobs: Jobs,
+                 encoder_preference: str = "auto"):
         self.data = data
         self.margin = margin
         self.jobs = jobs
+        self.encoder_preference = encoder_preference
 
     def disk(self) -> dict:
         return storage.disk_report(self.data, reserved=Uploads.reserved(), margin=self.margin,
@@ -54,4 +56,10 @@ class Stats:
             "disk_total_bytes": disk.total,
             "queue_length": by_status["pending"] + by_status["processing"],
             "disk": self.disk(),
+            "video_encoder": self._encoder(),
         }
+
+    def _encoder(self) -> str:
+        from .. import media  # PyAV loads when first needed, not at start
+
+        return media.encoders.choose(self.encoder_preference)

@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from clipset.models import Category, Video, now
+from clipset.settings import BY_NAME
 from tests.browser.conftest import UNNAMED_CONTROLS
 from tests.browser.test_browser_accounts import nav, sign_in, token_of
 from video_rows import db, make_video, reload
@@ -289,9 +290,9 @@ def test_settings_saved_without_restart_and_errors_in_words(admin, user, new_pag
     expect(toast(page, "Settings saved.")).to_be_visible()
     assert admin.get("/api/admin/config").json == {
         "max_file_size_bytes": 500 * 1024**2, "weekly_upload_limit_bytes": int(2.5 * 1024**3),
-        "accepted_formats": ["mp4", "mov", "m4v", "mkv", "webm"], "worker_count": 2,
-        "keep_originals": True, "backup_dir": None, "backup_interval_hours": 24,
-        "backup_keep": 7}
+        "accepted_formats": [f for f in BY_NAME["accepted_formats"].default if f != "avi"],
+        "worker_count": 2, "keep_originals": True, "backup_dir": None,
+        "backup_interval_hours": 24, "backup_keep": 7}
     # In force at once: an upload over the new limit is refused before a byte is sent.
     r = user.post("/api/videos/upload-url", json={"filename": "big.mp4", "size": 600 * 1024**2})
     assert r.status_code == 413

@@ -46,6 +46,7 @@ export interface Video {
   comment_count: number;
   uploader: UserRef;
   created_at: string;
+  recorded_at: string | null;
   processing_started_at: string | null;
   processing_finished_at: string | null;
   /** Whether I liked it. */

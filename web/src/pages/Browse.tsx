@@ -9,7 +9,7 @@ import type { Page, Video } from "../lib/types";
 import { VideoCard, VideoGrid, VideoGridSkeleton } from "../components/VideoCard";
 import { EmptyState, ErrorState, LoadMore } from "../components/ui";
 
-const SORTS = { created_at: "Newest", view_count: "Most viewed", like_count: "Most liked" } as const;
+const SORTS = { created_at: "Newest", recorded_at: "Recently recorded", view_count: "Most viewed", like_count: "Most liked" } as const;
 type Sort = keyof typeof SORTS;
 
 export default function BrowsePage() {

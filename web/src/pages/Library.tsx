@@ -11,7 +11,7 @@ import type { Page, Privacy, Video } from "../lib/types";
 import { Thumbnail } from "../components/VideoCard";
 import { ConfirmDialog, EmptyState, ErrorState, LoadMore, Skeleton, StatusBadge } from "../components/ui";
 
-const SORTS: Record<string, string> = { created_at: "Date", title: "Title", view_count: "Views", like_count: "Likes", file_size_bytes: "Size" };
+const SORTS: Record<string, string> = { created_at: "Date", recorded_at: "Recorded", title: "Title", view_count: "Views", like_count: "Likes", file_size_bytes: "Size" };
 
 export default function LibraryPage() {
   const toast = useToast();

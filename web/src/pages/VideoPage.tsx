@@ -136,6 +136,7 @@ export default function VideoPage() {
         <div className="mt-2 flex flex-wrap items-center gap-3">
           <Link to={`/u/${encodeURIComponent(v.uploader.username)}`} className="font-medium hover:underline">@{v.uploader.username}</Link>
           <span className="text-sm text-zinc-500">{countOf(v.view_count, "view")} · {timeAgo(v.created_at)}{v.duration_seconds != null && ` · ${formatDuration(v.duration_seconds)}`}</span>
+          {v.recorded_at && <span className="text-sm text-zinc-500" data-testid="video-recorded">Recorded {new Date(v.recorded_at).toLocaleDateString(undefined, { dateStyle: "medium" })}</span>}
           {v.processing_status !== "completed" && <StatusBadge status={v.processing_status} />}
           {v.privacy !== "public" && <span className="rounded-full bg-zinc-200 px-2 py-0.5 text-xs dark:bg-zinc-800">{PRIVACY_WORDS[v.privacy]}</span>}
           <div className="ml-auto flex flex-wrap gap-2">
