@@ -5,6 +5,7 @@ import { api } from "./lib/api";
 import { AuthProvider, useAuth } from "./lib/auth";
 import { LiveProvider } from "./lib/live";
 import { ToastProvider } from "./lib/toast";
+import { UploadProvider } from "./lib/uploads";
 import { Layout } from "./components/Layout";
 import { ErrorState, Spinner } from "./components/ui";
 import { ChangePasswordPage, LoginPage, RegisterPage, SetupPage } from "./pages/auth";
@@ -78,7 +79,9 @@ export function App() {
     <ToastProvider>
       <AuthProvider>
         <LiveProvider>
-          <Routed />
+          <UploadProvider>
+            <Routed />
+          </UploadProvider>
         </LiveProvider>
       </AuthProvider>
     </ToastProvider>

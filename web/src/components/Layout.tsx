@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useLocation } from "react-router-dom";
 import { useAuth } from "../lib/auth";
 import { useLiveStatus } from "../lib/live";
 import { Icon, type IconName } from "./icons";
+import { UploadIndicator } from "./UploadIndicator";
 import { getThemeChoice, setThemeChoice, type ThemeChoice } from "../lib/theme";
 
 const NAV: { to: string; label: string; icon: IconName }[] = [
@@ -133,6 +134,7 @@ export function Layout() {
               </NavLink>
             ))}
           </nav>
+          <UploadIndicator />
           <ThemeToggle />
           <UserMenu />
         </div>
