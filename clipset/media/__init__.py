@@ -6,12 +6,12 @@ AAC/no audio within the box is stream-copied instead (``Result.mode == "remux"``
 keeping its rotation tag, which browsers apply; a transcode applies the rotation to the
 pixels. Either way the stored width, height and thumbnail are what is shown.
 
-The public interface: ``probe``/``verify`` (probing.py) and ``process`` (processing.py).
+The public interface: ``probe``/``verify``/``check_head`` (probing.py) and ``process`` (processing.py).
 This package is the only code that imports ``av``.
 """
 from .capabilities import capabilities
-from .probing import KNOWN_FORMATS, Probe, probe, verify
+from .probing import HEAD_BYTES, KNOWN_FORMATS, Probe, check_head, probe, verify
 from .processing import Cancelled, Options, Result, fit_size, needs_transcode, process
 
-__all__ = ["KNOWN_FORMATS", "Cancelled", "capabilities", "Options", "Probe", "Result", "fit_size",
-           "needs_transcode", "probe", "process", "verify"]
+__all__ = ["HEAD_BYTES", "KNOWN_FORMATS", "Cancelled", "capabilities", "check_head", "Options",
+           "Probe", "Result", "fit_size", "needs_transcode", "probe", "process", "verify"]

@@ -105,3 +105,26 @@ def test_a_posted_video_is_no_ghost_draft_and_counts_in_the_quota(app, admin, ne
     expect(page.get_by_role("region", name="Saved drafts")).to_have_count(0)
     expect(quota).not_to_contain_text(re.compile(r"^0 B of"))
     assert page.errors == []
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_file_that_is_not_a_video_is_refused_in_its_first_chunk(app, admin, new_page,
+                                                                  tmp_path, device):
+    notes = tmp_path / "holiday notes.mp4"
+    notes.write_text("These are my holiday notes, not a video.\n" * 80_000)  # 3.4 MB
+    page = new_page(**(PHONE if device == "phone" else {}))
+    sign_in(page, "admin")
+    patches = []
+    page.on("request", lambda r: patches.append(r) if r.method == "PATCH" else None)
+    nav(page).get_by_role("link", name="Upload").click()
+    page.get_by_label("Choose video files").set_input_files(str(notes))
+    item = page.get_by_test_id("upload-item")
+    expect(item.get_by_role("alert")).to_contain_text("not a video")
+    expect(item).to_have_attribute("data-phase", "refused")
+    expect(item.get_by_role("button", name=re.compile("^Post"))).to_have_count(0)
+    expect(item.get_by_text("Uploaded", exact=False)).to_have_count(0)
+    assert len(patches) == 1  # refused in the first request, not retried
+    with db():
+        assert Upload.select().count() == 0
+    expect(page.get_by_test_id("quota")).to_contain_text(re.compile(r"^0 B of"))
+    assert page.errors == []

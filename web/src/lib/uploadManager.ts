@@ -179,7 +179,7 @@ export class UploadManager {
         this.set(key, { sent: job.file.size, phase: "uploaded", error: null, rate: 0, eta: null });
         this.events.bytesStored();
         this.pump();
-        void this.ensureDraft(key).catch((err) => this.get(key) && this.set(key, { error: errorMessage(err) }));
+        void this.ensureDraft(key).catch((err) => this.draftFailed(key, err));
       },
       onError: (err) => this.failed(key, tusFailure(err)),
     });
@@ -312,7 +312,20 @@ export class UploadManager {
       this.set(key, { phase: "posted", video });
       this.events.posted(id, video);
     } catch (err) {
-      if (this.get(key)) this.set(key, { phase: "uploaded", error: errorMessage(err) });
+      this.draftFailed(key, err, "uploaded");
+    }
+  }
+
+  /** The server looked at the whole file and won't take it (not a video after all,
+   * damaged, too long): it is gone there, so it can't be posted. */
+  private draftFailed(key: string, err: unknown, otherwise?: Phase) {
+    if (!this.get(key)) return;
+    if (err instanceof ApiError && REFUSALS.has(err.status)) {
+      remembered.drop(this.get(key)!.fingerprint);
+      this.set(key, { phase: "refused", error: err.message, ticket: null });
+      this.events.bytesStored();
+    } else {
+      this.set(key, { error: errorMessage(err), ...(otherwise ? { phase: otherwise } : {}) });
     }
   }
 }
