@@ -7,6 +7,7 @@ import { LiveProvider } from "./lib/live";
 import { ToastProvider } from "./lib/toast";
 import { UploadProvider } from "./lib/uploads";
 import { Layout } from "./components/Layout";
+import { NotFound } from "./components/NotFound";
 import { RouteErrorBoundary } from "./components/RouteErrorBoundary";
 import { lazyPage } from "./lib/lazyPage";
 import { ErrorState, Spinner } from "./components/ui";
@@ -70,7 +71,7 @@ function Routed() {
         <Route path="u/:username" element={page(<ProfilePage />)} />
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="admin/*" element={<RequireAdmin>{page(<AdminArea />)}</RequireAdmin>} />
-        <Route path="*" element={<ErrorState error={new Error("There's no page at this address.")} />} />
+        <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
   );

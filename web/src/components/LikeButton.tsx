@@ -41,7 +41,7 @@ export function LikeButton({ video, variant = "plain" }: { video: Video; variant
     <button
       type="button"
       aria-pressed={liked}
-      aria-label={liked ? "Unlike" : "Like"}
+      aria-label={`${liked ? "Unlike" : "Like"} (${formatCount(like_count)})`}
       onClick={toggle}
       data-testid="like-button"
       className={overlay

@@ -25,7 +25,7 @@ export function VideoCard({ video }: { video: Video }) {
       <Thumbnail video={video} className="transition group-hover:opacity-90" />
       <div className="mt-2 px-0.5">
         <h3 className="line-clamp-2 text-sm font-semibold leading-snug">{video.title}</h3>
-        <p className="text-xs text-zinc-500">
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">
           {video.uploader.username} · {countOf(video.view_count, "view")} · {timeAgo(video.created_at)}
         </p>
       </div>
