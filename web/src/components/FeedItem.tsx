@@ -165,8 +165,9 @@ export function FeedItem({ video, index, active, near, muted, setMuted }: {
       </div>
       <div className={`absolute bottom-24 right-3 flex flex-col items-center gap-5 ${SHADOW}`}>
         <LikeButton video={video} variant="overlay" />
-        <button type="button" className="flex flex-col items-center gap-1 text-white drop-shadow" onClick={() => setComments(true)} aria-label={`Comments (${formatCount(commentCount)})`}>
+        <button type="button" className="flex flex-col items-center gap-1 text-white drop-shadow" onClick={() => setComments(true)}>
           <span className="grid h-12 w-12 place-items-center rounded-full bg-black/40"><Icon name="comment" className="h-6 w-6" /></span>
+          <span className="sr-only">Comments</span>
           <span className="text-xs font-semibold">{formatCount(commentCount)}</span>
         </button>
       </div>

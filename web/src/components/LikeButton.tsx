@@ -41,7 +41,6 @@ export function LikeButton({ video, variant = "plain" }: { video: Video; variant
     <button
       type="button"
       aria-pressed={liked}
-      aria-label={`${liked ? "Unlike" : "Like"} (${formatCount(like_count)})`}
       onClick={toggle}
       data-testid="like-button"
       className={overlay
@@ -51,6 +50,7 @@ export function LikeButton({ video, variant = "plain" }: { video: Video; variant
       <span className={overlay ? `grid h-12 w-12 place-items-center rounded-full bg-black/40 ${liked ? "text-brand-500" : ""}` : ""}>
         <Icon name="heart" filled={liked} className={overlay ? "h-7 w-7" : "h-5 w-5"} />
       </span>
+      <span className="sr-only">Like</span>
       <span data-testid="like-count" className={overlay ? "text-xs font-semibold" : ""}>{formatCount(like_count)}</span>
     </button>
   );
