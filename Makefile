@@ -11,6 +11,7 @@ run: setup web
 	$(VENV)/bin/clipset
 
 test: setup web browser lint-workflows
+	@if [ -f web/package.json ]; then cd web && npm run lint && npm run typecheck; fi
 	@if [ -f web/package.json ]; then cd web && npm test -- --run; fi
 	$(PY) -m pytest
 

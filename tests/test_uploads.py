@@ -17,6 +17,13 @@ from clipset.models import Upload, User, now
 MiB = 1024**2
 TUS = {"Tus-Resumable": "1.0.0"}
 OCTETS = "application/offset+octet-stream"
+# An mp4 file's first box: bytes that look like a video from the start, so tests about the
+# protocol can send filler after it (a head that is clearly no video is refused early).
+VIDEO_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
+
+
+def video_like(size: int) -> bytes:
+    return (VIDEO_HEAD + os.urandom(max(0, size - len(VIDEO_HEAD))))[:size]
 
 
 @pytest.fixture
@@ -124,7 +131,7 @@ def test_upload_url_needs_sign_in_and_valid_input(anon, user):
 
 
 def test_tus_upload_in_several_patches(app, client, user):
-    data = os.urandom(3 * MiB + 123)
+    data = video_like(3 * MiB + 123)
     up = new_upload(user, len(data))
     url = up["upload_url"]
     head = client.head(url, headers=TUS)
@@ -163,7 +170,7 @@ def test_tus_discovery_and_creation(client, user):
     assert r.status_code == 201, r.json
     location = r.headers["Location"]
     assert location.startswith("/api/uploads/")
-    assert patch(client, location, b"0123456789", 0).status_code == 204
+    assert patch(client, location, VIDEO_HEAD[:10], 0).status_code == 204
     with database.connection_context():
         row = Upload.get()
     assert (row.filename, row.content_type, row.state) == ("ferien é.mov", "video/quicktime",
@@ -196,7 +203,7 @@ def test_tus_protocol_errors(app, client, user):
 
 def test_an_interrupted_patch_keeps_what_arrived(client, user):
     up = new_upload(user, 4 * MiB)
-    sent = os.urandom(2 * MiB)
+    sent = video_like(2 * MiB)
     # The client promises 4 MiB and vanishes after 2.
     r = client.patch(up["upload_url"], input_stream=io.BytesIO(sent),
                      headers={**TUS, "Upload-Offset": "0", "Content-Type": OCTETS,
@@ -210,7 +217,7 @@ def test_an_interrupted_patch_keeps_what_arrived(client, user):
 
 def test_delete_cancels_and_gives_the_quota_back(app, client, user):
     up = new_upload(user, 2 * MiB)
-    patch(client, up["upload_url"], b"x" * MiB, 0)
+    patch(client, up["upload_url"], video_like(MiB), 0)
     assert quota_used(user) == 2 * MiB
     r = client.delete(up["upload_url"], headers=TUS)
     assert r.status_code == 204 and r.headers["Tus-Resumable"] == "1.0.0"
@@ -253,3 +260,62 @@ def test_cleanup_removes_abandoned_uploads_and_stale_drafts(app, client, user):
     assert not (uploads_dir(app) / old["upload_id"]).exists()
     assert (uploads_dir(app) / fresh["upload_id"]).exists()
     assert quota_used(user) == 2 * MiB
+
+
+# -- a file that is clearly not a video is refused as soon as its head arrives --------
+def _gone(app, up) -> bool:
+    return upload_rows() == [] and not (uploads_dir(app) / up["upload_id"]).exists()
+
+
+def test_a_non_video_is_refused_within_the_first_mib(app, client, user):
+    text = b"These are my holiday notes, not a video.\n" * (5 * MiB // 42)
+    up = new_upload(user, len(text), "notes.mp4")
+    r = patch(client, up["upload_url"], text[:MiB // 2], 0)
+    assert r.status_code == 204  # half a MiB proves nothing yet: keep going
+    r = patch(client, up["upload_url"], text[MiB // 2:2 * MiB], MiB // 2)
+    assert r.status_code == 415
+    assert r.json["error_code"] == "unsupported_media"
+    assert "not a video" in r.json["detail"]
+    # The upload ends: its row, its file and its quota are gone.
+    assert _gone(app, up) and quota_used(user) == 0
+    assert client.head(up["upload_url"], headers=TUS).status_code == 404
+
+
+def test_a_small_non_video_is_refused_when_it_is_complete(app, client, user):
+    data = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    up = new_upload(user, len(data), "photo.mp4")
+    r = patch(client, up["upload_url"], data, 0)
+    assert r.status_code == 415 and "not a video" in r.json["detail"]
+    assert _gone(app, up) and quota_used(user) == 0
+
+
+def test_sound_without_video_is_refused_early(app, client, user, tmp_path):
+    import wave
+    path = tmp_path / "song.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\0\0" * 8000 * 80)
+    data = path.read_bytes()
+    up = new_upload(user, len(data), "song.mp4")
+    r = patch(client, up["upload_url"], data[:MiB + 10], 0)
+    assert r.status_code == 415 and r.json["detail"] == "This file has sound but no video."
+    assert _gone(app, up) and quota_used(user) == 0
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".mkv", ".avi", ".mov"])
+def test_the_head_of_a_real_video_is_never_refused(app, client, user, tmp_path, suffix):
+    """An mp4 written by PyAV keeps its index (moov) at the end: its head alone can't be
+    opened, yet it is a video and must not be refused early."""
+    from tests.media_factory import make_clip
+    clip = make_clip(tmp_path / f"walk{suffix}", width=960, height=720, duration=3.0,
+                     noise=True)
+    data = clip.read_bytes()
+    assert len(data) > MiB
+    if suffix == ".mp4":
+        assert data.find(b"moov") > MiB  # the index comes after the head
+    up = new_upload(user, len(data), clip.name)
+    assert patch(client, up["upload_url"], data[:MiB], 0).status_code == 204
+    assert patch(client, up["upload_url"], data[MiB:], MiB).status_code == 204
+    assert (uploads_dir(app) / up["upload_id"]).read_bytes() == data

@@ -1,12 +1,42 @@
 import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Plugin } from "vite";
+
+/** Writes `name.gz` beside each text file of the build, so the server can send the
+ * compressed bytes to browsers that accept gzip without compressing per request. */
+function precompress(): Plugin {
+  const compressible = /\.(js|mjs|css|html|svg|json|webmanifest|txt)$/;
+  let outDir = "dist";
+  return {
+    name: "clipset-precompress",
+    apply: "build",
+    configResolved(config) { outDir = config.build.outDir; },
+    closeBundle() {
+      const walk = (dir: string) => {
+        for (const name of readdirSync(dir)) {
+          const path = join(dir, name);
+          if (statSync(path).isDirectory()) { walk(path); continue; }
+          if (!compressible.test(name)) continue;
+          const raw = readFileSync(path);
+          if (raw.length < 1024) continue;
+          const gz = gzipSync(raw, { level: 9 });
+          if (gz.length < raw.length * 0.9) writeFileSync(`${path}.gz`, gz);
+        }
+      };
+      walk(outDir);
+    },
+  };
+}
 
 // The dev server proxies the API, media and WebSocket to a Clipset started with `clipset`.
 const backend = process.env.CLIPSET_URL ?? "http://127.0.0.1:8420";
 
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), precompress()],
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
   server: {
     proxy: {

@@ -8,13 +8,15 @@ pixels. Either way the stored width, height and thumbnail are what is shown.
 A transcode comes out SDR BT.709, limited range and tagged so (colour.py): HDR is
 tone-mapped, full range and BT.601 HD are converted, so those are never remuxed.
 
-The public interface: ``probe``/``verify`` (probing.py) and ``process`` (processing.py).
+The public interface: ``probe``/``verify``/``check_head`` (probing.py) and ``process``
+(processing.py).
 This package is the only code that imports ``av``.
 """
 from . import encoders
 from .capabilities import capabilities
-from .probing import KNOWN_FORMATS, Probe, probe, verify
+from .probing import HEAD_BYTES, KNOWN_FORMATS, Probe, check_head, probe, verify
 from .processing import Cancelled, Options, Result, fit_size, needs_transcode, process
 
-__all__ = ["KNOWN_FORMATS", "encoders", "Cancelled", "capabilities", "Options", "Probe", "Result", "fit_size",
-           "needs_transcode", "probe", "process", "verify"]
+__all__ = ["HEAD_BYTES", "KNOWN_FORMATS", "Cancelled", "capabilities", "check_head", "encoders",
+           "Options", "Probe", "Result", "fit_size", "needs_transcode", "probe", "process",
+           "verify"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import io
 import os
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -316,3 +317,36 @@ def verify(path) -> Probe:
         raise UnreadableMedia(f"The processed video is not H.264/AAC yuv420p "
                               f"({p.video_codec}/{p.audio_codec}/{p.pix_fmt}).")
     return p
+
+
+# Enough of a file's start for any container we accept to show what it is.
+HEAD_BYTES = 1024 * 1024
+
+
+def check_head(path) -> None:
+    """Raise UnsupportedMedia if the file's first bytes (all of it if it is shorter than
+    HEAD_BYTES) are clearly not a video container, so an upload can be refused early.
+
+    Lenient on purpose: a head with the magic of a container we accept always passes,
+    since some keep their index at the end (mp4 with moov last) and can't be opened yet;
+    the full probe after the upload decides the rest."""
+    path = str(path)
+    if _looks_like_video_container(path):
+        return
+    with open(path, "rb") as f:
+        head = f.read(HEAD_BYTES)
+    try:
+        container = av.open(io.BytesIO(head), metadata_errors="replace")
+    except (OSError, *_BAD_INPUT) as e:
+        raise UnsupportedMedia(
+            "This file is not a video: its first bytes are not any video format we know. "
+            "Upload an MP4, MOV, M4V, MKV, WebM or AVI video.") from e
+    try:
+        if container.format.name.endswith("_pipe") or container.format.name == "image2":
+            raise UnsupportedMedia("This file is a picture, not a video.")
+        if _video_stream(container) is None:
+            if container.streams.audio:
+                raise UnsupportedMedia("This file has sound but no video.")
+            raise UnsupportedMedia("This file contains no video.")
+    finally:
+        container.close()

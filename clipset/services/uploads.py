@@ -16,7 +16,7 @@ from peewee import JOIN, fn
 from ..db import immediate
 from ..dirs import DataDir
 from ..errors import (
-    Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed,
+    Conflict, Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia, ValidationFailed,
 )
 from ..models import Draft, Upload, User, now
 from ..settings import Settings
@@ -166,6 +166,7 @@ class Uploads:
                 # Whatever reached the file counts, so an interrupted PATCH can resume.
                 if position != saved:
                     self._save_offset(upload, position)
+        self._refuse_if_not_video(upload, offset)
         return upload
 
     def _check_margin(self, nbytes: int) -> None:
@@ -175,6 +176,19 @@ class Uploads:
             raise storage.InsufficientStorage(
                 "The server's disk filled up during this upload; what arrived is kept. "
                 "Resume once the host has freed some space.")
+
+    def _refuse_if_not_video(self, upload: Upload, start: int) -> None:
+        """Once the file's head has arrived, a file that is clearly not a video is refused
+        (and removed, its quota given back) instead of being sent in full first."""
+        from .. import media  # PyAV loads with the first upload, not at start
+        head = min(media.HEAD_BYTES, upload.length)
+        if not start < head <= upload.offset:
+            return
+        try:
+            media.check_head(self.data.upload_file(upload.id))
+        except UnsupportedMedia:
+            self.discard(upload)
+            raise
 
     def _save_offset(self, upload: Upload, position: int) -> None:
         state = "complete" if position >= upload.length else "uploading"

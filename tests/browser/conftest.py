@@ -57,6 +57,9 @@ def new_page(chromium, base_url):
     contexts = []
 
     def make(**options):
+        # Service workers stay out of the way of request routing, except where a test
+        # is about the service worker itself.
+        options.setdefault("service_workers", "block")
         context = chromium.new_context(base_url=base_url, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)

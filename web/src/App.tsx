@@ -1,21 +1,25 @@
-import { lazy, Suspense, type ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { api } from "./lib/api";
 import { AuthProvider, useAuth } from "./lib/auth";
 import { LiveProvider } from "./lib/live";
 import { ToastProvider } from "./lib/toast";
+import { UploadProvider } from "./lib/uploads";
 import { Layout } from "./components/Layout";
+import { NotFound } from "./components/NotFound";
+import { RouteErrorBoundary } from "./components/RouteErrorBoundary";
+import { lazyPage } from "./lib/lazyPage";
 import { ErrorState, Spinner } from "./components/ui";
 import { ChangePasswordPage, LoginPage, RegisterPage, SetupPage } from "./pages/auth";
 import { FeedPage } from "./pages/Feed";
 
-const UploadPage = lazy(() => import("./pages/Upload"));
-const VideoPage = lazy(() => import("./pages/VideoPage"));
-const BrowsePage = lazy(() => import("./pages/Browse"));
-const ProfilePage = lazy(() => import("./pages/Profile"));
-const LibraryPage = lazy(() => import("./pages/Library"));
-const AdminArea = lazy(() => import("./pages/admin/AdminArea"));
+const UploadPage = lazyPage(() => import("./pages/Upload"));
+const VideoPage = lazyPage(() => import("./pages/VideoPage"));
+const BrowsePage = lazyPage(() => import("./pages/Browse"));
+const ProfilePage = lazyPage(() => import("./pages/Profile"));
+const LibraryPage = lazyPage(() => import("./pages/Library"));
+const AdminArea = lazyPage(() => import("./pages/admin/AdminArea"));
 
 function Centered({ children }: { children: ReactNode }) {
   return <div className="flex h-full items-center justify-center p-8">{children}</div>;
@@ -51,7 +55,7 @@ function Routed() {
   if (setup.error) return <ErrorState error={setup.error} retry={() => setup.refetch()} />;
   if (setup.data?.needs_setup && location.pathname !== "/setup") return <Navigate to="/setup" replace />;
 
-  const page = (el: ReactNode) => <Suspense fallback={<Centered><Spinner /></Centered>}>{el}</Suspense>;
+  const page = (el: ReactNode) => <RouteErrorBoundary><Suspense fallback={<Centered><Spinner /></Centered>}>{el}</Suspense></RouteErrorBoundary>;
   return (
     <Routes>
       <Route path="/setup" element={setup.data?.needs_setup ? <SetupPage /> : <Navigate to="/" replace />} />
@@ -67,7 +71,7 @@ function Routed() {
         <Route path="u/:username" element={page(<ProfilePage />)} />
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="admin/*" element={<RequireAdmin>{page(<AdminArea />)}</RequireAdmin>} />
-        <Route path="*" element={<ErrorState error={new Error("There's no page at this address.")} />} />
+        <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
   );
@@ -78,7 +82,9 @@ export function App() {
     <ToastProvider>
       <AuthProvider>
         <LiveProvider>
-          <Routed />
+          <UploadProvider>
+            <Routed />
+          </UploadProvider>
         </LiveProvider>
       </AuthProvider>
     </ToastProvider>

@@ -21,6 +21,12 @@ const queryClient = new QueryClient({
   },
 });
 
+// Browsers allow a service worker only in a secure context (HTTPS or this computer);
+// on a plain-http LAN address the app simply works without one.
+if ("serviceWorker" in navigator && window.isSecureContext && import.meta.env.PROD) {
+  window.addEventListener("load", () => { navigator.serviceWorker.register("/sw.js").catch(() => undefined); });
+}
+
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>

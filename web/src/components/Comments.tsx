@@ -100,19 +100,19 @@ export function Comments({ videoId, currentTime, onSeek }: { videoId: number; cu
               <div className="min-w-0 flex-1 text-sm">
                 <div className="flex flex-wrap items-baseline gap-x-2">
                   <Link to={`/u/${encodeURIComponent(c.author.username)}`} className="font-semibold hover:underline">{c.author.username}</Link>
-                  <span className="text-xs text-zinc-500">{timeAgo(c.created_at)}</span>
+                  <span className="text-xs text-zinc-600 dark:text-zinc-400">{timeAgo(c.created_at)}</span>
                   {c.timestamp_seconds != null && (
                     onSeek ? (
                       <button type="button" className="text-xs font-medium text-brand-500 hover:underline" onClick={() => onSeek(c.timestamp_seconds!)} aria-label={`Jump to ${formatDuration(c.timestamp_seconds)}`} data-testid="comment-timestamp">
                         at {formatDuration(c.timestamp_seconds)}
                       </button>
-                    ) : <span className="text-xs text-zinc-500">at {formatDuration(c.timestamp_seconds)}</span>
+                    ) : <span className="text-xs text-zinc-600 dark:text-zinc-400">at {formatDuration(c.timestamp_seconds)}</span>
                   )}
                 </div>
                 <p className="whitespace-pre-wrap break-words"><Body text={c.body} onSeek={onSeek} /></p>
               </div>
               {user && (user.id === c.author.id || user.role === "admin") && (
-                <button type="button" className="self-start text-xs text-zinc-500 hover:text-red-600" onClick={() => remove(c)} aria-label={`Delete comment by ${c.author.username}`}>Delete</button>
+                <button type="button" className="self-start text-xs text-zinc-600 dark:text-zinc-400 hover:text-red-600" onClick={() => remove(c)} aria-label={`Delete comment by ${c.author.username}`}>Delete</button>
               )}
             </li>
           ))}

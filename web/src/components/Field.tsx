@@ -8,7 +8,7 @@ export function Field({ label, error, hint, ...props }: InputHTMLAttributes<HTML
       <label htmlFor={id} className="label">{label}</label>
       <input id={id} className="input" aria-invalid={!!error} aria-describedby={error || hint ? `${id}-msg` : undefined} {...props} />
       {(error || hint) && (
-        <p id={`${id}-msg`} className={`mt-1 text-xs ${error ? "text-red-600 dark:text-red-400" : "text-zinc-500"}`}>{error || hint}</p>
+        <p id={`${id}-msg`} className={`mt-1 text-xs ${error ? "text-red-600 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}`}>{error || hint}</p>
       )}
     </div>
   );

@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useLocation } from "react-router-dom";
 import { useAuth } from "../lib/auth";
 import { useLiveStatus } from "../lib/live";
 import { Icon, type IconName } from "./icons";
+import { UploadIndicator } from "./UploadIndicator";
 import { getThemeChoice, setThemeChoice, type ThemeChoice } from "../lib/theme";
 
 const NAV: { to: string; label: string; icon: IconName }[] = [
@@ -12,9 +13,12 @@ const NAV: { to: string; label: string; icon: IconName }[] = [
   { to: "/library", label: "Library", icon: "library" },
 ];
 
+// Phones: labelled tabs along the bottom, within thumb reach; wider screens: the top bar.
 function navClass({ isActive }: { isActive: boolean }) {
-  return `flex items-center gap-1.5 rounded-lg px-3 py-2 text-sm font-medium transition ${
-    isActive ? "bg-zinc-900 text-white dark:bg-white dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-200 dark:text-zinc-300 dark:hover:bg-zinc-800"
+  return `flex items-center gap-1.5 rounded-lg px-3 py-2 text-sm font-medium transition max-sm:flex-1 max-sm:flex-col max-sm:gap-0.5 max-sm:rounded-none max-sm:px-1 max-sm:py-1.5 max-sm:text-[11px] ${
+    isActive
+      ? "bg-zinc-900 text-white dark:bg-white dark:text-zinc-900 max-sm:bg-transparent max-sm:text-brand-600 dark:max-sm:bg-transparent dark:max-sm:text-white"
+      : "text-zinc-600 hover:bg-zinc-200 dark:text-zinc-300 dark:hover:bg-zinc-800"
   }`;
 }
 
@@ -80,7 +84,7 @@ function UserMenu() {
       </button>
       {open && (
         <div role="menu" ref={menu} onKeyDown={onMenuKey} aria-label={`Account of ${user.username}`} className="card absolute right-0 z-50 mt-2 w-56 overflow-hidden py-1 text-sm">
-          <div className="px-4 py-2 text-zinc-500">Signed in as <strong className="text-zinc-900 dark:text-zinc-100">{user.username}</strong></div>
+          <div className="px-4 py-2 text-zinc-600 dark:text-zinc-400">Signed in as <strong className="text-zinc-900 dark:text-zinc-100">{user.username}</strong></div>
           <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to={`/u/${encodeURIComponent(user.username)}`}>My profile</Link>
           <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/account/password">Change password</Link>
           <button role="menuitem" className="block w-full px-4 py-2 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800" onClick={() => signOut()}>Sign out</button>
@@ -119,26 +123,29 @@ export function Layout() {
   return (
     <div className="flex h-full flex-col">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:bg-white focus:p-2">Skip to content</a>
-      <header className="z-40 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
+      {/* No backdrop filter on phones: it would pin the fixed bottom tabs to the header. */}
+      <header className="z-40 border-b border-zinc-200 bg-white/90 sm:backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
         <div className="mx-auto flex h-14 max-w-7xl items-center gap-2 px-3 sm:px-4">
           <Link to="/" className="mr-2 flex items-center gap-2 text-lg font-bold tracking-tight" aria-label="Clipset home">
             <span className="grid h-7 w-7 place-items-center rounded-lg bg-brand-500 text-white"><Icon name="play" className="h-4 w-4" /></span>
             <span className="hidden sm:inline">Clipset</span>
           </Link>
-          <nav aria-label="Main" className="no-scrollbar flex flex-1 items-center gap-1 overflow-x-auto">
+          <nav aria-label="Main" className="no-scrollbar flex flex-1 items-center gap-1 overflow-x-auto max-sm:fixed max-sm:inset-x-0 max-sm:bottom-0 max-sm:z-40 max-sm:h-14 max-sm:gap-0 max-sm:border-t max-sm:border-zinc-200 max-sm:bg-white max-sm:pb-[env(safe-area-inset-bottom)] dark:max-sm:border-zinc-800 dark:max-sm:bg-zinc-950">
             {nav.map((n) => (
               <NavLink key={n.to} to={n.to} end={n.to === "/"} className={navClass}>
                 <Icon name={n.icon} className="h-5 w-5 sm:hidden" />
-                <span className="max-sm:sr-only">{n.label}</span>
+                <span>{n.label}</span>
               </NavLink>
             ))}
           </nav>
+          <span className="flex-1 sm:hidden" aria-hidden="true" />
+          <UploadIndicator />
           <ThemeToggle />
           <UserMenu />
         </div>
       </header>
       <LiveBanner />
-      <main id="main" className="min-h-0 flex-1 overflow-y-auto">
+      <main id="main" className="min-h-0 flex-1 overflow-y-auto max-sm:pb-[calc(3.5rem+env(safe-area-inset-bottom))]">
         <Outlet />
       </main>
     </div>
@@ -148,16 +155,16 @@ export function Layout() {
 /** The page frame for signed-out screens (setup, login, register). */
 export function AuthFrame({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
   return (
-    <div className="flex min-h-full items-center justify-center px-4 py-10">
+    <main className="flex min-h-full items-center justify-center px-4 py-10">
       <div className="w-full max-w-sm">
         <div className="mb-6 flex flex-col items-center gap-2 text-center">
           <span className="grid h-12 w-12 place-items-center rounded-2xl bg-brand-500 text-white"><Icon name="play" className="h-6 w-6" /></span>
           <h1 className="text-2xl font-bold">{title}</h1>
-          {subtitle && <p className="text-sm text-zinc-500 dark:text-zinc-400">{subtitle}</p>}
+          {subtitle && <p className="text-sm text-zinc-600 dark:text-zinc-400">{subtitle}</p>}
         </div>
         <div className="card p-6">{children}</div>
       </div>
       <div className="fixed right-3 top-3"><ThemeToggle /></div>
-    </div>
+    </main>
   );
 }

@@ -6,16 +6,15 @@ import { likeStore, useLikeState } from "../lib/live";
 import { useToast } from "../lib/toast";
 import type { LikeState, Video } from "../lib/types";
 
-/** The like button; the video says whether I liked it, live updates override it. */
-export function LikeButton({ video, variant = "plain" }: { video: Video; variant?: "plain" | "overlay" }) {
+/** Like or unlike a video at once (optimistic), corrected by the server's answer. */
+export function useLike(video: Video) {
   const { like_count, liked } = useLikeState(video.id, video);
   const [busy, setBusy] = useState(false);
   const toast = useToast();
 
-  async function toggle() {
-    if (busy) return;
+  async function set(next: boolean) {
+    if (busy || next === liked) return;
     setBusy(true);
-    const next = !liked;
     likeStore.set(video.id, { liked: next, like_count: Math.max(0, like_count + (next ? 1 : -1)) });
     try {
       const r = next
@@ -29,13 +28,19 @@ export function LikeButton({ video, variant = "plain" }: { video: Video; variant
       setBusy(false);
     }
   }
+  return { liked, like_count, set };
+}
+
+/** The like button; the video says whether I liked it, live updates override it. */
+export function LikeButton({ video, variant = "plain" }: { video: Video; variant?: "plain" | "overlay" }) {
+  const { liked, like_count, set } = useLike(video);
+  const toggle = () => set(!liked);
 
   const overlay = variant === "overlay";
   return (
     <button
       type="button"
       aria-pressed={liked}
-      aria-label={liked ? "Unlike" : "Like"}
       onClick={toggle}
       data-testid="like-button"
       className={overlay
@@ -45,6 +50,7 @@ export function LikeButton({ video, variant = "plain" }: { video: Video; variant
       <span className={overlay ? `grid h-12 w-12 place-items-center rounded-full bg-black/40 ${liked ? "text-brand-500" : ""}` : ""}>
         <Icon name="heart" filled={liked} className={overlay ? "h-7 w-7" : "h-5 w-5"} />
       </span>
+      <span className="sr-only">Like</span>
       <span data-testid="like-count" className={overlay ? "text-xs font-semibold" : ""}>{formatCount(like_count)}</span>
     </button>
   );

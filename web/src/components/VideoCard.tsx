@@ -24,8 +24,8 @@ export function VideoCard({ video }: { video: Video }) {
     <Link to={`/v/${video.id}`} className="group block rounded-xl focus-visible:outline-2 focus-visible:outline-brand-500" data-testid="video-card">
       <Thumbnail video={video} className="transition group-hover:opacity-90" />
       <div className="mt-2 px-0.5">
-        <h3 className="line-clamp-2 text-sm font-semibold leading-snug">{video.title}</h3>
-        <p className="text-xs text-zinc-500">
+        <h2 className="line-clamp-2 text-sm font-semibold leading-snug">{video.title}</h2>
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">
           {video.uploader.username} · {countOf(video.view_count, "view")} · {timeAgo(video.created_at)}
         </p>
       </div>

@@ -19,6 +19,9 @@ const PATHS = {
   folder: "M3 6h6l2 2h10v11H3z",
   inbox: "M3 13l3-8h12l3 8v6H3zm0 0h5l1 2h6l1-2h5",
   chat: "M4 5h16v11H9l-5 4z",
+  expand: "M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5",
+  download: "M12 4v12m0 0l-5-5m5 5l5-5M4 20h16",
+  pip: "M3 5h18v14H3zM12 12h7v5h-7z",
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -9,7 +9,7 @@ export function Skeleton({ className = "" }: { className?: string }) {
 
 export function Spinner({ label = "Loading" }: { label?: string }) {
   return (
-    <span role="status" className="inline-flex items-center gap-2 text-sm text-zinc-500">
+    <span role="status" className="inline-flex items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
       <span className="h-4 w-4 animate-spin rounded-full border-2 border-current border-t-transparent" aria-hidden="true" />
       <span className="sr-only">{label}</span>
     </span>
@@ -21,7 +21,7 @@ export function EmptyState({ title, children, icon = "film" }: { title: string; 
     <div className="mx-auto flex max-w-md flex-col items-center gap-3 px-6 py-16 text-center" data-testid="empty-state">
       <Icon name={icon} className="h-12 w-12 text-zinc-400" />
       <h2 className="text-lg font-semibold">{title}</h2>
-      {children && <div className="text-sm text-zinc-500 dark:text-zinc-400">{children}</div>}
+      {children && <div className="text-sm text-zinc-600 dark:text-zinc-400">{children}</div>}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 // The API client: JSON over fetch with the bearer token, errors as typed exceptions.
+import { humanize } from "./messages";
 
 const TOKEN_KEY = "clipset.token";
 
@@ -21,13 +22,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field?: string;
+  /** The server's own words, for screens with their own wording of a field's rule. */
+  readonly raw: string;
 
-  constructor(status: number, code: string, detail: string, field?: string) {
+  constructor(status: number, code: string, detail: string, field?: string, raw?: string) {
     super(detail);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.field = field;
+    this.raw = raw ?? detail;
   }
 
   get isAuth() {
@@ -66,7 +70,8 @@ export function toApiError(status: number, body: unknown): ApiError {
   if (!detail) detail = FALLBACK[status] ?? FALLBACK[Math.floor(status / 100) * 100] ?? `Request failed (${status}).`;
   const code = typeof b.error_code === "string" ? b.error_code : status === 0 ? "network_error" : `http_${status}`;
   const field = typeof b.field === "string" ? b.field : undefined;
-  return new ApiError(status, code, detail, field);
+  const words = status === 400 || status === 422 ? humanize(detail, field) : detail;
+  return new ApiError(status, code, words, field, detail);
 }
 
 /** A message in words for anything thrown. */

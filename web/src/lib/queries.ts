@@ -3,6 +3,17 @@ import { useQuery } from "@tanstack/react-query";
 import { api, itemsOf } from "./api";
 import type { Category, Quota, SignedUrl, Video } from "./types";
 
+/** Every cache key the screens share, so a change can refresh exactly what it affects. */
+export const keys = {
+  video: (id: Video["id"]) => ["video", id] as const,
+  quota: () => ["quota"] as const,
+  drafts: () => ["drafts"] as const,
+  mine: () => ["mine"] as const,
+  feed: () => ["feed"] as const,
+  videos: () => ["videos"] as const,
+  categories: () => ["categories"] as const,
+};
+
 /** Waiting for or in processing: its status will still change. */
 export function isUnfinished(v: Video | undefined): boolean {
   return v?.processing_status === "pending" || v?.processing_status === "processing";
@@ -10,23 +21,23 @@ export function isUnfinished(v: Video | undefined): boolean {
 
 /** A video; with `pollMs`, refetched until processing ends (live events can be missed
  * while the connection is down). */
-export function useVideo(id: number, { pollMs }: { pollMs?: number } = {}) {
+export function useVideo(id: Video["id"] | null, { pollMs }: { pollMs?: number } = {}) {
   return useQuery({
     queryKey: ["video", id],
-    queryFn: () => api.get<Video>(`/api/videos/${id}`),
-    enabled: Number.isFinite(id),
+    queryFn: () => api.get<Video>(`/api/videos/${encodeURIComponent(String(id))}`),
+    enabled: id != null && String(id) !== "" && !Number.isNaN(id),
     refetchInterval: (q) => (pollMs && isUnfinished(q.state.data) ? pollMs : false),
   });
 }
 
 /** This week's upload quota of the signed-in user. */
 export function useQuota() {
-  return useQuery({ queryKey: ["quota"], queryFn: () => api.get<Quota>("/api/videos/quota"), retry: false });
+  return useQuery({ queryKey: keys.quota(), queryFn: () => api.get<Quota>("/api/videos/quota"), retry: false });
 }
 
 export function useCategories() {
   return useQuery({
-    queryKey: ["categories"],
+    queryKey: keys.categories(),
     queryFn: async () => itemsOf(await api.get<Category[] | { items: Category[] }>("/api/categories", { page_size: 100 })),
     staleTime: 60_000,
   });

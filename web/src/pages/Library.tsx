@@ -55,7 +55,7 @@ export default function LibraryPage() {
         <h1 className="text-2xl font-bold">My library</h1>
         {quota.data && (
           <div className="w-full max-w-xs text-sm" data-testid="quota">
-            <p className="mb-1 text-zinc-500">{formatBytes(quota.data.used_bytes)} of {formatBytes(quota.data.limit_bytes)} uploaded this week</p>
+            <p className="mb-1 text-zinc-600 dark:text-zinc-400">{formatBytes(quota.data.used_bytes)} of {formatBytes(quota.data.limit_bytes)} uploaded this week</p>
             <div className="h-2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-label="Weekly upload quota used" aria-valuenow={Math.round((100 * quota.data.used_bytes) / Math.max(1, quota.data.limit_bytes))} aria-valuemin={0} aria-valuemax={100}>
               <div className="h-full bg-brand-500" style={{ width: `${Math.min(100, (100 * quota.data.used_bytes) / Math.max(1, quota.data.limit_bytes))}%` }} />
             </div>
@@ -91,7 +91,7 @@ export default function LibraryPage() {
         </EmptyState>
       ) : (
         <ul className="flex flex-col divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="library-list">
-          <li className="flex items-center gap-3 py-2 text-sm text-zinc-500">
+          <li className="flex items-center gap-3 py-2 text-sm text-zinc-600 dark:text-zinc-400">
             <input type="checkbox" aria-label="Select all" checked={chosen.length === videos.length} onChange={(e) => setSelected(e.target.checked ? new Set(videos.map((v) => v.id)) : new Set())} />
             Select all
           </li>
@@ -101,7 +101,7 @@ export default function LibraryPage() {
               <Link to={`/v/${v.id}`} className="w-28 shrink-0 sm:w-40"><Thumbnail video={v} /></Link>
               <div className="min-w-0 flex-1">
                 <Link to={`/v/${v.id}`} className="line-clamp-1 font-medium hover:underline">{v.title}</Link>
-                <p className="flex flex-wrap items-center gap-2 text-xs text-zinc-500">
+                <p className="flex flex-wrap items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
                   <StatusBadge status={v.processing_status} />
                   <span>{PRIVACY_WORDS[v.privacy]}</span>
                   <span>{countOf(v.view_count, "view")} · {countOf(v.like_count, "like")}</span>

@@ -25,7 +25,7 @@ export default function ProfilePage() {
         <span className="grid h-16 w-16 place-items-center rounded-full bg-brand-500 text-2xl font-bold uppercase text-white" aria-hidden="true">{username.slice(0, 1)}</span>
         <div>
           <h1 className="text-2xl font-bold">{username}</h1>
-          {profile.data ? <p className="text-sm text-zinc-500">Member since {new Date(profile.data.created_at).toLocaleDateString()} · {list.data?.pages[0]?.total_count ?? "…"} videos</p> : <Skeleton className="h-4 w-40" />}
+          {profile.data ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Member since {new Date(profile.data.created_at).toLocaleDateString()} · {list.data?.pages[0]?.total_count ?? "…"} videos</p> : <Skeleton className="h-4 w-40" />}
         </div>
       </div>
       {list.isLoading || profile.isLoading ? <VideoGridSkeleton /> : list.error ? <ErrorState error={list.error} retry={() => list.refetch()} /> : videos.length === 0 ? (

@@ -2,7 +2,7 @@
 import { useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { api } from "../lib/api";
+import { api, ApiError } from "../lib/api";
 import { useAuth } from "../lib/auth";
 import { countOf, formatCount, formatDuration, PRIVACY_WORDS, timeAgo } from "../lib/format";
 import { useLiveVideos } from "../lib/live";
@@ -11,6 +11,8 @@ import { useToast } from "../lib/toast";
 import type { Privacy, Video } from "../lib/types";
 import { Comments } from "../components/Comments";
 import { LikeButton } from "../components/LikeButton";
+import { NotFound } from "../components/NotFound";
+import { Player } from "../components/Player";
 import { ConfirmDialog, CopyButton, Dialog, ErrorState, Skeleton, StatusBadge } from "../components/ui";
 
 function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onClose: () => void }) {
@@ -70,6 +72,9 @@ export default function VideoPage() {
   });
 
   if (video.isLoading) return <div className="mx-auto max-w-5xl p-4"><Skeleton className="aspect-video w-full rounded-xl" /><Skeleton className="mt-4 h-6 w-2/3" /></div>;
+  if (video.error instanceof ApiError && video.error.isNotFound) {
+    return <NotFound title="No such video">This video was deleted, made private, or the link is wrong.</NotFound>;
+  }
   if (video.error || !video.data) return <ErrorState error={video.error} retry={() => video.refetch()} />;
   const v = video.data;
   const canManage = !!user && (user.id === v.uploader.id || user.role === "admin");
@@ -116,10 +121,10 @@ export default function VideoPage() {
   return (
     <div className="mx-auto grid max-w-6xl gap-6 p-4 lg:grid-cols-[1fr_22rem]">
       <div className="min-w-0">
-        <div className="overflow-hidden rounded-xl bg-black">
-          {ready && stream.data ? (
-            <video ref={player} src={stream.data.url} poster={thumb.data?.url} controls playsInline preload="metadata" onPlaying={onPlaying} className="mx-auto max-h-[75vh] w-full" data-testid="player" />
-          ) : (
+        {ready && stream.data ? (
+          <Player video={v} src={stream.data.url} poster={thumb.data?.url} playerRef={player} onPlaying={onPlaying} />
+        ) : (
+          <div className="overflow-hidden rounded-xl bg-black">
             <div className="flex aspect-video flex-col items-center justify-center gap-2 text-white" role="status">
               {v.processing_status === "failed" ? (
                 <p className="px-6 text-center">Processing failed: {v.error_message ?? "unknown error"}</p>
@@ -130,13 +135,13 @@ export default function VideoPage() {
                 </>
               )}
             </div>
-          )}
-        </div>
+          </div>
+        )}
         <h1 className="mt-4 text-xl font-bold" data-testid="video-title">{v.title}</h1>
         <div className="mt-2 flex flex-wrap items-center gap-3">
           <Link to={`/u/${encodeURIComponent(v.uploader.username)}`} className="font-medium hover:underline">@{v.uploader.username}</Link>
-          <span className="text-sm text-zinc-500">{countOf(v.view_count, "view")} · {timeAgo(v.created_at)}{v.duration_seconds != null && ` · ${formatDuration(v.duration_seconds)}`}</span>
-          {v.recorded_at && <span className="text-sm text-zinc-500" data-testid="video-recorded">Recorded {new Date(v.recorded_at).toLocaleDateString(undefined, { dateStyle: "medium" })}</span>}
+          <span className="text-sm text-zinc-600 dark:text-zinc-400">{countOf(v.view_count, "view")} · {timeAgo(v.created_at)}{v.duration_seconds != null && ` · ${formatDuration(v.duration_seconds)}`}</span>
+          {v.recorded_at && <span className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="video-recorded">Recorded {new Date(v.recorded_at).toLocaleDateString(undefined, { dateStyle: "medium" })}</span>}
           {v.processing_status !== "completed" && <StatusBadge status={v.processing_status} />}
           {v.privacy !== "public" && <span className="rounded-full bg-zinc-200 px-2 py-0.5 text-xs dark:bg-zinc-800">{PRIVACY_WORDS[v.privacy]}</span>}
           <div className="ml-auto flex flex-wrap gap-2">
@@ -152,7 +157,7 @@ export default function VideoPage() {
                 {(Object.keys(PRIVACY_WORDS) as Privacy[]).map((p) => <option key={p} value={p}>{PRIVACY_WORDS[p]}</option>)}
               </select>
             </label>
-            <button className="btn-ghost text-red-600" onClick={() => setDeleting(true)}>Delete</button>
+            <button className="btn-ghost text-red-700 dark:text-red-400" onClick={() => setDeleting(true)}>Delete</button>
           </div>
         )}
         {(v.description || v.tags.length > 0) && (
@@ -163,7 +168,7 @@ export default function VideoPage() {
         )}
       </div>
       <aside className="min-w-0">
-        <h2 className="mb-3 text-lg font-semibold">Comments <span className="text-zinc-500">{formatCount(v.comment_count)}</span></h2>
+        <h2 className="mb-3 text-lg font-semibold">Comments <span className="text-zinc-600 dark:text-zinc-400">{formatCount(v.comment_count)}</span></h2>
         <Comments videoId={id} currentTime={() => player.current?.currentTime ?? 0} onSeek={seek} />
       </aside>
       {editing && <EditDialog video={v} open={editing} onClose={() => setEditing(false)} />}

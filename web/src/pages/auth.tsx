@@ -84,7 +84,7 @@ export function LoginPage() {
         <Field label="Password" name="password" type="password" autoComplete="current-password" required value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
         <button className="btn-primary w-full" disabled={busy}>{busy ? "Signing in…" : "Sign in"}</button>
       </form>
-      <p className="mt-4 text-center text-xs text-zinc-500">Clipset is invite-only. Ask whoever runs it for an invitation link.</p>
+      <p className="mt-4 text-center text-xs text-zinc-600 dark:text-zinc-400">Clipset is invite-only. Ask whoever runs it for an invitation link.</p>
     </AuthFrame>
   );
 }
@@ -126,7 +126,7 @@ export function RegisterPage() {
     return (
       <AuthFrame title="This invitation can't be used">
         <p role="alert" className="text-sm" data-testid="invitation-problem">{why}</p>
-        <p className="mt-3 text-sm text-zinc-500">Ask for a new invitation link.</p>
+        <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">Ask for a new invitation link.</p>
         <Link className="btn-ghost mt-4 w-full" to="/login">Go to sign in</Link>
       </AuthFrame>
     );

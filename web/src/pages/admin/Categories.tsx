@@ -51,7 +51,7 @@ function Row({ category, onChanged, onDelete }: { category: AdminCategory; onCha
         <>
           <span className="min-w-0 flex-1 basis-40">
             <span className="block truncate font-medium">{category.name}</span>
-            <span className="block text-xs text-zinc-500 dark:text-zinc-400">/c/{category.slug} · {videos(category.video_count)}</span>
+            <span className="block text-xs text-zinc-600 dark:text-zinc-400">/c/{category.slug} · {videos(category.video_count)}</span>
           </span>
           <button className="btn-ghost px-2 py-1" aria-label={`Rename ${category.name}`} onClick={() => setEditing(true)}>Rename</button>
           <button className="btn-ghost px-2 py-1 text-red-600 dark:text-red-400" aria-label={`Delete ${category.name}`} onClick={onDelete}>Delete</button>

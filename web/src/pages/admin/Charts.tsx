@@ -63,6 +63,7 @@ export function UploadsChart({ weeks }: { weeks: Week[] }) {
   return (
     <Described label="Uploads per week" rows={weeks.map((w, i) => [labels[i], String(w.uploads)])}>
       <Bar
+        aria-hidden="true"
         data={{ labels, datasets: [{ label: "Uploads", data: weeks.map((w) => w.uploads), backgroundColor: "#e11d48", borderRadius: 4 }] }}
         options={options(dark) as ChartOptions<"bar">}
       />
@@ -76,6 +77,7 @@ export function StorageChart({ weeks }: { weeks: Week[] }) {
   return (
     <Described label="Storage used over time" rows={weeks.map((w, i) => [labels[i], formatBytes(w.stored_bytes_total)])}>
       <Line
+        aria-hidden="true"
         data={{
           labels,
           datasets: [{

@@ -17,9 +17,9 @@ const StorageChart = lazy(() => import("./Charts").then((m) => ({ default: m.Sto
 function Figure({ label, value, note }: { label: string; value: string; note?: string }) {
   return (
     <div className="card p-4">
-      <p className="text-xs text-zinc-500 dark:text-zinc-400">{label}</p>
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">{label}</p>
       <p className="text-xl font-semibold">{value}</p>
-      {note && <p className="text-xs text-zinc-500 dark:text-zinc-400">{note}</p>}
+      {note && <p className="text-xs text-zinc-600 dark:text-zinc-400">{note}</p>}
     </div>
   );
 }
@@ -39,7 +39,7 @@ function Figures() {
       <Figure label="Videos" value={String(s.videos.total)} note={`${st.completed} ready · ${st.pending + st.processing} in queue · ${st.failed} failed`} />
       <Figure label="Storage used" value={formatBytes(s.bytes_stored)} note="videos, originals and uploads" />
       <div className="card p-4">
-        <p className="text-xs text-zinc-500 dark:text-zinc-400">Disk free</p>
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">Disk free</p>
         <p className="text-xl font-semibold">{formatBytes(s.disk_free_bytes)}</p>
         <Bar percent={s.disk_total_bytes ? (usedDisk / s.disk_total_bytes) * 100 : 0} label={`Disk ${formatBytes(usedDisk)} used of ${formatBytes(s.disk_total_bytes)}`} />
       </div>
@@ -157,20 +157,20 @@ function Trends() {
 function QuotaBars() {
   const quota = useQuery({ queryKey: ["admin", "quota"], queryFn: () => api.get<QuotaPage>("/api/admin/quota", { page_size: 10 }) });
   return (
-    <Section title="Upload quota this week" id="quota-h" actions={quota.data && <span className="text-xs text-zinc-500">resets {new Date(quota.data.resets_at).toLocaleDateString()}</span>}>
+    <Section title="Upload quota this week" id="quota-h" actions={quota.data && <span className="text-xs text-zinc-600 dark:text-zinc-400">resets {new Date(quota.data.resets_at).toLocaleDateString()}</span>}>
       {quota.error ? <ErrorState error={quota.error} /> : !quota.data ? <Skeleton className="h-24" /> : quota.data.items.length === 0
-        ? <p className="text-sm text-zinc-500">No one has an account yet.</p>
+        ? <p className="text-sm text-zinc-600 dark:text-zinc-400">No one has an account yet.</p>
         : (
           <ul className="space-y-3">
             {quota.data.items.map((q) => (
               <li key={q.user.id} className="text-sm">
-                <div className="flex justify-between gap-2"><span className="truncate font-medium">{q.user.username}</span><span className="text-zinc-500">{formatBytes(q.used_bytes)} of {formatBytes(q.limit_bytes)}</span></div>
+                <div className="flex justify-between gap-2"><span className="truncate font-medium">{q.user.username}</span><span className="text-zinc-600 dark:text-zinc-400">{formatBytes(q.used_bytes)} of {formatBytes(q.limit_bytes)}</span></div>
                 <Bar percent={q.percent} label={`${q.user.username}: ${Math.round(q.percent)}% of the weekly quota`} />
               </li>
             ))}
           </ul>
         )}
-      {quota.data && quota.data.total_count > quota.data.items.length && <p className="mt-2 text-xs text-zinc-500">The {quota.data.items.length} heaviest uploaders of {quota.data.total_count}.</p>}
+      {quota.data && quota.data.total_count > quota.data.items.length && <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">The {quota.data.items.length} heaviest uploaders of {quota.data.total_count}.</p>}
     </Section>
   );
 }
@@ -194,9 +194,9 @@ function ActivityLine({ item }: { item: ActivityItem }) {
       <span className="min-w-0 flex-1">
         {!system && item.actor && <strong>{item.actor.username} </strong>}
         {verb} {video}
-        {item.detail && <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400">{item.detail}</span>}
+        {item.detail && <span className="block truncate text-xs text-zinc-600 dark:text-zinc-400">{item.detail}</span>}
       </span>
-      <time className="shrink-0 text-xs text-zinc-500" dateTime={item.at}>{timeAgo(item.at)}</time>
+      <time className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400" dateTime={item.at}>{timeAgo(item.at)}</time>
     </li>
   );
 }
@@ -206,7 +206,7 @@ function Activity() {
   return (
     <Section title="Recent activity" id="activity-h">
       {activity.error ? <ErrorState error={activity.error} /> : !activity.data ? <Skeleton className="h-40" /> : activity.data.items.length === 0
-        ? <p className="text-sm text-zinc-500">Nothing has happened yet.</p>
+        ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing has happened yet.</p>
         : <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">{activity.data.items.map((a, i) => <ActivityLine key={`${a.type}-${a.at}-${i}`} item={a} />)}</ul>}
     </Section>
   );
@@ -220,7 +220,7 @@ function LanCard() {
         <div className="flex flex-wrap items-center gap-4">
           <QrImage svg={lan.data.qr_svg} alt={`QR code for ${lan.data.lan_url}`} />
           <div className="min-w-0 flex-1 text-sm">
-            <p className="mb-1 text-zinc-500 dark:text-zinc-400">On the same Wi-Fi, open this address or scan the code:</p>
+            <p className="mb-1 text-zinc-600 dark:text-zinc-400">On the same Wi-Fi, open this address or scan the code:</p>
             <p className="mb-2 break-all font-mono font-medium" data-testid="lan-url">{lan.data.lan_url}</p>
             <CopyButton text={lan.data.lan_url} label="Copy address" what="Address" className="btn-ghost -ml-2" />
           </div>
@@ -278,7 +278,7 @@ function HostCard() {
   }
   return (
     <Section title="This computer" id="host-h">
-      <p className="mb-3 text-sm text-zinc-500 dark:text-zinc-400">Clipset runs on the computer you are using.</p>
+      <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">Clipset runs on the computer you are using.</p>
       <label className="mb-4 flex items-center gap-2 text-sm">
         <input type="checkbox" className="h-4 w-4" checked={!!h.start_at_login} disabled={busy}
           onChange={(e) => setStartAtLogin(e.target.checked)} />

@@ -32,7 +32,7 @@ function QrDialog({ invitation, onClose }: { invitation: Invitation | null; onCl
         <div className="flex flex-col items-center gap-3 text-center text-sm">
           <LinkQr text={link} alt={`QR code for the invitation link ${link}`} size={224} />
           <p className="break-all font-mono text-xs" data-testid="qr-link">{link}</p>
-          <p className="text-zinc-500 dark:text-zinc-400">Point a phone's camera at the code; the link opens the sign-up page. It works once{invitation.email ? ` (for ${invitation.email})` : ""}.</p>
+          <p className="text-zinc-600 dark:text-zinc-400">Point a phone's camera at the code; the link opens the sign-up page. It works once{invitation.email ? ` (for ${invitation.email})` : ""}.</p>
           <div className="flex gap-2">
             <CopyButton text={link} label="Copy link" className="btn-ghost" />
             <button className="btn-primary" onClick={onClose}>Done</button>
@@ -85,7 +85,7 @@ export default function Invitations() {
     <div>
       <form className="card mb-4 p-4" noValidate onSubmit={(e) => { e.preventDefault(); create(); }}>
         <h2 className="mb-2 text-base font-semibold">New invitation</h2>
-        <p className="mb-3 text-sm text-zinc-500 dark:text-zinc-400">A single-use link, valid for 7 days. Add an email to note who it's for.</p>
+        <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">A single-use link, valid for 7 days. Add an email to note who it's for.</p>
         <div className="flex flex-wrap items-start gap-2">
           <div className="min-w-0 flex-1 basis-56">
             <label htmlFor="inv-email" className="sr-only">Email (optional)</label>
@@ -110,7 +110,7 @@ export default function Invitations() {
                   <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${BADGE[status]}`}>{WORDS[status]}</span>
                   <span className="min-w-0 flex-1 basis-40">
                     <span className="block truncate font-medium">{i.email ?? "Anyone with the link"}</span>
-                    <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+                    <span className="block text-xs text-zinc-600 dark:text-zinc-400">
                       created {timeAgo(i.created_at)}
                       {status === "pending" && `, expires ${timeUntil(i.expires_at)}`}
                       {status === "used" && i.used_at && `, used ${timeAgo(i.used_at)}`}

@@ -15,13 +15,13 @@ function Title({ v }: { v: QueuedVideo }) {
   return (
     <span className="min-w-0 flex-1 basis-48">
       <span className="block truncate font-medium">{v.processing_status === "completed" ? <Link className="hover:underline" to={`/v/${v.id}`}>{v.title}</Link> : v.title}</span>
-      <span className="block text-xs text-zinc-500 dark:text-zinc-400">{v.uploader.username} · {formatBytes(v.source_size_bytes)} · uploaded {timeAgo(v.created_at)}</span>
+      <span className="block text-xs text-zinc-600 dark:text-zinc-400">{v.uploader.username} · {formatBytes(v.source_size_bytes)} · uploaded {timeAgo(v.created_at)}</span>
     </span>
   );
 }
 
 function List({ items, empty, label, children }: { items: QueuedVideo[]; empty: string; label: string; children: (v: QueuedVideo) => ReactNode }) {
-  if (items.length === 0) return <p className="text-sm text-zinc-500 dark:text-zinc-400">{empty}</p>;
+  if (items.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">{empty}</p>;
   return <ul aria-label={label} className="divide-y divide-zinc-200 dark:divide-zinc-800">{items.map((v) => <li key={v.id} className="flex flex-wrap items-center gap-2 py-2 text-sm" data-testid={`queue-${v.processing_status}`}>{children(v)}</li>)}</ul>;
 }
 
@@ -93,7 +93,7 @@ export default function QueuePage() {
           <List items={q.processing} empty="Nothing is being processed right now." label="Processing">
             {(v) => <>
               <Title v={v} />
-              <span className="text-xs tabular-nums text-zinc-500" aria-hidden="true">{Math.round(v.progress)}%</span>
+              <span className="text-xs tabular-nums text-zinc-600 dark:text-zinc-400" aria-hidden="true">{Math.round(v.progress)}%</span>
               <div className="w-full">
                 <Bar percent={v.progress} color="bg-sky-500" label={`${v.title}: ${Math.round(v.progress)}% processed`} />
               </div>
@@ -104,7 +104,7 @@ export default function QueuePage() {
           <List items={q.pending} empty="No video is waiting." label="Waiting">
             {(v) => <><Title v={v} />{v.attempts > 0 && <span className="text-xs text-amber-600">attempt {v.attempts + 1}</span>}</>}
           </List>
-          {q.pending_total > q.pending.length && <p className="mt-2 text-xs text-zinc-500">and {q.pending_total - q.pending.length} more</p>}
+          {q.pending_total > q.pending.length && <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">and {q.pending_total - q.pending.length} more</p>}
         </Section>
       </div>
 
@@ -121,13 +121,13 @@ export default function QueuePage() {
       </Section>
 
       <Section title="Finished in the last 24 hours" id="recent-h">
-        <p className="mb-2 text-xs text-zinc-500 dark:text-zinc-400">Featured videos appear in the Featured row of everyone's browse page.</p>
+        <p className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">Featured videos appear in the Featured row of everyone's browse page.</p>
         <List items={q.recent} empty="Nothing finished in the last day." label="Finished recently">
           {(v) => {
             const on = isFeatured(v.id);
             return <>
               <Title v={v} />
-              {v.transcode_mode && <span className="text-xs text-zinc-500">{v.transcode_mode === "remux" ? "copied as is" : "converted"}</span>}
+              {v.transcode_mode && <span className="text-xs text-zinc-600 dark:text-zinc-400">{v.transcode_mode === "remux" ? "copied as is" : "converted"}</span>}
               <button className="btn-ghost px-2 py-1" aria-pressed={on} aria-label={`${on ? "Unfeature" : "Feature"} ${v.title}`} onClick={() => feature(v.id, !on)}>
                 {on ? "★ Featured" : "☆ Feature"}
               </button>

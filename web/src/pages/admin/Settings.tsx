@@ -20,7 +20,7 @@ function Row({ label, hint, children, htmlFor }: { label: string; hint: string; 
     <div className="grid gap-1 border-b border-zinc-200 py-4 last:border-0 sm:grid-cols-[14rem_1fr] sm:gap-4 dark:border-zinc-800">
       <div>
         {htmlFor ? <label htmlFor={htmlFor} className="text-sm font-medium">{label}</label> : <p className="text-sm font-medium">{label}</p>}
-        <p className="text-xs text-zinc-500 dark:text-zinc-400">{hint}</p>
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">{hint}</p>
       </div>
       <div>{children}</div>
     </div>
@@ -95,7 +95,7 @@ export default function Settings() {
       toast.show("Settings saved. They apply now; no restart needed.", "success");
     } catch (err) {
       if (err instanceof ApiError && err.field && err.field in body) {
-        setErrors({ [err.field]: fieldMessage(err.field, err.message) });
+        setErrors({ [err.field]: fieldMessage(err.field, err.raw) });
       } else {
         toast.error(err);
       }

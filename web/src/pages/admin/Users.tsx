@@ -6,7 +6,7 @@ import { useAuth } from "../../lib/auth";
 import { timeAgo } from "../../lib/format";
 import { useToast } from "../../lib/toast";
 import type { Page, User } from "../../lib/types";
-import { Dialog, EmptyState, ErrorState, Skeleton } from "../../components/ui";
+import { ConfirmDialog, Dialog, EmptyState, ErrorState, Skeleton } from "../../components/ui";
 import { Pager } from "./parts";
 
 const PAGE_SIZE = 20;
@@ -65,6 +65,7 @@ export default function Users() {
   const [q, setQ] = useState("");
   const [page, setPage] = useState(1);
   const [deleting, setDeleting] = useState<User | null>(null);
+  const [deactivating, setDeactivating] = useState<User | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   // Search as they type, after a short pause.
@@ -97,7 +98,7 @@ export default function Users() {
       <div className="mb-3 flex flex-wrap items-center gap-2">
         <label htmlFor="user-search" className="sr-only">Search users</label>
         <input id="user-search" type="search" className="input max-w-sm flex-1" placeholder="Search by username or email" value={search} onChange={(e) => setSearch(e.target.value)} />
-        {users.data && <span className="text-sm text-zinc-500">{users.data.total_count} user{users.data.total_count === 1 ? "" : "s"}</span>}
+        {users.data && <span className="text-sm text-zinc-600 dark:text-zinc-400">{users.data.total_count} user{users.data.total_count === 1 ? "" : "s"}</span>}
       </div>
       {problem && <p role="alert" data-testid="users-problem" className="mb-3 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">{problem}</p>}
       {users.error ? <ErrorState error={users.error} retry={() => users.refetch()} />
@@ -108,8 +109,8 @@ export default function Users() {
             {users.data.items.map((u) => (
               <li key={u.id} className="flex flex-wrap items-center gap-2 p-3 text-sm" data-testid="user-row" data-username={u.username}>
                 <div className="min-w-0 flex-1 basis-48">
-                  <p className="truncate"><strong>{u.username}</strong>{u.id === me?.id && <span className="text-zinc-500"> (you)</span>}</p>
-                  <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">{u.email ?? "no email"} · joined {timeAgo(u.created_at)}</p>
+                  <p className="truncate"><strong>{u.username}</strong>{u.id === me?.id && <span className="text-zinc-600 dark:text-zinc-400"> (you)</span>}</p>
+                  <p className="truncate text-xs text-zinc-600 dark:text-zinc-400">{u.email ?? "no email"} · joined {timeAgo(u.created_at)}</p>
                 </div>
                 {!u.is_active && <span className="rounded-full bg-zinc-200 px-2 py-0.5 text-xs font-medium dark:bg-zinc-800">Deactivated</span>}
                 <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.username}</label>
@@ -119,7 +120,7 @@ export default function Users() {
                   <option value="admin">Admin</option>
                 </select>
                 <button className="btn-ghost px-2 py-1" aria-label={`${u.is_active ? "Deactivate" : "Activate"} ${u.username}`}
-                  onClick={() => change(() => api.patch(`/api/users/${u.id}/active`, { is_active: !u.is_active }), `${u.username} is ${u.is_active ? "deactivated and signed out" : "active again"}.`)}>
+                  onClick={() => (u.is_active ? setDeactivating(u) : change(() => api.patch(`/api/users/${u.id}/active`, { is_active: true }), `${u.username} is active again.`))}>
                   {u.is_active ? "Deactivate" : "Activate"}
                 </button>
                 <button className="btn-ghost px-2 py-1 text-red-600 dark:text-red-400" aria-label={`Delete ${u.username}`} onClick={() => { setProblem(null); setDeleting(u); }}>Delete</button>
@@ -127,6 +128,15 @@ export default function Users() {
             ))}
           </ul>
         )}
+      <ConfirmDialog
+        open={deactivating != null}
+        onClose={() => setDeactivating(null)}
+        title={`Deactivate ${deactivating?.username ?? ""}?`}
+        body={<p>They are signed out everywhere and can't sign in until you activate the account again. Their videos and comments stay.</p>}
+        confirm="Deactivate"
+        danger
+        onConfirm={() => { const u = deactivating; if (u) void change(() => api.patch(`/api/users/${u.id}/active`, { is_active: false }), `${u.username} is deactivated and signed out.`); }}
+      />
       {users.data && <Pager page={users.data.page} totalPages={users.data.total_pages} onPage={setPage} label="User pages" />}
       <DeleteUserDialog user={deleting} onClose={() => setDeleting(null)} onDeleted={refresh} />
     </div>
