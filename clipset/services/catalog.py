@@ -18,9 +18,10 @@ from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 from ..db import database
 from ..dirs import DataDir
-from ..errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
-from ..models import Like, User, Video
+from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
+from ..models import Like, User, Video, is_public_id
 from ..pagination import paginate
+from .bearers import bearer
 from .media_urls import MediaUrls
 from .visibility import can_view, listed
 
@@ -72,8 +73,11 @@ def with_uploader(viewer: User | None = None):
     return Video.select(*columns).join(User, on=(Video.uploader == User.id))
 
 
-def find(video_id: int, viewer: User | None = None) -> Video | None:
-    return with_uploader(viewer).where(Video.id == video_id).first()
+def find(video_id: str, viewer: User | None = None) -> Video | None:
+    """The video with this public id; anything not shaped like one is simply not found."""
+    if not is_public_id(video_id):
+        return None
+    return with_uploader(viewer).where(Video.public_id == video_id).first()
 
 
 def not_found() -> NotFound:
@@ -202,19 +206,18 @@ class Catalog:
         if video.processing_status != "completed":
             raise Conflict("This video is not ready yet; it is still being processed.",
                            error_code="not_ready")
-        return self.urls.issue(user.id, video, kind)
+        return self.urls.issue(user, video, kind)
 
-    def media_file(self, video_id: int, kind: str, token: str) -> tuple[Path, int]:
+    def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path, int]:
         """The file a signed URL points at and how long a browser may cache it.
 
         Checked on every request, ranges included: the token, then that its user is
         still active and may still see the video (a video made private stops playing).
         """
+        if not is_public_id(video_id):  # not even shaped like a video: nothing to check
+            raise not_found()
         video = find(video_id)
-        user_id = self.urls.verify(token, video, video_id, kind)
-        user = User.get_or_none(User.id == user_id)
-        if user is None or not user.is_active:
-            raise Forbidden("This link is no longer valid.", error_code="invalid_link")
+        user = bearer(self.urls.verify(token, video, video_id, kind))
         visible(user, video)
         if video.processing_status != "completed":
             raise not_found()
