@@ -80,3 +80,13 @@ def test_signed_links_end_with_deactivation(app, client, admin, user):
     admin.patch(f"/api/users/{user.user['id']}/active", json={"is_active": True})
     assert client.get(media).status_code == 403
     assert _tus_head(client, upload).status_code == 403
+
+
+def test_a_token_naming_a_row_id_signs_in_nobody(app, client, user):
+    """Validly signed, current version, but naming the user by row id (as tokens once
+    did): only the random subject identifies a user."""
+    issuer = app.extensions["clipset"].tokens
+    for sub in (str(user.user["id"]), ""):
+        token = issuer.issue(sub, 0)
+        r = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 401 and r.json["error_code"] == "token_revoked"

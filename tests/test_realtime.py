@@ -143,6 +143,9 @@ def test_bad_messages_get_errors_and_the_socket_stays(app, live_server, user):
     assert receive(ws)["error_code"] == "invalid_message"
     ws.send(json.dumps({"type": "subscribe", "video_ids": "1"}))
     assert receive(ws)["field"] == "video_ids"
+    # Videos are followed by public id; the integer key is no id from outside.
+    ws.send(json.dumps({"type": "subscribe", "video_ids": [video.id]}))
+    assert receive(ws)["field"] == "video_ids"
     ws.send(json.dumps({"type": "dance"}))
     assert receive(ws)["error_code"] == "unknown_message"
     ws.send(json.dumps({"type": "ping"}))

@@ -2,7 +2,10 @@
 single lookups and view counting, with the visibility rule on every path."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
+import re
 
 import pytest
 
@@ -98,8 +101,8 @@ def test_feed_cursor_pages_through_ties_without_duplicates(app, user, other_user
     videos += [make_video(app, user, title=f"old{i}", files=False,
                           created_at=tie - dt.timedelta(seconds=i + 1)) for i in range(4)]
     make_video(app, user, privacy="unlisted", created_at=tie, files=False)
-    expected = [v.public_id for v in sorted(videos, key=lambda v: (v.created_at, v.id),
-                                     reverse=True)]
+    expected = [v.public_id for v in sorted(videos, key=lambda v: (v.created_at, v.public_id),
+                                            reverse=True)]
     seen, cursor, pages = [], None, 0
     while True:
         url = "/api/videos/feed?limit=3" + (f"&cursor={cursor}" if cursor else "")
@@ -112,6 +115,9 @@ def test_feed_cursor_pages_through_ties_without_duplicates(app, user, other_user
         cursor = r.json["next_cursor"]
         if cursor is None:
             break
+        # The cursor carries no integer key, not even base64-encoded.
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        assert not any(isinstance(part, int) for part in decoded)
     assert seen == expected and pages == 4
 
 
@@ -236,3 +242,23 @@ def test_views_respect_visibility_and_readiness(app, user, other_user):
     assert r.status_code == 409 and r.json["error_code"] == "not_ready"
     assert other_user.post("/api/videos/999999/views").status_code == 404
     assert reload(private).view_count == 0
+
+
+def test_videos_are_known_by_unguessable_public_ids_only(app, user, other_user):
+    """Ids in responses are 11 URL-safe random characters; counting integers, or any id
+    not shaped like a public one, finds nothing; the public id of an unlisted video
+    works for anyone signed in."""
+    unlisted = make_video(app, user, privacy="unlisted")
+    body = user.get(f"/api/videos/{unlisted.public_id}").json
+    assert body["id"] == unlisted.public_id and re.fullmatch(r"[A-Za-z0-9_-]{11}", body["id"])
+    assert other_user.get(f"/api/videos/{unlisted.public_id}").status_code == 200
+    stream = other_user.get(f"/api/videos/stream/{unlisted.public_id}").json["url"]
+    assert stream.startswith(f"/media/videos/{unlisted.public_id}.mp4?token=")
+    for guess in (str(unlisted.id), "1", unlisted.public_id[:10], unlisted.public_id + "A",
+                  "a.b.c.d.e.f", "a" * 11):
+        for path in (f"/api/videos/{guess}", f"/api/videos/stream/{guess}",
+                     f"/api/videos/{guess}/comments"):
+            r = other_user.get(path)
+            assert r.status_code == 404, (path, r.json)
+            assert r.json["error_code"] == "video_not_found"
+    assert other_user.post(f"/api/videos/{unlisted.id}/like").status_code == 404

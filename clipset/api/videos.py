@@ -1,8 +1,8 @@
 """Managing and exploring videos, the signed-in user's library, views and media URLs.
 
 Creating videos (upload URLs, drafts, finalize, the one-shot ``POST /api/videos``) and
-likes/comments live in their own blueprints; ``<int:...>`` rules keep these apart from
-their literal paths.
+likes/comments live in their own blueprints. A ``<video_id>`` is a public id; literal
+paths (``/feed``, ``/mine``...) win over it in routing, and never look like one.
 """
 from __future__ import annotations
 

@@ -116,15 +116,18 @@ def _ordered(query, sort_by: str, order: str, allowed=tuple(SORTS)):
 
 
 def encode_cursor(video: Video) -> str:
-    raw = json.dumps([video.created_at.isoformat(), video.id]).encode()
+    # The public id breaks ties: the integer key never leaves the server, even encoded.
+    raw = json.dumps([video.created_at.isoformat(), video.public_id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
+def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         created, video_id = json.loads(raw)
-        return dt.datetime.fromisoformat(created), int(video_id)
+        if not is_public_id(video_id):
+            raise ValueError(video_id)
+        return dt.datetime.fromisoformat(created), video_id
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         raise BadRequest("This cursor is not valid; start again from the first page.",
                          error_code="invalid_cursor", field="cursor") from None
@@ -156,15 +159,15 @@ class Catalog:
         return paginate(_ordered(query, sort_by, order, PUBLIC_SORTS), page, page_size)
 
     def feed(self, viewer: User, cursor: str | None, limit: int) -> dict:
-        """Newest listed videos first; the cursor is the last (created_at, id) seen, so
+        """Newest listed videos first; the cursor is the last (created_at, public id) seen, so
         equal timestamps and videos published meanwhile never duplicate or skip."""
         limit = max(1, min(limit, FEED_MAX))
         query = with_uploader(viewer).where(listed())
         if cursor:
             created, last_id = decode_cursor(cursor)
             query = query.where((Video.created_at < created)
-                                | ((Video.created_at == created) & (Video.id < last_id)))
-        rows = list(query.order_by(Video.created_at.desc(), Video.id.desc())
+                                | ((Video.created_at == created) & (Video.public_id < last_id)))
+        rows = list(query.order_by(Video.created_at.desc(), Video.public_id.desc())
                     .limit(limit + 1))
         more = len(rows) > limit
         rows = rows[:limit]

@@ -121,7 +121,7 @@ function UploadItem({ file, onRemove, onDraft }: { file: File; onRemove: () => v
     return () => clearInterval(t);
   }, [phase]);
 
-  const liveVideo = useVideo(video?.id ?? NaN, { pollMs: 4000 });
+  const liveVideo = useVideo(video?.id ?? "", { pollMs: 4000 });
   const [percent, setPercent] = useState<number | null>(null);
   useLiveVideos(video ? [video.id] : [], (e) => {
     if (e.type === "video.progress") setPercent(e.percent);
