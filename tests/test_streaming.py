@@ -141,12 +141,16 @@ def test_bad_tokens_are_refused(app, client, user, other_user, video):
         f"{path}?token={token[:-2]}xx": "invalid_link",    # tampered
         f"/media/videos/{other.public_id}.mp4?token={token}": "invalid_link",  # another video
         f"/media/thumbnails/{video.public_id}.jpg?token={token}": "invalid_link",  # another kind
-        f"/media/videos/999999.mp4?token={token}": "invalid_link",
+        f"/media/videos/{'a' * 11}.mp4?token={token}": "invalid_link",  # no such video
     }
     for target, code in cases.items():
         r = client.get(target)
         assert r.status_code == 403, target
         assert r.json["error_code"] == code
+    # Not even shaped like a video id (an integer key, say): simply not found.
+    for guess in ("999999", str(video.id)):
+        r = client.get(f"/media/videos/{guess}.mp4?token={token}")
+        assert r.status_code == 404 and r.json["error_code"] == "video_not_found"
 
 
 def test_expired_token(monkeypatch, client, user, video):

@@ -16,6 +16,10 @@ LIST_PATHS = ("/api/videos", "/api/videos/feed", "/api/videos/featured",
               "/api/videos/search?q=clip", "/api/videos/mine", "/api/videos/mine/recent")
 
 
+def pids(*videos) -> list[str]:
+    return [v.public_id for v in videos]
+
+
 @pytest.fixture
 def world(app, user, admin):
     """One video of ``user`` in every state that must stay out of lists, plus a public one."""
@@ -139,13 +143,13 @@ def test_list_filters_sorts_and_paging(app, user, other_user, admin):
     a = make_video(app, user, title="a", view_count=5, like_count=1, category=music.id)
     b = make_video(app, other_user, title="b", view_count=9, like_count=0)
     c = make_video(app, user, title="c", view_count=1, like_count=7)
-    assert ids(other_user.get("/api/videos?sort_by=view_count")) == [b.public_id, a.public_id, c.public_id]
+    assert ids(other_user.get("/api/videos?sort_by=view_count")) == pids(b, a, c)
     assert ids(other_user.get("/api/videos?sort_by=view_count&order=asc")) == \
-        [c.public_id, a.public_id, b.public_id]
-    assert ids(other_user.get("/api/videos?sort_by=like_count")) == [c.public_id, a.public_id, b.public_id]
-    assert ids(other_user.get("/api/videos")) == [c.public_id, b.public_id, a.public_id]
+        pids(c, a, b)
+    assert ids(other_user.get("/api/videos?sort_by=like_count")) == pids(c, a, b)
+    assert ids(other_user.get("/api/videos")) == pids(c, b, a)
     assert ids(other_user.get(f"/api/videos?category_id={music.id}")) == [a.public_id]
-    assert ids(other_user.get(f"/api/videos?uploaded_by={user.user['id']}")) == [c.public_id, a.public_id]
+    assert ids(other_user.get(f"/api/videos?uploaded_by={user.user['id']}")) == pids(c, a)
     page = other_user.get("/api/videos?page=2&page_size=2").json
     assert [i["id"] for i in page["items"]] == [a.public_id]
     assert (page["total_count"], page["total_pages"], page["has_more"]) == (3, 2, False)
@@ -208,13 +212,13 @@ def test_mine_sorts_and_recent(app, user, other_user):
     c = make_video(app, user, title="cherry", size=100, status="failed", files=False,
                    created_at=base + dt.timedelta(minutes=2))
     make_video(app, other_user, title="not mine", files=False)
-    assert ids(user.get("/api/videos/mine")) == [c.public_id, a.public_id, b.public_id]
+    assert ids(user.get("/api/videos/mine")) == pids(c, a, b)
     assert ids(user.get("/api/videos/mine?sort_by=title&sort_order=asc")) == \
-        [a.public_id, b.public_id, c.public_id]
-    assert ids(user.get("/api/videos/mine?sort_by=file_size_bytes")) == [a.public_id, b.public_id, c.public_id]
+        pids(a, b, c)
+    assert ids(user.get("/api/videos/mine?sort_by=file_size_bytes")) == pids(a, b, c)
     assert user.get("/api/videos/mine?sort_by=bogus").status_code == 400
     recent = user.get("/api/videos/mine/recent?limit=2")
-    assert [v["id"] for v in recent.json] == [c.public_id, a.public_id]
+    assert [v["id"] for v in recent.json] == pids(c, a)
     assert user.get("/api/videos/mine/recent?limit=21").status_code == 400
 
 

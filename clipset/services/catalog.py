@@ -165,8 +165,9 @@ class Catalog:
         query = with_uploader(viewer).where(listed())
         if cursor:
             created, last_id = decode_cursor(cursor)
-            query = query.where((Video.created_at < created)
-                                | ((Video.created_at == created) & (Video.public_id < last_id)))
+            query = query.where(
+                (Video.created_at < created)
+                | ((Video.created_at == created) & (Video.public_id < last_id)))
         rows = list(query.order_by(Video.created_at.desc(), Video.public_id.desc())
                     .limit(limit + 1))
         more = len(rows) > limit
