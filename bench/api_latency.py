@@ -142,7 +142,7 @@ def upload_clip(port: int, token: str, seconds: float, work: Path) -> int:
     return call("POST", "/api/videos/finalize", json.dumps({"draft_id": draft["id"]}))["id"]
 
 
-def status_of(client: Client, video_id: int) -> str:
+def status_of(client: Client, video_id: str) -> str:
     _, body = client.get(f"/api/videos/{video_id}")
     return json.loads(body)["processing_status"]
 
@@ -173,7 +173,7 @@ def _readers_process(port, token, video_id, size, paced, stop, count):
         t.join()
 
 
-def range_readers(port: int, token: str, video_id: int, size: int, paced: bool):
+def range_readers(port: int, token: str, video_id: str, size: int, paced: bool):
     stop, count = multiprocessing.Event(), multiprocessing.Value("l", 0)
     proc = multiprocessing.Process(target=_readers_process, daemon=True,
                                    args=(port, token, video_id, size, paced, stop, count))

@@ -40,9 +40,9 @@ server.serve_forever()
 """
 
 
-def prepare(data_dir: str) -> tuple[int, str, str]:
+def prepare(data_dir: str) -> tuple[str, str, str]:
     """Users and one public video, written straight to the database; returns
-    (video id, watcher token, liker token)."""
+    (video public id, watcher token, liker token)."""
     from clipset.app import create_app
     from clipset.db import database
     from clipset.models import Video
@@ -57,7 +57,7 @@ def prepare(data_dir: str) -> tuple[int, str, str]:
         tokens = svc.accounts.session(admin)["access_token"], \
             svc.accounts.session(liker)["access_token"]
     database.close()
-    return video.id, *tokens
+    return video.public_id, *tokens
 
 
 class Http:
@@ -113,7 +113,7 @@ def main() -> int:
             child.wait(20)
 
 
-def run(args, port: int, video_id: int, watcher: str, liker: str) -> int:
+def run(args, port: int, video_id: str, watcher: str, liker: str) -> int:
     http_ = Http(port)
     for _ in range(20):  # warm up
         http_.call("GET", "/api/health")

@@ -37,7 +37,7 @@ SESSION_ENDED = 4401
 class Event:
     type: str
     data: dict[str, Any]
-    video_id: int | None = None
+    video_id: str | None = None  # public id
     # Set for processing events: only this user hears them.
     owner_id: int | None = None
 
@@ -60,7 +60,7 @@ class Hub:
                     self._subscribers.remove(callback)
         return unsubscribe
 
-    def publish(self, type: str, data: dict[str, Any], *, video_id: int | None = None,
+    def publish(self, type: str, data: dict[str, Any], *, video_id: str | None = None,
                 owner_id: int | None = None) -> None:
         event = Event(type, data, video_id, owner_id)
         with self._lock:
@@ -88,7 +88,7 @@ class Listener:
         self.user_id = user.id
         self.token = token
         self.token_version = user.token_version
-        self.video_ids: frozenset[int] = frozenset()
+        self.video_ids: frozenset[str] = frozenset()
         self.closed: tuple[int, str] | None = None
         self._wake = wake
         self._limit = limit
@@ -209,7 +209,7 @@ class Fanout:
         with database.connection_context():
             users = self._current_users(audience)
             if event.owner_id is None and event.video_id is not None:
-                video = Video.get_or_none(Video.id == event.video_id)
+                video = Video.get_or_none(Video.public_id == event.video_id)
                 if video is None:  # gone: nobody may hear about it any more
                     return
         text = encode(event.message())

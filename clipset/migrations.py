@@ -67,9 +67,85 @@ V2_SEARCH = (
     """INSERT INTO video_search(video_search) VALUES ('rebuild')""",
 )
 
+# Ids that are never reused (AUTOINCREMENT) on every table whose id reaches a URL or a
+# token, a random per-user subject for tokens, and an unguessable public id per video.
+# SQLite can only add AUTOINCREMENT by rebuilding a table: new table, copy, drop, rename,
+# then its indexes (and the video search triggers) again; rowids are kept, so the search
+# index and every foreign key stay valid. Runs with foreign keys off (see ``migrate``).
+# One random base64url character; eleven of them in the row's own expression (a subquery
+# would be evaluated once for all rows) make a public id of 66 random bits.
+_ID_CHAR = ("substr('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', "
+            "(random() & 63) + 1, 1)")
+_PUBLIC_ID = " || ".join([_ID_CHAR] * 11)
+
+V3_IDENTITIES = (
+    """CREATE TABLE "user_new" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "subject" VARCHAR(32) NOT NULL, "username" VARCHAR(32) NOT NULL, "email" VARCHAR(254), "password_hash" VARCHAR(255) NOT NULL, "role" VARCHAR(16) NOT NULL, "is_active" INTEGER NOT NULL, "token_version" INTEGER NOT NULL, "quota_used_bytes" INTEGER NOT NULL, "created_at" DATETIME NOT NULL)""",
+    """INSERT INTO "user_new" ("id", "subject", "username", "email", "password_hash", "role", "is_active", "token_version", "quota_used_bytes", "created_at")
+        SELECT "id", lower(hex(randomblob(16))), "username", "email", "password_hash", "role", "is_active", "token_version", "quota_used_bytes", "created_at" FROM "user" """,
+    """DROP TABLE "user" """,
+    """ALTER TABLE "user_new" RENAME TO "user" """,
+    """CREATE UNIQUE INDEX "user_username" ON "user" ("username")""",
+    """CREATE UNIQUE INDEX "user_subject" ON "user" ("subject")""",
+
+    """CREATE TABLE "category_new" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "name" VARCHAR(64) NOT NULL, "slug" VARCHAR(80) NOT NULL, "created_at" DATETIME NOT NULL)""",
+    """INSERT INTO "category_new" SELECT "id", "name", "slug", "created_at" FROM "category" """,
+    """DROP TABLE "category" """,
+    """ALTER TABLE "category_new" RENAME TO "category" """,
+    """CREATE UNIQUE INDEX "category_name" ON "category" ("name")""",
+    """CREATE UNIQUE INDEX "category_slug" ON "category" ("slug")""",
+
+    """CREATE TABLE "video_new" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "public_id" VARCHAR(11) NOT NULL, "storage_key" VARCHAR(32) NOT NULL, "uploader_id" INTEGER NOT NULL, "title" VARCHAR(200) NOT NULL, "description" TEXT NOT NULL, "tags" TEXT NOT NULL, "category_id" INTEGER, "privacy" VARCHAR(16) NOT NULL, "is_featured" INTEGER NOT NULL, "original_filename" VARCHAR(255) NOT NULL, "source_size_bytes" INTEGER NOT NULL, "trim_start" REAL, "trim_end" REAL, "cover_time" REAL, "processing_status" VARCHAR(16) NOT NULL, "attempts" INTEGER NOT NULL, "progress" REAL NOT NULL, "error_message" TEXT, "transcode_mode" VARCHAR(16), "processing_started_at" DATETIME, "processing_finished_at" DATETIME, "duration_seconds" REAL, "width" INTEGER, "height" INTEGER, "fps" REAL, "video_codec" VARCHAR(32), "audio_codec" VARCHAR(32), "bitrate" INTEGER, "file_size_bytes" INTEGER, "view_count" INTEGER NOT NULL, "like_count" INTEGER NOT NULL, "comment_count" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("uploader_id") REFERENCES "user" ("id") ON DELETE CASCADE, FOREIGN KEY ("category_id") REFERENCES "category" ("id") ON DELETE SET NULL)""",
+    f"""INSERT INTO "video_new" SELECT "id", {_PUBLIC_ID}, "storage_key", "uploader_id", "title", "description", "tags", "category_id", "privacy", "is_featured", "original_filename", "source_size_bytes", "trim_start", "trim_end", "cover_time", "processing_status", "attempts", "progress", "error_message", "transcode_mode", "processing_started_at", "processing_finished_at", "duration_seconds", "width", "height", "fps", "video_codec", "audio_codec", "bitrate", "file_size_bytes", "view_count", "like_count", "comment_count", "created_at" FROM "video" """,
+    """DROP TABLE "video" """,
+    """ALTER TABLE "video_new" RENAME TO "video" """,
+    """CREATE UNIQUE INDEX "video_public_id" ON "video" ("public_id")""",
+    """CREATE UNIQUE INDEX "video_storage_key" ON "video" ("storage_key")""",
+    """CREATE INDEX "video_uploader_id" ON "video" ("uploader_id")""",
+    """CREATE INDEX "video_category_id" ON "video" ("category_id")""",
+    """CREATE INDEX "video_created_at" ON "video" ("created_at")""",
+    """CREATE INDEX "video_processing_status_privacy_created_at" ON "video" ("processing_status", "privacy", "created_at")""",
+    """CREATE TRIGGER "video_search_ai" AFTER INSERT ON "video" BEGIN
+        INSERT INTO video_search(rowid, title, description, tags)
+        VALUES (new.id, new.title, new.description, new.tags); END""",
+    """CREATE TRIGGER "video_search_ad" AFTER DELETE ON "video" BEGIN
+        INSERT INTO video_search(video_search, rowid, title, description, tags)
+        VALUES ('delete', old.id, old.title, old.description, old.tags); END""",
+    """CREATE TRIGGER "video_search_au" AFTER UPDATE OF title, description, tags ON "video"
+        BEGIN
+        INSERT INTO video_search(video_search, rowid, title, description, tags)
+        VALUES ('delete', old.id, old.title, old.description, old.tags);
+        INSERT INTO video_search(rowid, title, description, tags)
+        VALUES (new.id, new.title, new.description, new.tags); END""",
+
+    """CREATE TABLE "comment_new" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "video_id" INTEGER NOT NULL, "author_id" INTEGER NOT NULL, "body" TEXT NOT NULL, "timestamp_seconds" REAL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("video_id") REFERENCES "video" ("id") ON DELETE CASCADE, FOREIGN KEY ("author_id") REFERENCES "user" ("id") ON DELETE CASCADE)""",
+    """INSERT INTO "comment_new" SELECT "id", "video_id", "author_id", "body", "timestamp_seconds", "created_at" FROM "comment" """,
+    """DROP TABLE "comment" """,
+    """ALTER TABLE "comment_new" RENAME TO "comment" """,
+    """CREATE INDEX "comment_video_id" ON "comment" ("video_id")""",
+    """CREATE INDEX "comment_author_id" ON "comment" ("author_id")""",
+    """CREATE INDEX "comment_video_id_created_at" ON "comment" ("video_id", "created_at")""",
+
+    """CREATE TABLE "draft_new" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "user_id" INTEGER NOT NULL, "upload_id" VARCHAR(32) NOT NULL, "title" VARCHAR(200) NOT NULL, "description" TEXT NOT NULL, "tags" TEXT NOT NULL, "category_id" INTEGER, "privacy" VARCHAR(16) NOT NULL, "trim_start" REAL, "trim_end" REAL, "cover_time" REAL, "probe" TEXT NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE, FOREIGN KEY ("upload_id") REFERENCES "upload" ("id") ON DELETE CASCADE, FOREIGN KEY ("category_id") REFERENCES "category" ("id") ON DELETE SET NULL)""",
+    """INSERT INTO "draft_new" SELECT "id", "user_id", "upload_id", "title", "description", "tags", "category_id", "privacy", "trim_start", "trim_end", "cover_time", "probe", "created_at", "updated_at" FROM "draft" """,
+    """DROP TABLE "draft" """,
+    """ALTER TABLE "draft_new" RENAME TO "draft" """,
+    """CREATE INDEX "draft_user_id" ON "draft" ("user_id")""",
+    """CREATE UNIQUE INDEX "draft_upload_id" ON "draft" ("upload_id")""",
+    """CREATE INDEX "draft_category_id" ON "draft" ("category_id")""",
+
+    """CREATE TABLE "invitation_new" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "token" VARCHAR(64) NOT NULL, "email" VARCHAR(254), "created_by_id" INTEGER, "created_at" DATETIME NOT NULL, "expires_at" DATETIME NOT NULL, "used_at" DATETIME, "used_by_id" INTEGER, "revoked" INTEGER NOT NULL, FOREIGN KEY ("created_by_id") REFERENCES "user" ("id") ON DELETE SET NULL, FOREIGN KEY ("used_by_id") REFERENCES "user" ("id") ON DELETE SET NULL)""",
+    """INSERT INTO "invitation_new" SELECT "id", "token", "email", "created_by_id", "created_at", "expires_at", "used_at", "used_by_id", "revoked" FROM "invitation" """,
+    """DROP TABLE "invitation" """,
+    """ALTER TABLE "invitation_new" RENAME TO "invitation" """,
+    """CREATE UNIQUE INDEX "invitation_token" ON "invitation" ("token")""",
+    """CREATE INDEX "invitation_created_by_id" ON "invitation" ("created_by_id")""",
+    """CREATE INDEX "invitation_used_by_id" ON "invitation" ("used_by_id")""",
+)
+
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("initial schema", V1_INITIAL),
     ("full-text video search", V2_SEARCH),
+    ("ids never reused, public video ids", V3_IDENTITIES),
     ("video recording date", (
         """ALTER TABLE "video" ADD COLUMN "recorded_at" DATETIME""",)),
 )
@@ -81,17 +157,30 @@ def current_version(db: SqliteDatabase) -> int:
 
 
 def migrate(db: SqliteDatabase, target: int = LATEST) -> int:
-    """Bring the schema up to ``target``; returns the version it ended at."""
+    """Bring the schema up to ``target``; returns the version it ended at.
+
+    Foreign keys are off while steps run: dropping a table being rebuilt must not
+    cascade into its children. Each step checks them before it commits instead.
+    """
     version = current_version(db)
     if version > LATEST:
         raise RuntimeError(f"database schema version {version} is newer than this "
                            f"Clipset ({LATEST}); upgrade Clipset")
-    while version < target:
-        name, statements = STEPS[version]
-        with db.atomic("IMMEDIATE"):
-            for sql in statements:
-                db.execute_sql(sql)
-            version += 1
-            db.execute_sql(f"PRAGMA user_version = {version}")
-        log.info("database schema migrated to version %d (%s)", version, name)
+    if version >= target:
+        return version
+    db.execute_sql("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction
+    try:
+        while version < target:
+            name, statements = STEPS[version]
+            with db.atomic("IMMEDIATE"):
+                for sql in statements:
+                    db.execute_sql(sql)
+                broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration {name!r} broke foreign keys: {broken[:5]}")
+                version += 1
+                db.execute_sql(f"PRAGMA user_version = {version}")
+            log.info("database schema migrated to version %d (%s)", version, name)
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
     return version

@@ -6,13 +6,15 @@ version of it (a test checks that the two agree).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 import uuid
 
 from peewee import (
     AutoField, BigIntegerField, BooleanField, CharField, DateTimeField, FloatField,
     ForeignKeyField, IntegerField, Model, TextField,
 )
-from playhouse.sqlite_ext import JSONField
+from playhouse.sqlite_ext import AutoIncrementField, JSONField
 
 from .db import database
 
@@ -35,6 +37,19 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
+# A video's id as URLs and responses show it: 64 random bits in 11 base64url characters,
+# so unlisted videos cannot be found by counting. The integer primary key stays inside.
+PUBLIC_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(8)
+
+
+def is_public_id(value) -> bool:
+    return isinstance(value, str) and PUBLIC_ID_RE.match(value) is not None
+
+
 class BaseModel(Model):
     class Meta:
         database = database
@@ -42,7 +57,9 @@ class BaseModel(Model):
 
 
 class User(BaseModel):
-    id = AutoField()
+    id = AutoIncrementField()  # never reused: ids reach URLs and tokens
+    # Random and never reused: what tokens and signed URLs name the user by.
+    subject = CharField(max_length=32, unique=True, default=new_key)
     username = CharField(max_length=32, unique=True)  # stored lower-case
     email = CharField(max_length=254, null=True)
     password_hash = CharField()
@@ -60,7 +77,7 @@ class User(BaseModel):
 
 
 class Invitation(BaseModel):
-    id = AutoField()
+    id = AutoIncrementField()  # never reused: ids reach URLs
     token = CharField(max_length=64, unique=True)
     email = CharField(max_length=254, null=True)
     created_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
@@ -72,7 +89,7 @@ class Invitation(BaseModel):
 
 
 class Category(BaseModel):
-    id = AutoField()
+    id = AutoIncrementField()  # never reused: ids reach URLs
     name = CharField(max_length=64, unique=True)
     slug = CharField(max_length=80, unique=True)
     created_at = DateTimeField(default=now)
@@ -93,7 +110,7 @@ class Upload(BaseModel):
 
 
 class Draft(BaseModel):
-    id = AutoField()
+    id = AutoIncrementField()  # never reused: ids reach URLs
     user = ForeignKeyField(User, on_delete="CASCADE", backref="drafts")
     upload = ForeignKeyField(Upload, unique=True, on_delete="CASCADE", backref="+")
     title = CharField(max_length=200)
@@ -110,7 +127,8 @@ class Draft(BaseModel):
 
 
 class Video(BaseModel):
-    id = AutoField()
+    id = AutoIncrementField()  # internal; never in a response
+    public_id = CharField(max_length=11, unique=True, default=new_public_id)
     storage_key = CharField(max_length=32, unique=True, default=new_key)
     uploader = ForeignKeyField(User, on_delete="CASCADE", backref="videos")
     title = CharField(max_length=200)
@@ -164,7 +182,7 @@ class Like(BaseModel):
 
 
 class Comment(BaseModel):
-    id = AutoField()
+    id = AutoIncrementField()  # never reused: ids reach URLs
     video = ForeignKeyField(Video, on_delete="CASCADE", backref="comments")
     author = ForeignKeyField(User, on_delete="CASCADE", backref="comments")
     body = TextField()

@@ -1,7 +1,8 @@
 """Sign-in tokens (JWT, HS256 pinned, ``exp`` required) and signed URL tokens.
 
-A JWT carries the user's ``token_version``; bumping it in the database revokes every token
-issued before, which is how logout, password change and deactivation take effect at once.
+A JWT names the user by their random ``subject`` (never the row id, which a later user
+could get) and carries their ``token_version``; bumping that in the database revokes every
+token issued before, which is how logout, password change and deactivation take effect.
 Signed URL tokens (itsdangerous) stand in for S3 presigned URLs: a ``<video>`` tag cannot
 send a header, so the URL carries a short-lived token bound to user and resource.
 """
@@ -29,19 +30,19 @@ class TokenIssuer:
         self._keys = [derive(k, "jwt") for k in keys]
         self.ttl = ttl
 
-    def issue(self, user_id: int, token_version: int) -> str:
+    def issue(self, subject: str, token_version: int) -> str:
         issued = dt.datetime.now(dt.timezone.utc)
-        claims = {"sub": str(user_id), "ver": token_version, "iat": issued,
+        claims = {"sub": subject, "ver": token_version, "iat": issued,
                   "exp": issued + self.ttl}
         return jwt.encode(claims, self._keys[-1], algorithm=ALGORITHM)
 
-    def decode(self, token: str) -> tuple[int, int]:
-        """(user_id, token_version) of a valid token, else ``Unauthorized``."""
+    def decode(self, token: str) -> tuple[str, int]:
+        """(subject, token_version) of a valid token, else ``Unauthorized``."""
         for key in reversed(self._keys):
             try:
                 claims = jwt.decode(token, key, algorithms=[ALGORITHM],
                                     options={"require": ["exp", "iat", "sub"]})
-                return int(claims["sub"]), int(claims.get("ver", -1))
+                return str(claims["sub"]), int(claims.get("ver", -1))
             except jwt.ExpiredSignatureError:
                 raise Unauthorized("Your session has expired. Sign in again.",
                                    error_code="token_expired") from None

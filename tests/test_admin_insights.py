@@ -212,7 +212,7 @@ def test_activity_merges_every_table_newest_first(admin, user):
         broken = Video.create(uploader=uid, title="Broken", created_at=t0 + 7 * H,
                               processing_status="failed", error_message="e" * 300,
                               processing_finished_at=t0 + 8 * H)
-        Video.create(uploader=uid, title="Waiting", created_at=t0 + 9 * H)
+        waiting = Video.create(uploader=uid, title="Waiting", created_at=t0 + 9 * H)
 
     r = admin.get("/api/admin/activity")
     assert r.status_code == 200
@@ -226,13 +226,13 @@ def test_activity_merges_every_table_newest_first(admin, user):
     old = [(i["type"], i["at"], i["actor"] and i["actor"]["username"],
             i["video"], i["detail"]) for i in items if i["at"] <= cutoff]
     name = user.user["username"]
-    beach = {"id": clip.id, "title": "Beach"}
+    beach = {"id": clip.public_id, "title": "Beach"}
     assert old == [
         ("video.uploaded", iso(t0 + 9 * H), name,
-         {"id": clip.id + 2, "title": "Waiting"}, None),
-        ("video.failed", iso(t0 + 8 * H), name, {"id": broken.id, "title": "Broken"},
+         {"id": waiting.public_id, "title": "Waiting"}, None),
+        ("video.failed", iso(t0 + 8 * H), name, {"id": broken.public_id, "title": "Broken"},
          "e" * 139 + "…"),
-        ("video.uploaded", iso(t0 + 7 * H), name, {"id": broken.id, "title": "Broken"},
+        ("video.uploaded", iso(t0 + 7 * H), name, {"id": broken.public_id, "title": "Broken"},
          None),
         ("comment.posted", iso(t0 + 6 * H), "carol", beach, "d" * 139 + "…"),
         ("comment.posted", iso(t0 + 5 * H), "carol", beach, "c" * 140),
@@ -264,7 +264,7 @@ def test_queue_groups_and_orders_videos(admin, user):
     uid, t = user.user["id"], now()
 
     def video(title, status, **fields):
-        return add_video(uid, title, processing_status=status, **fields).id
+        return add_video(uid, title, processing_status=status, **fields).public_id
 
     video("second", "pending", created_at=t - 3 * H, source_size_bytes=123)
     video("third", "pending", created_at=t - 1 * H)

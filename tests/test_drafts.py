@@ -161,7 +161,7 @@ def test_finalize_makes_a_pending_video_and_moves_the_file(app, clips, user, oth
     assert original.read_bytes() == clips["landscape"].read_bytes()
     assert not data.upload_file(d["upload_id"]).exists()
     with database.connection_context():
-        row = Video.get_by_id(video["id"])
+        row = Video.get(Video.public_id == video["id"])
     assert (row.trim_start, row.cover_time, row.original_filename) == (0.2, 0.5, "landscape.mp4")
     assert row.source_size_bytes == original.stat().st_size == quota_used(user)
     assert counts() == (0, 0, 1)

@@ -36,18 +36,18 @@ def events(services):
     return received
 
 
-def queue(services, api, clip, status="pending", attempts=0, **fields) -> int:
+def queue(services, api, clip, status="pending", attempts=0, **fields) -> str:
     """A video row with ``clip`` as its original, as finalize leaves it."""
     with database.connection_context():
         video = Video.create(uploader=api.user["id"], title=clip.name, source_size_bytes=1,
                              processing_status=status, attempts=attempts, **fields)
     shutil.copyfile(clip, services.data.original_file(video.storage_key))
-    return video.id
+    return video.public_id
 
 
-def row(video_id) -> Video:
+def row(video_id: str) -> Video:
     with database.connection_context():
-        return Video.get_by_id(video_id)
+        return Video.get(Video.public_id == video_id)
 
 
 def wait_for(video_id, *statuses) -> Video:
@@ -80,13 +80,13 @@ def test_uploaded_clip_is_processed_end_to_end(services, events, user):
     assert video.file_size_bytes == services.data.video_file(key).stat().st_size
     assert video.processing_started_at <= video.processing_finished_at
     assert list(services.data.tmp.glob(f"{key}*")) == []
-    mine = [e for e in events if e.video_id == video.id]
+    mine = [e for e in events if e.video_id == video.public_id]
     assert all(e.owner_id == user.user["id"] for e in mine)
     assert any(e.type == "video.progress" for e in mine)
     ready = [e for e in mine if e.type == "video.ready"]
     assert len(ready) == 1 and ready[0].data["processing_status"] == "completed"
     assert ready[0].data["width"] and ready[0].data["duration_seconds"]
-    assert user.get(f"/api/videos/{video.id}").json["processing_status"] == "completed"
+    assert user.get(f"/api/videos/{video.public_id}").json["processing_status"] == "completed"
 
 
 def test_transcode_keeps_the_original_when_configured(services, admin, clips):
@@ -189,6 +189,8 @@ def test_admin_retry(services, admin, user, clips):
     r = admin.post(url)
     assert r.status_code == 409 and r.json["error_code"] == "not_failed"
     assert admin.post("/api/admin/videos/9999/retry").status_code == 404
+    # The integer key is no id from outside.
+    assert admin.post(f"/api/admin/videos/{row(failed).id}/retry").status_code == 404
     gone = queue(services, user, clips["landscape"], status="failed")
     services.data.original_file(row(gone).storage_key).unlink()
     r = admin.post(f"/api/admin/videos/{gone}/retry")

@@ -8,7 +8,7 @@ from clipset import migrations
 from clipset.app import create_app
 from clipset.db import bind, database
 from clipset.dirs import DataDir
-from clipset.models import MODELS
+from clipset.models import MODELS, is_public_id
 from support import make_settings
 
 
@@ -114,4 +114,115 @@ def test_models_match_the_migrated_schema(app):
             assert migrated == _schema(reference, table), table
             assert {c.name for c in database.get_columns(table)} == {
                 f.column_name for f in model._meta.sorted_fields}, table
+    reference.close()
+
+
+def _version_2_database(tmp_path) -> DataDir:
+    """A database as the previous release left it: rows in every table the identity
+    step rebuilds, and a deleted newest user (id 3) whose id must never come back."""
+    data = DataDir(tmp_path / "data")
+    data.root.mkdir(parents=True)
+    db = bind(data.database)
+    at = "'2024-01-02 03:04:05'"
+    with db.connection_context():
+        assert migrations.migrate(db, target=2) == 2
+        for sql in (
+            f"""INSERT INTO "user" VALUES (1, 'host', NULL, 'x', 'admin', 1, 4, 0, {at}),
+                (2, 'kid', 'kid@example.com', 'x', 'user', 1, 0, 10, {at}),
+                (3, 'gone', NULL, 'x', 'user', 1, 0, 0, {at})""",
+            """DELETE FROM "user" WHERE id = 3""",
+            f"""INSERT INTO "category" VALUES (5, 'Family', 'family', {at})""",
+            f"""INSERT INTO "video" (id, storage_key, uploader_id, title, description, tags,
+               category_id, privacy, is_featured, original_filename, source_size_bytes,
+               processing_status, attempts, progress, view_count, like_count,
+               comment_count, created_at)
+               VALUES (7, 'k7', 1, 'Birthday party', 'cake', '["family"]', 5, 'unlisted',
+                       0, 'a.mp4', 10, 'completed', 1, 1.0, 0, 1, 1, {at}),
+                      (8, 'k8', 2, 'Beach day', '', '[]', NULL, 'public', 0, 'b.mp4', 10,
+                       'completed', 1, 1.0, 0, 0, 0, {at})""",
+            f"""INSERT INTO "comment" VALUES (11, 7, 2, 'Lovely', NULL, {at})""",
+            f"""INSERT INTO "like" VALUES (12, 2, 7, {at})""",
+            f"""INSERT INTO "view" VALUES (13, 2, 7, {at})""",
+            f"""INSERT INTO "upload" VALUES ('u1', 2, 'c.mp4', NULL, 10, 10, 'complete',
+                {at}, {at}, {at})""",
+            f"""INSERT INTO "draft" VALUES (14, 2, 'u1', 'Draft', '', '[]', 5, 'public',
+                NULL, NULL, NULL, '{{}}', {at}, {at})""",
+            f"""INSERT INTO "invitation" VALUES (15, 'tok', NULL, 1, {at}, {at}, {at}, 2,
+                0)""",
+        ):
+            db.execute_sql(sql)
+    database.close()
+    return data
+
+
+def _rows(sql):
+    return database.execute_sql(sql).fetchall()
+
+
+def test_identity_step_keeps_data_links_and_search(tmp_path):
+    _version_2_database(tmp_path)
+    create_app(make_settings(tmp_path))
+    with database.connection_context():
+        assert migrations.current_version(database) == migrations.LATEST
+        assert _rows('SELECT id, username, token_version FROM "user" ORDER BY id') == [
+            (1, "host", 4), (2, "kid", 0)]
+        subjects = [s for (s,) in _rows('SELECT subject FROM "user"')]
+        assert len(set(subjects)) == 2 and all(len(s) == 32 for s in subjects)
+        videos = _rows('SELECT id, public_id, title, category_id FROM "video" ORDER BY id')
+        assert [(v[0], v[2], v[3]) for v in videos] == [
+            (7, "Birthday party", 5), (8, "Beach day", None)]
+        public = [v[1] for v in videos]
+        assert len(set(public)) == 2 and all(is_public_id(p) for p in public)
+        assert _rows('SELECT id, video_id, author_id FROM "comment"') == [(11, 7, 2)]
+        assert _rows('SELECT id, user_id, upload_id, category_id FROM "draft"') == [
+            (14, 2, "u1", 5)]
+        assert _rows('SELECT id, created_by_id, used_by_id FROM "invitation"') == [
+            (15, 1, 2)]
+        assert _rows('SELECT id FROM "like"') == [(12,)]
+        assert _rows("PRAGMA foreign_key_check") == []
+        assert _rows("PRAGMA foreign_keys") == [(1,)]
+        match = "SELECT rowid FROM video_search WHERE video_search MATCH ?"
+        assert _rows_with(match, "birthday") == [(7,)]
+        database.execute_sql("UPDATE video SET title = 'Picnic' WHERE id = 7")
+        assert _rows_with(match, "picnic") == [(7,)]
+        assert _rows_with(match, "birthday") == []
+
+        # Foreign keys still act: deleting a user takes their videos, comments, likes,
+        # drafts; a category's removal empties the column.
+        database.execute_sql('DELETE FROM "category" WHERE id = 5')
+        assert _rows('SELECT category_id FROM "video" WHERE id = 7') == [(None,)]
+        database.execute_sql('DELETE FROM "user" WHERE id = 2')
+        assert _rows('SELECT id FROM "video"') == [(7,)]
+        assert _rows('SELECT count(*) FROM "comment"') == [(0,)]
+        assert _rows('SELECT count(*) FROM "draft"') == [(0,)]
+        assert _rows('SELECT used_by_id FROM "invitation"') == [(None,)]
+
+        # From now on ids only go up, even past deleted rows.
+        database.execute_sql(
+            f"""INSERT INTO "user" (subject, username, password_hash, role, is_active,
+                token_version, quota_used_bytes, created_at)
+                VALUES ('s', 'next', 'x', 'user', 1, 0, 0, '2024-01-03 00:00:00')""")
+        assert _rows("""SELECT id FROM "user" WHERE username = 'next'""") == [(3,)]
+
+
+def _rows_with(sql, *params):
+    return database.execute_sql(sql, params).fetchall()
+
+
+def _autoincrement(db: SqliteDatabase) -> set[str]:
+    return {name for name, sql in db.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+        if sql and "AUTOINCREMENT" in sql.upper()}
+
+
+def test_ids_that_reach_urls_are_never_reused(app):
+    """Every table whose id shows in a URL or a token is AUTOINCREMENT, in the models
+    and in the migrated schema alike."""
+    reference = SqliteDatabase(":memory:")
+    with reference.bind_ctx(MODELS):
+        reference.create_tables(MODELS)
+    with database.connection_context():
+        migrated = _autoincrement(database)
+    assert migrated == _autoincrement(reference)
+    assert {"user", "video", "comment", "draft", "invitation", "category"} <= migrated
     reference.close()

@@ -68,8 +68,8 @@ def publish(app, type: str, data: dict, **kw) -> None:
 
 
 def like(app, video: Video, count: int = 1) -> None:
-    publish(app, "like.updated", {"video_id": video.id, "like_count": count},
-            video_id=video.id)
+    publish(app, "like.updated", {"video_id": video.public_id, "like_count": count},
+            video_id=video.public_id)
 
 
 def listeners(app) -> int:
@@ -86,7 +86,7 @@ def marker(app, admin):
         like(app, video, 99)
         for ws in sockets:
             message = receive(ws)
-            assert message == {"type": "like.updated", "video_id": video.id,
+            assert message == {"type": "like.updated", "video_id": video.public_id,
                                "like_count": 99}, message
     send_and_expect.video = video
     return send_and_expect
@@ -97,9 +97,9 @@ def marker(app, admin):
 def test_sign_in_then_receive(app, live_server, user, via):
     video = make_video(user)
     ws = connect(live_server, user, via)
-    subscribe(ws, video.id)
+    subscribe(ws, video.public_id)
     like(app, video, 3)
-    assert receive(ws) == {"type": "like.updated", "video_id": video.id, "like_count": 3}
+    assert receive(ws) == {"type": "like.updated", "video_id": video.public_id, "like_count": 3}
     ws.close()
 
 
@@ -129,7 +129,7 @@ def test_revoked_token_is_refused(live_server, user):
 def test_signing_out_ends_an_open_socket(app, live_server, user):
     video = make_video(user)
     ws = connect(live_server, user)
-    subscribe(ws, video.id)
+    subscribe(ws, video.public_id)
     assert user.post("/api/auth/logout").status_code == 204
     like(app, video)  # the next delivery notices; the event is not delivered
     code, reason = closed_with(ws)
@@ -143,11 +143,14 @@ def test_bad_messages_get_errors_and_the_socket_stays(app, live_server, user):
     assert receive(ws)["error_code"] == "invalid_message"
     ws.send(json.dumps({"type": "subscribe", "video_ids": "1"}))
     assert receive(ws)["field"] == "video_ids"
+    # Videos are followed by public id; the integer key is no id from outside.
+    ws.send(json.dumps({"type": "subscribe", "video_ids": [video.id]}))
+    assert receive(ws)["field"] == "video_ids"
     ws.send(json.dumps({"type": "dance"}))
     assert receive(ws)["error_code"] == "unknown_message"
     ws.send(json.dumps({"type": "ping"}))
     assert receive(ws) == {"type": "pong"}
-    subscribe(ws, video.id)
+    subscribe(ws, video.public_id)
     like(app, video, 5)
     assert receive(ws)["like_count"] == 5
 
@@ -157,20 +160,20 @@ def test_like_and_comment_events_reach_subscribers(app, live_server, user, other
                                                    marker):
     video = make_video(user)
     watcher = connect(live_server, other_user)
-    subscribe(watcher, video.id, marker.video.id)
-    comment = {"id": 7, "video_id": video.id, "body": "<b>hi</b>",
+    subscribe(watcher, video.public_id, marker.video.public_id)
+    comment = {"id": 7, "video_id": video.public_id, "body": "<b>hi</b>",
                "author": {"id": user.user["id"], "username": user.user["username"]},
                "timestamp_seconds": 1.5, "created_at": "2024-05-01T10:00:00Z"}
-    publish(app, "comment.created", {"video_id": video.id, "comment": comment},
-            video_id=video.id)
-    publish(app, "comment.deleted", {"video_id": video.id, "comment_id": 7},
-            video_id=video.id)
-    assert receive(watcher) == {"type": "comment.created", "video_id": video.id,
+    publish(app, "comment.created", {"video_id": video.public_id, "comment": comment},
+            video_id=video.public_id)
+    publish(app, "comment.deleted", {"video_id": video.public_id, "comment_id": 7},
+            video_id=video.public_id)
+    assert receive(watcher) == {"type": "comment.created", "video_id": video.public_id,
                                 "comment": comment}
-    assert receive(watcher) == {"type": "comment.deleted", "video_id": video.id,
+    assert receive(watcher) == {"type": "comment.deleted", "video_id": video.public_id,
                                 "comment_id": 7}
-    watcher.send(json.dumps({"type": "unsubscribe", "video_ids": [video.id]}))
-    assert receive(watcher) == {"type": "unsubscribed", "video_ids": [marker.video.id]}
+    watcher.send(json.dumps({"type": "unsubscribe", "video_ids": [video.public_id]}))
+    assert receive(watcher) == {"type": "unsubscribed", "video_ids": [marker.video.public_id]}
     like(app, video)
     marker(watcher)  # the like on the unfollowed video never arrived
 
@@ -178,9 +181,9 @@ def test_like_and_comment_events_reach_subscribers(app, live_server, user, other
 def test_the_like_endpoint_notifies_subscribers(app, live_server, user, other_user):
     video = make_video(user)
     ws = connect(live_server, user)
-    subscribe(ws, video.id)
-    assert other_user.post(f"/api/videos/{video.id}/like").status_code == 200
-    assert receive(ws) == {"type": "like.updated", "video_id": video.id, "like_count": 1}
+    subscribe(ws, video.public_id)
+    assert other_user.post(f"/api/videos/{video.public_id}/like").status_code == 200
+    assert receive(ws) == {"type": "like.updated", "video_id": video.public_id, "like_count": 1}
 
 
 @pytest.mark.parametrize("privacy,status", [("private", "completed"),
@@ -191,10 +194,10 @@ def test_hidden_videos_are_heard_only_by_those_who_may_see_them(
     sockets = {}
     for name, api in (("owner", user), ("admin", admin), ("other", other_user)):
         sockets[name] = connect(live_server, api)
-        subscribe(sockets[name], video.id, marker.video.id)
+        subscribe(sockets[name], video.public_id, marker.video.public_id)
     like(app, video, 4)
     for name in ("owner", "admin"):
-        assert receive(sockets[name]) == {"type": "like.updated", "video_id": video.id,
+        assert receive(sockets[name]) == {"type": "like.updated", "video_id": video.public_id,
                                           "like_count": 4}
     marker(*sockets.values())  # other: the marker is the first thing it hears
 
@@ -202,7 +205,7 @@ def test_hidden_videos_are_heard_only_by_those_who_may_see_them(
 def test_unlisted_videos_reach_signed_in_subscribers(app, live_server, user, other_user):
     video = make_video(user, privacy="unlisted")
     ws = connect(live_server, other_user)
-    subscribe(ws, video.id)
+    subscribe(ws, video.public_id)
     like(app, video, 2)
     assert receive(ws)["like_count"] == 2
 
@@ -213,15 +216,15 @@ def test_processing_events_reach_only_the_owner_on_every_socket(
     owner_sockets = [connect(live_server, user), connect(live_server, user, "message")]
     snoops = [connect(live_server, admin), connect(live_server, other_user)]
     for ws in snoops:  # following the video does not make them hear its processing
-        subscribe(ws, video.id, marker.video.id)
-    publish(app, "video.progress", {"video_id": video.id, "percent": 40.0},
-            video_id=video.id, owner_id=user.user["id"])
-    publish(app, "video.failed", {"video_id": video.id, "error": "unreadable"},
-            video_id=video.id, owner_id=user.user["id"])
+        subscribe(ws, video.public_id, marker.video.public_id)
+    publish(app, "video.progress", {"video_id": video.public_id, "percent": 40.0},
+            video_id=video.public_id, owner_id=user.user["id"])
+    publish(app, "video.failed", {"video_id": video.public_id, "error": "unreadable"},
+            video_id=video.public_id, owner_id=user.user["id"])
     for ws in owner_sockets:  # not subscribed, yet told
-        assert receive(ws) == {"type": "video.progress", "video_id": video.id,
+        assert receive(ws) == {"type": "video.progress", "video_id": video.public_id,
                                "percent": 40.0}
-        assert receive(ws) == {"type": "video.failed", "video_id": video.id,
+        assert receive(ws) == {"type": "video.failed", "video_id": video.public_id,
                                "error": "unreadable"}
     marker(*snoops)
 
@@ -229,13 +232,13 @@ def test_processing_events_reach_only_the_owner_on_every_socket(
 def test_reconnecting_resumes_delivery_without_ghosts(app, live_server, user):
     video = make_video(user)
     first = connect(live_server, user)
-    subscribe(first, video.id)
+    subscribe(first, video.public_id)
     like(app, video, 1)
     assert receive(first)["like_count"] == 1
     first.sock.close()  # vanish without a close handshake
     assert wait_until(lambda: listeners(app) == 0)
     second = connect(live_server, user)
-    subscribe(second, video.id)
+    subscribe(second, video.public_id)
     like(app, video, 2)
     assert receive(second)["like_count"] == 2
     assert listeners(app) == 1
@@ -249,9 +252,9 @@ def test_slow_consumer_does_not_hold_up_others(app, live_server, user, other_use
     # A tiny receive window that is never read from: its server side soon blocks.
     slow = connect(live_server, other_user,
                    sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
-    subscribe(slow, video.id)
+    subscribe(slow, video.public_id)
     fast = connect(live_server, user)
-    subscribe(fast, video.id)
+    subscribe(fast, video.public_id)
     count = 150
     received = []
 
@@ -262,9 +265,9 @@ def test_slow_consumer_does_not_hold_up_others(app, live_server, user, other_use
     reader.start()
     for i in range(count):  # 150 x 16 KB: far more than the slow socket's buffers hold
         body = base64.b64encode(os.urandom(12 * 1024)).decode()
-        publish(app, "comment.created", {"video_id": video.id,
+        publish(app, "comment.created", {"video_id": video.public_id,
                                          "comment": {"id": i, "body": body}},
-                video_id=video.id)
+                video_id=video.public_id)
     reader.join(60)
     assert received == list(range(count))  # all of them, in order
 
@@ -300,7 +303,7 @@ def test_two_hundred_sockets_and_http_at_once(app, live_server, user, other_user
     video = make_video(user)
     sockets = [connect(live_server, (user, other_user)[i % 2]) for i in range(200)]
     for ws in sockets:
-        subscribe(ws, video.id)
+        subscribe(ws, video.public_id)
     assert live_server.websockets.count == 200
     with ThreadPoolExecutor(8) as pool:
         calls = [pool.submit(_http, live_server, "/api/health") for _ in range(40)]
@@ -309,7 +312,7 @@ def test_two_hundred_sockets_and_http_at_once(app, live_server, user, other_user
         like(app, video, 12)
         assert [c.result() for c in calls] == [200] * 80
     for ws in sockets:
-        assert receive(ws) == {"type": "like.updated", "video_id": video.id,
+        assert receive(ws) == {"type": "like.updated", "video_id": video.public_id,
                                "like_count": 12}
     for ws in sockets:
         ws.close()
@@ -332,7 +335,7 @@ def test_sockets_over_the_cap_are_closed_with_1013(live_server, user):
 def test_stopping_the_server_closes_open_sockets(app, live_server, user, other_user):
     video = make_video(user)
     sockets = [connect(live_server, api) for api in (user, other_user, user)]
-    subscribe(sockets[0], video.id)
+    subscribe(sockets[0], video.public_id)
     live_server.stop()
     for ws in sockets:
         assert closed_with(ws) == (1001, "The server is shutting down.")

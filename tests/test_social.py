@@ -17,9 +17,9 @@ from support import Api
 @pytest.fixture
 def make_video(app):
     """A video row, made directly (the pipeline is not under test here)."""
-    def make(owner: Api, privacy="public", status="completed", duration=10.0) -> int:
+    def make(owner: Api, privacy="public", status="completed", duration=10.0) -> str:
         return video_rows.make_video(app, owner, privacy=privacy, status=status, files=False,
-                                     duration_seconds=duration).id
+                                     duration_seconds=duration).public_id
     return make
 
 
@@ -31,17 +31,17 @@ def events(app):
     unsubscribe()
 
 
-def counts(video_id: int) -> dict:
+def counts(video_id: str) -> dict:
     """The video's counters next to the rows they count."""
     with database.connection_context():
-        video = Video.get_by_id(video_id)
+        video = Video.get(Video.public_id == video_id)
         return {"likes": video.like_count,
-                "like_rows": Like.select().where(Like.video == video_id).count(),
+                "like_rows": Like.select().where(Like.video == video.id).count(),
                 "comments": video.comment_count,
-                "comment_rows": Comment.select().where(Comment.video == video_id).count()}
+                "comment_rows": Comment.select().where(Comment.video == video.id).count()}
 
 
-def assert_consistent(video_id: int, likes: int, comments: int) -> None:
+def assert_consistent(video_id: str, likes: int, comments: int) -> None:
     assert counts(video_id) == {"likes": likes, "like_rows": likes,
                                 "comments": comments, "comment_rows": comments}
 
@@ -103,7 +103,7 @@ def _create_users(n: int, services) -> list[str]:
     """Users straight in the database (argon2 for 16 sign-ups would only slow the test)."""
     with database.connection_context():
         users = [User.create(username=f"fan{i}", password_hash="-") for i in range(n)]
-        return [services.tokens.issue(u.id, u.token_version) for u in users]
+        return [services.tokens.issue(u.subject, u.token_version) for u in users]
 
 
 def test_concurrent_likes_keep_exact_counts(app, live_server, user, make_video):

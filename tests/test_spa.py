@@ -62,11 +62,13 @@ def test_other_files_in_dist_are_served(anon):
     assert "svg" in r.text
 
 
-@pytest.mark.parametrize("path", ["/api/nope", "/media/videos/nope.mp4", "/api"])
-def test_api_and_media_paths_never_fall_back_to_the_app(anon, path):
+@pytest.mark.parametrize("path, code", [
+    ("/api/nope", "not_found"), ("/media/nope.mp4", "not_found"), ("/api", "not_found"),
+    ("/media/videos/nope.mp4", "video_not_found")])  # not shaped like a video id
+def test_api_and_media_paths_never_fall_back_to_the_app(anon, path, code):
     r = anon.get(path)
     assert r.status_code == 404
-    assert r.json["error_code"] == "not_found"
+    assert r.json["error_code"] == code
 
 
 def test_api_routes_win_over_the_fallback(anon):

@@ -24,7 +24,7 @@ def video(app, user):
 
 
 def media_url(api: Api, video, kind: str = "stream") -> str:
-    r = api.get(f"/api/videos/{kind}/{video.id}")
+    r = api.get(f"/api/videos/{kind}/{video.public_id}")
     assert r.status_code == 200, r.json
     return r.json["url"]
 
@@ -35,18 +35,18 @@ def test_stream_and_thumbnail_urls_follow_visibility(app, user, other_user, admi
     unlisted = make_video(app, user, privacy="unlisted")
     pending = make_video(app, user, status="pending", files=False)
     for kind in ("stream", "thumbnail"):
-        assert anon.get(f"/api/videos/{kind}/{public.id}").status_code == 401
-        assert other_user.get(f"/api/videos/{kind}/{private.id}").status_code == 404
-        assert other_user.get(f"/api/videos/{kind}/{pending.id}").status_code == 404
+        assert anon.get(f"/api/videos/{kind}/{public.public_id}").status_code == 401
+        assert other_user.get(f"/api/videos/{kind}/{private.public_id}").status_code == 404
+        assert other_user.get(f"/api/videos/{kind}/{pending.public_id}").status_code == 404
         assert other_user.get(f"/api/videos/{kind}/999999").status_code == 404
-        r = user.get(f"/api/videos/{kind}/{pending.id}")
+        r = user.get(f"/api/videos/{kind}/{pending.public_id}")
         assert r.status_code == 409 and r.json["error_code"] == "not_ready"
         for viewer, v in ((other_user, public), (other_user, unlisted), (admin, private),
                           (user, private)):
-            r = viewer.get(f"/api/videos/{kind}/{v.id}")
+            r = viewer.get(f"/api/videos/{kind}/{v.public_id}")
             assert r.status_code == 200
             folder, ext = ("videos", "mp4") if kind == "stream" else ("thumbnails", "jpg")
-            assert r.json["url"].startswith(f"/media/{folder}/{v.id}.{ext}?token=")
+            assert r.json["url"].startswith(f"/media/{folder}/{v.public_id}.{ext}?token=")
             assert r.json["expires_at"].endswith("Z")
 
 
@@ -56,7 +56,7 @@ def test_url_outlives_a_long_video(app, user):
     ttl = app.config["CLIPSET_SETTINGS"].media_url_ttl_seconds
 
     def expires(v):
-        text = user.get(f"/api/videos/stream/{v.id}").json["expires_at"]
+        text = user.get(f"/api/videos/stream/{v.public_id}").json["expires_at"]
         return dt.datetime.fromisoformat(text.rstrip("Z")) - now()
 
     assert expires(long) > dt.timedelta(hours=10, minutes=59)
@@ -139,14 +139,18 @@ def test_bad_tokens_are_refused(app, client, user, other_user, video):
         f"{path}": "invalid_link",                         # no token
         f"{path}?token=nonsense": "invalid_link",
         f"{path}?token={token[:-2]}xx": "invalid_link",    # tampered
-        f"/media/videos/{other.id}.mp4?token={token}": "invalid_link",  # another video
-        f"/media/thumbnails/{video.id}.jpg?token={token}": "invalid_link",  # another kind
-        f"/media/videos/999999.mp4?token={token}": "invalid_link",
+        f"/media/videos/{other.public_id}.mp4?token={token}": "invalid_link",  # another video
+        f"/media/thumbnails/{video.public_id}.jpg?token={token}": "invalid_link",  # another kind
+        f"/media/videos/{'a' * 11}.mp4?token={token}": "invalid_link",  # no such video
     }
     for target, code in cases.items():
         r = client.get(target)
         assert r.status_code == 403, target
         assert r.json["error_code"] == code
+    # Not even shaped like a video id (an integer key, say): simply not found.
+    for guess in ("999999", str(video.id)):
+        r = client.get(f"/media/videos/{guess}.mp4?token={token}")
+        assert r.status_code == 404 and r.json["error_code"] == "video_not_found"
 
 
 def test_expired_token(monkeypatch, client, user, video):
@@ -163,11 +167,11 @@ def test_expired_token(monkeypatch, client, user, video):
 def test_every_request_rechecks_the_viewer(app, client, user, other_user, admin, video):
     url = media_url(other_user, video)
     assert client.get(url, headers={"Range": "bytes=0-1"}).status_code == 206
-    user.patch(f"/api/videos/{video.id}/privacy", json={"privacy": "private"})
+    user.patch(f"/api/videos/{video.public_id}/privacy", json={"privacy": "private"})
     r = client.get(url, headers={"Range": "bytes=2-3"})
     assert r.status_code == 404 and r.json["error_code"] == "video_not_found"
     assert client.get(media_url(user, video)).status_code == 200  # the owner still plays
-    user.patch(f"/api/videos/{video.id}/privacy", json={"privacy": "unlisted"})
+    user.patch(f"/api/videos/{video.public_id}/privacy", json={"privacy": "unlisted"})
     assert client.get(url).status_code == 200
     with db():
         User.update(is_active=False).where(User.id == other_user.user["id"]).execute()
@@ -175,7 +179,7 @@ def test_every_request_rechecks_the_viewer(app, client, user, other_user, admin,
     assert r.status_code == 403 and r.json["error_code"] == "invalid_link"
     # A deleted video's link goes dead.
     owner_url = media_url(user, video)
-    assert user.delete(f"/api/videos/{video.id}").status_code == 204
+    assert user.delete(f"/api/videos/{video.public_id}").status_code == 204
     assert client.get(owner_url).status_code == 404
 
 

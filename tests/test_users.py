@@ -83,12 +83,22 @@ def test_profile_shows_email_only_to_self_and_admins(app, admin, user, other_use
     for path in (url, by_name):
         assert user.get(path).json["email"] == "me@example.com"
         assert admin.get(path).json["email"] == "me@example.com"
-        seen = other_user.get(path)
-        assert seen.status_code == 200
-        assert seen.json["email"] is None
-        assert seen.json["username"] == user.user["username"]
-        assert set(seen.json) == {"id", "username", "email", "role", "is_active", "created_at"}
+    seen = other_user.get(by_name)
+    assert seen.status_code == 200
+    assert seen.json["email"] is None
+    assert seen.json["username"] == user.user["username"]
+    assert set(seen.json) == {"id", "username", "email", "role", "is_active", "created_at"}
     assert seen.json["created_at"].endswith("Z")
+
+
+def test_counting_user_ids_finds_nobody_but_yourself(admin, user, other_user):
+    """Non-admins get only their own profile by id: anyone else's id is "not found",
+    exactly like an id nobody has."""
+    for target in (_id(other_user), _id(admin), 9999):
+        r = user.get(f"/api/users/{target}")
+        assert r.status_code == 404 and r.json["error_code"] == "user_not_found"
+    assert user.get(f"/api/users/{_id(user)}").status_code == 200
+    assert admin.get(f"/api/users/{_id(other_user)}").status_code == 200
 
 
 def test_unknown_user_is_404(admin, user):

@@ -12,7 +12,7 @@ def test_owner_edits_details_with_normalized_tags(app, user):
     with db():
         music = Category.create(name="Music", slug="music")
     video = make_video(app, user, title="old", description="keep me")
-    r = user.patch(f"/api/videos/{video.id}/details", json={
+    r = user.patch(f"/api/videos/{video.public_id}/details", json={
         "title": "  New   title ", "tags": ["Cats", " cats", "DOGS ", "", "big  sky"],
         "category_id": music.id})
     assert r.status_code == 200, r.json
@@ -21,9 +21,9 @@ def test_owner_edits_details_with_normalized_tags(app, user):
     assert r.json["category_id"] == music.id
     assert r.json["description"] == "keep me"  # omitted fields stay
     # Search follows the edit (the FTS triggers).
-    assert [v["id"] for v in user.get("/api/videos/search?q=dogs").json["items"]] == [video.id]
+    assert [v["id"] for v in user.get("/api/videos/search?q=dogs").json["items"]] == [video.public_id]
     assert user.get("/api/videos/search?q=old").json["items"] == []
-    r = user.patch(f"/api/videos/{video.id}/details", json={"category_id": None,
+    r = user.patch(f"/api/videos/{video.public_id}/details", json={"category_id": None,
                                                             "description": ""})
     assert r.json["category_id"] is None and r.json["description"] == ""
 
@@ -38,14 +38,14 @@ def test_details_validation_names_the_field_and_changes_nothing(app, user):
         ({"privacy": "public"}, "privacy"),
     ]
     for body, field in cases:
-        r = user.patch(f"/api/videos/{video.id}/details", json={"title": "changed", **body}
+        r = user.patch(f"/api/videos/{video.public_id}/details", json={"title": "changed", **body}
                        if field != "title" else body)
         assert r.status_code == 400, body
         assert r.json["field"].split(".")[0] == field, (body, r.json)
     assert reload(video).title == "stays"
     # 20 tags of 40 characters are fine; duplicates don't count twice.
     tags = [f"{i:02d}" + "x" * 38 for i in range(20)] + ["00" + "x" * 38]
-    r = user.patch(f"/api/videos/{video.id}/details", json={"tags": tags})
+    r = user.patch(f"/api/videos/{video.public_id}/details", json={"tags": tags})
     assert r.status_code == 200 and len(r.json["tags"]) == 20
 
 
@@ -58,17 +58,17 @@ def test_who_may_manage(app, user, other_user, admin, anon):
                 ("PATCH", "details", {"title": "hijack"}),
                 ("PATCH", "privacy", {"privacy": "private"}),
                 ("DELETE", "", None)):
-            url = f"/api/videos/{video.id}/{path}".rstrip("/")
+            url = f"/api/videos/{video.public_id}/{path}".rstrip("/")
             r = other_user.request(method, url, json=body)
             assert r.status_code == code, (video.privacy, method, path)
             assert anon.request(method, url, json=body).status_code == 401
-    r = other_user.patch(f"/api/videos/{public.id}/details", json={"title": "x"})
+    r = other_user.patch(f"/api/videos/{public.public_id}/details", json={"title": "x"})
     assert r.json["error_code"] == "not_owner"
     assert reload(public).title == "clip" and reload(public).privacy == "public"
     # Admins manage anyone's video, the owner their own in any state.
-    r = admin.patch(f"/api/videos/{private.id}/details", json={"title": "by admin"})
+    r = admin.patch(f"/api/videos/{private.public_id}/details", json={"title": "by admin"})
     assert r.status_code == 200 and r.json["title"] == "by admin"
-    r = user.patch(f"/api/videos/{pending.id}/privacy", json={"privacy": "unlisted"})
+    r = user.patch(f"/api/videos/{pending.public_id}/privacy", json={"privacy": "unlisted"})
     assert r.status_code == 200 and r.json["privacy"] == "unlisted"
     assert user.patch("/api/videos/999999/privacy", json={"privacy": "public"}).status_code \
         == 404
@@ -76,26 +76,26 @@ def test_who_may_manage(app, user, other_user, admin, anon):
 
 def test_privacy_change_hides_the_video_at_once(app, user, other_user):
     video = make_video(app, user)
-    assert other_user.get(f"/api/videos/{video.id}").status_code == 200
-    r = user.patch(f"/api/videos/{video.id}/privacy", json={"privacy": "private"})
+    assert other_user.get(f"/api/videos/{video.public_id}").status_code == 200
+    r = user.patch(f"/api/videos/{video.public_id}/privacy", json={"privacy": "private"})
     assert r.status_code == 200 and r.json["privacy"] == "private"
-    assert other_user.get(f"/api/videos/{video.id}").status_code == 404
+    assert other_user.get(f"/api/videos/{video.public_id}").status_code == 404
     assert other_user.get("/api/videos").json["items"] == []
-    r = user.patch(f"/api/videos/{video.id}/privacy", json={"privacy": "secret"})
+    r = user.patch(f"/api/videos/{video.public_id}/privacy", json={"privacy": "secret"})
     assert r.status_code == 400 and r.json["field"] == "privacy"
-    r = user.patch(f"/api/videos/{video.id}/privacy", json={})
+    r = user.patch(f"/api/videos/{video.public_id}/privacy", json={})
     assert r.status_code == 400 and r.json["field"] == "privacy"
 
 
 def test_only_admins_feature(app, user, admin):
     video = make_video(app, user)
-    r = user.patch(f"/api/videos/{video.id}/feature", json={"is_featured": True})
+    r = user.patch(f"/api/videos/{video.public_id}/feature", json={"is_featured": True})
     assert r.status_code == 403 and r.json["error_code"] == "admin_required"
     assert user.get("/api/videos/featured").json["items"] == []
-    r = admin.patch(f"/api/videos/{video.id}/feature", json={"is_featured": True})
+    r = admin.patch(f"/api/videos/{video.public_id}/feature", json={"is_featured": True})
     assert r.status_code == 200 and r.json["is_featured"] is True
-    assert [v["id"] for v in user.get("/api/videos/featured").json["items"]] == [video.id]
-    r = admin.patch(f"/api/videos/{video.id}/feature", json={"is_featured": False})
+    assert [v["id"] for v in user.get("/api/videos/featured").json["items"]] == [video.public_id]
+    r = admin.patch(f"/api/videos/{video.public_id}/feature", json={"is_featured": False})
     assert r.json["is_featured"] is False
     assert admin.patch("/api/videos/999999/feature",
                        json={"is_featured": True}).status_code == 404
@@ -114,15 +114,15 @@ def test_delete_removes_row_files_and_gives_quota_back(app, user, other_user):
              data.original_file(video.storage_key))
     assert all(f.exists() for f in files)
 
-    r = user.delete(f"/api/videos/{video.id}")
+    r = user.delete(f"/api/videos/{video.public_id}")
     assert r.status_code == 204 and r.data == b""
     assert reload(video) is None
     assert not any(f.exists() for f in files)
     with db():
         assert User.get_by_id(user.user["id"]).quota_used_bytes == 7000
         assert Like.select().count() == Comment.select().count() == View.select().count() == 0
-    assert user.get(f"/api/videos/{video.id}").status_code == 404
-    assert user.delete(f"/api/videos/{video.id}").status_code == 404
+    assert user.get(f"/api/videos/{video.public_id}").status_code == 404
+    assert user.delete(f"/api/videos/{video.public_id}").status_code == 404
 
 
 def test_delete_of_last_weeks_upload_leaves_this_weeks_quota(app, user, admin):
@@ -130,7 +130,7 @@ def test_delete_of_last_weeks_upload_leaves_this_weeks_quota(app, user, admin):
                      created_at=week_start() - dt.timedelta(days=1))
     with db():
         User.update(quota_used_bytes=5000).where(User.id == user.user["id"]).execute()
-    assert admin.delete(f"/api/videos/{old.id}").status_code == 204  # admins may delete
+    assert admin.delete(f"/api/videos/{old.public_id}").status_code == 204  # admins may delete
     with db():
         assert User.get_by_id(user.user["id"]).quota_used_bytes == 5000
         assert Video.select().count() == 0
@@ -163,4 +163,4 @@ def test_files_left_behind_by_a_failed_removal_are_set_aside_at_start_up(app, us
         "uploads/abandoned-without-row"])
     assert (data.unclaimed / "videos" / f"{gone.storage_key}.mp4").read_bytes() == video_bytes
     assert not data.thumbnail_file(gone.storage_key).exists()
-    assert user.get(f"/api/videos/{kept.id}").status_code == 200
+    assert user.get(f"/api/videos/{kept.public_id}").status_code == 200

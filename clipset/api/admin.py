@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field, field_validator
 from ..services.config import MAX_WORKERS
 from .access import services
 from .endpoint import ADMIN, endpoint
-from .schemas import In, Out, Page, PageQuery, UserRef, UtcDatetime
+from .schemas import In, Out, Page, PageQuery, UserRef, UtcDatetime, VideoId
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")
 
@@ -158,7 +158,7 @@ class ActivityQuery(In):
 
 
 class VideoRef(Out):
-    id: int
+    id: VideoId
     title: str
 
 
@@ -178,7 +178,7 @@ class ActivityOut(Out):
 
 
 class QueuedVideoOut(Out):
-    id: int
+    id: VideoId
     title: str
     uploader: UserRef
     processing_status: Literal["pending", "processing", "completed", "failed"]

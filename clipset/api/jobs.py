@@ -10,9 +10,9 @@ from .schemas import VideoOut
 bp = Blueprint("jobs", __name__, url_prefix="/api/admin")
 
 
-@endpoint(bp, "/videos/<int:video_id>/retry", "POST", response=VideoOut, auth=ADMIN,
+@endpoint(bp, "/videos/<video_id>/retry", "POST", response=VideoOut, auth=ADMIN,
           errors=(404, 409))
-def retry(video_id: int):
+def retry(video_id: str):
     """Queue a failed video for processing again (its attempts start over).
 
     409 if the video has not failed; 404 if it, or its uploaded original, is gone."""

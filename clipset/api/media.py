@@ -28,15 +28,15 @@ bp = Blueprint("media", __name__, url_prefix="/media")
 CHUNK = 256 * 1024
 
 
-@bp.get("/videos/<int:video_id>.mp4")
-def video(video_id: int):
+@bp.get("/videos/<video_id>.mp4")
+def video(video_id: str):
     path, max_age = services().catalog.media_file(video_id, "video",
                                                   request.args.get("token", ""))
     return send_ranges(path, "video/mp4", max_age)
 
 
-@bp.get("/thumbnails/<int:video_id>.jpg")
-def thumbnail(video_id: int):
+@bp.get("/thumbnails/<video_id>.jpg")
+def thumbnail(video_id: str):
     path, max_age = services().catalog.media_file(video_id, "thumbnail",
                                                   request.args.get("token", ""))
     return send_ranges(path, "image/jpeg", max_age)

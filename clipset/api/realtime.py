@@ -17,6 +17,7 @@ from simple_websocket import ConnectionClosed
 from ..db import database
 from ..errors import Unauthorized
 from ..events import SESSION_ENDED, Fanout, Listener, encode
+from ..models import is_public_id
 from ..websocket import GOING_AWAY, SESSION_KEY
 from .access import services
 from .endpoint import PUBLIC, Operation
@@ -148,8 +149,7 @@ def _handle(listener: Listener, raw) -> dict | None:
     kind = message.get("type")
     if kind in ("subscribe", "unsubscribe"):
         ids = message.get("video_ids")
-        if not isinstance(ids, list) or not all(
-                isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        if not isinstance(ids, list) or not all(is_public_id(i) for i in ids):
             return _error("video_ids: a list of video ids.", "invalid_message",
                           field="video_ids")
         if kind == "subscribe":

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, PlainSerializer
 
 from ..models import iso_utc
 from ..pagination import MAX_PAGE_SIZE
@@ -14,6 +14,15 @@ from ..pagination import MAX_PAGE_SIZE
 UtcDatetime = Annotated[dt.datetime, PlainSerializer(iso_utc, return_type=str)]
 
 T = TypeVar("T")
+
+# A video's ``id`` in every response is its public id; the integer key stays inside.
+# Read from a Video's ``public_id`` (or an ``id`` already made public, in dicts).
+VideoId = Annotated[str, Field(validation_alias=AliasChoices("public_id", "id"),
+                               description="The video's public id: 11 URL-safe characters.")]
+# The same for ``video_id`` of rows that belong to a video (loaded with it).
+VideoOfRow = Annotated[str, Field(
+    validation_alias=AliasChoices(AliasPath("video", "public_id"), "video_id"),
+    description="The video's public id.")]
 
 
 class Out(BaseModel):
@@ -70,7 +79,7 @@ class Page(Out, Generic[T]):
 
 
 class VideoOut(Out):
-    id: int
+    id: VideoId
     title: str
     description: str
     tags: list[str]

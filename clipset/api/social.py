@@ -7,7 +7,7 @@ from pydantic import Field
 from ..services.social import MAX_COMMENT_LENGTH
 from .access import services
 from .endpoint import endpoint
-from .schemas import In, Out, Page, PageQuery, UserRef, UtcDatetime
+from .schemas import In, Out, Page, PageQuery, UserRef, UtcDatetime, VideoOfRow
 
 bp = Blueprint("social", __name__, url_prefix="/api")
 
@@ -34,43 +34,43 @@ class CommentIn(In):
 
 class CommentOut(Out):
     id: int
-    video_id: int
+    video_id: VideoOfRow
     author: UserRef
     body: str
     timestamp_seconds: float | None
     created_at: UtcDatetime
 
 
-@endpoint(bp, "/videos/<int:video_id>/like", "POST", response=LikeState, errors=(404, 409))
-def like(video_id: int):
+@endpoint(bp, "/videos/<video_id>/like", "POST", response=LikeState, errors=(404, 409))
+def like(video_id: str):
     """Like a video (liking twice changes nothing)."""
     return services().social.like(g.user, video_id)
 
 
-@endpoint(bp, "/videos/<int:video_id>/unlike", "DELETE", response=LikeState,
+@endpoint(bp, "/videos/<video_id>/unlike", "DELETE", response=LikeState,
           errors=(404, 409))
-def unlike(video_id: int):
+def unlike(video_id: str):
     """Take a like back (unliking twice changes nothing)."""
     return services().social.unlike(g.user, video_id)
 
 
-@endpoint(bp, "/videos/<int:video_id>/likes", query=PageQuery, response=Page[LikeOut],
+@endpoint(bp, "/videos/<video_id>/likes", query=PageQuery, response=Page[LikeOut],
           errors=(404,))
-def likes(video_id: int, query: PageQuery):
+def likes(video_id: str, query: PageQuery):
     """Who liked a video, newest first."""
     return services().social.likes(g.user, video_id, query.page, query.page_size)
 
 
-@endpoint(bp, "/videos/<int:video_id>/comment", "POST", body=CommentIn, response=CommentOut,
+@endpoint(bp, "/videos/<video_id>/comment", "POST", body=CommentIn, response=CommentOut,
           status=201, errors=(404, 409, 429))
-def comment(video_id: int, body: CommentIn):
+def comment(video_id: str, body: CommentIn):
     """Comment on a video, optionally at a moment of it (rate limited per user)."""
     return services().social.comment(g.user, video_id, body.body, body.timestamp_seconds)
 
 
-@endpoint(bp, "/videos/<int:video_id>/comments", query=PageQuery, response=Page[CommentOut],
+@endpoint(bp, "/videos/<video_id>/comments", query=PageQuery, response=Page[CommentOut],
           errors=(404,))
-def comments(video_id: int, query: PageQuery):
+def comments(video_id: str, query: PageQuery):
     """A video's comments, newest first."""
     return services().social.comments(g.user, video_id, query.page, query.page_size)
 

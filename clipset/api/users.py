@@ -33,7 +33,7 @@ def list_users(query: UsersQuery):
 
 @endpoint(bp, "/users/<int:user_id>", response=UserOut, errors=(404,))
 def get_user(user_id: int):
-    """A user's profile; the email is shown only to themself and admins."""
+    """Your own profile, or anyone's for admins; others look people up by username."""
     return services().users.get(g.user, user_id)
 
 

@@ -1,8 +1,8 @@
 """Managing and exploring videos, the signed-in user's library, views and media URLs.
 
 Creating videos (upload URLs, drafts, finalize, the one-shot ``POST /api/videos``) and
-likes/comments live in their own blueprints; ``<int:...>`` rules keep these apart from
-their literal paths.
+likes/comments live in their own blueprints. A ``<video_id>`` is a public id; literal
+paths (``/feed``, ``/mine``...) win over it in routing, and never look like one.
 """
 from __future__ import annotations
 
@@ -113,8 +113,8 @@ def by_uploader(user_id: int, query: PageQuery):
     return services().catalog.by_uploader(g.user, user_id, query.page, query.page_size)
 
 
-@endpoint(bp, "/<int:video_id>", response=VideoOut, errors=(404,))
-def get_video(video_id: int):
+@endpoint(bp, "/<video_id>", response=VideoOut, errors=(404,))
+def get_video(video_id: str):
     """One video, if you may see it."""
     return services().catalog.get(g.user, video_id)
 
@@ -140,48 +140,48 @@ def mine_recent(query: RecentQuery):
 
 
 # -- media -------------------------------------------------------------------------------
-@endpoint(bp, "/stream/<int:video_id>", response=MediaUrlOut, errors=(404, 409))
-def stream_url(video_id: int):
+@endpoint(bp, "/stream/<video_id>", response=MediaUrlOut, errors=(404, 409))
+def stream_url(video_id: str):
     """A short-lived signed URL that plays the video (byte ranges supported)."""
     return services().catalog.media_url(g.user, video_id, "video")
 
 
-@endpoint(bp, "/thumbnail/<int:video_id>", response=MediaUrlOut, errors=(404, 409))
-def thumbnail_url(video_id: int):
+@endpoint(bp, "/thumbnail/<video_id>", response=MediaUrlOut, errors=(404, 409))
+def thumbnail_url(video_id: str):
     """A short-lived signed URL of the video's thumbnail."""
     return services().catalog.media_url(g.user, video_id, "thumbnail")
 
 
-@endpoint(bp, "/<int:video_id>/views", "POST", response=ViewOut, errors=(404, 409))
-def record_view(video_id: int):
+@endpoint(bp, "/<video_id>/views", "POST", response=ViewOut, errors=(404, 409))
+def record_view(video_id: str):
     """Count a view (at most once per user and video per hour)."""
     return services().videos.record_view(g.user, video_id)
 
 
 # -- manage ------------------------------------------------------------------------------
-@endpoint(bp, "/<int:video_id>/details", "PATCH", body=DetailsIn, response=VideoOut,
+@endpoint(bp, "/<video_id>/details", "PATCH", body=DetailsIn, response=VideoOut,
           errors=(403, 404))
-def update_details(video_id: int, body: DetailsIn):
+def update_details(video_id: str, body: DetailsIn):
     """Change title, description, tags or category (owner or admin); omitted fields stay."""
     changes = body.model_dump(include=body.model_fields_set)
     return services().videos.update_details(g.user, video_id, changes)
 
 
-@endpoint(bp, "/<int:video_id>/privacy", "PATCH", body=PrivacyIn, response=VideoOut,
+@endpoint(bp, "/<video_id>/privacy", "PATCH", body=PrivacyIn, response=VideoOut,
           errors=(403, 404))
-def set_privacy(video_id: int, body: PrivacyIn):
+def set_privacy(video_id: str, body: PrivacyIn):
     """Make a video public, unlisted or private (owner or admin)."""
     return services().videos.set_privacy(g.user, video_id, body.privacy)
 
 
-@endpoint(bp, "/<int:video_id>/feature", "PATCH", body=FeatureIn, response=VideoOut,
+@endpoint(bp, "/<video_id>/feature", "PATCH", body=FeatureIn, response=VideoOut,
           auth=ADMIN, errors=(403, 404))
-def set_featured(video_id: int, body: FeatureIn):
+def set_featured(video_id: str, body: FeatureIn):
     """Feature or unfeature a video (admin)."""
     return services().videos.set_featured(g.user, video_id, body.is_featured)
 
 
-@endpoint(bp, "/<int:video_id>", "DELETE", status=204, errors=(403, 404))
-def delete_video(video_id: int):
+@endpoint(bp, "/<video_id>", "DELETE", status=204, errors=(403, 404))
+def delete_video(video_id: str):
     """Delete a video with its files; its size is given back to this week's quota."""
     services().videos.delete(g.user, video_id)

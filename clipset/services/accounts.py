@@ -41,12 +41,12 @@ class Accounts:
 
     # -- sessions -------------------------------------------------------------------
     def session(self, user: User) -> dict:
-        return {"access_token": self.tokens.issue(user.id, user.token_version),
+        return {"access_token": self.tokens.issue(user.subject, user.token_version),
                 "token_type": "bearer", "user": user}
 
     def authenticate(self, token: str) -> User:
-        user_id, version = self.tokens.decode(token)
-        user = User.get_or_none(User.id == user_id)
+        subject, version = self.tokens.decode(token)
+        user = User.get_or_none(User.subject == subject)
         if user is None or user.token_version != version:
             raise Unauthorized("Your session has ended. Sign in again.",
                                error_code="token_revoked")

@@ -18,9 +18,10 @@ from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 from ..db import database
 from ..dirs import DataDir
-from ..errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
-from ..models import Like, User, Video
+from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
+from ..models import Like, User, Video, is_public_id
 from ..pagination import paginate
+from .bearers import bearer
 from .media_urls import MediaUrls
 from .visibility import can_view, listed
 
@@ -74,8 +75,11 @@ def with_uploader(viewer: User | None = None):
     return Video.select(*columns).join(User, on=(Video.uploader == User.id))
 
 
-def find(video_id: int, viewer: User | None = None) -> Video | None:
-    return with_uploader(viewer).where(Video.id == video_id).first()
+def find(video_id: str, viewer: User | None = None) -> Video | None:
+    """The video with this public id; anything not shaped like one is simply not found."""
+    if not is_public_id(video_id):
+        return None
+    return with_uploader(viewer).where(Video.public_id == video_id).first()
 
 
 def not_found() -> NotFound:
@@ -114,15 +118,18 @@ def _ordered(query, sort_by: str, order: str, allowed=tuple(SORTS)):
 
 
 def encode_cursor(video: Video) -> str:
-    raw = json.dumps([video.created_at.isoformat(), video.id]).encode()
+    # The public id breaks ties: the integer key never leaves the server, even encoded.
+    raw = json.dumps([video.created_at.isoformat(), video.public_id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
+def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         created, video_id = json.loads(raw)
-        return dt.datetime.fromisoformat(created), int(video_id)
+        if not is_public_id(video_id):
+            raise ValueError(video_id)
+        return dt.datetime.fromisoformat(created), video_id
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         raise BadRequest("This cursor is not valid; start again from the first page.",
                          error_code="invalid_cursor", field="cursor") from None
@@ -154,15 +161,16 @@ class Catalog:
         return paginate(_ordered(query, sort_by, order, PUBLIC_SORTS), page, page_size)
 
     def feed(self, viewer: User, cursor: str | None, limit: int) -> dict:
-        """Newest listed videos first; the cursor is the last (created_at, id) seen, so
+        """Newest listed videos first; the cursor is the last (created_at, public id) seen, so
         equal timestamps and videos published meanwhile never duplicate or skip."""
         limit = max(1, min(limit, FEED_MAX))
         query = with_uploader(viewer).where(listed())
         if cursor:
             created, last_id = decode_cursor(cursor)
-            query = query.where((Video.created_at < created)
-                                | ((Video.created_at == created) & (Video.id < last_id)))
-        rows = list(query.order_by(Video.created_at.desc(), Video.id.desc())
+            query = query.where(
+                (Video.created_at < created)
+                | ((Video.created_at == created) & (Video.public_id < last_id)))
+        rows = list(query.order_by(Video.created_at.desc(), Video.public_id.desc())
                     .limit(limit + 1))
         more = len(rows) > limit
         rows = rows[:limit]
@@ -204,19 +212,18 @@ class Catalog:
         if video.processing_status != "completed":
             raise Conflict("This video is not ready yet; it is still being processed.",
                            error_code="not_ready")
-        return self.urls.issue(user.id, video, kind)
+        return self.urls.issue(user, video, kind)
 
-    def media_file(self, video_id: int, kind: str, token: str) -> tuple[Path, int]:
+    def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path, int]:
         """The file a signed URL points at and how long a browser may cache it.
 
         Checked on every request, ranges included: the token, then that its user is
         still active and may still see the video (a video made private stops playing).
         """
+        if not is_public_id(video_id):  # not even shaped like a video: nothing to check
+            raise not_found()
         video = find(video_id)
-        user_id = self.urls.verify(token, video, video_id, kind)
-        user = User.get_or_none(User.id == user_id)
-        if user is None or not user.is_active:
-            raise Forbidden("This link is no longer valid.", error_code="invalid_link")
+        user = bearer(self.urls.verify(token, video, video_id, kind))
         visible(user, video)
         if video.processing_status != "completed":
             raise not_found()

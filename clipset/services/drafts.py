@@ -150,7 +150,7 @@ class Drafts:
                 os.replace(*moved)
             raise
         self.wake_jobs()
-        return find(video.id, user)  # as the API shows it
+        return find(video.public_id, user)  # as the API shows it
 
     def one_shot(self, user: User, content_length: int | None,
                  receive: Callable[[Callable[[], Any]], dict[str, Any]]) -> Video:

@@ -167,7 +167,7 @@ def _user(user: User | None) -> dict | None:
 
 
 def _video(video: Video | None) -> dict | None:
-    return None if video is None else {"id": video.id, "title": video.title}
+    return None if video is None else {"id": video.public_id, "title": video.title}
 
 
 def _item(kind: str, at: dt.datetime, actor=None, video=None, detail=None) -> dict:
@@ -182,7 +182,7 @@ def _registrations(limit: int) -> Iterator[dict]:
 
 
 def _uploads(limit: int) -> Iterator[dict]:
-    for video in (Video.select(Video.id, Video.title, Video.created_at,
+    for video in (Video.select(Video.id, Video.public_id, Video.title, Video.created_at,
                                Video.original_filename, User.id, User.username)
                   .join(User).order_by(Video.created_at.desc(), Video.id.desc())
                   .limit(limit)):
@@ -191,7 +191,8 @@ def _uploads(limit: int) -> Iterator[dict]:
 
 
 def _processing(limit: int) -> Iterator[dict]:
-    for video in (Video.select(Video.id, Video.title, Video.processing_status,
+    for video in (Video.select(Video.id, Video.public_id, Video.title,
+                               Video.processing_status,
                                Video.processing_finished_at, Video.transcode_mode,
                                fn.substr(Video.error_message, 1, SNIPPET_CHARS + 1)
                                .alias("error"), User.id, User.username)
@@ -210,7 +211,8 @@ def _comments(limit: int) -> Iterator[dict]:
     # Only the start of each body leaves the database: long comments are cut anyway.
     for comment in (Comment.select(Comment.id, Comment.created_at,
                                    fn.substr(Comment.body, 1, SNIPPET_CHARS + 1).alias("text"),
-                                   User.id, User.username, Video.id, Video.title)
+                                   User.id, User.username, Video.id, Video.public_id,
+                                   Video.title)
                     .join(User).switch(Comment).join(Video)
                     .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)):
         yield _item("comment.posted", comment.created_at, actor=comment.author,

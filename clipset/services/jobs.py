@@ -151,9 +151,9 @@ class Jobs:
              .where(Video.processing_status == "processing").execute())
 
     # -- admin ------------------------------------------------------------------------
-    def retry(self, viewer: User, video_id: int) -> Video:
+    def retry(self, viewer: User, video_id: str) -> Video:
         with immediate():
-            video = Video.get_or_none(Video.id == video_id)
+            video = find(video_id)
             if video is None:
                 raise NotFound("This video does not exist.", error_code="video_not_found")
             if video.processing_status != "failed":
@@ -165,7 +165,7 @@ class Jobs:
                                "be processed again.", error_code="original_missing")
             Video.update(processing_status="pending", attempts=0, progress=0,
                          error_message=None, processing_started_at=None,
-                         processing_finished_at=None).where(Video.id == video_id).execute()
+                         processing_finished_at=None).where(Video.id == video.id).execute()
         self.wake()
         return find(video_id, viewer)  # as the API shows it to them
 
@@ -298,8 +298,9 @@ class Jobs:
             last[0] = moment
             percent = round(max(0.0, min(100.0, float(percent))), 1)
             Video.update(progress=percent).where(Video.id == video.id).execute()
-            self.events.publish("video.progress", {"video_id": video.id, "percent": percent},
-                                video_id=video.id, owner_id=video.uploader_id)
+            self.events.publish("video.progress",
+                                {"video_id": video.public_id, "percent": percent},
+                                video_id=video.public_id, owner_id=video.uploader_id)
         return progress
 
     def _complete(self, video: Video, result: Any, tmp_video, tmp_thumb) -> None:
@@ -325,15 +326,16 @@ class Jobs:
         if not self.config["keep_originals"]:
             storage.remove(self.data.original_file(key))
         finished = Video.get_by_id(video.id)
-        self.events.publish("video.ready", {"video_id": video.id, **ready_summary(finished)},
-                            video_id=video.id, owner_id=video.uploader_id)
+        self.events.publish("video.ready",
+                            {"video_id": video.public_id, **ready_summary(finished)},
+                            video_id=video.public_id, owner_id=video.uploader_id)
 
     def _fail(self, video: Video, message: str) -> None:
         Video.update(processing_status="failed", error_message=message,
                      processing_finished_at=now()).where(
             Video.id == video.id, Video.processing_status == "processing").execute()
-        self.events.publish("video.failed", {"video_id": video.id, "error": message},
-                            video_id=video.id, owner_id=video.uploader_id)
+        self.events.publish("video.failed", {"video_id": video.public_id, "error": message},
+                            video_id=video.public_id, owner_id=video.uploader_id)
 
 
 def _message(exc: Exception) -> str:

@@ -2,7 +2,8 @@
 
 A ``<video>`` or ``<img>`` tag cannot send a bearer header, so the URL carries a token
 (itsdangerous, keys rotate: signed with the newest, older ones still accepted) bound to
-the user, the video and the kind of file. It lives ``media_url_ttl_seconds`` but never
+the user (subject and token version, see ``bearers``), the video's public id and the kind
+of file. It lives ``media_url_ttl_seconds`` but never
 less than the video plus an hour, so a long film never stops playing half-way. Holding a
 valid token is not enough on its own: every request re-checks that the user is still
 active and may still see the video (see ``Catalog.media_file``).
@@ -13,8 +14,9 @@ import datetime as dt
 import math
 
 from ..errors import Forbidden
-from ..models import Video, now
+from ..models import User, Video, now
 from ..tokens import UrlSigner
+from .bearers import claims_for
 
 KINDS = {"video": ("videos", "mp4"), "thumbnail": ("thumbnails", "jpg")}
 PLAY_MARGIN_SECONDS = 3600
@@ -29,14 +31,15 @@ class MediaUrls:
         playing = math.ceil(video.duration_seconds or 0) + PLAY_MARGIN_SECONDS
         return max(self.ttl_seconds, playing)
 
-    def issue(self, user_id: int, video: Video, kind: str) -> dict:
+    def issue(self, user: User, video: Video, kind: str) -> dict:
         folder, ext = KINDS[kind]
-        token = self._signer.sign({"u": user_id, "v": video.id, "k": kind})
-        return {"url": f"/media/{folder}/{video.id}.{ext}?token={token}",
+        token = self._signer.sign({**claims_for(user), "v": video.public_id, "k": kind})
+        return {"url": f"/media/{folder}/{video.public_id}.{ext}?token={token}",
                 "expires_at": now() + dt.timedelta(seconds=self.ttl_for(video))}
 
-    def verify(self, token: str, video: Video | None, video_id: int, kind: str) -> int:
-        """The user id the token was issued to, else ``Forbidden`` (expired/invalid).
+    def verify(self, token: str, video: Video | None, video_id: str, kind: str) -> dict:
+        """The token's claims (see ``bearers.bearer``), else ``Forbidden`` (expired or
+        invalid).
 
         The age limit depends on the video; an unknown id still gets the signature
         checked first, so a bad link never reveals whether a video exists.
@@ -44,6 +47,6 @@ class MediaUrls:
         max_age = self.ttl_for(video) if video is not None else self.ttl_seconds
         payload = self._signer.verify(token or "", max_age)
         if not (isinstance(payload, dict) and payload.get("v") == video_id
-                and payload.get("k") == kind and isinstance(payload.get("u"), int)):
+                and payload.get("k") == kind):
             raise Forbidden("This link is not valid.", error_code="invalid_link")
-        return payload["u"]
+        return payload

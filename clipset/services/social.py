@@ -32,39 +32,39 @@ class Social:
         self._comment_limit = RateLimiter(comments_per_window, window_seconds)
 
     # -- likes ------------------------------------------------------------------------
-    def like(self, user: User, video_id: int) -> dict:
+    def like(self, user: User, video_id: str) -> dict:
         with immediate():
             video = _open_for_interaction(user, video_id)
             query = Like.insert(user=user.id, video=video.id).on_conflict_ignore()
             changed = database.execute(query).rowcount == 1  # 0: already liked
             count = _recount_likes(video.id) if changed else video.like_count
         if changed:
-            self._like_updated(video.id, count)
+            self._like_updated(video.public_id, count)
         return {"like_count": count, "liked": True}
 
-    def unlike(self, user: User, video_id: int) -> dict:
+    def unlike(self, user: User, video_id: str) -> dict:
         with immediate():
             video = _open_for_interaction(user, video_id)
             changed = Like.delete().where(Like.video == video.id,
                                           Like.user == user.id).execute() == 1
             count = _recount_likes(video.id) if changed else video.like_count
         if changed:
-            self._like_updated(video.id, count)
+            self._like_updated(video.public_id, count)
         return {"like_count": count, "liked": False}
 
-    def likes(self, user: User, video_id: int, page: int, page_size: int) -> dict:
+    def likes(self, user: User, video_id: str, page: int, page_size: int) -> dict:
         """Who liked the video, newest first."""
         video = visible(user, find(video_id))
         query = (Like.select(Like, User).join(User).where(Like.video == video.id)
                  .order_by(Like.created_at.desc(), Like.id.desc()))
         return paginate(query, page, page_size)
 
-    def _like_updated(self, video_id: int, count: int) -> None:
+    def _like_updated(self, video_id: str, count: int) -> None:
         self.events.publish("like.updated", {"video_id": video_id, "like_count": count},
                             video_id=video_id)
 
     # -- comments ---------------------------------------------------------------------
-    def comment(self, user: User, video_id: int, body: str,
+    def comment(self, user: User, video_id: str, body: str,
                 timestamp_seconds: float | None = None) -> Comment:
         body = _check_body(body)
         key = str(user.id)
@@ -75,20 +75,21 @@ class Social:
             if wait:
                 raise RateLimited(wait, f"You're commenting too fast. Try again in "
                                         f"{math.ceil(wait)} seconds.")
-            comment = Comment.create(video=video.id, author=user.id, body=body,
+            comment = Comment.create(video=video, author=user.id, body=body,
                                      timestamp_seconds=timestamp_seconds)
             _recount_comments(video.id)
             self._comment_limit.hit(key)  # under the write lock: no two posts slip past
         comment.author = user
         self.events.publish("comment.created",
-                            {"video_id": video.id, "comment": comment_message(comment)},
-                            video_id=video.id)
+                            {"video_id": video.public_id, "comment": comment_message(comment)},
+                            video_id=video.public_id)
         return comment
 
-    def comments(self, user: User, video_id: int, page: int, page_size: int) -> dict:
+    def comments(self, user: User, video_id: str, page: int, page_size: int) -> dict:
         """The video's comments, newest first."""
         video = visible(user, find(video_id))
-        query = (Comment.select(Comment, User).join(User).where(Comment.video == video.id)
+        query = (Comment.select(Comment, User, Video).join(User).switch(Comment).join(Video)
+                 .where(Comment.video == video.id)
                  .order_by(Comment.created_at.desc(), Comment.id.desc()))
         return paginate(query, page, page_size)
 
@@ -104,22 +105,22 @@ class Social:
                     raise NotFound("No such comment.", error_code="comment_not_found")
                 raise Forbidden("Only the author or an admin can delete this comment.",
                                 error_code="not_comment_author")
-            video_id = comment.video_id
+            video_id = comment.video.public_id
             Comment.delete().where(Comment.id == comment_id).execute()
-            _recount_comments(video_id)
+            _recount_comments(comment.video_id)
         self.events.publish("comment.deleted", {"video_id": video_id, "comment_id": comment_id},
                             video_id=video_id)
 
 
 def comment_message(comment: Comment) -> dict:
     """A comment as JSON-ready data (the API's comment shape) for live events."""
-    return {"id": comment.id, "video_id": comment.video_id,
+    return {"id": comment.id, "video_id": comment.video.public_id,
             "author": {"id": comment.author.id, "username": comment.author.username},
             "body": comment.body, "timestamp_seconds": comment.timestamp_seconds,
             "created_at": iso_utc(comment.created_at)}
 
 
-def _open_for_interaction(user: User, video_id: int) -> Video:
+def _open_for_interaction(user: User, video_id: str) -> Video:
     video = visible(user, find(video_id))
     if video.processing_status != "completed":
         raise Conflict("Likes and comments open once the video has finished processing.",

@@ -22,6 +22,7 @@ from ..models import Draft, Upload, User, now
 from ..settings import Settings
 from ..tokens import UrlSigner
 from . import quota, storage
+from .bearers import bearer, claims_for
 from .config import RuntimeConfig
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class Uploads:
                 .where(Upload.state == "uploading").scalar())
 
     def url(self, upload: Upload) -> str:
-        token = self.signer.sign({"u": upload.user_id, "id": upload.id})
+        token = self.signer.sign({**claims_for(upload.user), "id": upload.id})
         return f"/api/uploads/{upload.id}?token={token}"
 
     # -- finding ----------------------------------------------------------------------
@@ -107,7 +108,7 @@ class Uploads:
             if claims.get("id") != upload_id:
                 raise Forbidden("This upload link is for another upload.",
                                 error_code="invalid_link")
-            owner = claims.get("u")
+            owner = bearer(claims).id
         elif user is not None:
             owner = user.id
         else:

@@ -27,6 +27,11 @@ class Users:
         return paginate(query, page, page_size)
 
     def get(self, viewer: User, user_id: int) -> dict:
+        """By id: admins see anyone, others only themselves (anyone else is "not found"),
+        so counting ids lists nobody. Profiles of others go by username, which the
+        product shows wherever it shows a person."""
+        if not viewer.is_admin and user_id != viewer.id:
+            raise NotFound("No such user.", error_code="user_not_found")
         return self.shown_to(viewer, _get(User.id == user_id))
 
     def by_username(self, viewer: User, username: str) -> dict:

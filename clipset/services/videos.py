@@ -83,54 +83,54 @@ class Videos:
         self.data = data
 
     @staticmethod
-    def _managed(user: User, video_id: int) -> Video:
+    def _managed(user: User, video_id: str) -> Video:
         video = visible(user, find(video_id))
         if not can_manage(user, video):
             raise Forbidden("Only the uploader or an admin can change this video.",
                             error_code="not_owner")
         return video
 
-    def _update(self, user: User, video_id: int, fields: dict[str, Any]) -> Video:
+    def _update(self, user: User, video_id: str, fields: dict[str, Any]) -> Video:
         with immediate():
-            self._managed(user, video_id)
+            video = self._managed(user, video_id)
             if fields:
-                Video.update(**fields).where(Video.id == video_id).execute()
+                Video.update(**fields).where(Video.id == video.id).execute()
         return find(video_id, user)
 
-    def update_details(self, user: User, video_id: int, changes: dict[str, Any]) -> Video:
+    def update_details(self, user: User, video_id: str, changes: dict[str, Any]) -> Video:
         """Change any of title, description, tags, category_id (only the keys given)."""
         return self._update(user, video_id, clean_details(changes))
 
-    def set_privacy(self, user: User, video_id: int, privacy: str) -> Video:
+    def set_privacy(self, user: User, video_id: str, privacy: str) -> Video:
         return self._update(user, video_id, {"privacy": check_privacy(privacy)})
 
-    def set_featured(self, user: User, video_id: int, featured: bool) -> Video:
+    def set_featured(self, user: User, video_id: str, featured: bool) -> Video:
         if not user.is_admin:
             raise Forbidden("Only an admin can feature videos.", error_code="admin_required")
         return self._update(user, video_id, {"is_featured": bool(featured)})
 
-    def delete(self, user: User, video_id: int) -> None:
+    def delete(self, user: User, video_id: str) -> None:
         """Delete the row (likes, comments, views go with it by cascade), give the
         upload's bytes back to this week's quota, then remove the files."""
         with immediate():
             video = self._managed(user, video_id)
-            Video.delete().where(Video.id == video_id).execute()
+            Video.delete().where(Video.id == video.id).execute()
             quota.release(video.uploader_id, video.source_size_bytes, video.created_at)
         # After the commit: a failed transaction must never leave a row without files.
         storage.remove_video_files(self.data, video.storage_key)
 
-    def record_view(self, user: User, video_id: int) -> dict:
+    def record_view(self, user: User, video_id: str) -> dict:
         """Count a view at most once per user and video per hour."""
         with immediate():
             video = visible(user, find(video_id))
             if video.processing_status != "completed":
                 raise Conflict("This video is not ready yet.", error_code="not_ready")
             at = now()
-            seen = View.select().where(View.user == user.id, View.video == video_id,
+            seen = View.select().where(View.user == user.id, View.video == video.id,
                                        View.viewed_at > at - VIEW_WINDOW).exists()
             if not seen:
-                View.create(user=user.id, video=video_id, viewed_at=at)
+                View.create(user=user.id, video=video.id, viewed_at=at)
                 Video.update(view_count=Video.view_count + 1).where(
-                    Video.id == video_id).execute()
-            count = Video.select(Video.view_count).where(Video.id == video_id).scalar()
+                    Video.id == video.id).execute()
+            count = Video.select(Video.view_count).where(Video.id == video.id).scalar()
         return {"view_count": count, "counted": not seen}

@@ -67,7 +67,7 @@ def test_dashboard_charts_forecast_quota_activity_and_lan_qr(app, admin, make_us
     activity = page.get_by_role("region", name="Recent activity")
     expect(activity).to_contain_text("bea joined")
     expect(activity).to_contain_text("bea uploaded Garden walk")
-    expect(activity.get_by_role("link", name="Garden walk").first).to_have_attribute("href", re.compile(r"^/v/\d+$"))
+    expect(activity.get_by_role("link", name="Garden walk").first).to_have_attribute("href", re.compile(r"^/v/[A-Za-z0-9_-]{11}$"))
 
     # The LAN address with its QR code, drawn as an image (never injected markup).
     lan = page.get_by_role("region", name="Join from a phone")

@@ -41,8 +41,8 @@ def upload_through_ui(page, clip, title):
     expect(status).to_be_visible()
     expect(status).to_contain_text("Ready!", timeout=60_000)
     status.get_by_role("link").click()
-    expect(page).to_have_url(re.compile(r"/v/\d+$"))
-    return int(page.url.rsplit("/", 1)[1])
+    expect(page).to_have_url(re.compile(r"/v/[A-Za-z0-9_-]{11}$"))
+    return page.url.rsplit("/", 1)[1]
 
 
 def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admin, make_user,

@@ -6,7 +6,7 @@ import { useAuth } from "../lib/auth";
 import { formatDuration, splitTimestamps, timeAgo } from "../lib/format";
 import { useLiveVideos } from "../lib/live";
 import { useToast } from "../lib/toast";
-import type { Comment, Page } from "../lib/types";
+import type { Comment, Page, VideoId } from "../lib/types";
 import { EmptyState, Skeleton } from "./ui";
 
 function Body({ text, onSeek }: { text: string; onSeek?: (s: number) => void }) {
@@ -26,7 +26,7 @@ function Body({ text, onSeek }: { text: string; onSeek?: (s: number) => void }) 
 }
 
 /** Comments of a video, live; timestamps seek the player when there is one. */
-export function Comments({ videoId, currentTime, onSeek }: { videoId: number; currentTime?: () => number; onSeek?: (s: number) => void }) {
+export function Comments({ videoId, currentTime, onSeek }: { videoId: VideoId; currentTime?: () => number; onSeek?: (s: number) => void }) {
   const { user } = useAuth();
   const toast = useToast();
   const queryClient = useQueryClient();

@@ -4,18 +4,19 @@ import { createContext, useContext, useEffect, useRef, useState, useSyncExternal
 import { useQueryClient } from "@tanstack/react-query";
 import { tokenStore } from "./api";
 import { useAuth } from "./auth";
+import type { VideoId } from "./types";
 import { LiveClient, liveUrl, type LiveEvent, type LiveStatus } from "./ws";
 
 const Ctx = createContext<LiveClient | null>(null);
 
 /** Live like counts and liked flags by video id, newer than any cached list. */
 export const likeStore = (() => {
-  const state = new Map<number, { like_count?: number; liked?: boolean }>();
+  const state = new Map<VideoId, { like_count?: number; liked?: boolean }>();
   const listeners = new Set<() => void>();
   let version = 0;
   return {
-    get: (id: number) => state.get(id),
-    set(id: number, patch: { like_count?: number; liked?: boolean }) {
+    get: (id: VideoId) => state.get(id),
+    set(id: VideoId, patch: { like_count?: number; liked?: boolean }) {
       state.set(id, { ...state.get(id), ...patch });
       version++;
       listeners.forEach((fn) => fn());
@@ -32,7 +33,7 @@ export const likeStore = (() => {
   };
 })();
 
-export function useLikeState(id: number, fallback: { like_count: number; liked: boolean }) {
+export function useLikeState(id: VideoId, fallback: { like_count: number; liked: boolean }) {
   useSyncExternalStore(likeStore.subscribe, likeStore.version);
   const live = likeStore.get(id);
   return { like_count: live?.like_count ?? fallback.like_count, liked: live?.liked ?? fallback.liked };
@@ -76,14 +77,14 @@ export function useLiveClient(): LiveClient {
 }
 
 /** Receive live events of these videos while the component is mounted. */
-export function useLiveVideos(ids: number[], onEvent?: (e: LiveEvent) => void) {
+export function useLiveVideos(ids: VideoId[], onEvent?: (e: LiveEvent) => void) {
   const client = useLiveClient();
   const handler = useRef(onEvent);
   handler.current = onEvent;
-  const key = [...new Set(ids)].sort((a, b) => a - b).join(",");
+  const key = [...new Set(ids)].sort().join(","); // public ids never hold a comma
   useEffect(() => {
     if (!key) return;
-    const list = key.split(",").map(Number);
+    const list = key.split(",");
     const off = client.subscribe(list);
     const offEvents = client.onEvent((e) => {
       if (list.includes(e.video_id)) handler.current?.(e);

@@ -1,7 +1,7 @@
 // Server state: the reads the screens share, cached by react-query.
 import { useQuery } from "@tanstack/react-query";
 import { api, itemsOf } from "./api";
-import type { Category, Quota, SignedUrl, Video } from "./types";
+import type { Category, Quota, SignedUrl, Video, VideoId } from "./types";
 
 /** Every cache key the screens share, so a change can refresh exactly what it affects. */
 export const keys = {
@@ -21,11 +21,11 @@ export function isUnfinished(v: Video | undefined): boolean {
 
 /** A video; with `pollMs`, refetched until processing ends (live events can be missed
  * while the connection is down). */
-export function useVideo(id: Video["id"] | null, { pollMs }: { pollMs?: number } = {}) {
+export function useVideo(id: VideoId, { pollMs }: { pollMs?: number } = {}) {
   return useQuery({
-    queryKey: ["video", id],
-    queryFn: () => api.get<Video>(`/api/videos/${encodeURIComponent(String(id))}`),
-    enabled: id != null && String(id) !== "" && !Number.isNaN(id),
+    queryKey: keys.video(id),
+    queryFn: () => api.get<Video>(`/api/videos/${encodeURIComponent(id)}`),
+    enabled: id !== "",
     refetchInterval: (q) => (pollMs && isUnfinished(q.state.data) ? pollMs : false),
   });
 }
@@ -44,7 +44,7 @@ export function useCategories() {
 }
 
 /** Signed media URLs live for hours; refresh them well before they expire. */
-function signed(kind: "stream" | "thumbnail", id: number, enabled = true) {
+function signed(kind: "stream" | "thumbnail", id: VideoId, enabled = true) {
   return {
     queryKey: [kind, id],
     queryFn: () => api.get<SignedUrl>(`/api/videos/${kind}/${id}`),
@@ -55,10 +55,10 @@ function signed(kind: "stream" | "thumbnail", id: number, enabled = true) {
   };
 }
 
-export function useStreamUrl(id: number, enabled = true) {
+export function useStreamUrl(id: VideoId, enabled = true) {
   return useQuery(signed("stream", id, enabled));
 }
 
-export function useThumbnailUrl(id: number, enabled = true) {
+export function useThumbnailUrl(id: VideoId, enabled = true) {
   return useQuery(signed("thumbnail", id, enabled));
 }

@@ -3,6 +3,8 @@
 export type Role = "admin" | "user";
 export type Privacy = "public" | "unlisted" | "private";
 export type ProcessingStatus = "pending" | "processing" | "completed" | "failed";
+/** A video's public id: 11 URL-safe characters, never a number to count through. */
+export type VideoId = string;
 
 export interface User {
   id: number;
@@ -25,7 +27,7 @@ export interface Session {
 }
 
 export interface Video {
-  id: number;
+  id: VideoId;
   title: string;
   description: string;
   tags: string[];
@@ -55,7 +57,7 @@ export interface Video {
 
 export interface Comment {
   id: number;
-  video_id: number;
+  video_id: VideoId;
   author: UserRef;
   body: string;
   timestamp_seconds: number | null;

@@ -43,20 +43,20 @@ function setup() {
 describe("LiveClient", () => {
   it("authenticates first, then subscribes", () => {
     const { client, sockets } = setup();
-    client.subscribe([1, 2]);
+    client.subscribe(["aaaaaaaaaaa", "bbbbbbbbbbb"]);
     client.start();
     sockets[0].open();
-    expect(sockets[0].sent).toEqual([{ type: "auth", token: "tok" }, { type: "subscribe", video_ids: [1, 2] }]);
-    const off = client.subscribe([3]);
+    expect(sockets[0].sent).toEqual([{ type: "auth", token: "tok" }, { type: "subscribe", video_ids: ["aaaaaaaaaaa", "bbbbbbbbbbb"] }]);
+    const off = client.subscribe(["ccccccccccc"]);
     off();
-    expect(sockets[0].sent.slice(2)).toEqual([{ type: "subscribe", video_ids: [3] }, { type: "unsubscribe", video_ids: [3] }]);
+    expect(sockets[0].sent.slice(2)).toEqual([{ type: "subscribe", video_ids: ["ccccccccccc"] }, { type: "unsubscribe", video_ids: ["ccccccccccc"] }]);
   });
 
   it("reconnects with growing delays, reports lost and back, and resubscribes", () => {
     const { client, sockets, timers } = setup();
     const statuses: string[] = [];
     client.onStatus((s) => statuses.push(s));
-    client.subscribe([7]);
+    client.subscribe(["g7g7g7g7g7g"]);
     client.start();
     sockets[0].open();
     sockets[0].drop();
@@ -67,7 +67,7 @@ describe("LiveClient", () => {
     expect(timers.map((t) => t.ms)).toEqual([250, 500]);
     sockets[2].open();
     expect(statuses.at(-1)).toBe("open");
-    expect(sockets[2].sent).toContainEqual({ type: "subscribe", video_ids: [7] });
+    expect(sockets[2].sent).toContainEqual({ type: "subscribe", video_ids: ["g7g7g7g7g7g"] });
     sockets[2].drop();
     expect(timers[2].ms).toBe(250); // a good connection resets the backoff
   });
@@ -78,12 +78,12 @@ describe("LiveClient", () => {
     client.onEvent((e) => got.push(e));
     client.start();
     sockets[0].open();
-    sockets[0].onmessage?.({ data: JSON.stringify({ type: "like.updated", video_id: 4, like_count: 2 }) });
-    sockets[0].onmessage?.({ data: JSON.stringify({ type: "video.progress", data: { video_id: "5", percent: 40 } }) });
+    sockets[0].onmessage?.({ data: JSON.stringify({ type: "like.updated", video_id: "d4d4d4d4d4d", like_count: 2 }) });
+    sockets[0].onmessage?.({ data: JSON.stringify({ type: "video.progress", data: { video_id: "e5e5e5e5e5e", percent: 40 } }) });
     sockets[0].onmessage?.({ data: "not json" });
     expect(got).toEqual([
-      { type: "like.updated", video_id: 4, like_count: 2 },
-      { type: "video.progress", video_id: 5, percent: 40 },
+      { type: "like.updated", video_id: "d4d4d4d4d4d", like_count: 2 },
+      { type: "video.progress", video_id: "e5e5e5e5e5e", percent: 40 },
     ]);
     client.stop();
     expect(timers).toHaveLength(0);

@@ -1,15 +1,15 @@
 // The live connection: one WebSocket to /api/ws, authenticated, with subscriptions that
 // survive reconnects, exponential backoff, and a status for the "connection lost" banner.
 import { backoffDelay } from "./backoff";
-import type { Comment } from "./types";
+import type { Comment, VideoId } from "./types";
 
 export type LiveEvent =
-  | { type: "like.updated"; video_id: number; like_count: number }
-  | { type: "comment.created"; video_id: number; comment: Comment }
-  | { type: "comment.deleted"; video_id: number; comment_id?: number; id?: number }
-  | { type: "video.progress"; video_id: number; percent: number }
-  | { type: "video.ready"; video_id: number }
-  | { type: "video.failed"; video_id: number; error?: string };
+  | { type: "like.updated"; video_id: VideoId; like_count: number }
+  | { type: "comment.created"; video_id: VideoId; comment: Comment }
+  | { type: "comment.deleted"; video_id: VideoId; comment_id?: number; id?: number }
+  | { type: "video.progress"; video_id: VideoId; percent: number }
+  | { type: "video.ready"; video_id: VideoId }
+  | { type: "video.failed"; video_id: VideoId; error?: string };
 
 export type LiveStatus = "idle" | "connecting" | "open" | "lost";
 
@@ -37,7 +37,7 @@ const OPEN = 1;
 
 export class LiveClient {
   private socket: SocketLike | null = null;
-  private counts = new Map<number, number>(); // video id → number of subscribers in the UI
+  private counts = new Map<VideoId, number>(); // video id → number of subscribers in the UI
   private listeners = new Set<(e: LiveEvent) => void>();
   private statusListeners = new Set<(s: LiveStatus) => void>();
   private attempt = 0;
@@ -76,7 +76,7 @@ export class LiveClient {
   }
 
   /** Start receiving events of these videos; returns the matching unsubscribe. */
-  subscribe(videoIds: number[]): () => void {
+  subscribe(videoIds: VideoId[]): () => void {
     const fresh = videoIds.filter((id) => {
       const n = this.counts.get(id) ?? 0;
       this.counts.set(id, n + 1);
@@ -175,7 +175,7 @@ export function normalize(msg: unknown): LiveEvent | null {
   const merged = { ...data, ...m } as Record<string, unknown>;
   delete merged.data;
   if (merged.video_id == null) return null;
-  merged.video_id = Number(merged.video_id);
+  merged.video_id = String(merged.video_id);
   return merged as unknown as LiveEvent;
 }
 

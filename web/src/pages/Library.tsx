@@ -7,7 +7,7 @@ import { countOf, formatBytes, PRIVACY_WORDS, timeAgo } from "../lib/format";
 import { flattenUnique, nextPage } from "../lib/paging";
 import { useToast } from "../lib/toast";
 import { isUnfinished, useQuota } from "../lib/queries";
-import type { Page, Privacy, Video } from "../lib/types";
+import type { Page, Privacy, Video, VideoId } from "../lib/types";
 import { Thumbnail } from "../components/VideoCard";
 import { ConfirmDialog, EmptyState, ErrorState, LoadMore, Skeleton, StatusBadge } from "../components/ui";
 
@@ -21,7 +21,7 @@ export default function LibraryPage() {
   const [text, setText] = useState("");
   const [sort, setSort] = useState("created_at");
   const [order, setOrder] = useState<"asc" | "desc">("desc");
-  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [selected, setSelected] = useState<Set<VideoId>>(new Set());
   const [confirming, setConfirming] = useState(false);
   const list = useInfiniteQuery({
     queryKey: ["mine", { search, sort, order }],
@@ -34,7 +34,7 @@ export default function LibraryPage() {
   const videos = flattenUnique(list.data?.pages);
   const chosen = videos.filter((v) => selected.has(v.id));
 
-  function toggle(id: number) {
+  function toggle(id: VideoId) {
     setSelected((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; });
   }
 

@@ -8,7 +8,7 @@ import { countOf, formatCount, formatDuration, PRIVACY_WORDS, timeAgo } from "..
 import { useLiveVideos } from "../lib/live";
 import { useCategories, useStreamUrl, useThumbnailUrl, useVideo } from "../lib/queries";
 import { useToast } from "../lib/toast";
-import type { Privacy, Video } from "../lib/types";
+import type { Privacy, Video, VideoId } from "../lib/types";
 import { Comments } from "../components/Comments";
 import { LikeButton } from "../components/LikeButton";
 import { NotFound } from "../components/NotFound";
@@ -53,7 +53,7 @@ function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onC
 }
 
 export default function VideoPage() {
-  const id = Number(useParams().id);
+  const id: VideoId = useParams().id ?? "";
   const { user } = useAuth();
   const toast = useToast();
   const navigate = useNavigate();

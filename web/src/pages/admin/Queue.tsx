@@ -6,7 +6,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api";
 import { formatBytes, timeAgo } from "../../lib/format";
 import { useToast } from "../../lib/toast";
-import type { Page, Video } from "../../lib/types";
+import type { Page, Video, VideoId } from "../../lib/types";
 import { ErrorState, Skeleton } from "../../components/ui";
 import { Bar, Section } from "./parts";
 import type { Queue, QueuedVideo } from "./types";
@@ -32,9 +32,9 @@ export default function QueuePage() {
   // polling while the tab is hidden.
   const queue = useQuery({ queryKey: ["admin", "queue"], queryFn: () => api.get<Queue>("/api/admin/queue"), refetchInterval: 2500 });
   const featured = useQuery({ queryKey: ["admin", "featured"], queryFn: () => api.get<Page<Video>>("/api/videos/featured", { page_size: 100 }) });
-  const [featureOverride, setFeatureOverride] = useState<Record<number, boolean>>({});
+  const [featureOverride, setFeatureOverride] = useState<Record<VideoId, boolean>>({});
   const [busy, setBusy] = useState(false);
-  const isFeatured = (id: number) => featureOverride[id] ?? featured.data?.items.some((v) => v.id === id) ?? false;
+  const isFeatured = (id: VideoId) => featureOverride[id] ?? featured.data?.items.some((v) => v.id === id) ?? false;
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["admin", "queue"] });
 
   async function retry(v: QueuedVideo) {
@@ -61,7 +61,7 @@ export default function QueuePage() {
     }
   }
 
-  async function feature(id: number, on: boolean) {
+  async function feature(id: VideoId, on: boolean) {
     try {
       const v = await api.patch<Video>(`/api/videos/${id}/feature`, { is_featured: on });
       setFeatureOverride((o) => ({ ...o, [id]: v.is_featured }));

@@ -1,5 +1,5 @@
 // Shapes of the admin endpoints (GET /api/openapi.json, tag admin).
-import type { Category, Page, ProcessingStatus, UserRef } from "../../lib/types";
+import type { Category, Page, ProcessingStatus, UserRef, VideoId } from "../../lib/types";
 
 export interface Stats {
   users: { total: number; active: number; admins: number };
@@ -53,10 +53,10 @@ export interface QuotaUsage { user: UserRef; used_bytes: number; limit_bytes: nu
 export type QuotaPage = Page<QuotaUsage> & { week_start: string; resets_at: string };
 
 export type ActivityType = "user.registered" | "video.uploaded" | "video.processed" | "video.failed" | "comment.posted" | "invitation.created" | "invitation.used";
-export interface ActivityItem { type: ActivityType; at: string; actor: UserRef | null; video: { id: number; title: string } | null; detail: string | null }
+export interface ActivityItem { type: ActivityType; at: string; actor: UserRef | null; video: { id: VideoId; title: string } | null; detail: string | null }
 
 export interface QueuedVideo {
-  id: number;
+  id: VideoId;
   title: string;
   uploader: UserRef;
   processing_status: ProcessingStatus;

@@ -1,0 +1,23 @@
+"""Who a signed URL was issued to, and whether that still holds.
+
+Signed media and upload URLs name the user by their random ``subject`` and carry their
+``token_version``, like a sign-in token: a deleted user's links never pass as a later
+user's, and logout, password change and deactivation end the links with the sessions.
+"""
+from __future__ import annotations
+
+from ..errors import Forbidden
+from ..models import User
+
+
+def claims_for(user: User) -> dict:
+    return {"s": user.subject, "t": user.token_version}
+
+
+def bearer(claims) -> User:
+    """The active user the claims name, at the same token version; else ``Forbidden``."""
+    subject = claims.get("s") if isinstance(claims, dict) else None
+    user = User.get_or_none(User.subject == subject) if isinstance(subject, str) else None
+    if user is None or not user.is_active or user.token_version != claims.get("t"):
+        raise Forbidden("This link is no longer valid.", error_code="invalid_link")
+    return user
