@@ -40,7 +40,9 @@ def _integrity(database: Path) -> str:
     try:
         with contextlib.closing(_read_only(database)) as conn:
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-    except sqlite3.Error as exc:
+    except sqlite3.DatabaseError as exc:
+        if "malformed" in str(exc):  # damaged where the check itself has to read
+            return f"DAMAGED ({exc}); restore a backup"
         return f"COULD NOT CHECK: {exc}"
     if problems == ["ok"]:
         return "ok"

@@ -46,7 +46,7 @@ def test_main_screens_have_no_accessibility_violations(app, admin, new_page, tmp
         ("browse", "/browse", None),
         ("upload", "/upload", "dropzone"),
         ("library", "/library", "library-list"),
-        ("video", f"/v/{video.id}", "player"),
+        ("video", f"/v/{video.public_id}", "player"),
         ("admin", "/admin", None),
         ("not-found", "/nowhere", "not-found"),
     ]:

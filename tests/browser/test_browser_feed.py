@@ -80,10 +80,10 @@ def test_tap_pauses_double_tap_likes_and_the_bar_seeks(app, admin, make_user, ne
     expect(item.get_by_test_id("like-button")).to_have_attribute("aria-pressed", "true")
     expect(item.get_by_test_id("like-count")).to_have_text("1")
     for _ in range(100):  # the server has it too (the count above shows at once)
-        if admin.get(f"/api/videos/{first.id}").json["like_count"] == 1:
+        if admin.get(f"/api/videos/{first.public_id}").json["like_count"] == 1:
             break
         page.wait_for_timeout(50)
-    assert admin.get(f"/api/videos/{first.id}").json["like_count"] == 1
+    assert admin.get(f"/api/videos/{first.public_id}").json["like_count"] == 1
     assert playing(page)
 
     # The bar seeks: three quarters along is three quarters through the clip.

@@ -15,7 +15,7 @@ def test_video_page_shortcuts_speed_download_and_shape(app, admin, new_page, tmp
     video = ready_video(app, admin, clip, title="Garden walk", width=320, height=240)
     page = new_page()
     sign_in(page, "admin")
-    page.goto(f"/v/{video.id}")
+    page.goto(f"/v/{video.public_id}")
     player = page.get_by_test_id("player")
     expect(player).to_be_visible()
     # The box has the video's shape before a byte of it has loaded.
