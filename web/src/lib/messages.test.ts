@@ -13,6 +13,9 @@ describe("humanize", () => {
     expect(humanize("page_size: Input should be less than or equal to 100")).toBe("Page size can be at most 100.");
     expect(humanize("category_id: Input should be a valid integer, unable to parse string as an integer")).toBe("Category id must be a number.");
     expect(humanize("title: this field is required")).toBe("Title is required.");
+    expect(humanize("title: Field required")).toBe("Title is required.");
+    // A message already in words stays as it is, even when a path in it says "missing".
+    expect(humanize("backup_dir: The folder /mnt/missing does not exist.")).toBe("The folder /mnt/missing does not exist.");
   });
   it("leaves words alone", () => {
     expect(humanize("That username is taken.")).toBe("That username is taken.");

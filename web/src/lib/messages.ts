@@ -29,7 +29,7 @@ const RULES: [RegExp, (name: string, m: RegExpMatchArray, field: string) => stri
   [/valid email|email address/i, () => PATTERN_RULES.email],
   [/valid (datetime|date)/i, (name) => `${name} must be a date.`],
   [/valid boolean/i, (name) => `${name} must be yes or no.`],
-  [/required|missing/i, (name) => `${name} is required.`],
+  [/^(field|this field is) required$|^missing$/i, (name) => `${name} is required.`],
   [/unknown field|extra inputs/i, (name) => `${name} isn't something that can be set here.`],
   [/should be (?:'[^']*'(?:, | or )?)+/i, (name) => `${name} isn't one of the choices.`],
   [/^(input|string|value) should|^value error/i, (name) => `${name} isn't valid.`],
@@ -45,5 +45,6 @@ export function humanize(detail: string, field?: string): string {
     const hit = message.match(re);
     if (hit) return words(label(name), hit, name);
   }
-  return detail;
+  // A sentence the server wrote for people needs no field name in front of it.
+  return m && /[.!?]\)?\.?$/.test(message.trim()) ? message : detail;
 }
