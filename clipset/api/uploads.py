@@ -13,10 +13,10 @@ import binascii
 from flask import Blueprint, Response, request
 from pydantic import Field
 
-from ..errors import BadRequest, PreconditionFailed, UnsupportedMedia, ValidationFailed
+from ..errors import BadRequest, PreconditionFailed, UnsupportedMedia
 from ..models import Upload
 from .access import current_user, services
-from .endpoint import PUBLIC, endpoint
+from .endpoint import PUBLIC, endpoint, whole_number
 from .schemas import In, Out, UtcDatetime
 
 bp = Blueprint("uploads", __name__, url_prefix="/api/videos")
@@ -120,10 +120,7 @@ def _metadata(header: str) -> dict[str, str]:
 
 
 def _int_header(name: str) -> int:
-    value = request.headers.get(name, "")
-    if not value.isdigit():
-        raise ValidationFailed(f"{name}: send a whole number of bytes", field=name)
-    return int(value)
+    return whole_number(request.headers.get(name), name)
 
 
 @endpoint(tus, "", "OPTIONS", status=204, auth=PUBLIC)

@@ -16,7 +16,7 @@ from pathlib import Path
 from peewee import SQL, fn
 from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
-from ..db import database
+from ..db import MAX_INT, database
 from ..dirs import DataDir
 from ..errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from ..models import Like, User, Video
@@ -120,8 +120,10 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         created, video_id = json.loads(raw)
-        return dt.datetime.fromisoformat(created), int(video_id)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        if type(video_id) is not int or not 0 < video_id <= MAX_INT:
+            raise ValueError("not an id")
+        return dt.datetime.fromisoformat(created), video_id
+    except (binascii.Error, ValueError, TypeError, RecursionError):
         raise BadRequest("This cursor is not valid; start again from the first page.",
                          error_code="invalid_cursor", field="cursor") from None
 
