@@ -15,6 +15,15 @@ from ..tokens import TokenIssuer
 from .invitations import check_usable
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
+# The same rule for clients that check before sending (the OpenAPI document): any case.
+USERNAME_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9_.-]{2,31}\s*$"
+USERNAME_MAX = 32
+# Failures a username takes from all clients together, and one client across all
+# usernames, as multiples of what one client may try on one username. A guesser on one
+# device locks only itself out of that account; the owner elsewhere signs in as usual.
+# Locking the name itself takes many clients and far more guesses.
+USERNAME_FACTOR = 10
+CLIENT_FACTOR = 10
 
 
 def normalize_username(username: str) -> str:
@@ -35,9 +44,10 @@ def check_password(password: str, field: str = "password") -> None:
 class Accounts:
     def __init__(self, settings: Settings, tokens: TokenIssuer):
         self.tokens = tokens
-        window = settings.login_window_seconds
-        self._by_client = RateLimiter(settings.login_attempts, window)
-        self._by_username = RateLimiter(settings.login_attempts, window)
+        window, attempts = settings.login_window_seconds, settings.login_attempts
+        self._by_pair = RateLimiter(attempts, window)
+        self._by_client = RateLimiter(attempts * CLIENT_FACTOR, window)
+        self._by_username = RateLimiter(attempts * USERNAME_FACTOR, window)
 
     # -- sessions -------------------------------------------------------------------
     def session(self, user: User) -> dict:
@@ -57,18 +67,21 @@ class Accounts:
 
     def login(self, username: str, password: str, client: str) -> dict:
         name = username.strip().lower()
-        wait = max(self._by_client.retry_after(client), self._by_username.retry_after(name))
+        pair = f"{client}\n{name}"
+        wait = max(self._by_pair.retry_after(pair), self._by_client.retry_after(client),
+                   self._by_username.retry_after(name))
         if wait:
             raise RateLimited(wait, f"Too many sign-in attempts. Try again in "
                                     f"{int(wait) + 1} seconds.")
         user = User.get_or_none(User.username == name)
         if not verify_password(user.password_hash if user else None, password):
+            self._by_pair.hit(pair)
             self._by_client.hit(client)
             self._by_username.hit(name)
             raise Unauthorized("Wrong username or password.", error_code="invalid_credentials")
         if not user.is_active:
             raise Forbidden("This account has been deactivated.", error_code="account_inactive")
-        self._by_username.reset(name)
+        self._by_pair.reset(pair)
         if needs_rehash(user.password_hash):
             User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
         return self.session(user)
