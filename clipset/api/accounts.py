@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, g, request
 from pydantic import Field
 
+from ..passwords import MIN_LENGTH
+from ..services.accounts import USERNAME_MAX, USERNAME_PATTERN
 from .access import client_address, services
 from .endpoint import PUBLIC, endpoint
 from .schemas import Email, In, Out, SessionOut, UserOut
@@ -12,6 +14,10 @@ bp = Blueprint("accounts", __name__, url_prefix="/api")
 
 Username = Field(min_length=1, max_length=32)
 Password = Field(min_length=1, max_length=1024)
+# What a new account's name and password must be (services/accounts.py decides; the
+# document says the same, so clients can check before sending).
+NewUsername = Field(pattern=USERNAME_PATTERN, max_length=USERNAME_MAX + 64)
+NewPassword = Field(min_length=MIN_LENGTH, max_length=1024)
 
 
 class SetupState(Out):
@@ -22,8 +28,8 @@ class SetupState(Out):
 
 
 class NewAccount(In):
-    username: str = Username
-    password: str = Password
+    username: str = NewUsername
+    password: str = NewPassword
     email: str | None = Email
 
 
@@ -43,7 +49,7 @@ class LoginIn(In):
 
 class PasswordIn(In):
     current_password: str = Password
-    new_password: str = Password
+    new_password: str = NewPassword
 
 
 @endpoint(bp, "/setup", response=SetupState, auth=PUBLIC)
