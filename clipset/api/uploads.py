@@ -174,7 +174,9 @@ def tus_patch(upload_id: str):
     """tus: append bytes at `Upload-Offset`.
 
     Body: the bytes, with `Content-Type: application/offset+octet-stream`. 409 if the
-    offset isn't where the upload stands, 413 past the declared length."""
+    offset isn't where the upload stands, 413 past the declared length. The server
+    receives a request's whole body before answering it, so a PATCH cut off mid-body
+    writes nothing: each chunk is atomic (send modest chunks; the web app sends 8 MiB)."""
     upload = _authorized(upload_id)
     if request.mimetype != OFFSET_STREAM:
         raise UnsupportedMedia(f"Send the bytes as {OFFSET_STREAM}.",

@@ -14,7 +14,9 @@ import { useToast } from "../lib/toast";
 import type { Draft, Privacy, UploadTicket, Video } from "../lib/types";
 
 const STORE_KEY = "clipset.uploads";
-const CHUNK = 16 * 1024 * 1024;
+// Each PATCH is atomic (the server buffers a request before handling it): a chunk cut off
+// mid-way is sent again whole, so chunks stay small enough that this costs little.
+const CHUNK = 8 * 1024 * 1024;
 
 interface Remembered { upload_id: string; upload_url: string; filename: string; size: number; draft_id?: number; saved_at: number }
 
