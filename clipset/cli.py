@@ -148,6 +148,10 @@ def _launch(args, settings) -> int:
         lock.publish(server.port, server.url)
         with database.connection_context():
             first_run = server.services.accounts.needs_setup()
+        if first_run:
+            log.info("First run: create the admin account in a browser on this computer, "
+                     "or from another device with the setup code %s",
+                     server.services.accounts.setup_code)
         path = browser_path(args, first_run, settings.open_browser)
         if path is not None:
             _open_later(server.url + path)

@@ -20,6 +20,10 @@ from peewee import SqliteDatabase
 
 database = SqliteDatabase(None)
 
+# SQLite's INTEGER is 64 bits: a larger number is no row's id and cannot be stored.
+MAX_INT = 2**63 - 1
+MIN_INT = -(2**63)
+
 PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,

@@ -2,7 +2,8 @@
 
 A second launch reads the lock and hands over to the running instance (opens the
 browser on it) instead of failing on the port. A lock whose pid is gone is stale and
-taken over.
+taken over, and so is one whose pid now belongs to a process that started after the lock
+was written (the system reused the pid of a Clipset that died without cleaning up).
 """
 from __future__ import annotations
 
@@ -22,10 +23,25 @@ class Running:
     url: str | None
 
 
-def _alive(pid: int) -> bool:
+# Process start times and file times come from different clocks and roundings.
+START_SLACK_SECONDS = 2.0
+
+
+def _started(pid: int) -> float | None:
     import psutil
 
-    return pid > 0 and psutil.pid_exists(pid)
+    try:
+        return psutil.Process(pid).create_time()
+    except (psutil.Error, OSError):
+        return None
+
+
+def _alive(pid: int, written_at: float) -> bool:
+    """Whether ``pid`` is still the process that wrote the lock at ``written_at``."""
+    if pid <= 0:
+        return False
+    started = _started(pid)
+    return started is not None and started <= written_at + START_SLACK_SECONDS
 
 
 class InstanceLock:
@@ -37,11 +53,15 @@ class InstanceLock:
     def read(self) -> Running | None:
         """The instance named by the lock, if its process is alive."""
         try:
+            written_at = self.path.stat().st_mtime
             info = json.loads(self.path.read_text("utf-8"))
             running = Running(int(info["pid"]), info.get("port"), info.get("url"))
+            written_at = float(info.get("started") or written_at)
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return running if running.pid != self.pid and _alive(running.pid) else None
+        if running.pid == self.pid or not _alive(running.pid, written_at):
+            return None
+        return running
 
     def acquire(self) -> Running | None:
         """Take the lock; returns the other running instance instead if there is one."""
@@ -56,10 +76,15 @@ class InstanceLock:
                 self._remove_stale()
                 continue
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"pid": self.pid, "port": None, "url": None}, f)
+                json.dump(self._info(None, None), f)
             self.held = True
             return None
         raise OSError(f"could not take the lock {self.path}")
+
+    def _info(self, port: int | None, url: str | None) -> dict:
+        # When our process started: a later process with the same pid is not us.
+        return {"pid": self.pid, "port": port, "url": url,
+                "started": _started(self.pid) or None}
 
     def _remove_stale(self) -> None:
         try:
@@ -70,7 +95,7 @@ class InstanceLock:
     def publish(self, port: int, url: str) -> None:
         """Record where this instance serves, once the port is bound."""
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"pid": self.pid, "port": int(port), "url": url}), "utf-8")
+        tmp.write_text(json.dumps(self._info(int(port), url)), "utf-8")
         os.replace(tmp, self.path)
 
     def release(self) -> None:

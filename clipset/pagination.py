@@ -4,7 +4,11 @@ from __future__ import annotations
 import math
 from typing import Callable
 
+from .db import MAX_INT
+
 MAX_PAGE_SIZE = 100
+# The row offset of a page must fit SQLite's 64-bit integer.
+MAX_PAGE = MAX_INT // MAX_PAGE_SIZE
 
 
 def paginate(query, page: int, page_size: int, convert: Callable | None = None) -> dict:

@@ -71,8 +71,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("token_ttl_hours", 24 * 14, "Lifetime of a sign-in token, in hours.", int),
     Setting("media_url_ttl_seconds", 6 * 3600, "Lifetime of a signed media URL, in seconds "
             "(at least the length of a video plus a margin).", int),
-    Setting("login_attempts", 10, "Failed logins allowed per client and per username "
-            "within the login window before answering 429.", int),
+    Setting("login_attempts", 10, "Failed logins one client may make on one username "
+            "within the login window before answering 429 (a username takes ten times "
+            "as many from all clients together, a client ten times as many over all "
+            "usernames).", int),
     Setting("login_window_seconds", 300, "The login rate-limit window, in seconds.", int),
     Setting("invitation_ttl_days", 7, "Days an invitation link stays valid.", int),
     Setting("max_file_size_bytes", 4 * GiB, "Largest upload accepted.", int, True),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import desktop
 from .autostart import Autostart
+from .db import database
 
 log = logging.getLogger(__name__)
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
@@ -78,6 +79,18 @@ class TrayApp:
                         "utf-8")
         self.opener(page.as_uri())
 
+    @property
+    def setup_code(self) -> str | None:
+        """The one-time setup code, while the first admin has not been created."""
+        accounts = self.services.accounts
+        with database.connection_context():
+            return accounts.setup_code if accounts.needs_setup() else None
+
+    def copy_setup_code(self) -> None:
+        code = self.setup_code
+        if code and self.clipboard(code):
+            log.info("Copied the setup code to the clipboard")
+
     def open_data_folder(self) -> None:
         self.folder_opener(self.services.data.root)
 
@@ -119,6 +132,8 @@ class TrayApp:
         item = pystray.MenuItem
         return pystray.Menu(
             item("Open Clipset", lambda: self.open_app(), default=True),
+            item(lambda _: f"Setup code: {self.setup_code} (copy)",
+                 lambda: self.copy_setup_code(), visible=lambda _: bool(self.setup_code)),
             item("Copy LAN address", lambda: self.copy_lan_address()),
             item("Show QR code for phones", lambda: self.show_qr()),
             item("Open data folder", lambda: self.open_data_folder()),

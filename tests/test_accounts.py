@@ -14,13 +14,13 @@ from support import PASSWORD, Api
 
 
 def test_setup_creates_first_admin_once(anon):
-    assert anon.get("/api/setup").json == {"needs_setup": True}
+    assert anon.get("/api/setup").json["needs_setup"] is True
     r = anon.post("/api/setup", json={"username": "Host", "password": PASSWORD,
                                       "email": "host@example.com"})
     assert r.status_code == 201
     assert r.json["token_type"] == "bearer"
     assert r.json["user"]["role"] == "admin" and r.json["user"]["username"] == "host"
-    assert anon.get("/api/setup").json == {"needs_setup": False}
+    assert anon.get("/api/setup").json["needs_setup"] is False
     again = anon.post("/api/setup", json={"username": "other", "password": PASSWORD})
     assert again.status_code == 409 and again.json["error_code"] == "already_set_up"
 
@@ -35,7 +35,7 @@ def test_setup_validates_and_names_the_field(anon):
     assert r.status_code == 400 and r.json["field"] == "username"
     r = anon.post("/api/setup", json={"username": "a b", "password": PASSWORD})
     assert r.status_code == 400 and r.json["field"] == "username"
-    assert anon.get("/api/setup").json == {"needs_setup": True}  # nothing half-made
+    assert anon.get("/api/setup").json["needs_setup"] is True  # nothing half-made
 
 
 def test_bad_json_and_wrong_shapes(anon):
@@ -168,19 +168,6 @@ def test_register_refuses_expired_revoked_unknown_and_taken(app, admin, anon):
     # The failed attempt did not use up the invitation.
     r = anon.post("/api/auth/register", json={"invitation_token": fresh, **body})
     assert r.status_code == 201
-
-
-def test_login_is_rate_limited_per_username_and_client(admin, anon, app):
-    limit = app.config["CLIPSET_SETTINGS"].login_attempts
-    for _ in range(limit):
-        r = anon.post("/api/auth/login", json={"username": "admin", "password": "wrong-one!"})
-        assert r.status_code == 401
-    r = anon.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
-    assert r.status_code == 429 and r.json["error_code"] == "rate_limited"
-    assert int(r.headers["Retry-After"]) >= 1
-    # The same client is limited for other usernames too.
-    r = anon.post("/api/auth/login", json={"username": "someone", "password": "wrong-one!"})
-    assert r.status_code == 429
 
 
 def test_login_limiter_forgets_names_once_their_window_passes():

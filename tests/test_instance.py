@@ -1,8 +1,10 @@
 """One Clipset per data dir: the lock file, stale locks, and port checks."""
 import json
+import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -75,3 +77,30 @@ def test_ports_on_an_ipv6_host_are_checked_too():
         assert not port_free("::1", port)
         suggestion = suggest_port("::1", port)
         assert suggestion is not None and port_free("::1", suggestion)
+
+
+def test_a_lock_whose_pid_now_belongs_to_a_newer_process_is_taken_over(tmp_path):
+    # A live process that started after the lock was written got the pid by reuse.
+    newer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        lock_file = tmp_path / "clipset.lock"
+        lock_file.write_text(json.dumps({"pid": newer.pid, "port": 8420, "url": "http://x"}))
+        an_hour_ago = time.time() - 3600
+        os.utime(lock_file, (an_hour_ago, an_hour_ago))
+        lock = InstanceLock(tmp_path)
+        assert lock.acquire() is None
+        assert json.loads(lock_file.read_text())["pid"] == lock.pid
+    finally:
+        newer.kill()
+        newer.wait()
+
+
+def test_a_lock_recording_an_earlier_start_than_its_process_is_stale(tmp_path):
+    newer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / "clipset.lock").write_text(json.dumps(
+            {"pid": newer.pid, "port": 8420, "url": "http://x", "started": 1_000_000.0}))
+        assert InstanceLock(tmp_path).acquire() is None
+    finally:
+        newer.kill()
+        newer.wait()

@@ -41,9 +41,22 @@ def click(tray, text):
 
 
 def test_menu_lists_every_action(tray):
-    texts = [i.text for i in tray.icon.menu.items if i is not pystray.Menu.SEPARATOR]
+    tray.server.app.test_client().post("/api/setup", json={"username": "admin",
+                                                           "password": "correct horse 1"})
+    texts = [i.text for i in tray.icon.menu.items
+             if i is not pystray.Menu.SEPARATOR and i.visible]
     assert texts == ["Open Clipset", "Copy LAN address", "Show QR code for phones",
                      "Open data folder", "Pause processing", "Start at login", "Quit"]
+
+
+def test_before_setup_the_menu_shows_and_copies_the_setup_code(tray):
+    code = tray.services.accounts.setup_code
+    item = click(tray, f"Setup code: {code} (copy)")
+    assert item.visible and tray.copied == [code]
+    r = tray.server.app.test_client().post("/api/setup", json={"username": "admin",
+                                                               "password": "correct horse 1"})
+    assert r.status_code == 201
+    assert not item.visible  # gone once the admin exists
 
 
 def test_open_clipset_opens_the_served_app(tray):

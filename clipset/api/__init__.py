@@ -6,7 +6,7 @@ from flask import Flask
 from ..db import database
 from . import media, videos
 from . import drafts, jobs, uploads
-from . import realtime
+from . import endpoint, realtime
 from . import (accounts, admin, categories, docs, errors, headers, host, invitations, social,
                spa, system, users)
 
@@ -16,6 +16,7 @@ BLUEPRINTS = (system.bp, docs.bp, accounts.bp, users.bp, invitations.bp, categor
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = endpoint.BoundedInt  # before any rule is added
     @app.before_request
     def open_db():
         database.connect(reuse_if_open=True)

@@ -1,9 +1,11 @@
 """First-run setup, registration, sign-in and the signed-in user's account."""
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import Blueprint, g, request
 from pydantic import Field
 
+from ..passwords import MIN_LENGTH
+from ..services.accounts import USERNAME_MAX, USERNAME_PATTERN
 from .access import client_address, services
 from .endpoint import PUBLIC, endpoint
 from .schemas import Email, In, Out, SessionOut, UserOut
@@ -12,19 +14,31 @@ bp = Blueprint("accounts", __name__, url_prefix="/api")
 
 Username = Field(min_length=1, max_length=32)
 Password = Field(min_length=1, max_length=1024)
+# What a new account's name and password must be (services/accounts.py decides; the
+# document says the same, so clients can check before sending).
+NewUsername = Field(pattern=USERNAME_PATTERN, max_length=USERNAME_MAX + 64)
+NewPassword = Field(min_length=MIN_LENGTH, max_length=1024)
 
 
 class SetupState(Out):
     needs_setup: bool
+    setup_code_required: bool = Field(description="Whether setup from this browser needs "
+                                                  "the setup code shown on the host (in "
+                                                  "the log and the tray menu).")
 
 
-class SetupIn(In):
-    username: str = Username
-    password: str = Password
+class NewAccount(In):
+    username: str = NewUsername
+    password: str = NewPassword
     email: str | None = Email
 
 
-class RegisterIn(SetupIn):
+class SetupIn(NewAccount):
+    setup_code: str | None = Field(None, max_length=32, description="Needed away from "
+                                   "the computer that runs Clipset.")
+
+
+class RegisterIn(NewAccount):
     invitation_token: str = Field(min_length=1, max_length=128)
 
 
@@ -35,20 +49,29 @@ class LoginIn(In):
 
 class PasswordIn(In):
     current_password: str = Password
-    new_password: str = Password
+    new_password: str = NewPassword
 
 
 @endpoint(bp, "/setup", response=SetupState, auth=PUBLIC)
 def setup_state():
     """Whether Clipset still needs its first admin."""
-    return {"needs_setup": services().accounts.needs_setup()}
+    accounts = services().accounts
+    needs = accounts.needs_setup()
+    return {"needs_setup": needs,
+            "setup_code_required": needs and accounts.setup_code_required(client_address(),
+                                                                          request.host)}
 
 
 @endpoint(bp, "/setup", "POST", body=SetupIn, response=SessionOut, status=201, auth=PUBLIC,
-          errors=(409,))
+          errors=(403, 409, 429))
 def setup(body: SetupIn):
-    """Create the first admin (only while no user exists)."""
-    return services().accounts.setup(body.username, body.password, body.email)
+    """Create the first admin (only while no user exists).
+
+    From a browser on the computer that runs Clipset nothing more is needed; from
+    anywhere else (or by a name that is not this computer's) also `setup_code`."""
+    return services().accounts.setup(body.username, body.password, body.email,
+                                     client=client_address(), host=request.host,
+                                     code=body.setup_code)
 
 
 @endpoint(bp, "/auth/register", "POST", body=RegisterIn, response=SessionOut, status=201,

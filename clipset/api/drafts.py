@@ -10,7 +10,7 @@ from werkzeug.formparser import FormDataParser
 from ..errors import UnsupportedMedia, ValidationFailed
 from ..models import Draft
 from .access import current_user, services
-from .endpoint import endpoint
+from .endpoint import endpoint, whole_number
 from .schemas import In, Out, UtcDatetime, VideoOut
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/videos")
@@ -149,10 +149,8 @@ def _receive(open_file) -> dict[str, Any]:
     if "file" not in files:
         raise ValidationFailed("file: attach the video as the `file` field", field="file")
     category = form.get("category_id", "").strip()
-    if category and not category.isdigit():
-        raise ValidationFailed("category_id: must be a number", field="category_id")
     return {"filename": names[0], "title": form.get("title"),
             "description": form.get("description"),
             "tags": form.get("tags", "").split(","),
-            "category_id": int(category) if category else None,
+            "category_id": whole_number(category, "category_id") if category else None,
             "privacy": form.get("privacy") or None}

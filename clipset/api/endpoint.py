@@ -9,13 +9,16 @@ document is generated from the same schemas that validate requests.
 from __future__ import annotations
 
 import functools
+import json
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import pydantic
 from flask import Blueprint, Response, g, jsonify, request
+from werkzeug.routing import IntegerConverter, ValidationError as NoMatch
 
+from ..db import MAX_INT, MIN_INT
 from ..errors import BadRequest, PayloadTooLarge, ValidationFailed
 from .access import current_user, require_admin
 
@@ -51,6 +54,67 @@ def validation_error(exc: pydantic.ValidationError) -> ValidationFailed:
     return ValidationFailed(f"{field}: {msg}", field=field)
 
 
+_MAX_DIGITS = len(str(MAX_INT))
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` in a route: an id past what SQLite can hold matches no route (404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+    def to_python(self, value: str):
+        if not value.isascii() or len(value) > _MAX_DIGITS + 1:
+            raise NoMatch()
+        return super().to_python(value)
+
+
+def whole_number(text: str | None, field: str) -> int:
+    """A header or form field holding a count of bytes: ASCII digits, stored in 64 bits."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ValidationFailed(f"{field}: send a whole number (digits 0-9)", field=field)
+    if len(text) > _MAX_DIGITS or int(text) > MAX_INT:
+        raise ValidationFailed(f"{field}: the number is too large", field=field)
+    return int(text)
+
+
+def _out_of_range(value: Any, path: tuple) -> tuple | None:
+    """The path of the first integer in ``value`` that 64 bits cannot hold."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return path if not MIN_INT <= value <= MAX_INT else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = enumerate(value)
+    elif isinstance(value, pydantic.BaseModel):
+        items = ((name, getattr(value, name)) for name in type(value).model_fields)
+    else:
+        return None
+    for key, item in items:
+        found = _out_of_range(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _check_ints(value: Any) -> None:
+    path = _out_of_range(value, ())
+    if path is not None:
+        field = _field_path(path)
+        raise ValidationFailed(f"{field}: the number is too large", field=field)
+
+
+def _parse_int(text: str) -> int:
+    # Python refuses to convert very long digit strings at all; say why instead. Shorter
+    # ones are converted, and _check_ints names the field that holds one too large.
+    if len(text) > 100:
+        raise ValidationFailed("body: a number in it is too large", field="body")
+    return int(text)
+
+
 def _query_args(model: type[pydantic.BaseModel]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, info in model.model_fields.items():
@@ -71,11 +135,14 @@ MAX_JSON_BYTES = 1024 * 1024
 def _json_body() -> Any:
     if (request.content_length or 0) > MAX_JSON_BYTES:
         raise PayloadTooLarge("The request body is too large.", error_code="body_too_large")
-    if not request.get_data(cache=True):
+    raw = request.get_data(cache=True)
+    if not raw:
         return {}
-    data = request.get_json(silent=True, force=True)
-    if data is None:
-        raise BadRequest("The request body is not valid JSON.", error_code="invalid_json")
+    try:
+        data = json.loads(raw, parse_int=_parse_int)
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
+        raise BadRequest("The request body is not valid JSON (or is nested too deeply).",
+                         error_code="invalid_json") from None
     if not isinstance(data, dict):
         raise ValidationFailed("body: expected a JSON object", field="body")
     return data
@@ -105,8 +172,10 @@ def endpoint(bp: Blueprint, rule: str, method: str = "GET", *, body=None, query=
             if auth != PUBLIC:
                 g.user = require_admin() if auth == ADMIN else current_user()
             if body is not None:
+                data = _json_body()
+                _check_ints(data)
                 try:
-                    kwargs["body"] = body.model_validate(_json_body())
+                    kwargs["body"] = body.model_validate(data)
                 except pydantic.ValidationError as exc:
                     raise validation_error(exc) from None
             if query is not None:
@@ -114,6 +183,7 @@ def endpoint(bp: Blueprint, rule: str, method: str = "GET", *, body=None, query=
                     kwargs["query"] = query.model_validate(_query_args(query))
                 except pydantic.ValidationError as exc:
                     raise validation_error(exc) from None
+                _check_ints(kwargs["query"])
             result = view(**kwargs)
             if isinstance(result, Response):
                 return result

@@ -173,7 +173,7 @@ def _parse(raw) -> dict | None:
         return None
     try:
         message = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         return None
     return message if isinstance(message, dict) else None
 

@@ -7,7 +7,7 @@ from typing import Annotated, Generic, Literal, TypeVar
 from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, PlainSerializer
 
 from ..models import iso_utc
-from ..pagination import MAX_PAGE_SIZE
+from ..pagination import MAX_PAGE, MAX_PAGE_SIZE
 
 
 # Times are stored as naive UTC and sent as ISO 8601 with a trailing Z.
@@ -65,7 +65,7 @@ class SessionOut(Out):
 
 class PageQuery(In):
     model_config = ConfigDict(extra="ignore")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 

@@ -13,10 +13,10 @@ import binascii
 from flask import Blueprint, Response, request
 from pydantic import Field
 
-from ..errors import BadRequest, PreconditionFailed, UnsupportedMedia, ValidationFailed
+from ..errors import BadRequest, PreconditionFailed, UnsupportedMedia
 from ..models import Upload
 from .access import current_user, services
-from .endpoint import PUBLIC, endpoint
+from .endpoint import PUBLIC, endpoint, whole_number
 from .schemas import In, Out, UtcDatetime
 
 bp = Blueprint("uploads", __name__, url_prefix="/api/videos")
@@ -120,10 +120,7 @@ def _metadata(header: str) -> dict[str, str]:
 
 
 def _int_header(name: str) -> int:
-    value = request.headers.get(name, "")
-    if not value.isdigit():
-        raise ValidationFailed(f"{name}: send a whole number of bytes", field=name)
-    return int(value)
+    return whole_number(request.headers.get(name), name)
 
 
 @endpoint(tus, "", "OPTIONS", status=204, auth=PUBLIC)
@@ -177,7 +174,9 @@ def tus_patch(upload_id: str):
     """tus: append bytes at `Upload-Offset`.
 
     Body: the bytes, with `Content-Type: application/offset+octet-stream`. 409 if the
-    offset isn't where the upload stands, 413 past the declared length."""
+    offset isn't where the upload stands, 413 past the declared length. The server
+    receives a request's whole body before answering it, so a PATCH cut off mid-body
+    writes nothing: each chunk is atomic (send modest chunks; the web app sends 8 MiB)."""
     upload = _authorized(upload_id)
     if request.mimetype != OFFSET_STREAM:
         raise UnsupportedMedia(f"Send the bytes as {OFFSET_STREAM}.",

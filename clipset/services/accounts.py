@@ -1,10 +1,13 @@
 """Accounts: first-run setup, registration by invitation, sign-in, sign-out, passwords."""
 from __future__ import annotations
 
+import hmac
 import re
+import secrets
 
 from peewee import IntegrityError
 
+from .. import lan
 from ..db import immediate
 from ..errors import Conflict, Forbidden, RateLimited, Unauthorized, ValidationFailed
 from ..models import Invitation, User, now
@@ -15,6 +18,15 @@ from ..tokens import TokenIssuer
 from .invitations import check_usable
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
+# The same rule for clients that check before sending (the OpenAPI document): any case.
+USERNAME_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9_.-]{2,31}\s*$"
+USERNAME_MAX = 32
+# Failures a username takes from all clients together, and one client across all
+# usernames, as multiples of what one client may try on one username. A guesser on one
+# device locks only itself out of that account; the owner elsewhere signs in as usual.
+# Locking the name itself takes many clients and far more guesses.
+USERNAME_FACTOR = 10
+CLIENT_FACTOR = 10
 
 
 def normalize_username(username: str) -> str:
@@ -26,6 +38,20 @@ def normalize_username(username: str) -> str:
     return name
 
 
+SETUP_CODE_DIGITS = 8
+
+
+def _local_host_header(host: str) -> bool:
+    """Whether a Host header names this machine by a loopback name or its own address;
+    any other name may be a hostile site that re-pointed its DNS at us (DNS rebinding)."""
+    name = host.strip().lower()
+    if name.startswith("["):  # [v6]:port
+        name = name[1:].partition("]")[0]
+    elif name.count(":") == 1:
+        name = name.partition(":")[0]
+    return name in ("localhost", "localhost.") or lan.is_this_machine(name)
+
+
 def check_password(password: str, field: str = "password") -> None:
     if len(password) < MIN_LENGTH:
         raise ValidationFailed(f"{field}: use at least {MIN_LENGTH} characters",
@@ -35,9 +61,14 @@ def check_password(password: str, field: str = "password") -> None:
 class Accounts:
     def __init__(self, settings: Settings, tokens: TokenIssuer):
         self.tokens = tokens
-        window = settings.login_window_seconds
-        self._by_client = RateLimiter(settings.login_attempts, window)
-        self._by_username = RateLimiter(settings.login_attempts, window)
+        window, attempts = settings.login_window_seconds, settings.login_attempts
+        self._by_pair = RateLimiter(attempts, window)
+        self._by_client = RateLimiter(attempts * CLIENT_FACTOR, window)
+        self._by_username = RateLimiter(attempts * USERNAME_FACTOR, window)
+        # Until the first admin exists, whoever reaches the port first could claim the
+        # server: away from the host, setup also needs this code (log and tray show it).
+        self.setup_code = f"{secrets.randbelow(10**SETUP_CODE_DIGITS):0{SETUP_CODE_DIGITS}d}"
+        self._setup_attempts = RateLimiter(attempts, window)
 
     # -- sessions -------------------------------------------------------------------
     def session(self, user: User) -> dict:
@@ -57,18 +88,21 @@ class Accounts:
 
     def login(self, username: str, password: str, client: str) -> dict:
         name = username.strip().lower()
-        wait = max(self._by_client.retry_after(client), self._by_username.retry_after(name))
+        pair = f"{client}\n{name}"
+        wait = max(self._by_pair.retry_after(pair), self._by_client.retry_after(client),
+                   self._by_username.retry_after(name))
         if wait:
             raise RateLimited(wait, f"Too many sign-in attempts. Try again in "
                                     f"{int(wait) + 1} seconds.")
         user = User.get_or_none(User.username == name)
         if not verify_password(user.password_hash if user else None, password):
+            self._by_pair.hit(pair)
             self._by_client.hit(client)
             self._by_username.hit(name)
             raise Unauthorized("Wrong username or password.", error_code="invalid_credentials")
         if not user.is_active:
             raise Forbidden("This account has been deactivated.", error_code="account_inactive")
-        self._by_username.reset(name)
+        self._by_pair.reset(pair)
         if needs_rehash(user.password_hash):
             User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
         return self.session(user)
@@ -91,8 +125,33 @@ class Accounts:
     def needs_setup(self) -> bool:
         return not User.select().exists()
 
-    def setup(self, username: str, password: str, email: str | None) -> dict:
+    @staticmethod
+    def setup_code_required(client: str, host: str) -> bool:
+        """A browser on the host, addressing it by a local name, needs no code."""
+        return not (lan.is_this_machine(client) and _local_host_header(host))
+
+    def _check_setup_code(self, client: str, host: str, code: str | None) -> None:
+        if not self.setup_code_required(client, host):
+            return
+        wait = self._setup_attempts.retry_after(client)
+        if wait:
+            raise RateLimited(wait, "Too many wrong setup codes. Try again later.")
+        if not code:
+            raise Forbidden("Enter the setup code shown in Clipset's log or tray menu on "
+                            "the computer that runs it.", error_code="setup_code_required",
+                            field="setup_code")
+        if not hmac.compare_digest(code.strip(), self.setup_code):
+            self._setup_attempts.hit(client)
+            raise Forbidden("That setup code is wrong.", error_code="setup_code_wrong",
+                            field="setup_code")
+
+    def setup(self, username: str, password: str, email: str | None, *, client: str,
+              host: str, code: str | None = None) -> dict:
         """Creates the first admin; refused for good once any user exists."""
+        if User.select().exists():
+            raise Conflict("Clipset is already set up. Sign in instead.",
+                           error_code="already_set_up")
+        self._check_setup_code(client, host, code)
         name, pw_hash = self._prepare(username, password)
         with immediate():
             if User.select().exists():

@@ -130,7 +130,8 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
         if not is_public_id(video_id):
             raise ValueError(video_id)
         return dt.datetime.fromisoformat(created), video_id
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError,
+            RecursionError):
         raise BadRequest("This cursor is not valid; start again from the first page.",
                          error_code="invalid_cursor", field="cursor") from None
 

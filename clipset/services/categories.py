@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from peewee import JOIN, fn
+from peewee import JOIN, IntegrityError, fn
 
 from ..db import immediate
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -33,7 +33,10 @@ class Categories:
         name = _clean(name)
         with immediate():
             _refuse_duplicate(name)
-            category = Category.create(name=name, slug=_free_slug(name))
+            try:
+                category = Category.create(name=name, slug=_free_slug(name))
+            except IntegrityError:  # the unique index, should the check above miss
+                raise _exists(name) from None
         return _describe(category, 0)
 
     def rename(self, category_id: int, name: str) -> dict:
@@ -59,7 +62,7 @@ def _describe(category: Category, video_count: int) -> dict:
 
 
 def _clean(name: str) -> str:
-    name = " ".join(name.split())
+    name = unicodedata.normalize("NFC", " ".join(name.split()))
     if not name:
         raise ValidationFailed("name: must not be empty", field="name")
     return name
@@ -72,13 +75,26 @@ def _get(category_id: int) -> Category:
     return category
 
 
+def _key(name: str) -> str:
+    """What makes two names the same category: case and Unicode form ignored."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
 def _refuse_duplicate(name: str, except_id: int | None = None) -> None:
-    query = Category.select().where(fn.LOWER(Category.name) == name.lower())
+    # Compared here, not with SQLite's LOWER(), which folds only ASCII ("Émile" and
+    # "émile" would both pass). A household has few categories; the caller holds the
+    # write lock, so no other writer slips in between this check and the insert.
+    query = Category.select(Category.name)
     if except_id is not None:
         query = query.where(Category.id != except_id)
-    if query.exists():
-        raise Conflict(f"A category named {name!r} already exists.",
-                       error_code="category_exists", field="name")
+    key = _key(name)
+    if any(_key(c.name) == key for c in query):
+        raise _exists(name)
+
+
+def _exists(name: str) -> Conflict:
+    return Conflict(f"A category named {name!r} already exists.",
+                    error_code="category_exists", field="name")
 
 
 def _free_slug(name: str, except_id: int | None = None) -> str:

@@ -9,7 +9,9 @@ import { fileFingerprint, RateMeter } from "./rate";
 import type { Draft, Privacy, UploadTicket, Video } from "./types";
 
 const STORE_KEY = "clipset.uploads";
-const CHUNK = 16 * 1024 * 1024;
+// Each PATCH is atomic (the server buffers a request before handling it): a chunk cut off
+// mid-way is sent again whole, so chunks stay small enough that this costs little.
+const CHUNK = 8 * 1024 * 1024;
 /** Uploads sending at the same time; the rest wait their turn. */
 const PARALLEL = 2;
 /** After tus's own quick retries give up, the manager tries again on this schedule. */

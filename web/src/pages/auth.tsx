@@ -43,12 +43,18 @@ export function SetupPage() {
   const { signIn } = useAuth();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [form, setForm] = useState({ username: "", email: "", password: "", confirm: "" });
+  // Away from the computer that runs Clipset, setup also takes the code its log and tray show.
+  const setup = useQuery({ queryKey: ["setup"], queryFn: () => api.get<{ needs_setup: boolean; setup_code_required?: boolean }>("/api/setup"), staleTime: Infinity });
+  const needsCode = !!setup.data?.setup_code_required;
+  const [form, setForm] = useState({ username: "", email: "", password: "", confirm: "", code: "" });
   const problem = passwordProblem(form.password, form.confirm);
   const { busy, error, onSubmit } = useSubmit(
     () => {
       if (problem) return Promise.reject(new Error(problem));
-      return api.post<Session>("/api/setup", { username: form.username, password: form.password, email: form.email || undefined });
+      return api.post<Session>("/api/setup", {
+        username: form.username, password: form.password, email: form.email || undefined,
+        setup_code: needsCode ? form.code : undefined,
+      });
     },
     (s) => { signIn(s); queryClient.setQueryData(["setup"], { needs_setup: false }); navigate("/", { replace: true }); },
   );
@@ -60,6 +66,9 @@ export function SetupPage() {
         <Field label="Email (optional)" name="email" type="email" autoComplete="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
         <Field label="Password" name="password" type="password" autoComplete="new-password" required value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} hint={`At least ${MIN_PASSWORD} characters.`} />
         <Field label="Confirm password" name="confirm" type="password" autoComplete="new-password" required value={form.confirm} onChange={(e) => setForm({ ...form, confirm: e.target.value })} />
+        {needsCode && (
+          <Field label="Setup code" name="setup_code" inputMode="numeric" autoComplete="one-time-code" required value={form.code} onChange={(e) => setForm({ ...form, code: e.target.value })} hint="Shown in Clipset's log and tray menu on the computer that runs it." />
+        )}
         <button className="btn-primary w-full" disabled={busy || !form.username}>{busy ? "Creating…" : "Create admin account"}</button>
       </form>
     </AuthFrame>
