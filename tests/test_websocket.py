@@ -14,9 +14,8 @@ import pytest
 import websocket
 from flask import Flask
 from flask_sock import Sock
-from waitress import wasyncore
-from waitress.server import create_server
 
+from clipset.waitress_adapter import WaitressServer
 from clipset.websocket import SESSION_KEY, WebSockets, websocket_paths
 
 
@@ -124,10 +123,12 @@ def make_app() -> Flask:
 class Served:
     def __init__(self, max_connections: int = 50, threads: int = 2, **options):
         self.app = make_app()
-        self.server = create_server(self.app, host="127.0.0.1", port=0, threads=threads)
         self.websockets = WebSockets(websocket_paths(self.app), max_connections, **options)
-        self.websockets.install(self.server)
-        self.port = self.server.effective_port
+        self.server = WaitressServer(
+            self.app, host="127.0.0.1", port=0, threads=threads, connection_limit=100,
+            per_client=100, head_timeout=300, gate=lambda *_: 1 << 20,
+            websockets=self.websockets)
+        self.port = self.server.port
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
 
@@ -140,10 +141,10 @@ class Served:
 
     def stop(self):
         self.websockets.closing = True
-        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        self.server.call_soon(self.server.close_sockets)
         self.thread.join(5)
         self.websockets.shutdown(grace=1, timeout=1)
-        self.server.task_dispatcher.shutdown(timeout=2)
+        self.server.finish(timeout=2)
 
 
 @pytest.fixture
