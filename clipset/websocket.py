@@ -147,7 +147,7 @@ class WebSockets:
     def __init__(self, paths: Iterable[str], max_connections: int, *,
                  max_per_user: int | None = None, max_unauthenticated: int | None = None,
                  send_timeout: float = 5.0, close_timeout: float = 2.0,
-                 max_refusing: int = 16):
+                 max_refusing: int = 16, refuse_timeout: float = 1.0):
         self.paths = frozenset(paths)
         self.max_connections = max_connections
         self.max_per_user = max_per_user or max_connections
@@ -159,6 +159,7 @@ class WebSockets:
         # Refusing politely takes a thread for up to a second; a flood of upgrades past
         # the cap must not take a thread each, so beyond this many they are just dropped.
         self._refusing = threading.BoundedSemaphore(max_refusing)
+        self.refuse_timeout = refuse_timeout  # for the peer to read a refusal
         # True once the server is stopping: upgrades are refused with 1001 from then on.
         self.closing = False
 
@@ -213,7 +214,7 @@ class WebSockets:
 
     def _refuse(self, sock: socket.socket, environ: dict, code: int, reason: str) -> None:
         try:
-            _refuse(sock, environ, code, reason)
+            _refuse(sock, environ, code, reason, self.refuse_timeout)
         finally:
             self._refusing.release()
 
@@ -306,10 +307,11 @@ def _handshake_bytes(environ: dict) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-def _refuse(sock: socket.socket, environ: dict, code: int, reason: str) -> None:
+def _refuse(sock: socket.socket, environ: dict, code: int, reason: str,
+            timeout: float) -> None:
     """Complete the handshake, close with ``code``, and let the peer read it."""
     try:
-        sock.settimeout(1.0)
+        sock.settimeout(timeout)
         conn = WSConnection(ConnectionType.SERVER)
         conn.receive_data(_handshake_bytes(environ))
         out = b""
@@ -321,7 +323,7 @@ def _refuse(sock: socket.socket, environ: dict, code: int, reason: str) -> None:
         sock.shutdown(socket.SHUT_WR)
         # Read until the peer closes too: closing with unread input would reset the
         # connection and could destroy the close frame before the peer reads it.
-        deadline = time.monotonic() + 1.0
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and sock.recv(4096):
             pass
     except Exception:

@@ -159,7 +159,8 @@ def test_one_address_holding_hundreds_of_sockets_locks_no_one_out(live_server, a
         except OSError:
             break
     stop = threading.Event()
-    trickling = [_connect_from("127.0.0.1", port) for _ in range(5)]
+    # Within their address's budget: only the head deadline can close these.
+    trickling = [_connect_from("127.0.0.3", port) for _ in range(5)]
 
     def trickle():  # a byte at a time, never finishing the head
         head = b"GET /api/health HTTP/1.1\r\nHost: x\r\n" + b"X-Slow: " + b"a" * 500
@@ -221,6 +222,18 @@ def spool(tmp_path, monkeypatch):
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
     return folder
+
+
+@pytest.mark.parametrize("settings_overrides", [FLOOD])
+def test_a_kept_alive_connection_idle_after_its_answer_is_closed(live_server):
+    sock = _connect_from("127.0.0.1", live_server.port)
+    for _ in range(2):  # keep-alive works, and each answer restarts the head deadline
+        sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        resp = http.client.HTTPResponse(sock)
+        resp.begin()
+        assert resp.status == 200 and json.loads(resp.read())["status"] == "ok"
+    assert wait_until(lambda: _closed_by_server(sock), 20)
+    sock.close()
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")

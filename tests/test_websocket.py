@@ -242,7 +242,8 @@ def test_over_the_cap_is_closed_with_1013(served):
 
 
 def test_a_flood_past_the_cap_takes_no_thread_per_connection(served):
-    s = served(max_connections=0, max_refusing=2)
+    # The polite refusals wait for their peers far longer than the test takes.
+    s = served(max_connections=0, max_refusing=2, refuse_timeout=60)
     refusing = lambda: sum(t.name == "clipset-ws-refuse" for t in threading.enumerate())
     # Two polite refusals wait for their peers (who don't answer the close frame)...
     polite = [raw_connect(s.port) for _ in range(2)]
@@ -280,7 +281,7 @@ def test_shutdown_closes_open_sessions(served):
     for ws in polite:
         assert ws.recv() == "hello"
     stubborn = raw_connect(s.port)  # the echo handler ignores close requests
-    s.websockets.shutdown(grace=1, timeout=2)
+    s.websockets.shutdown(grace=1, timeout=15)  # returns as soon as all are gone
     assert s.websockets.count == 0
     for ws in polite:
         opcode, frame = ws.recv_data_frame(True)
