@@ -12,8 +12,9 @@ large, before the app sees anything. Clipset's channel adds, per connection:
   never cut by it: long uploads and downloads are the request's own business;
 - a gate on the body, asked when the head arrives: it names the largest body this request
   may send or refuses it (``BodyGate`` raising a ``ClipsetError``). A refused request is
-  answered by the app's own error handler without reading a byte of its body, and the
-  connection is closed after the answer;
+  answered by the app's own error handler without buffering a byte of its body, and the
+  connection is closed after the answer (first dropping what the client still sends, up
+  to a bound, so that it can read the answer);
 - WebSocket upgrades: the socket leaves waitress for ``websocket.WebSockets``, whose
   budget is its own (the address's HTTP budget is given back).
 """
@@ -35,6 +36,9 @@ from .errors import ClipsetError
 
 # Where a refused request's error travels to the app (see ``answer_refusals``).
 REFUSAL_KEY = "clipset.refusal"
+# After refusing a body, read and drop this much of it before closing: a client that
+# sends its whole body before reading (browsers do) then gets the answer, not a reset.
+LINGER_BYTES = 64 * 1024 * 1024
 
 
 class BodyGate(Protocol):
@@ -106,7 +110,10 @@ class ClipsetTask(WSGITask):
 
     def execute(self):
         websockets = self.channel.server.clipset_websockets
-        if self.request.refusal is not None or not websockets.wants(self.request):
+        if self.request.refusal is not None:
+            self.channel.refused = True
+            return super().execute()
+        if not websockets.wants(self.request):
             return super().execute()
         environ = self.get_environment()
         # From here waitress writes nothing on this connection and then forgets it.
@@ -154,6 +161,8 @@ class ClipsetChannel(HTTPChannel):
     task_class = ClipsetTask
     _budgeted = False
     head_wait_since: float | None = None
+    refused = False  # a request's body was refused: linger on close
+    lingering: int | None = None  # bytes dropped since the answer went out
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map=map)
@@ -170,6 +179,32 @@ class ClipsetChannel(HTTPChannel):
         if self._budgeted:
             self._budgeted = False
             self.server.clipset_budget.give(self.client)
+
+    def handle_close(self):
+        if self.refused and self.lingering is None and self.connected \
+                and not self.total_outbufs_len:
+            try:
+                self.socket.shutdown(socket.SHUT_WR)  # the answer is complete
+            except OSError:
+                pass
+            else:
+                # Stay in the loop, reading and dropping the body, until the client
+                # closes, LINGER_BYTES have come, or the head deadline passes.
+                self.lingering = 0
+                self.will_close = self.close_when_flushed = False
+                return
+        super().handle_close()
+
+    def handle_read(self):
+        if self.lingering is None:
+            return super().handle_read()
+        try:
+            data = self.recv(self.adj.recv_bytes)  # on EOF it closes the channel itself
+        except OSError:
+            return super().handle_close()
+        self.lingering += len(data)
+        if data and self.lingering >= LINGER_BYTES:
+            super().handle_close()
 
     def awaiting_head(self) -> bool:
         """Nothing running or left to send, and no complete request head received."""

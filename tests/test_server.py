@@ -256,6 +256,18 @@ def test_a_huge_body_to_sign_in_is_refused_unread(live_server, spool):
     assert Http(live_server.url).call("GET", "/api/health")[0] == 200
 
 
+def test_a_client_that_sends_its_whole_body_first_still_reads_the_413(live_server):
+    size = 4 * 1024 * 1024  # as a browser does: the body goes out before any reading
+    for _ in range(3):
+        sock = _connect_from("127.0.0.1", live_server.port)
+        sock.sendall(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     b"application/json\r\nContent-Length: %d\r\n\r\n" % size
+                     + b" " * size)
+        status, _, body = _read_response(sock)
+        assert status == 413 and body["error_code"] == "body_too_large"
+        sock.close()
+
+
 def test_a_chunked_body_past_the_limit_is_refused(live_server):
     sock = _connect_from("127.0.0.1", live_server.port)
     sock.sendall(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
