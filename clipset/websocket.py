@@ -150,8 +150,9 @@ class WebSockets:
                  max_refusing: int = 16, refuse_timeout: float = 1.0):
         self.paths = frozenset(paths)
         self.max_connections = max_connections
-        self.max_per_user = max_per_user or max_connections
-        self.max_unauthenticated = max_unauthenticated or max_connections
+        self.max_per_user = max_connections if max_per_user is None else max_per_user
+        self.max_unauthenticated = (max_connections if max_unauthenticated is None
+                                    else max_unauthenticated)
         self.send_timeout = send_timeout
         self.close_timeout = close_timeout  # for the peer to answer our close frame
         self._sessions: set[Session] = set()
