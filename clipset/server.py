@@ -1,6 +1,7 @@
 """Serving the app with waitress, with an orderly start and stop.
 
-The Server owns the waitress server (its request threads), the WebSocket sessions
+The Server owns the waitress server (its request threads; ``waitress_adapter`` holds
+every waitress detail, and the per-client limits), the WebSocket sessions
 (``websocket.WebSockets``: threads of their own, budgeted apart from HTTP's), and starts
 and stops the services' background work with them. ``stop()`` may be called from any
 thread or a signal handler: closing the sockets runs on waitress's own loop thread through
@@ -13,10 +14,10 @@ import signal
 import threading
 
 from flask import Flask
-from waitress import wasyncore
-from waitress.server import create_server
 
 from . import lan
+from .api.bodies import BodyGate
+from .waitress_adapter import WaitressServer
 from .websocket import WebSockets, websocket_paths
 
 log = logging.getLogger(__name__)
@@ -27,22 +28,18 @@ class Server:
         settings = app.config["CLIPSET_SETTINGS"]
         self.app = app
         self.services = app.extensions["clipset"]
-        self._server = create_server(
-            app,
-            host=host if host is not None else settings.host,
-            port=settings.port if port is None else port,
-            threads=settings.threads,
+        self.websockets = WebSockets(
+            websocket_paths(app), settings.ws_max_connections,
+            max_per_user=settings.ws_max_per_user,
+            max_unauthenticated=settings.ws_max_unauthenticated)
+        self._server = WaitressServer(
+            app, host=host if host is not None else settings.host,
+            port=settings.port if port is None else port, threads=settings.threads,
             connection_limit=settings.connection_limit,
-            ident="Clipset",
-            clear_untrusted_proxy_headers=True,
-            channel_timeout=300,
-            # Uploads: read the socket in large pieces (the 8 KiB default makes a 16 MiB
-            # PATCH several times slower); the app enforces the real size limits itself.
-            recv_bytes=256 * 1024,
-            max_request_body_size=1 << 40,
-        )
-        self.websockets = WebSockets(websocket_paths(app), settings.ws_max_connections)
-        self.websockets.install(self._server)
+            per_client=settings.max_connections_per_client,
+            head_timeout=settings.request_head_timeout_seconds,
+            gate=BodyGate(self.services, settings.max_request_body_bytes),
+            websockets=self.websockets)
         self._thread: threading.Thread | None = None
         self._running = False
         self._closing = False
@@ -53,12 +50,12 @@ class Server:
 
     @property
     def port(self) -> int:
-        return self._server.effective_port
+        return self._server.port
 
     @property
     def url(self) -> str:
         """Where this machine's browser reaches the server (loopback when bound to all)."""
-        host = self._server.effective_host
+        host = self._server.host
         if host in lan.ANY_ADDRESS:
             host = "::1" if host == "::" else lan.LOOPBACK
         return lan.http_url(host, self.port)
@@ -81,9 +78,9 @@ class Server:
         self.services.start()
         self._running = True
         log.info("Clipset is serving on %s", self.url)
-        if self._server.effective_host in lan.ANY_ADDRESS:
+        if self._server.host in lan.ANY_ADDRESS:
             log.info("Phones and other computers on the network: %s",
-                     lan.lan_url(self._server.effective_host, self.port))
+                     lan.lan_url(self._server.host, self.port))
 
     def _run(self) -> None:
         try:
@@ -91,27 +88,12 @@ class Server:
         finally:
             self._shutdown()
 
-    def _close_sockets(self) -> None:
-        # On the loop thread: the listening socket and every HTTP connection. The loop
-        # ends once its map is empty. The trigger leaves the map but stays open until the
-        # request threads have stopped (they may still pull it); ``_shutdown`` closes it.
-        trigger = self._server.trigger
-        trigger.del_channel()
-        for dispatcher in list(self._server._map.values()):
-            try:
-                # The server's own close() would close the trigger as well.
-                wasyncore.dispatcher.close(dispatcher)
-            except OSError:
-                pass
-        self._server._map.clear()
-
     def _shutdown(self) -> None:
         if self._stopped.is_set():
             return
         try:
             self.websockets.shutdown()
-            self._server.task_dispatcher.shutdown(timeout=5)
-            self._server.trigger.close()
+            self._server.finish(timeout=5)
             self.services.stop()
         finally:
             self._stopped.set()
@@ -124,9 +106,9 @@ class Server:
             # are refused from now on.
             self.websockets.closing = True
             if self._running:
-                self._server.trigger.pull_trigger(self._close_sockets)
+                self._server.call_soon(self._server.close_sockets)
             else:
-                self._close_sockets()
+                self._server.close_sockets()
                 self._shutdown()
         if wait and self._thread is not None:
             self._thread.join(timeout)

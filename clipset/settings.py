@@ -62,8 +62,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8420, "TCP port of the web app, API and WebSockets.", int),
     Setting("threads", 16, "Waitress threads that answer HTTP requests.", int),
     Setting("connection_limit", 400, "Most simultaneous HTTP connections waitress accepts.", int),
+    Setting("max_connections_per_client", 50, "Most simultaneous HTTP connections from "
+            "one client address; further ones are closed as they arrive.", int),
+    Setting("request_head_timeout_seconds", 10, "Seconds a connection may take to send a "
+            "request's headers (counted from connecting or from the last response); then "
+            "it is closed. Bodies and responses are not cut by it.", int),
+    Setting("max_request_body_bytes", 1024 * 1024, "Largest request body accepted, except "
+            "uploads with a valid upload link or sign-in; larger ones get 413 unread.", int),
     Setting("ws_max_connections", 300, "Most simultaneous WebSocket connections; "
             "further ones are closed with code 1013 (try again later).", int),
+    Setting("ws_max_per_user", 20, "Most simultaneous WebSocket connections of one user; "
+            "further ones are closed with code 1013.", int),
+    Setting("ws_max_unauthenticated", 50, "Most WebSocket connections not yet signed in; "
+            "further ones are closed with code 1013.", int),
     Setting("open_browser", False, "Open the browser on every start (the first run, before "
             "the admin account exists, always opens it).", _bool),
     Setting("tray", True, "Show the tray icon when a display is available.", _bool),

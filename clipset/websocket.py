@@ -1,17 +1,19 @@
 """WebSockets on waitress: an upgraded connection leaves waitress for threads of its own.
 
 waitress hands a WSGI app no socket, so flask-sock (simple-websocket) cannot run on it as
-is. Here waitress learns one thing: when a valid WebSocket upgrade arrives for a WebSocket
-route, its task takes the connection's socket out of waitress's event loop (on the loop
-thread, so select() never sees a descriptor closed under it), finishes without writing a
-byte, and gives its worker thread back to HTTP at once. The app is then called for that
-request on a session thread of ours, with the socket where simple-websocket looks for it
-(``werkzeug.socket``); when the session ends the socket is closed and released.
+is. When a valid WebSocket upgrade arrives for a WebSocket route, the server's task
+(``waitress_adapter``) takes the connection's socket out of waitress's event loop and
+gives it to ``WebSockets.admit``; its worker thread goes back to HTTP at once. The app is
+then called for that request on a session thread of ours, with the socket where
+simple-websocket looks for it (``werkzeug.socket``); when the session ends the socket is
+closed and released.
 
 Budgets are separate: waitress's ``threads`` answer HTTP; at most ``max_connections``
-sessions run at once, and an upgrade beyond that is accepted and closed straight away
-with 1013 (try again later). ``shutdown()`` asks every session to close with 1001 and
-forces the ones that do not.
+sessions run at once, at most ``max_unauthenticated`` of them not yet signed in, and at
+most ``max_per_user`` of any one user (the app names the user with ``Session.claim``), so
+no one client can take every slot. An upgrade beyond a budget is accepted and closed
+straight away with 1013 (try again later). ``shutdown()`` asks every session to close
+with 1001 and forces the ones that do not.
 """
 from __future__ import annotations
 
@@ -22,9 +24,6 @@ import threading
 import time
 from typing import Callable, Iterable
 
-from waitress.channel import HTTPChannel
-from waitress.server import BaseWSGIServer
-from waitress.task import WSGITask
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, CloseConnection, Request
 
@@ -106,9 +105,11 @@ class SessionSocket:
 class Session:
     """One upgraded connection: its socket, its thread, and the server's close request."""
 
-    def __init__(self, sock: SessionSocket, environ: dict):
+    def __init__(self, sock: SessionSocket, environ: dict, owner: "WebSockets"):
         self.socket = sock
         self.environ = environ
+        self.user = None  # whom the app signed in on this connection, once it has
+        self._owner = owner
         self.closing = threading.Event()
         self._lock = threading.Lock()
         self._on_close: list[Callable[[], None]] = []
@@ -121,6 +122,10 @@ class Session:
             now = self.closing.is_set()
         if now:
             callback()
+
+    def claim(self, user) -> bool:
+        """Count this session as ``user``'s; False if that user has no slot left."""
+        return self._owner.claim(self, user)
 
     def request_close(self) -> None:
         with self._lock:
@@ -140,10 +145,14 @@ class WebSockets:
     """The WebSocket sessions of one server, and their budget."""
 
     def __init__(self, paths: Iterable[str], max_connections: int, *,
+                 max_per_user: int | None = None, max_unauthenticated: int | None = None,
                  send_timeout: float = 5.0, close_timeout: float = 2.0,
-                 max_refusing: int = 16):
+                 max_refusing: int = 16, refuse_timeout: float = 1.0):
         self.paths = frozenset(paths)
         self.max_connections = max_connections
+        self.max_per_user = max_connections if max_per_user is None else max_per_user
+        self.max_unauthenticated = (max_connections if max_unauthenticated is None
+                                    else max_unauthenticated)
         self.send_timeout = send_timeout
         self.close_timeout = close_timeout  # for the peer to answer our close frame
         self._sessions: set[Session] = set()
@@ -151,16 +160,9 @@ class WebSockets:
         # Refusing politely takes a thread for up to a second; a flood of upgrades past
         # the cap must not take a thread each, so beyond this many they are just dropped.
         self._refusing = threading.BoundedSemaphore(max_refusing)
+        self.refuse_timeout = refuse_timeout  # for the peer to read a refusal
         # True once the server is stopping: upgrades are refused with 1001 from then on.
         self.closing = False
-
-    def install(self, server) -> None:
-        """Make waitress ``server`` (from ``create_server``) hand upgrades to us."""
-        sockets = getattr(server, "map", None) or server._map
-        for dispatcher in list(sockets.values()):
-            if isinstance(dispatcher, BaseWSGIServer):
-                dispatcher.channel_class = UpgradeChannel
-                dispatcher.clipset_websockets = self
 
     @property
     def count(self) -> int:
@@ -178,9 +180,12 @@ class WebSockets:
                 refusal = (GOING_AWAY, "The server is shutting down.")
             elif len(self._sessions) >= self.max_connections:
                 refusal = (TRY_AGAIN_LATER, "Too many live connections. Try again later.")
+            elif self._count(None) >= self.max_unauthenticated:
+                refusal = (TRY_AGAIN_LATER, "Too many connections waiting to sign in. "
+                                            "Try again later.")
             else:
                 refusal = None
-                session = Session(SessionSocket(sock, self.send_timeout), environ)
+                session = Session(SessionSocket(sock, self.send_timeout), environ, self)
                 self._sessions.add(session)
         if refusal is not None:
             if self._refusing.acquire(blocking=False):
@@ -195,9 +200,22 @@ class WebSockets:
         except RuntimeError:  # no thread to be had: let the client go
             self._end(session)
 
+    def claim(self, session: Session, user) -> bool:
+        with self._cv:
+            if session.user == user:
+                return True
+            if user is not None and self._count(user) >= self.max_per_user:
+                return False
+            session.user = user
+            return True
+
+    def _count(self, user) -> int:
+        # Under self._cv. A linear count: there are at most max_connections sessions.
+        return sum(1 for s in self._sessions if s.user == user)
+
     def _refuse(self, sock: socket.socket, environ: dict, code: int, reason: str) -> None:
         try:
-            _refuse(sock, environ, code, reason)
+            _refuse(sock, environ, code, reason, self.refuse_timeout)
         finally:
             self._refusing.release()
 
@@ -268,69 +286,6 @@ class WebSockets:
         return True
 
 
-class UpgradeTask(WSGITask):
-    """A waitress task that gives a WebSocket upgrade away instead of answering it."""
-
-    detached = False
-
-    def execute(self):
-        websockets: WebSockets = self.channel.server.clipset_websockets
-        if not websockets.wants(self.request):
-            return super().execute()
-        environ = self.get_environment()
-        # From here waitress writes nothing on this connection and then forgets it.
-        self.detached = True
-        self.close_on_finish = True
-        sock = self.channel.detach(websockets)
-        if sock is not None:
-            websockets.admit(self.channel.server.application, sock, environ)
-
-    def finish(self):
-        if not self.detached:
-            super().finish()
-
-
-class UpgradeChannel(HTTPChannel):
-    task_class = UpgradeTask
-
-    def detach(self, websockets: WebSockets, timeout: float = 5.0) -> socket.socket | None:
-        """Take this connection's socket out of waitress (called on a worker thread).
-
-        The socket map belongs to the loop thread, so the removal runs there, through the
-        trigger; meanwhile the loop leaves the socket alone (a channel with a running
-        request is neither readable nor writable).
-        """
-        taken: list[socket.socket] = []
-        done = threading.Event()
-
-        def take():
-            try:
-                if self.socket is not None and self.connected:
-                    for outbuf in self.outbufs:
-                        outbuf.close()
-                    taken.append(self.socket)
-                    self.del_channel()
-                    # waitress must never close or write to it again.
-                    self.socket = None
-                    self.connected = False
-            finally:
-                done.set()
-
-        trigger = self.server.trigger
-        if getattr(trigger, "_closed", False):
-            return None
-        try:
-            trigger.pull_trigger(take)
-        except OSError:
-            return None
-        deadline = time.monotonic() + timeout
-        while not done.wait(0.1):
-            # A stopping server's loop may be gone: then waitress drops the connection.
-            if websockets.closing or time.monotonic() > deadline:
-                return None
-        return taken[0] if taken else None
-
-
 def _write_response(sock: SessionSocket, status: str, headers, body: bytes) -> None:
     """The app answered the upgrade with plain HTTP (an error): send it and close."""
     lines = [f"HTTP/1.1 {status}"]
@@ -353,10 +308,11 @@ def _handshake_bytes(environ: dict) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-def _refuse(sock: socket.socket, environ: dict, code: int, reason: str) -> None:
+def _refuse(sock: socket.socket, environ: dict, code: int, reason: str,
+            timeout: float) -> None:
     """Complete the handshake, close with ``code``, and let the peer read it."""
     try:
-        sock.settimeout(1.0)
+        sock.settimeout(timeout)
         conn = WSConnection(ConnectionType.SERVER)
         conn.receive_data(_handshake_bytes(environ))
         out = b""
@@ -368,7 +324,7 @@ def _refuse(sock: socket.socket, environ: dict, code: int, reason: str) -> None:
         sock.shutdown(socket.SHUT_WR)
         # Read until the peer closes too: closing with unread input would reset the
         # connection and could destroy the close frame before the peer reads it.
-        deadline = time.monotonic() + 1.0
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and sock.recv(4096):
             pass
     except Exception:

@@ -14,9 +14,8 @@ import pytest
 import websocket
 from flask import Flask
 from flask_sock import Sock
-from waitress import wasyncore
-from waitress.server import create_server
 
+from clipset.waitress_adapter import WaitressServer
 from clipset.websocket import SESSION_KEY, WebSockets, websocket_paths
 
 
@@ -124,10 +123,12 @@ def make_app() -> Flask:
 class Served:
     def __init__(self, max_connections: int = 50, threads: int = 2, **options):
         self.app = make_app()
-        self.server = create_server(self.app, host="127.0.0.1", port=0, threads=threads)
         self.websockets = WebSockets(websocket_paths(self.app), max_connections, **options)
-        self.websockets.install(self.server)
-        self.port = self.server.effective_port
+        self.server = WaitressServer(
+            self.app, host="127.0.0.1", port=0, threads=threads, connection_limit=100,
+            per_client=100, head_timeout=300, gate=lambda *_: 1 << 20,
+            websockets=self.websockets)
+        self.port = self.server.port
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
 
@@ -140,10 +141,10 @@ class Served:
 
     def stop(self):
         self.websockets.closing = True
-        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        self.server.call_soon(self.server.close_sockets)
         self.thread.join(5)
         self.websockets.shutdown(grace=1, timeout=1)
-        self.server.task_dispatcher.shutdown(timeout=2)
+        self.server.finish(timeout=2)
 
 
 @pytest.fixture
@@ -241,7 +242,8 @@ def test_over_the_cap_is_closed_with_1013(served):
 
 
 def test_a_flood_past_the_cap_takes_no_thread_per_connection(served):
-    s = served(max_connections=0, max_refusing=2)
+    # The polite refusals wait for their peers far longer than the test takes.
+    s = served(max_connections=0, max_refusing=2, refuse_timeout=60)
     refusing = lambda: sum(t.name == "clipset-ws-refuse" for t in threading.enumerate())
     # Two polite refusals wait for their peers (who don't answer the close frame)...
     polite = [raw_connect(s.port) for _ in range(2)]
@@ -279,7 +281,7 @@ def test_shutdown_closes_open_sessions(served):
     for ws in polite:
         assert ws.recv() == "hello"
     stubborn = raw_connect(s.port)  # the echo handler ignores close requests
-    s.websockets.shutdown(grace=1, timeout=2)
+    s.websockets.shutdown(grace=1, timeout=15)  # returns as soon as all are gone
     assert s.websockets.count == 0
     for ws in polite:
         opcode, frame = ws.recv_data_frame(True)

@@ -18,7 +18,7 @@ from ..db import database
 from ..errors import Unauthorized
 from ..events import SESSION_ENDED, Fanout, Listener, encode
 from ..models import is_public_id
-from ..websocket import GOING_AWAY, SESSION_KEY
+from ..websocket import GOING_AWAY, SESSION_KEY, TRY_AGAIN_LATER
 from .access import services
 from .endpoint import PUBLIC, Operation
 from .schemas import In
@@ -88,6 +88,10 @@ def live(ws):
 def _serve(ws, session) -> None:
     try:
         user, token = _authenticate(ws)
+        if session is not None and not session.claim(user.id):
+            raise _Refused(TRY_AGAIN_LATER, _error(
+                "You have too many live connections open. Close some tabs or try again "
+                "later.", "too_many_connections"))
     except _Refused as refused:
         _send(ws, refused.message)
         ws.close(refused.code, refused.message["detail"][:120])

@@ -97,6 +97,16 @@ class Uploads:
         token = self.signer.sign({**claims_for(upload.user), "id": upload.id})
         return f"/api/uploads/{upload.id}?token={token}"
 
+    def check_link(self, upload_id: str, token: str) -> dict:
+        """The claims of ``token`` if it is a signed, unexpired link for ``upload_id``, else
+        Forbidden. Signature only, no database: cheap enough to ask before a body is read
+        (whether the user it names still holds is checked by ``authorize``)."""
+        claims = self.signer.verify(token, int(self.ttl.total_seconds()))
+        if claims.get("id") != upload_id:
+            raise Forbidden("This upload link is for another upload.",
+                            error_code="invalid_link")
+        return claims
+
     # -- finding ----------------------------------------------------------------------
     def authorize(self, upload_id: str, *, token: str | None = None,
                   user: User | None = None) -> Upload:
@@ -104,11 +114,7 @@ class Uploads:
         (an upload of someone else is not found, not forbidden)."""
         upload = Upload.get_or_none(Upload.id == upload_id)
         if token is not None:
-            claims = self.signer.verify(token, int(self.ttl.total_seconds()))
-            if claims.get("id") != upload_id:
-                raise Forbidden("This upload link is for another upload.",
-                                error_code="invalid_link")
-            owner = bearer(claims).id
+            owner = bearer(self.check_link(upload_id, token)).id
         elif user is not None:
             owner = user.id
         else:
