@@ -1,7 +1,16 @@
 """Helpers the tests import: the shared password, a JSON API client, settings."""
 from __future__ import annotations
 
+import os
+
 PASSWORD = "correct horse battery"
+# An mp4 file's first box: bytes that look like a video from the start, so tests about the
+# protocol can send filler after it (a head that is clearly no video is refused early).
+VIDEO_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
+
+
+def video_like(size: int) -> bytes:
+    return (VIDEO_HEAD + os.urandom(max(0, size - len(VIDEO_HEAD))))[:size]
 
 
 class Api:

@@ -11,6 +11,7 @@ import pytest
 import media_factory
 from clipset.db import database
 from clipset.models import Draft, Upload, User, Video
+from support import VIDEO_HEAD
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
@@ -82,8 +83,7 @@ def test_non_video_is_refused_and_nothing_is_left(app, clips, user, tmp_path):
     # Noise behind an mp4 header passes the early check during the upload (its index could
     # be at the end); the full probe refuses it.
     damaged = tmp_path / "damaged.mp4"
-    damaged.write_bytes(b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
-                        + clips["random"].read_bytes())
+    damaged.write_bytes(VIDEO_HEAD + clips["random"].read_bytes())
     upload_id = upload(user, damaged)
     assert quota_used(user) > 0
     r = user.post("/api/videos/drafts", json={"upload_id": upload_id, "title": "Noise"})

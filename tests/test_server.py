@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from clipset.server import Server
-from support import PASSWORD
+from support import PASSWORD, video_like
 from test_websocket import wait_until
 
 
@@ -331,10 +331,10 @@ def test_a_slow_upload_is_not_cut_by_the_head_timeout(live_server, admin):
     url = _upload(admin, size)
     sock = _connect_from("127.0.0.1", live_server.port)
     sock.sendall(_patch_head(url, size))
-    piece, sent, paused = os.urandom(size // 4), 0, threading.Event()
+    body, sent, paused = video_like(size), 0, threading.Event()
     while sent < size:  # a quarter at a time, with pauses longer than the head timeout
-        sock.sendall(piece)
-        sent += len(piece)
+        sock.sendall(body[sent:sent + size // 4])
+        sent += size // 4
         if sent < size:
             paused.wait(0.6)
     resp = http.client.HTTPResponse(sock)

@@ -13,17 +13,11 @@ import pytest
 
 from clipset.db import database
 from clipset.models import Upload, User, now
+from support import VIDEO_HEAD, video_like
 
 MiB = 1024**2
 TUS = {"Tus-Resumable": "1.0.0"}
 OCTETS = "application/offset+octet-stream"
-# An mp4 file's first box: bytes that look like a video from the start, so tests about the
-# protocol can send filler after it (a head that is clearly no video is refused early).
-VIDEO_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
-
-
-def video_like(size: int) -> bytes:
-    return (VIDEO_HEAD + os.urandom(max(0, size - len(VIDEO_HEAD))))[:size]
 
 
 @pytest.fixture
