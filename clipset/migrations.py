@@ -67,9 +67,19 @@ V2_SEARCH = (
     """INSERT INTO video_search(video_search) VALUES ('rebuild')""",
 )
 
+V3_LIST_INDEXES = (
+    # Each public sort, a user's page and the featured row read their first page straight
+    # off an index instead of sorting every listed video.
+    """CREATE INDEX "video_processing_status_privacy_view_count" ON "video" ("processing_status", "privacy", "view_count")""",
+    """CREATE INDEX "video_processing_status_privacy_like_count" ON "video" ("processing_status", "privacy", "like_count")""",
+    """CREATE INDEX "video_processing_status_privacy_is_featured_created_at" ON "video" ("processing_status", "privacy", "is_featured", "created_at")""",
+    """CREATE INDEX "video_uploader_id_created_at" ON "video" ("uploader_id", "created_at")""",
+)
+
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("initial schema", V1_INITIAL),
     ("full-text video search", V2_SEARCH),
+    ("list indexes", V3_LIST_INDEXES),
 )
 LATEST = len(STEPS)
 
