@@ -142,12 +142,22 @@ V3_IDENTITIES = (
     """CREATE INDEX "invitation_used_by_id" ON "invitation" ("used_by_id")""",
 )
 
+V5_LIST_INDEXES = (
+    # Each public sort, a user's page and the featured row read their first page straight
+    # off an index instead of sorting every listed video.
+    """CREATE INDEX "video_processing_status_privacy_view_count" ON "video" ("processing_status", "privacy", "view_count")""",
+    """CREATE INDEX "video_processing_status_privacy_like_count" ON "video" ("processing_status", "privacy", "like_count")""",
+    """CREATE INDEX "video_processing_status_privacy_is_featured_created_at" ON "video" ("processing_status", "privacy", "is_featured", "created_at")""",
+    """CREATE INDEX "video_uploader_id_created_at" ON "video" ("uploader_id", "created_at")""",
+)
+
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("initial schema", V1_INITIAL),
     ("full-text video search", V2_SEARCH),
     ("ids never reused, public video ids", V3_IDENTITIES),
     ("video recording date", (
         """ALTER TABLE "video" ADD COLUMN "recorded_at" DATETIME""",)),
+    ("list indexes", V5_LIST_INDEXES),
 )
 LATEST = len(STEPS)
 

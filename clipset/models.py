@@ -168,7 +168,11 @@ class Video(BaseModel):
     created_at = DateTimeField(default=now, index=True)
 
     class Meta:
-        indexes = ((("processing_status", "privacy", "created_at"), False),)
+        indexes = ((("processing_status", "privacy", "created_at"), False),
+                   (("processing_status", "privacy", "view_count"), False),
+                   (("processing_status", "privacy", "like_count"), False),
+                   (("processing_status", "privacy", "is_featured", "created_at"), False),
+                   (("uploader", "created_at"), False))
 
 
 class Like(BaseModel):

@@ -20,7 +20,7 @@ from ..db import database
 from ..dirs import DataDir
 from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
 from ..models import Like, User, Video, is_public_id
-from ..pagination import paginate
+from ..pagination import COUNT_CAP, paginate
 from .bearers import bearer
 from .media_urls import MediaUrls
 from .visibility import can_view, listed
@@ -28,6 +28,9 @@ from .visibility import can_view, listed
 FEED_MAX = 50
 RECENT_MAX = 20
 SEARCH_MAX_TERMS = 16
+# Search ranks the newest this-many matching listed videos (its results stop there), so
+# ranking and counting cost the same for a common word as for a rare one.
+SEARCH_WINDOW = 1000
 SORTS = {
     "created_at": Video.created_at,
     "view_count": Video.view_count,
@@ -92,16 +95,21 @@ def visible(user: User, video: Video | None) -> Video:
     return video
 
 
-def _matching(query, text: str, by_relevance: bool = False):
+def _matching(query, text: str):
     expr = fts_query(text)
     if expr is None:
         return query.where(SQL("0"))  # nothing searchable: nothing matches
-    query = (query.join(VideoSearch, on=(VideoSearch.rowid == Video.id), attr="_search")
-             .where(VideoSearch.match(expr)))
-    if by_relevance:
-        return query.order_by(SQL("rank"), Video.created_at.desc(),
-                              Video.id.desc())
-    return query
+    return (query.join(VideoSearch, on=(VideoSearch.rowid == Video.id), attr="_search")
+            .where(VideoSearch.match(expr)))
+
+
+def _newest_matches(query):
+    """``query`` (already matching) cut to the newest ``SEARCH_WINDOW`` matches: the
+    boundary id is found walking the FTS index by rowid, then a rowid range lets FTS5
+    rank only those."""
+    boundary = (query.select(Video.id).order_by(VideoSearch.rowid.desc())
+                .offset(SEARCH_WINDOW - 1).limit(1).scalar())
+    return query if boundary is None else query.where(VideoSearch.rowid >= boundary)
 
 
 def _ordered(query, sort_by: str, order: str, allowed=tuple(SORTS)):
@@ -159,7 +167,8 @@ class Catalog:
             query = query.where(Video.uploader == uploaded_by)
         if q:
             query = _matching(query, q)
-        return paginate(_ordered(query, sort_by, order, PUBLIC_SORTS), page, page_size)
+        return paginate(_ordered(query, sort_by, order, PUBLIC_SORTS), page, page_size,
+                        count_cap=COUNT_CAP)
 
     def feed(self, viewer: User, cursor: str | None, limit: int) -> dict:
         """Newest listed videos first; the cursor is the last (created_at, public id) seen, so
@@ -179,7 +188,8 @@ class Catalog:
 
     def featured(self, viewer: User, page: int, page_size: int) -> dict:
         query = with_uploader(viewer).where(listed(), Video.is_featured == True)  # noqa: E712
-        return paginate(_ordered(query, "created_at", "desc"), page, page_size)
+        return paginate(_ordered(query, "created_at", "desc"), page, page_size,
+                        count_cap=COUNT_CAP)
 
     def by_uploader(self, viewer: User, user_id: int, page: int, page_size: int) -> dict:
         """A user's videos: everything of their own to the owner, listed ones to others."""
@@ -188,10 +198,16 @@ class Catalog:
         query = with_uploader(viewer).where(Video.uploader == user_id)
         if viewer.id != user_id:
             query = query.where(listed())
-        return paginate(_ordered(query, "created_at", "desc"), page, page_size)
+        return paginate(_ordered(query, "created_at", "desc"), page, page_size,
+                        count_cap=COUNT_CAP)
 
     def search(self, viewer: User, q: str, page: int, page_size: int) -> dict:
-        query = _matching(with_uploader(viewer).where(listed()), q, by_relevance=True)
+        """Relevance first among the newest ``SEARCH_WINDOW`` matches; ``total_count``
+        is exact within them."""
+        query = _matching(with_uploader(viewer).where(listed()), q)
+        if fts_query(q) is not None:
+            query = (_newest_matches(query)
+                     .order_by(SQL("rank"), Video.created_at.desc(), Video.id.desc()))
         return paginate(query, page, page_size)
 
     # -- the signed-in user's library (any status) --------------------------------
@@ -200,7 +216,8 @@ class Catalog:
         query = with_uploader(user).where(Video.uploader == user.id)
         if search:
             query = _matching(query, search)
-        return paginate(_ordered(query, sort_by, sort_order), page, page_size)
+        return paginate(_ordered(query, sort_by, sort_order), page, page_size,
+                        count_cap=COUNT_CAP)
 
     def recent(self, user: User, limit: int) -> list[Video]:
         limit = max(1, min(limit, RECENT_MAX))
