@@ -16,7 +16,7 @@ def ids(response):
 def test_capped_total_is_a_truthful_lower_bound(app, user, other_user, monkeypatch):
     start = now() - dt.timedelta(days=1)
     made = [make_video(app, user, title=f"clip {i}", files=False,
-                       created_at=start + dt.timedelta(minutes=i)).id for i in range(9)]
+                       created_at=start + dt.timedelta(minutes=i)).public_id for i in range(9)]
     monkeypatch.setattr(catalog, "COUNT_CAP", 4)
     first = other_user.get("/api/videos?page_size=2").json
     # Counted up to the cap (plus one): "at least 5", and there are more pages.
@@ -49,7 +49,7 @@ def test_search_ranks_by_relevance_and_hides_what_lists_hide(app, user, other_us
         make_video(app, user, title="sunset sunset sunset", status=status, privacy=privacy,
                    files=False)
     r = other_user.get("/api/videos/search?q=sunset")
-    assert ids(r) == [strong.id, weak.id]
+    assert ids(r) == [strong.public_id, weak.public_id]
     assert r.json["total_count"] == 2 and r.json["has_more"] is False
 
 
@@ -58,7 +58,7 @@ def test_search_window_keeps_the_newest_matches_ranked(app, user, other_user, mo
     old_best = make_video(app, user, title="ocean ocean ocean", tags=["ocean"],
                           files=False, created_at=start)
     newer = [make_video(app, user, title=f"ocean view {i}", files=False,
-                        created_at=start + dt.timedelta(minutes=i + 1)).id
+                        created_at=start + dt.timedelta(minutes=i + 1)).public_id
              for i in range(4)]
     hidden = make_video(app, user, title="ocean ocean", privacy="private", files=False,
                         created_at=start + dt.timedelta(hours=1))
@@ -69,6 +69,6 @@ def test_search_window_keeps_the_newest_matches_ranked(app, user, other_user, mo
     page2 = other_user.get("/api/videos/search?q=ocean&page_size=2&page=2")
     found = ids(r) + ids(page2)
     assert sorted(found) == sorted(newer[1:])
-    assert old_best.id not in found and hidden.id not in found
+    assert old_best.public_id not in found and hidden.public_id not in found
     monkeypatch.setattr(catalog, "SEARCH_WINDOW", 1000)
-    assert ids(other_user.get("/api/videos/search?q=ocean"))[0] == old_best.id
+    assert ids(other_user.get("/api/videos/search?q=ocean"))[0] == old_best.public_id
