@@ -123,6 +123,18 @@ def make_clip(path, *, width=320, height=240, duration=1.0, fps=25, vcodec="libx
 
 # The cases the media rules name -------------------------------------------------
 
+def made_once(makers, directory: Path):
+    """A getter for a test module's clips: ``get("landscape")`` calls ``makers.landscape``
+    (with any extra arguments) the first time and hands back the same file afterwards."""
+    made: dict = {}
+
+    def get(name, *args):
+        if (name, args) not in made:
+            made[name, args] = getattr(makers, name)(directory, *args)
+        return made[name, args]
+    return get
+
+
 def landscape(d) -> Path:
     """H.264 yuv420p + AAC in MP4 inside 1920x1080: the remux path."""
     return make_clip(Path(d) / "landscape.mp4", width=320, height=180, duration=1.0)

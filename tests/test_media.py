@@ -15,14 +15,7 @@ from clipset.errors import UnreadableMedia, UnsupportedMedia, ValidationFailed
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory):
     """Each clip is made once per module, on first use."""
-    d = tmp_path_factory.mktemp("clips")
-    made = {}
-
-    def get(name):
-        if name not in made:
-            made[name] = getattr(mf, name)(d)
-        return made[name]
-    return get
+    return mf.made_once(mf, tmp_path_factory.mktemp("clips"))
 
 
 def run(src, tmp_path, **options):

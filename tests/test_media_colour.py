@@ -7,21 +7,14 @@ import pytest
 from PIL import Image
 
 import camera_clips as mf
+from media_factory import made_once
 from clipset import media
 from clipset.media import colour
 
 
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory):
-    d = tmp_path_factory.mktemp("colour")
-    made = {}
-
-    def get(name, *args):
-        key = (name, args)
-        if key not in made:
-            made[key] = getattr(mf, name)(d, *args)
-        return made[key]
-    return get
+    return made_once(mf, tmp_path_factory.mktemp("colour"))
 
 
 def run(src, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import camera_clips as mf
+from media_factory import made_once
 from clipset import media
 from clipset.errors import UnreadableMedia, UnsupportedMedia
 from clipset.settings import BY_NAME
@@ -12,14 +13,7 @@ from clipset.settings import BY_NAME
 
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory):
-    d = tmp_path_factory.mktemp("formats")
-    made = {}
-
-    def get(name):
-        if name not in made:
-            made[name] = getattr(mf, name)(d)
-        return made[name]
-    return get
+    return made_once(mf, tmp_path_factory.mktemp("formats"))
 
 
 DEFAULT_FORMATS = BY_NAME["accepted_formats"].default
