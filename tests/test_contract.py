@@ -75,6 +75,7 @@ def _fuzz(operation, mode: GenerationMode, contract_server) -> str | None:
 KNOWN = {
     "PATCH /api/admin/config (positive)",  # accepted_formats not an enum yet
     "GET /api/admin/stats/history (negative)",  # unknown query parameters are ignored
+    "GET /api/invitations (negative)",
     "GET /api/users (negative)",
     "GET /api/videos/mine (negative)",
     "GET /api/videos/mine/recent (negative)",
