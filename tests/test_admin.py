@@ -117,3 +117,12 @@ def test_stats_of_an_empty_instance(admin):
     assert stats["videos"]["by_status"] == dict.fromkeys(
         ("pending", "processing", "completed", "failed"), 0)
     assert stats["queue_length"] == 0 and stats["users"]["admins"] == 1
+
+
+def test_backups_can_be_turned_off_by_null_and_stay_off(admin):
+    r = admin.patch("/api/admin/config", json={"backup_dir": None})
+    assert r.status_code == 200, r.json
+    assert r.json["backup_dir"] is None
+    assert admin.get("/api/admin/config").json["backup_dir"] is None
+    assert admin.patch("/api/admin/config", json={"backup_dir": ""}).status_code == 200
+
