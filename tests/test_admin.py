@@ -51,7 +51,8 @@ def test_patch_applies_at_once_and_persists(tmp_path, app, admin):
                 "keep_originals": True, "backup_dir": None, "backup_interval_hours": 24,
                 "backup_keep": 7}
     assert r.json == expected
-    assert admin.patch("/api/admin/config", json={}).json == expected
+    assert admin.patch("/api/admin/config", json={}).status_code == 400  # nothing to change
+    assert admin.get("/api/admin/config").json == expected
     # The database wins over the settings defaults, across restarts too.
     database.close()
     again = create_app(make_settings(tmp_path))
@@ -117,3 +118,11 @@ def test_stats_of_an_empty_instance(admin):
     assert stats["videos"]["by_status"] == dict.fromkeys(
         ("pending", "processing", "completed", "failed"), 0)
     assert stats["queue_length"] == 0 and stats["users"]["admins"] == 1
+
+
+def test_backups_can_be_turned_off_by_null_and_stay_off(admin):
+    r = admin.patch("/api/admin/config", json={"backup_dir": None})
+    assert r.status_code == 200, r.json
+    assert r.json["backup_dir"] is None
+    assert admin.get("/api/admin/config").json["backup_dir"] is None
+    assert admin.patch("/api/admin/config", json={"backup_dir": ""}).status_code == 200

@@ -52,9 +52,11 @@ def test_bad_parameters_name_the_field(admin):
         r = admin.get(url)
         assert r.status_code == 400, url
         assert r.json["error_code"] == "validation_error" and r.json["field"] == field, url
-    for body in ({}, {"paused": "yes"}, {"paused": 1}, {"paused": None}):
+    for body in ({"paused": "yes"}, {"paused": 1}, {"paused": None}):
         r = admin.patch("/api/admin/queue/paused", json=body)
         assert r.status_code == 400 and r.json["field"] == "paused", body
+    r = admin.patch("/api/admin/queue/paused", json={})
+    assert r.status_code == 400 and r.json["field"] == "body"  # nothing to change
 
 
 # -- history ----------------------------------------------------------------------------

@@ -207,9 +207,9 @@ def test_bad_bodies_name_the_field(admin, user):
     r = admin.client.patch(f"{url}/role", data="{oops", content_type="application/json",
                            headers={"Authorization": f"Bearer {admin.token}"})
     assert r.status_code == 400 and r.json["error_code"] == "invalid_json"
-    cases = [("role", {}, "role"), ("role", {"role": "owner"}, "role"),
+    cases = [("role", {}, "body"), ("role", {"role": "owner"}, "role"),
              ("role", {"role": "user", "extra": 1}, "extra"),
-             ("active", {"is_active": "no"}, "is_active"), ("active", {}, "is_active"),
+             ("active", {"is_active": "no"}, "is_active"), ("active", {}, "body"),
              ("active", {"is_active": 0}, "is_active")]
     for action, body, field in cases:
         r = admin.patch(f"{url}/{action}", json=body)

@@ -18,6 +18,14 @@ bp = Blueprint("admin", __name__, url_prefix="/api/admin")
 MiB = 1024**2
 
 
+def known_formats(schema: dict) -> None:
+    """The document lists the formats the media package knows (loaded when it is built:
+    PyAV loads when needed, not at start); anything else is refused by the service."""
+    from ..media import KNOWN_FORMATS
+
+    schema["items"] = {"type": "string", "enum": list(KNOWN_FORMATS)}
+
+
 class ConfigOut(Out):
     max_file_size_bytes: int
     weekly_upload_limit_bytes: int
@@ -33,7 +41,8 @@ class ConfigPatch(In):
     """Any subset of the configuration; fields left out keep their value."""
     max_file_size_bytes: int = Field(None, ge=MiB)
     weekly_upload_limit_bytes: int = Field(None, ge=0)
-    accepted_formats: list[str] = Field(None, min_length=1, max_length=16)
+    accepted_formats: list[str] = Field(None, min_length=1, max_length=16,
+                                        json_schema_extra=known_formats)
     worker_count: int = Field(None, ge=1, le=MAX_WORKERS)
     keep_originals: bool = Field(None, strict=True)
     backup_dir: str | None = Field(None, max_length=1024, description="An existing, "

@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from .. import __version__
+from ..db import MAX_INT, MIN_INT
 from .endpoint import ADMIN, PUBLIC, Operation
 from .schemas import ErrorOut
 
@@ -54,6 +55,19 @@ def _query_params(schema: dict) -> list[dict]:
     return params
 
 
+def _bound_ints(node) -> None:
+    """Every integer is stored in 64 bits, and a larger one is refused (api/endpoint.py)."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            node.setdefault("maximum", MAX_INT)
+            node.setdefault("minimum", MIN_INT)
+        for value in node.values():
+            _bound_ints(value)
+    elif isinstance(node, list):
+        for item in node:
+            _bound_ints(item)
+
+
 def build(app: Flask) -> dict:
     operations: list[tuple[str, Operation]] = []
     for rule in app.url_map.iter_rules():
@@ -78,6 +92,9 @@ def build(app: Flask) -> dict:
     def ref(model) -> dict:
         return key_map[(model, "validation")]
 
+    for schema in components.values():
+        _bound_ints(schema)
+
     paths: dict = {}
     for rule, op in sorted(operations, key=lambda item: item[0]):
         path, params = _path(rule)
@@ -88,9 +105,15 @@ def build(app: Flask) -> dict:
         if op.query is not None:
             schema = components.get(op.query.__name__, {})
             entry["parameters"] += _query_params(schema)
+        entry["parameters"] += list(op.headers)
         if op.body is not None:
             entry["requestBody"] = {"required": True,
                                     "content": {"application/json": {"schema": ref(op.body)}}}
+            if op.method == "PATCH":  # an empty change is refused (api/endpoint.py)
+                name = ref(op.body)["$ref"].rsplit("/", 1)[-1]
+                components[name]["minProperties"] = 1
+        elif op.content is not None:
+            entry["requestBody"] = {"required": True, "content": op.content}
         success = {"description": "Success"}
         if op.response is not None:
             success["content"] = {"application/json": {"schema": response_schemas[op.response]}}

@@ -8,7 +8,9 @@ from pydantic import Field
 from werkzeug.formparser import FormDataParser
 
 from ..errors import UnsupportedMedia, ValidationFailed
-from ..models import Draft
+from ..db import MAX_INT
+from ..models import PRIVACY, Draft
+from ..services.videos import DESCRIPTION_MAX, TITLE_MAX, TITLE_PATTERN
 from .access import current_user, services
 from .endpoint import endpoint, whole_number
 from .schemas import In, Out, UtcDatetime, VideoOut
@@ -25,7 +27,8 @@ FORM_FIELD_MEMORY = 1024 * 1024
 
 class DraftIn(In):
     upload_id: str = Field(min_length=1, max_length=32)
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=TITLE_MAX,
+                       pattern=TITLE_PATTERN)
     description: str | None = Field(None, max_length=5000)
     tags: list[str] | None = Field(None, max_length=20)
     category_id: int | None = None
@@ -34,7 +37,8 @@ class DraftIn(In):
 
 class DraftPatch(In):
     """Any subset; `null` clears trim_start, trim_end, cover_time and category_id."""
-    title: str = Field(None, min_length=1, max_length=200)
+    title: str = Field(None, min_length=1, max_length=TITLE_MAX,
+                       pattern=TITLE_PATTERN)
     description: str = Field(None, max_length=5000)
     tags: list[str] = Field(None, max_length=20)
     category_id: int | None = None
@@ -121,7 +125,20 @@ def finalize(body: FinalizeIn):
     return services().drafts.finalize(current_user(), body.draft_id)
 
 
-@endpoint(bp, "", "POST", response=VideoOut, status=201, errors=(404, 413, 415, 422, 507))
+_FORM = {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file", "title"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "The video."},
+        "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX,
+                  "pattern": TITLE_PATTERN},
+        "description": {"type": "string", "maxLength": DESCRIPTION_MAX},
+        "tags": {"type": "string", "description": "Comma-separated."},
+        "category_id": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
+        "privacy": {"type": "string", "enum": list(PRIVACY)}}}}}
+
+
+@endpoint(bp, "", "POST", response=VideoOut, status=201, content=_FORM,
+          errors=(400, 404, 413, 415, 422, 507))
 def upload_video():
     """One-shot upload for scripts: multipart form with `file`, `title`, and optionally
     `description`, `tags` (comma-separated), `category_id`, `privacy`.

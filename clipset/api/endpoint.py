@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -37,6 +38,9 @@ class Operation:
     response: Any
     errors: tuple[int, ...]
     tag: str
+    # Documented as they are, for routes that read headers or a non-JSON body themselves.
+    headers: tuple[dict, ...] = ()
+    content: dict | None = None
 
 
 def _field_path(loc: tuple) -> str:
@@ -115,7 +119,15 @@ def _parse_int(text: str) -> int:
     return int(text)
 
 
+_DIGITS = re.compile(r"-?[0-9]+")
+
+
 def _query_args(model: type[pydantic.BaseModel]) -> dict[str, Any]:
+    known = {info.alias or name for name, info in model.model_fields.items()}
+    unknown = sorted(set(request.args) - known)
+    if unknown:  # a misspelt filter would otherwise be ignored without a word
+        raise ValidationFailed(f"{unknown[0]}: unknown query parameter; this endpoint takes "
+                               f"{', '.join(sorted(known))}", field=unknown[0])
     values: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         key = info.alias or name
@@ -125,7 +137,14 @@ def _query_args(model: type[pydantic.BaseModel]) -> dict[str, Any]:
             raw = request.args.getlist(key)
             values[key] = [v for item in raw for v in item.split(",") if v]
         else:
-            values[key] = request.args.get(key)
+            raw = request.args.getlist(key)
+            if len(raw) > 1:
+                raise ValidationFailed(f"{key}: give it once", field=key)
+            takes_int = int in (info.annotation, *typing.get_args(info.annotation))
+            if takes_int and not _DIGITS.fullmatch(raw[0]):
+                # pydantic would read "90.0" as 90; the document says integer
+                raise ValidationFailed(f"{key}: send a whole number (digits 0-9)", field=key)
+            values[key] = raw[0]
     return values
 
 
@@ -165,7 +184,8 @@ def _adapter(model: Any) -> pydantic.TypeAdapter:
 
 def endpoint(bp: Blueprint, rule: str, method: str = "GET", *, body=None, query=None,
              response=None, status: int = 200, auth: str = USER,
-             errors: tuple[int, ...] = ()) -> Callable:
+             errors: tuple[int, ...] = (), headers: tuple[dict, ...] = (),
+             content: dict | None = None) -> Callable:
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(**kwargs):
@@ -173,6 +193,9 @@ def endpoint(bp: Blueprint, rule: str, method: str = "GET", *, body=None, query=
                 g.user = require_admin() if auth == ADMIN else current_user()
             if body is not None:
                 data = _json_body()
+                if method == "PATCH" and not data:
+                    raise ValidationFailed("body: send at least one field to change",
+                                           field="body")
                 _check_ints(data)
                 try:
                     kwargs["body"] = body.model_validate(data)
@@ -195,7 +218,7 @@ def endpoint(bp: Blueprint, rule: str, method: str = "GET", *, body=None, query=
         summary, _, description = doc.partition("\n")
         wrapper.__openapi__ = Operation(method, summary.strip() or view.__name__,
                                         description.strip(), auth, status, body, query,
-                                        response, errors, bp.name)
+                                        response, errors, bp.name, headers, content)
         bp.add_url_rule(rule, view.__name__, wrapper, methods=[method])
         return wrapper
     return decorate

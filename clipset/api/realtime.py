@@ -66,7 +66,8 @@ def _documented(view):
         "`comment.created`, `comment.deleted` (followed videos you may see), "
         "`video.progress`, `video.ready`, `video.failed` (your own videos). Close codes: "
         "4401 not signed in or session ended, 1013 too many connections or too slow, "
-        "1001 server shutting down.", PUBLIC, 101, None, LiveQuery, None, (), bp.name)
+        "1001 server shutting down. A request that is not a WebSocket upgrade answers 404 "
+        "(no such page).", PUBLIC, 101, None, LiveQuery, None, (404,), bp.name)
     return view
 
 

@@ -13,6 +13,7 @@ import binascii
 from flask import Blueprint, Response, request
 from pydantic import Field
 
+from ..db import MAX_INT
 from ..errors import BadRequest, PreconditionFailed, UnsupportedMedia
 from ..models import Upload
 from .access import current_user, services
@@ -29,7 +30,7 @@ OFFSET_STREAM = "application/offset+octet-stream"
 
 class UploadUrlIn(In):
     filename: str = Field(min_length=1, max_length=255)
-    size: int = Field(ge=1, description="Exact size of the file in bytes.")
+    size: int = Field(ge=1, le=MAX_INT, description="Exact size of the file in bytes.")
     content_type: str | None = Field(None, max_length=128)
 
 
@@ -97,10 +98,9 @@ def _options() -> Response:
                                          "Tus-Max-Size": str(max_size)})
 
 
-def _authorized(upload_id: str) -> Upload:
+def _authorized(upload_id: str, token: str | None) -> Upload:
     """The upload URL's signed token decides; without one, the owner's bearer token."""
     uploads = services().uploads
-    token = request.args.get("token")
     if token:
         return uploads.authorize(upload_id, token=token)
     return uploads.authorize(upload_id, user=current_user())
@@ -123,6 +123,27 @@ def _int_header(name: str) -> int:
     return whole_number(request.headers.get(name), name)
 
 
+def _header(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "header", "required": True, "schema": schema,
+            "description": description}
+
+
+_VERSION = _header("Tus-Resumable", {"type": "string", "enum": [TUS_VERSION]},
+                   "The tus version spoken; any other answers 412.")
+_BYTES = {"type": "integer", "minimum": 0, "maximum": MAX_INT}
+_LENGTH = _header("Upload-Length", {**_BYTES, "minimum": 1},
+                  "The file's exact size in bytes.")
+_OFFSET = _header("Upload-Offset", _BYTES, "Where these bytes go: where the upload stands.")
+_STREAM = _header("Content-Type", {"type": "string", "enum": [OFFSET_STREAM]},
+                  "Any other answers 415.")
+_CHUNK = {OFFSET_STREAM: {"schema": {"type": "string", "format": "binary"}}}
+
+
+class TokenQuery(In):
+    token: str | None = Field(None, max_length=1024, description="The signed token of the "
+                              "upload URL; without it, the owner's bearer token decides.")
+
+
 @endpoint(tus, "", "OPTIONS", status=204, auth=PUBLIC)
 @_raw
 def tus_options():
@@ -137,7 +158,8 @@ def tus_options_upload(upload_id: str):
     return _options()
 
 
-@endpoint(tus, "", "POST", status=201, auth=PUBLIC, errors=(401, 412, 413, 507))
+@endpoint(tus, "", "POST", status=201, auth=PUBLIC, errors=(400, 401, 412, 413, 507),
+          headers=(_VERSION, _LENGTH))
 @_raw
 def tus_create():
     """tus creation: make an upload (bearer token required).
@@ -156,28 +178,30 @@ def tus_create():
                                          "Upload-Offset": "0"})
 
 
-@endpoint(tus, "/<upload_id>", "HEAD", auth=PUBLIC, errors=(401, 403, 404, 412))
+@endpoint(tus, "/<upload_id>", "HEAD", query=TokenQuery, auth=PUBLIC,
+          errors=(401, 403, 404, 412), headers=(_VERSION,))
 @_raw
-def tus_head(upload_id: str):
+def tus_head(upload_id: str, query: TokenQuery):
     """tus: where the upload stands (`Upload-Offset`, `Upload-Length`).
 
     Authorized by the `token` of the upload URL or the owner's bearer token."""
-    upload = _authorized(upload_id)
+    upload = _authorized(upload_id, query.token)
     return Response(status=200, headers={"Upload-Offset": str(upload.offset),
                                          "Upload-Length": str(upload.length)})
 
 
-@endpoint(tus, "/<upload_id>", "PATCH", status=204, auth=PUBLIC,
-          errors=(401, 403, 404, 409, 412, 413, 415))
+@endpoint(tus, "/<upload_id>", "PATCH", query=TokenQuery, status=204, auth=PUBLIC,
+          errors=(400, 401, 403, 404, 409, 412, 413, 415), headers=(_VERSION, _OFFSET, _STREAM),
+          content=_CHUNK)
 @_raw
-def tus_patch(upload_id: str):
+def tus_patch(upload_id: str, query: TokenQuery):
     """tus: append bytes at `Upload-Offset`.
 
     Body: the bytes, with `Content-Type: application/offset+octet-stream`. 409 if the
     offset isn't where the upload stands, 413 past the declared length. The server
     receives a request's whole body before answering it, so a PATCH cut off mid-body
     writes nothing: each chunk is atomic (send modest chunks; the web app sends 8 MiB)."""
-    upload = _authorized(upload_id)
+    upload = _authorized(upload_id, query.token)
     if request.mimetype != OFFSET_STREAM:
         raise UnsupportedMedia(f"Send the bytes as {OFFSET_STREAM}.",
                                error_code="wrong_content_type")
@@ -186,10 +210,10 @@ def tus_patch(upload_id: str):
     return Response(status=204, headers={"Upload-Offset": str(upload.offset)})
 
 
-@endpoint(tus, "/<upload_id>", "DELETE", status=204, auth=PUBLIC,
-          errors=(401, 403, 404, 412))
+@endpoint(tus, "/<upload_id>", "DELETE", query=TokenQuery, status=204, auth=PUBLIC,
+          errors=(401, 403, 404, 412), headers=(_VERSION,))
 @_raw
-def tus_delete(upload_id: str):
+def tus_delete(upload_id: str, query: TokenQuery):
     """tus termination: cancel the upload; its file goes and its quota is given back."""
-    services().uploads.discard(_authorized(upload_id))
+    services().uploads.discard(_authorized(upload_id, query.token))
     return Response(status=204)

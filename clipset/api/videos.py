@@ -11,6 +11,8 @@ from typing import Literal
 from flask import Blueprint, g
 from pydantic import Field
 
+from ..services.catalog import CURSOR_FORMAT
+from ..services.videos import TITLE_MAX, TITLE_PATTERN
 from .access import services
 from .endpoint import ADMIN, endpoint
 from .schemas import In, Out, Page, PageQuery, UtcDatetime, VideoOut
@@ -22,7 +24,8 @@ SearchText = Field(None, max_length=200)
 
 
 class DetailsIn(In):
-    title: str | None = Field(None, min_length=1, max_length=200)
+    title: str = Field(None, min_length=1, max_length=TITLE_MAX,
+                       pattern=TITLE_PATTERN)
     description: str | None = Field(None, max_length=5000)
     # At most 20 after normalizing (lower-case, de-duplicated): checked by the service.
     tags: list[str] | None = Field(None, max_length=100)
@@ -46,7 +49,9 @@ class ListQuery(PageQuery):
 
 
 class FeedQuery(In):
-    cursor: str | None = Field(None, max_length=200)
+    cursor: str | None = Field(None, max_length=200, description="A `next_cursor` from an "
+                               "earlier page, as it came; any other answers 400.",
+                               json_schema_extra={"format": CURSOR_FORMAT})
     limit: int = Field(10, ge=1, le=50)
 
 

@@ -125,6 +125,9 @@ def _ordered(query, sort_by: str, order: str, allowed=tuple(SORTS)):
     return query.order_by(column.desc(), Video.id.desc())
 
 
+CURSOR_FORMAT = "feed-cursor"  # how the API document names what encode_cursor makes
+
+
 def encode_cursor(video: Video) -> str:
     # The public id breaks ties: the integer key never leaves the server, even encoded.
     raw = json.dumps([video.created_at.isoformat(), video.public_id]).encode()

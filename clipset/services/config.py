@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from peewee import Value
+
 from ..db import immediate
 from ..errors import ClipsetError, ValidationFailed
 from ..models import Config, now
@@ -36,7 +38,10 @@ class RuntimeConfig:
         self._check(changes)
         with immediate():
             for key, value in changes.items():
-                (Config.insert(key=key, value=value, updated_at=now())
+                # JSON null, not SQL NULL: a setting turned off (backup_dir) stays off
+                # rather than falling back to the settings file.
+                stored = Value("null", converter=False) if value is None else value
+                (Config.insert(key=key, value=stored, updated_at=now())
                  .on_conflict("replace").execute())
         values = self.get()
         for listener in self._listeners:

@@ -17,6 +17,9 @@ from .catalog import find, visible
 from .visibility import can_manage
 
 TITLE_MAX = 200
+# A title holds something besides whitespace (as str.split() sees it, \x1c-\x1f too),
+# written so JSON Schema, Python and pydantic's regex engines read it alike.
+TITLE_PATTERN = r"[^\s\x1c-\x1f]"
 DESCRIPTION_MAX = 5000
 TAGS_MAX = 20
 TAG_MAX_CHARS = 40
@@ -99,6 +102,7 @@ class Videos:
 
     def update_details(self, user: User, video_id: str, changes: dict[str, Any]) -> Video:
         """Change any of title, description, tags, category_id (only the keys given)."""
+        self._managed(user, video_id)  # a missing video is a 404 before its details a 400
         return self._update(user, video_id, clean_details(changes))
 
     def set_privacy(self, user: User, video_id: str, privacy: str) -> Video:
