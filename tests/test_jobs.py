@@ -70,6 +70,10 @@ def test_uploaded_clip_is_processed_end_to_end(services, events, user):
     assert r.status_code == 201, r.json
     video = wait_for(r.json["id"], "completed", "failed")
     assert video.processing_status == "completed", video.error_message
+    # The status is saved first; the original's removal and video.ready follow it.
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not any(e.type == "video.ready" for e in events) and time.monotonic() < deadline:
+        time.sleep(0.05)
     key = video.storage_key
     out = media.probe(services.data.video_file(key))
     assert (out.video_codec, out.pix_fmt, out.width, out.height) == ("h264", "yuv420p", 320, 240)
