@@ -15,7 +15,7 @@ seeded with --videos finished videos, then times ``GET /api/videos/feed`` and
    small machine they take every CPU cycle the server has).
 
 Prints p50/p95 per phase and the ratios to the idle phase measured in the same run.
-Budget (SPEC): p95 under 100 ms while a transcode runs.
+Budget: p95 under 100 ms while a transcode runs.
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ RANGE = 1024 * 1024
 SERVER = """
 import sys
 from clipset.app import create_app
-from clipset.server import Server
+from clipset.serve.server import Server
 app = create_app({"data_dir": sys.argv[1], "tray": False, "open_browser": False})
 server = Server(app, host="127.0.0.1", port=0)
 print(server.port, flush=True)
@@ -54,8 +54,8 @@ server.serve_forever()
 def seed(data_dir: Path, count: int, stream_bytes: int) -> tuple[str, int]:
     """Admin token and the id of a playable video, with ``count`` listed videos."""
     from clipset.app import create_app
-    from clipset.db import database
-    from clipset.models import Video, now
+    from clipset.store.db import database
+    from clipset.store.models import Video, now
     import datetime as dt
 
     app = create_app({"data_dir": str(data_dir)})

@@ -27,7 +27,7 @@ import time
 SERVER = """
 import sys
 from clipset.app import create_app
-from clipset.server import Server
+from clipset.serve.server import Server
 app = create_app({"data_dir": sys.argv[1], "tray": False, "open_browser": False})
 server = Server(app, host="127.0.0.1", port=0)
 print(server.port, flush=True)

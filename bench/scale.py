@@ -119,7 +119,7 @@ def pct(values: list[float], p: float) -> float:
 
 def run(videos: int, requests: int) -> tuple[dict[str, tuple[float, float]], float]:
     from clipset.app import create_app
-    from clipset.db import database
+    from clipset.store.db import database
 
     with tempfile.TemporaryDirectory(prefix="clipset-scale-") as tmp:
         app = create_app({"data_dir": tmp, "tray": False, "open_browser": False})

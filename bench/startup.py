@@ -5,7 +5,7 @@
 Each run starts a fresh process with a fresh data dir and times it until its first HTTP
 answer (``/api/health`` for Clipset, ``/`` for the baseline), then reads the resident
 memory of the process tree after it has been idle for a moment. Runs are interleaved so
-machine noise hits all contenders alike. Budgets (SPEC): under 2 s from source, under
+machine noise hits all contenders alike. Budgets: under 2 s from source, under
 5 s for the executable, idle RSS under 150 MiB.
 """
 from __future__ import annotations

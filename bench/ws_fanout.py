@@ -32,7 +32,7 @@ PASSWORD = "correct horse battery"
 SERVER = """
 import sys
 from clipset.app import create_app
-from clipset.server import Server
+from clipset.serve.server import Server
 app = create_app({"data_dir": sys.argv[1], "testing": True, "log_level": "WARNING"})
 server = Server(app, host="127.0.0.1", port=0)
 print(server.port, flush=True)
@@ -44,8 +44,8 @@ def prepare(data_dir: str) -> tuple[str, str, str]:
     """Users and one public video, written straight to the database; returns
     (video public id, watcher token, liker token)."""
     from clipset.app import create_app
-    from clipset.db import database
-    from clipset.models import Video
+    from clipset.store.db import database
+    from clipset.store.models import Video
 
     app = create_app({"data_dir": data_dir, "testing": True})
     svc = app.extensions["clipset"]

@@ -6,11 +6,15 @@ from typing import Any
 
 from flask import Flask
 
-from . import keys, migrations
-from .db import bind, bind_read_only, database, keep_open
-from .dirs import DataDir
+from .security import keys
+from .store import migrations
+from .store.db import bind, bind_read_only, database, keep_open
+from .store.dirs import DataDir
 from .errors import ConfigurationError
+from .desktop import lan
+from .desktop.autostart import Autostart, launch_command
 from .services import Services
+from .services.host import HostHooks
 from .services.storage import is_disk_full
 from .settings import Settings, load
 
@@ -29,11 +33,23 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, static_folder=None)
     app.config["CLIPSET_SETTINGS"] = settings
-    app.extensions["clipset"] = Services(settings, data, keys.load_or_create(data.secret_key))
+    app.extensions["clipset"] = Services(settings, data, keys.load_or_create(data.secret_key),
+                                         host_hooks(settings, data))
 
     from . import api
     api.init_app(app)
     return app
+
+
+def host_hooks(settings: Settings, data: DataDir) -> HostHooks:
+    """The desktop's part in the services: login items, this machine's addresses."""
+    command = launch_command(settings.data_dir)
+    if settings.testing:  # never the real login items: a Linux entry inside the data dir
+        autostart = Autostart(command, platform="linux", home=data.root / "home", environ={})
+    else:
+        autostart = Autostart(command)
+    return HostHooks(autostart=autostart, is_this_machine=lan.is_this_machine,
+                     lan_url=lan.lan_url)
 
 
 def open_database(data: DataDir) -> None:

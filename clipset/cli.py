@@ -116,7 +116,7 @@ def _hand_over(args, lock) -> int:
 
 
 def _port_busy(settings, exc: OSError) -> int:
-    from .instance import suggest_port
+    from .desktop.instance import suggest_port
 
     free = suggest_port(settings.host, settings.port)
     hint = f" Start it on a free port: clipset --port {free}" if free else \
@@ -128,12 +128,12 @@ def _port_busy(settings, exc: OSError) -> int:
 
 
 def _launch(args, settings) -> int:
-    from . import logs
+    from .ops import logs
     from .app import create_app
-    from .db import database
-    from .dirs import DataDir
-    from .instance import InstanceLock
-    from .server import Server
+    from .store.db import database
+    from .store.dirs import DataDir
+    from .desktop.instance import InstanceLock
+    from .serve.server import Server
 
     logs.setup(DataDir(settings.data_dir).logs, settings.log_level)
     lock = InstanceLock(settings.data_dir)
@@ -171,7 +171,7 @@ def _launch(args, settings) -> int:
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, quit_once)
-        server.services.host.quit = quit_once  # "Stop Clipset" in the web app
+        server.services.host.stop_with(quit_once)  # "Stop Clipset" in the web app
         server.start()
         try:
             tray.icon.run()
@@ -189,7 +189,7 @@ def _make_tray(server):
     if not display_available():
         log.info("No display found: running headless, without a tray icon")
         return None
-    from .tray import TrayApp
+    from .desktop.tray import TrayApp
 
     tray = TrayApp(server)
     try:
@@ -211,7 +211,7 @@ def _create_admin(args) -> int:
             print("clipset: the passwords differ", file=sys.stderr)
             return 1
     app = create_app(_overrides(args))
-    from .db import database
+    from .store.db import database
     with database.connection_context():
         user = app.extensions["clipset"].accounts.create_user(
             args.username, password, args.email, role="admin")
@@ -220,8 +220,9 @@ def _create_admin(args) -> int:
 
 
 def _backup_or_restore(args, settings) -> int:
-    from .dirs import DataDir
+    from .desktop.instance import InstanceLock
     from .services import snapshots
+    from .store.dirs import DataDir
 
     data = DataDir(settings.data_dir)
     if args.command == "backup":
@@ -233,7 +234,7 @@ def _backup_or_restore(args, settings) -> int:
             print(f"{len(made['missing'])} file(s) were deleted while backing up and are "
                   "not in it.")
         return 0
-    done = snapshots.restore(args.src, data)
+    done = snapshots.restore(args.src, data, InstanceLock(data.root).read)
     print(f"Restored {done['path']} ({done['created_at']}, {done['file_count']} files, "
           f"checksums verified) into {data.root}. Start Clipset on it.")
     return 0
@@ -250,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("backup", "restore"):
             return _backup_or_restore(args, settings)
         if args.command == "doctor":
-            from .doctor import report
+            from .ops.doctor import report
 
             print(report(settings))
             return 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from . import dirs
+from .store import dirs
 from .errors import ConfigurationError
 
 GiB = 1024**3

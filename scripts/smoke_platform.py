@@ -56,13 +56,13 @@ class StartAtLogin:
     """Where start at login shows up for the child: a file under its HOME, or the Run key."""
 
     def __init__(self, env: dict):
-        from clipset.autostart import Autostart
+        from clipset.desktop.autostart import Autostart
 
         home = Path(env["HOME"]) if "HOME" in env else None
         self.path = Autostart([], home=home, environ=env).path  # None on Windows
 
     def where(self) -> str:
-        from clipset.autostart import NAME, RUN_KEY
+        from clipset.desktop.autostart import NAME, RUN_KEY
 
         return f"HKCU\\{RUN_KEY}\\{NAME}" if self.path is None else str(self.path)
 
@@ -71,7 +71,7 @@ class StartAtLogin:
             return self.path.read_text("utf-8") if self.path.is_file() else None
         import winreg
 
-        from clipset.autostart import NAME, RUN_KEY
+        from clipset.desktop.autostart import NAME, RUN_KEY
 
         try:
             with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
@@ -83,7 +83,7 @@ class StartAtLogin:
 def app_metadata(executable: Path) -> str:
     """The version (and on macOS the menu-bar and bundle id settings) the system shows."""
     from clipset import __version__
-    from clipset.autostart import APP_ID
+    from clipset.desktop.autostart import APP_ID
 
     if WINDOWS:
         shown = subprocess.run(

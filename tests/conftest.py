@@ -6,8 +6,8 @@ import itertools
 import pytest
 
 from clipset.app import create_app
-from clipset.db import database
-from clipset.server import Server
+from clipset.store.db import database
+from clipset.serve.server import Server
 from support import PASSWORD, Api, make_settings
 
 _names = itertools.count(1)
@@ -52,7 +52,7 @@ def make_user(client, admin):
         username = username or f"user{next(_names)}"
         with client.application.app_context():
             database.connect(reuse_if_open=True)
-            from clipset.models import Invitation, now
+            from clipset.store.models import Invitation, now
             import datetime as dt
             import secrets
             token = secrets.token_urlsafe(24)

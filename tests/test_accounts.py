@@ -7,9 +7,9 @@ import json
 
 import jwt
 
-from clipset.db import database
-from clipset.models import Invitation, now
-from clipset.ratelimit import RateLimiter
+from clipset.store.db import database
+from clipset.store.models import Invitation, now
+from clipset.security.ratelimit import RateLimiter
 from support import PASSWORD, Api
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from clipset.app import create_app
-from clipset.db import database
-from clipset.models import Upload, Video, now
+from clipset.store.db import database
+from clipset.store.models import Upload, Video, now
 from clipset.settings import GiB
 from support import make_settings
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from clipset.models import Comment, Config, Invitation, User, Video, now
+from clipset.store.models import Comment, Config, Invitation, User, Video, now
 from clipset.services import quota
 from clipset.services.insights import forecast
 from video_rows import db

@@ -3,7 +3,7 @@ import plistlib
 
 import pytest
 
-from clipset.autostart import RUN_KEY, Autostart, launch_command
+from clipset.desktop.autostart import RUN_KEY, Autostart, launch_command
 
 COMMAND = ["/opt/Clip Set/clipset", "--data-dir", "/home/me/My Videos"]
 

@@ -18,9 +18,9 @@ import pytest
 import media_factory
 from clipset.app import create_app
 from clipset.cli import main
-from clipset.db import database
-from clipset.instance import InstanceLock
-from clipset.server import Server
+from clipset.store.db import database
+from clipset.desktop.instance import InstanceLock
+from clipset.serve.server import Server
 from clipset.services import schedules, snapshots
 from support import PASSWORD, Api, make_settings
 
@@ -90,7 +90,7 @@ def test_backup_while_running_restore_and_everything_is_back(tmp_path, app, admi
     again = manifest(two)
     key = app.extensions["clipset"].data.video_file  # where a video's file lives
     with database.connection_context():
-        from clipset.models import Video
+        from clipset.store.models import Video
         keys = {v.title: v.storage_key for v in Video.select()}
     video_rel = key(keys["Trip"]).relative_to(app.extensions["clipset"].data.root).as_posix()
     # Only the new video's media were copied; the first one's are the same inode.

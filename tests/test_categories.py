@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from clipset.db import database
-from clipset.models import Video
+from clipset.store.db import database
+from clipset.store.models import Video
 from clipset.services.categories import slugify
 
 

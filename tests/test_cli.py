@@ -188,7 +188,7 @@ def test_first_launch_without_a_display_runs_headless_and_opens_the_first_run_pa
 
 def test_starting_the_server_leaves_pyav_for_the_first_video(tmp_path):
     # PyAV is the heaviest import: loading it at start slows every launch.
-    code = ("import sys\nfrom clipset.app import create_app\nfrom clipset.server import Server\n"
+    code = ("import sys\nfrom clipset.app import create_app\nfrom clipset.serve.server import Server\n"
             f"app = create_app({{'data_dir': {str(tmp_path)!r}, 'testing': True}})\n"
             "Server(app, host='127.0.0.1', port=0).start().stop()\n"
             "print(sorted(m for m in sys.modules if m == 'av' or m.startswith('av.')))\n")

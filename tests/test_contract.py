@@ -18,9 +18,9 @@ from schemathesis import GenerationMode
 
 from clipset.api.uploads import OFFSET_STREAM
 from clipset.app import create_app
-from clipset.db import database
-from clipset.models import PUBLIC_ID_RE, User
-from clipset.server import Server
+from clipset.store.db import database
+from clipset.store.models import PUBLIC_ID_RE, User
+from clipset.serve.server import Server
 from clipset.services.catalog import CURSOR_FORMAT, encode_cursor
 from support import PASSWORD, make_settings
 

@@ -18,9 +18,9 @@ import pytest
 
 import media_factory
 from clipset.app import create_app
-from clipset.db import database
-from clipset.models import Upload, Video
-from clipset.server import Server
+from clipset.store.db import database
+from clipset.store.models import Upload, Video
+from clipset.serve.server import Server
 from clipset.services import schedules
 from support import PASSWORD, make_settings
 

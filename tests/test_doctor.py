@@ -2,9 +2,9 @@
 import socket
 import sqlite3
 
-from clipset import db, migrations
+from clipset.store import db, migrations
 from clipset.app import create_app
-from clipset.doctor import report
+from clipset.ops.doctor import report
 from clipset.settings import load
 
 

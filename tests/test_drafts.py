@@ -9,8 +9,8 @@ import sqlite3
 import pytest
 
 import media_factory
-from clipset.db import database
-from clipset.models import Draft, Upload, User, Video
+from clipset.store.db import database
+from clipset.store.models import Draft, Upload, User, Video
 from support import VIDEO_HEAD
 
 TUS = {"Tus-Resumable": "1.0.0"}

@@ -10,8 +10,8 @@ import time
 import psutil
 import pytest
 
-from clipset import lan
-from clipset.server import Server
+from clipset.desktop import lan
+from clipset.serve.server import Server
 
 ELSEWHERE = {"REMOTE_ADDR": "192.0.2.10"}  # a phone on the LAN (a documentation address)
 

@@ -11,9 +11,9 @@ import json
 import pytest
 import websocket
 
-from clipset.db import database
-from clipset.models import Category, Upload
-from clipset.pagination import MAX_PAGE
+from clipset.store.db import database
+from clipset.store.models import Category, Upload
+from clipset.store.pagination import MAX_PAGE
 from test_realtime import connect, receive
 
 HUGE = 2**64  # past SQLite's 64-bit INTEGER

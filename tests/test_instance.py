@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from clipset.instance import InstanceLock, port_free, suggest_port
+from clipset.desktop.instance import InstanceLock, port_free, suggest_port
 
 
 def dead_pid() -> int:

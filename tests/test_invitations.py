@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from clipset.db import database
-from clipset.models import Invitation, now
+from clipset.store.db import database
+from clipset.store.models import Invitation, now
 from support import PASSWORD
 
 PAGE_KEYS = {"items", "total_count", "page", "page_size", "total_pages", "has_more"}

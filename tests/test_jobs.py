@@ -10,8 +10,8 @@ import pytest
 
 import media_factory
 from clipset import media
-from clipset.db import database
-from clipset.models import Video
+from clipset.store.db import database
+from clipset.store.models import Video
 from clipset.services.jobs import INTERRUPTED_TWICE
 
 WAIT_SECONDS = 60

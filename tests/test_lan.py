@@ -2,7 +2,7 @@
 import socket
 from collections import namedtuple
 
-from clipset import lan
+from clipset.desktop import lan
 
 Addr = namedtuple("Addr", "family address netmask broadcast ptp")
 Stat = namedtuple("Stat", "isup")

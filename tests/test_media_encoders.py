@@ -9,7 +9,7 @@ import pytest
 
 import media_factory as mf
 from clipset import media
-from clipset.doctor import report
+from clipset.ops.doctor import report
 from clipset.media import encoders
 from clipset.settings import load
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 from peewee import SqliteDatabase
 
-from clipset import migrations
+from clipset.store import migrations
 from clipset.app import create_app
-from clipset.db import bind, database
-from clipset.dirs import DataDir
-from clipset.models import MODELS, is_public_id
+from clipset.store.db import bind, database
+from clipset.store.dirs import DataDir
+from clipset.store.models import MODELS, is_public_id
 from support import make_settings
 
 

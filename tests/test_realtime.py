@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import websocket
 
-from clipset.db import database
-from clipset.models import Video
+from clipset.store.db import database
+from clipset.store.models import Video
 from test_websocket import wait_until
 
 
@@ -350,7 +350,7 @@ def test_stopping_the_server_closes_open_sockets(app, live_server, user, other_u
 SERVE = """
 import sys
 from clipset.app import create_app
-from clipset.server import Server
+from clipset.serve.server import Server
 app = create_app({"data_dir": sys.argv[1], "testing": True})
 server = Server(app, host="127.0.0.1", port=0)
 print(server.port, flush=True)

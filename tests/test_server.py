@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from clipset.server import Server
+from clipset.serve.server import Server
 from support import PASSWORD, video_like
 from test_websocket import wait_until
 
@@ -99,10 +99,10 @@ def test_a_server_on_every_ipv6_interface_gives_a_browsable_url(app):
 
 
 def test_bound_to_every_interface_it_logs_the_address_for_phones(app, monkeypatch, caplog):
-    from clipset import lan
+    from clipset.desktop import lan
 
     monkeypatch.setattr(lan, "lan_address", lambda: "192.168.5.6")
-    caplog.set_level("INFO", logger="clipset.server")
+    caplog.set_level("INFO", logger="clipset.serve.server")
     server = Server(app, host="0.0.0.0", port=0).start()
     try:
         assert f"http://192.168.5.6:{server.port}" in caplog.text

@@ -8,7 +8,7 @@ import pytest
 
 from clipset import settings
 from clipset.app import create_app
-from clipset.db import database
+from clipset.store.db import database
 from clipset.errors import ConfigurationError
 from support import Api, PASSWORD, make_settings
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from clipset.db import database
-from clipset.models import User
+from clipset.store.db import database
+from clipset.store.models import User
 from support import PASSWORD
 
 BODY = {"username": "owner", "password": PASSWORD}

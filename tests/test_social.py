@@ -9,8 +9,8 @@ import threading
 import pytest
 
 import video_rows
-from clipset.db import database
-from clipset.models import Comment, Like, User, Video
+from clipset.store.db import database
+from clipset.store.models import Comment, Like, User, Video
 from support import Api
 
 

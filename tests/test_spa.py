@@ -102,7 +102,7 @@ def test_unbuilt_app_explains_how_to_build(tmp_path, make_app):
 @pytest.fixture
 def make_app(tmp_path):
     from clipset.app import create_app
-    from clipset.db import database
+    from clipset.store.db import database
     from tests.conftest import make_settings
     apps = []
 

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 import itsdangerous.timed
 import pytest
 
-from clipset import keys
+from clipset.security import keys
 from clipset.app import create_app
-from clipset.models import User, now
+from clipset.store.models import User, now
 from support import Api
 from video_rows import db, file_bytes, make_video
 

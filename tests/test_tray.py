@@ -6,15 +6,15 @@ import urllib.request
 
 import pytest
 
-from clipset import lan
-from clipset.autostart import Autostart
-from clipset.server import Server
+from clipset.desktop import lan
+from clipset.desktop.autostart import Autostart
+from clipset.serve.server import Server
 
 os.environ["PYSTRAY_BACKEND"] = "dummy"  # read once, when pystray is first imported
 pystray = pytest.importorskip("pystray")
 del os.environ["PYSTRAY_BACKEND"]  # not for the Clipset processes other tests start
 
-from clipset.tray import TrayApp  # noqa: E402
+from clipset.desktop.tray import TrayApp  # noqa: E402
 
 
 @pytest.fixture
@@ -121,5 +121,5 @@ def test_a_desktop_without_a_tray_gets_one_plain_warning(tray, caplog):
             except AssertionError:
                 pystray_log.error("Failed to dock icon", exc_info=True)
     records = [r for r in caplog.records if "tray" in r.getMessage() or "dock" in r.getMessage()]
-    assert [r.name for r in records] == ["clipset.tray"]
+    assert [r.name for r in records] == ["clipset.desktop.tray"]
     assert records[0].levelname == "WARNING" and tray.server.url in records[0].getMessage()

@@ -11,8 +11,8 @@ import threading
 
 import pytest
 
-from clipset.db import database
-from clipset.models import Upload, User, now
+from clipset.store.db import database
+from clipset.store.models import Upload, User, now
 from support import VIDEO_HEAD, video_like
 
 MiB = 1024**2

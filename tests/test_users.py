@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from clipset.db import database
-from clipset.models import Comment, Draft, Like, Upload, User, Video, now
+from clipset.store.db import database
+from clipset.store.models import Comment, Draft, Like, Upload, User, Video, now
 from support import PASSWORD, Api
 
 PAGE_KEYS = {"items", "total_count", "page", "page_size", "total_pages", "has_more"}

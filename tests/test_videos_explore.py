@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from clipset.models import Category, View, now
+from clipset.store.models import Category, View, now
 from video_rows import db, make_video, reload
 
 LIST_PATHS = ("/api/videos", "/api/videos/feed", "/api/videos/featured",

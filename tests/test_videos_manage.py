@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clipset.models import Category, Comment, Like, User, Video, View
+from clipset.store.models import Category, Comment, Like, User, Video, View
 from clipset.services.quota import week_start
 from video_rows import db, make_video, reload
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clipset.models import now
+from clipset.store.models import now
 from clipset.services import catalog
 from video_rows import make_video
 

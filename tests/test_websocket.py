@@ -1,4 +1,4 @@
-"""flask-sock on waitress (clipset.websocket), with a bare Flask app: real waitress, real
+"""flask-sock on waitress (clipset.serve.websocket), with a bare Flask app: real waitress, real
 clients, raw sockets where the bytes on the wire are the point."""
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ import websocket
 from flask import Flask
 from flask_sock import Sock
 
-from clipset.waitress_adapter import WaitressServer
-from clipset.websocket import SESSION_KEY, WebSockets, websocket_paths
+from clipset.serve.adapter import WaitressServer
+from clipset.serve.websocket import WebSockets, websocket_paths
+from clipset.sockets import SESSION_KEY
 
 
 # -- a tiny raw client: the bytes on the wire, nothing hidden -------------------------

@@ -8,8 +8,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-from clipset.db import database
-from clipset.models import Video, now
+from clipset.store.db import database
+from clipset.store.models import Video, now
 
 
 @contextlib.contextmanager

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ..db import database
+from ..store.db import database
 from . import media, videos
 from . import drafts, jobs, uploads
 from . import endpoint, realtime

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, g, request
 
 from ..errors import Forbidden, Unauthorized
-from ..models import User
+from ..store.models import User
 
 
 def services():

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, g, request
 from pydantic import Field
 
-from ..passwords import MIN_LENGTH
+from ..security.passwords import MIN_LENGTH
 from ..services.accounts import USERNAME_MAX, USERNAME_PATTERN
 from .access import client_address, services
 from .endpoint import PUBLIC, endpoint

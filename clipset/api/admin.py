@@ -247,7 +247,7 @@ def queue():
 @endpoint(bp, "/queue/paused", "PATCH", body=PausedIn, response=PausedOut, auth=ADMIN)
 def set_queue_paused(body: PausedIn):
     """Pause or resume processing; running jobs finish, pending ones wait."""
-    return services().insights.set_paused(body.paused)
+    return services().jobs.set_paused(body.paused)
 
 
 # -- backups --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from .. import __version__
-from ..db import MAX_INT, MIN_INT
+from ..store.db import MAX_INT, MIN_INT
 from .endpoint import ADMIN, PUBLIC, Operation
 from .schemas import ErrorOut
 

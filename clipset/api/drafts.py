@@ -8,8 +8,8 @@ from pydantic import Field
 from werkzeug.formparser import FormDataParser
 
 from ..errors import UnsupportedMedia, ValidationFailed
-from ..db import MAX_INT
-from ..models import PRIVACY, Draft
+from ..store.db import MAX_INT
+from ..store.models import PRIVACY, Draft
 from ..services.videos import DESCRIPTION_MAX, TITLE_MAX, TITLE_PATTERN
 from .access import current_user, services
 from .endpoint import endpoint, whole_number

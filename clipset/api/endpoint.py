@@ -19,7 +19,7 @@ import pydantic
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.routing import IntegerConverter, ValidationError as NoMatch
 
-from ..db import MAX_INT, MIN_INT
+from ..store.db import MAX_INT, MIN_INT
 from ..errors import BadRequest, PayloadTooLarge, ValidationFailed
 from .access import current_user, require_admin
 

@@ -3,7 +3,7 @@
 A client signs in with its JWT (``?token=`` or a first message ``{"type": "auth",
 "token"}``), then follows videos with ``{"type": "subscribe", "video_ids": [...]}`` (and
 ``unsubscribe``). Server messages are ``{"type": ..., ...data}``. Who hears which event is
-the ``Fanout``'s decision (``clipset.events``); this connection's thread only relays: it
+the ``Fanout``'s decision (``services.fanout``); this connection's thread only relays: it
 sleeps until a client message, an outgoing message, or a close request wakes it.
 """
 from __future__ import annotations
@@ -14,11 +14,11 @@ from flask import Blueprint, current_app, request
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 
-from ..db import database
+from ..store.db import database
 from ..errors import Unauthorized
-from ..events import SESSION_ENDED, Fanout, Listener, encode
-from ..models import is_public_id
-from ..websocket import GOING_AWAY, SESSION_KEY, TRY_AGAIN_LATER
+from ..services.fanout import Fanout, Listener, encode
+from ..store.models import is_public_id
+from ..sockets import GOING_AWAY, SESSION_ENDED, SESSION_KEY, TRY_AGAIN_LATER
 from .access import services
 from .endpoint import PUBLIC, Operation
 from .schemas import In

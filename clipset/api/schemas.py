@@ -6,8 +6,8 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, PlainSerializer
 
-from ..models import iso_utc
-from ..pagination import MAX_PAGE, MAX_PAGE_SIZE
+from ..store.models import iso_utc
+from ..store.pagination import MAX_PAGE, MAX_PAGE_SIZE
 
 
 # Times are stored as naive UTC and sent as ISO 8601 with a trailing Z.

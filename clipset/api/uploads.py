@@ -13,9 +13,9 @@ import binascii
 from flask import Blueprint, Response, request
 from pydantic import Field
 
-from ..db import MAX_INT
+from ..store.db import MAX_INT
 from ..errors import BadRequest, PreconditionFailed, UnsupportedMedia
-from ..models import Upload
+from ..store.models import Upload
 from .access import current_user, services
 from .endpoint import PUBLIC, endpoint, whole_number
 from .schemas import In, Out, UtcDatetime

@@ -35,7 +35,7 @@ class Options:
     trim_start: float | None = None  # seconds on the source's timeline
     trim_end: float | None = None
     cover_time: float | None = None  # seconds on the source's timeline
-    # The SPEC's output box (turned to a portrait clip's orientation by fit_size).
+    # The output box, at most 1080p (turned to a portrait clip's orientation by fit_size).
     max_width: int = 1920
     max_height: int = 1080
     threads: int = 0

@@ -4,17 +4,17 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+from typing import Callable
 
 from peewee import IntegrityError
 
-from .. import lan
-from ..db import immediate
+from ..store.db import immediate
 from ..errors import Conflict, Forbidden, RateLimited, Unauthorized, ValidationFailed
-from ..models import Invitation, User, now
-from ..passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
-from ..ratelimit import RateLimiter
+from ..store.models import Invitation, User, now
+from ..security.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+from ..security.ratelimit import RateLimiter
 from ..settings import Settings
-from ..tokens import TokenIssuer
+from ..security.tokens import TokenIssuer
 from .invitations import check_usable
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
@@ -41,7 +41,7 @@ def normalize_username(username: str) -> str:
 SETUP_CODE_DIGITS = 8
 
 
-def _local_host_header(host: str) -> bool:
+def _local_host_header(host: str, is_this_machine: Callable[[str], bool]) -> bool:
     """Whether a Host header names this machine by a loopback name or its own address;
     any other name may be a hostile site that re-pointed its DNS at us (DNS rebinding)."""
     name = host.strip().lower()
@@ -49,7 +49,7 @@ def _local_host_header(host: str) -> bool:
         name = name[1:].partition("]")[0]
     elif name.count(":") == 1:
         name = name.partition(":")[0]
-    return name in ("localhost", "localhost.") or lan.is_this_machine(name)
+    return name in ("localhost", "localhost.") or is_this_machine(name)
 
 
 def check_password(password: str, field: str = "password") -> None:
@@ -59,8 +59,10 @@ def check_password(password: str, field: str = "password") -> None:
 
 
 class Accounts:
-    def __init__(self, settings: Settings, tokens: TokenIssuer):
+    def __init__(self, settings: Settings, tokens: TokenIssuer,
+                 is_this_machine: Callable[[str], bool]):
         self.tokens = tokens
+        self._is_this_machine = is_this_machine
         window, attempts = settings.login_window_seconds, settings.login_attempts
         self._by_pair = RateLimiter(attempts, window)
         self._by_client = RateLimiter(attempts * CLIENT_FACTOR, window)
@@ -125,10 +127,10 @@ class Accounts:
     def needs_setup(self) -> bool:
         return not User.select().exists()
 
-    @staticmethod
-    def setup_code_required(client: str, host: str) -> bool:
+    def setup_code_required(self, client: str, host: str) -> bool:
         """A browser on the host, addressing it by a local name, needs no code."""
-        return not (lan.is_this_machine(client) and _local_host_header(host))
+        here = self._is_this_machine
+        return not (here(client) and _local_host_header(host, here))
 
     def _check_setup_code(self, client: str, host: str, code: str | None) -> None:
         if not self.setup_code_required(client, host):

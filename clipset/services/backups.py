@@ -8,10 +8,10 @@ import datetime as dt
 import logging
 import threading
 
-from ..db import immediate
-from ..dirs import DataDir
+from ..store.db import immediate
+from ..store.dirs import DataDir
 from ..errors import BackupFailed, ClipsetError, Conflict
-from ..models import Config, now
+from ..store.models import Config, now
 from . import snapshots
 from .config import RuntimeConfig
 

@@ -7,7 +7,7 @@ user's, and logout, password change and deactivation end the links with the sess
 from __future__ import annotations
 
 from ..errors import Forbidden
-from ..models import User
+from ..store.models import User
 
 
 def claims_for(user: User) -> dict:

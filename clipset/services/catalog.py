@@ -16,11 +16,11 @@ from pathlib import Path
 from peewee import SQL, fn
 from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
-from ..db import database
-from ..dirs import DataDir
+from ..store.db import database
+from ..store.dirs import DataDir
 from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
-from ..models import Like, User, Video, is_public_id
-from ..pagination import COUNT_CAP, paginate
+from ..store.models import Like, User, Video, is_public_id
+from ..store.pagination import COUNT_CAP, paginate
 from .bearers import bearer
 from .media_urls import MediaUrls
 from .visibility import can_view, listed

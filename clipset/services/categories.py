@@ -6,9 +6,9 @@ import unicodedata
 
 from peewee import JOIN, IntegrityError, fn
 
-from ..db import immediate
+from ..store.db import immediate
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..models import Category, Video
+from ..store.models import Category, Video
 from .visibility import listed
 
 

@@ -9,9 +9,9 @@ from typing import Any, Callable
 
 from peewee import Value
 
-from ..db import immediate
+from ..store.db import immediate
 from ..errors import ClipsetError, ValidationFailed
-from ..models import Config, now
+from ..store.models import Config, now
 from ..settings import RUNTIME_KEYS, Settings
 
 MAX_WORKERS = 8

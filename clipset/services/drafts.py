@@ -7,13 +7,13 @@ import contextlib
 import os
 from typing import Any, Callable
 
-from ..db import immediate
-from ..dirs import DataDir
+from ..store.db import immediate
+from ..store.dirs import DataDir
 from ..errors import (
     BadRequest, Conflict, NotFound, PayloadTooLarge, UnreadableMedia, UnsupportedMedia,
     ValidationFailed,
 )
-from ..models import Draft, Upload, User, Video, now
+from ..store.models import Draft, Upload, User, Video, now
 from ..settings import Settings
 from . import quota
 from .config import RuntimeConfig

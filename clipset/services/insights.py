@@ -1,6 +1,6 @@
 """What the admin dashboard shows over time: weekly history with a disk forecast, quota
-usage, a recent-activity feed and the processing queue. Read-only, except that the queue
-can be paused through the job pool."""
+usage, a recent-activity feed and the processing queue. Read-only (the queue's pause
+switch is the job pool's)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +11,9 @@ from typing import Iterable, Iterator
 
 from peewee import JOIN, fn
 
-from ..dirs import DataDir
-from ..models import Comment, Invitation, User, Video, now
-from ..pagination import paginate
+from ..store.dirs import DataDir
+from ..store.models import Comment, Invitation, User, Video, now
+from ..store.pagination import paginate
 from . import quota
 from .config import RuntimeConfig
 from .jobs import Jobs
@@ -148,14 +148,6 @@ class Insights:
                 .limit(QUEUE_RECENT_MAX)),
             "paused": self.jobs.paused,
         }
-
-    def set_paused(self, paused: bool) -> dict:
-        """Stop or restart taking new jobs; jobs already running finish either way."""
-        if paused:
-            self.jobs.pause()
-        else:
-            self.jobs.resume()
-        return {"paused": self.jobs.paused}
 
 
 def _video_summaries():

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from ..db import immediate
+from ..store.db import immediate
 from ..errors import Conflict, NotFound
-from ..models import Invitation, User, now
-from ..pagination import paginate
+from ..store.models import Invitation, User, now
+from ..store.pagination import paginate
 from ..settings import Settings
 
 _REFUSALS = {

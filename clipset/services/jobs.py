@@ -16,12 +16,12 @@ import time
 import uuid
 from typing import Any
 
-from .. import db
-from ..db import database, immediate
-from ..dirs import DataDir
+from ..store import db
+from ..store.db import database, immediate
+from ..store.dirs import DataDir
 from ..errors import ClipsetError, Conflict, InsufficientStorage, NotFound
-from ..events import Hub
-from ..models import User, Video, now
+from .hub import Hub
+from ..store.models import User, Video, now
 from ..settings import Settings
 from . import storage
 from .catalog import find
@@ -61,7 +61,6 @@ class Jobs:
         self._room_needed = 0  # bytes a job needs free before one starts (0: no wait)
         self._recovered = True  # False while start-up recovery waits for disk space
         self._numbers = 0
-        config.on_change(lambda values: self.resize(values["worker_count"]))
 
     # -- lifecycle --------------------------------------------------------------------
     def start(self) -> None:
@@ -122,6 +121,11 @@ class Jobs:
         with self._lock:
             self._paused = False
         self.wake()
+
+    def set_paused(self, paused: bool) -> dict:
+        """The admin's pause switch: jobs already running finish either way."""
+        self.pause() if paused else self.resume()
+        return {"paused": self.paused}
 
     @property
     def paused(self) -> bool:

@@ -7,9 +7,9 @@ import datetime as dt
 
 from peewee import fn
 
-from ..db import immediate
+from ..store.db import immediate
 from ..errors import QuotaExceeded
-from ..models import Config, User, now
+from ..store.models import Config, User, now
 
 WEEK_KEY = "quota_week"
 

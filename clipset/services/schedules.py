@@ -9,8 +9,8 @@ from typing import Callable
 
 import schedule
 
-from .. import db
-from ..db import database
+from ..store import db
+from ..store.db import database
 from . import quota
 from .backups import Backups
 from .uploads import Uploads

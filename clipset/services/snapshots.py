@@ -17,11 +17,11 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any, Callable
 
 from .. import __version__
-from ..dirs import DataDir
+from ..store.dirs import DataDir
 from ..errors import BackupFailed
-from ..instance import InstanceLock
 
 MANIFEST = "manifest.json"
 PREFIX = "clipset-"
@@ -266,13 +266,14 @@ def find(source: str | os.PathLike) -> Path:
     return found[-1]
 
 
-def restore(source: str | os.PathLike, data: DataDir) -> dict:
+def restore(source: str | os.PathLike, data: DataDir, in_use: Callable[[], Any]) -> dict:
     """Puts a snapshot back into ``data``, which must be empty (or not exist) and not in
-    use. Every file is checked against the manifest as it is copied into a hidden folder
+    use (``in_use`` answers the Clipset using it, with its ``pid``, or None). Every file
+    is checked against the manifest as it is copied into a hidden folder
     beside the data dir, which becomes the data dir only when all of them match."""
     snapshot = find(source)
     manifest = read_manifest(snapshot)
-    running = InstanceLock(data.root).read()
+    running = in_use()
     if running is not None:
         raise BackupFailed(f"Clipset is running on {data.root} (pid {running.pid}); stop "
                            "it before restoring, and restore into an empty folder.",

@@ -11,12 +11,12 @@ import math
 
 from peewee import fn
 
-from ..db import database, immediate
+from ..store.db import database, immediate
 from ..errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
-from ..events import Hub
-from ..models import Comment, Like, User, Video, iso_utc
-from ..pagination import paginate
-from ..ratelimit import RateLimiter
+from .hub import Hub
+from ..store.models import Comment, Like, User, Video, iso_utc
+from ..store.pagination import paginate
+from ..security.ratelimit import RateLimiter
 from .catalog import find, visible
 from .visibility import can_view
 

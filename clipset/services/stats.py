@@ -7,8 +7,8 @@ from pathlib import Path
 
 from peewee import fn
 
-from ..dirs import DataDir
-from ..models import STATUSES, User, Video
+from ..store.dirs import DataDir
+from ..store.models import STATUSES, User, Video
 from . import storage
 from .jobs import Jobs
 from .uploads import Uploads

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import peewee
 
-from .. import db
-from ..dirs import DataDir
+from ..store import db
+from ..store.dirs import DataDir
 from ..errors import InsufficientStorage
 
 log = logging.getLogger(__name__)

@@ -13,14 +13,14 @@ from typing import BinaryIO
 
 from peewee import JOIN, fn
 
-from ..db import immediate
-from ..dirs import DataDir
+from ..store.db import immediate
+from ..store.dirs import DataDir
 from ..errors import (
     Conflict, Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia, ValidationFailed,
 )
-from ..models import Draft, Upload, User, now
+from ..store.models import Draft, Upload, User, now
 from ..settings import Settings
-from ..tokens import UrlSigner
+from ..security.tokens import UrlSigner
 from . import quota, storage
 from .bearers import bearer, claims_for
 from .config import RuntimeConfig

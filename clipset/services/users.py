@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from peewee import fn
 
-from ..db import immediate
-from ..dirs import DataDir
+from ..store.db import immediate
+from ..store.dirs import DataDir
 from ..errors import Conflict, NotFound
-from ..models import Comment, Like, Upload, User, Video
-from ..pagination import paginate
+from ..store.models import Comment, Like, Upload, User, Video
+from ..store.pagination import paginate
 from . import storage
 
 

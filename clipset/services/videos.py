@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..db import immediate
-from ..dirs import DataDir
+from ..store.db import immediate
+from ..store.dirs import DataDir
 from ..errors import Conflict, Forbidden, ValidationFailed
-from ..models import PRIVACY, Category, User, Video, View, now
+from ..store.models import PRIVACY, Category, User, Video, View, now
 from . import quota, storage
 from .catalog import find, visible
 from .visibility import can_manage

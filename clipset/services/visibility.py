@@ -7,7 +7,7 @@ Unfinished videos (pending, processing, failed) are their owner's (and admins') 
 """
 from __future__ import annotations
 
-from ..models import User, Video
+from ..store.models import User, Video
 
 
 def can_view(user: User | None, video: Video) -> bool:

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from clipset.models import Category, Video, now
+from clipset.store.models import Category, Video, now
 from clipset.settings import BY_NAME
 from tests.browser.conftest import UNNAMED_CONTROLS
 from tests.browser.test_browser_accounts import nav, sign_in, token_of

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from clipset.models import Draft, Upload
+from clipset.store.models import Draft, Upload
 
 from tests.browser.test_browser_accounts import nav, sign_in
 from tests.media_factory import make_clip

@@ -2,7 +2,7 @@
 
 waitress hands a WSGI app no socket, so flask-sock (simple-websocket) cannot run on it as
 is. When a valid WebSocket upgrade arrives for a WebSocket route, the server's task
-(``waitress_adapter``) takes the connection's socket out of waitress's event loop and
+(``adapter``) takes the connection's socket out of waitress's event loop and
 gives it to ``WebSockets.admit``; its worker thread goes back to HTTP at once. The app is
 then called for that request on a session thread of ours, with the socket where
 simple-websocket looks for it (``werkzeug.socket``); when the session ends the socket is
@@ -27,12 +27,10 @@ from typing import Callable, Iterable
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, CloseConnection, Request
 
+from ..sockets import GOING_AWAY, SESSION_KEY, TRY_AGAIN_LATER
+
 log = logging.getLogger(__name__)
 
-# Where the app finds its ``Session`` in the environ (to learn of a shutdown).
-SESSION_KEY = "clipset.websocket"
-GOING_AWAY = 1001
-TRY_AGAIN_LATER = 1013
 SEND_BUFFER = 256 * 1024
 
 

@@ -32,7 +32,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import WSGITask
 
-from .errors import ClipsetError
+from ..errors import ClipsetError
 
 # Where a refused request's error travels to the app (see ``answer_refusals``).
 REFUSAL_KEY = "clipset.refusal"

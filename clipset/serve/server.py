@@ -1,6 +1,6 @@
 """Serving the app with waitress, with an orderly start and stop.
 
-The Server owns the waitress server (its request threads; ``waitress_adapter`` holds
+The Server owns the waitress server (its request threads; ``adapter`` holds
 every waitress detail, and the per-client limits), the WebSocket sessions
 (``websocket.WebSockets``: threads of their own, budgeted apart from HTTP's), and starts
 and stops the services' background work with them. ``stop()`` may be called from any
@@ -15,9 +15,9 @@ import threading
 
 from flask import Flask
 
-from . import lan
-from .api.bodies import BodyGate
-from .waitress_adapter import WaitressServer
+from ..desktop import lan
+from ..api.bodies import BodyGate
+from .adapter import WaitressServer
 from .websocket import WebSockets, websocket_paths
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class Server:
         self._stopped = threading.Event()
         # Stopping from the web app (a browser on this computer); the tray replaces this
         # with its Quit, which also takes the icon down.
-        self.services.host.quit = lambda: self.stop(wait=False)
+        self.services.host.stop_with(lambda: self.stop(wait=False))
 
     @property
     def port(self) -> int:

@@ -10,12 +10,12 @@ import logging
 import webbrowser
 from pathlib import Path
 
-from . import desktop
+from . import shell
 from .autostart import Autostart
-from .db import database
+from ..store.db import database
 
 log = logging.getLogger(__name__)
-ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+ICON = Path(__file__).resolve().parents[1] / "assets" / "icon.png"
 
 _QR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Clipset on your phone</title><style>body{{font-family:system-ui,sans-serif;
@@ -48,8 +48,8 @@ _NO_TRAY_YET = _NoTrayYet()  # one filter per process, however many icons are ma
 class TrayApp:
     """The menu's actions, kept apart from pystray so each one can be exercised alone."""
 
-    def __init__(self, server, *, opener=webbrowser.open, clipboard=desktop.copy_text,
-                 folder_opener=desktop.open_folder, autostart: Autostart | None = None):
+    def __init__(self, server, *, opener=webbrowser.open, clipboard=shell.copy_text,
+                 folder_opener=shell.open_folder, autostart: Autostart | None = None):
         self.server = server
         self.services = server.services
         self.opener = opener

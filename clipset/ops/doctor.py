@@ -8,10 +8,11 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from . import __version__, migrations
-from .dirs import DataDir
-from .instance import InstanceLock, port_free
-from .settings import Settings
+from .. import __version__
+from ..store import migrations
+from ..store.dirs import DataDir
+from ..desktop.instance import InstanceLock, port_free
+from ..settings import Settings
 
 GiB = 1024**3
 
@@ -51,7 +52,7 @@ def _integrity(database: Path) -> str:
 
 def _backups(database: Path) -> list[str]:
     """The scheduled-backup settings and last outcome, as the database records them."""
-    from .services.backups import STATE_KEY
+    from ..services.backups import STATE_KEY
 
     if not database.is_file():
         return []
@@ -84,7 +85,7 @@ def _disk_free(folder: Path) -> str:
 
 def _pyav(encoder_preference: str = "auto") -> list[str]:
     try:
-        from . import media
+        from .. import media
     except ImportError as exc:
         return [f"PyAV: NOT AVAILABLE ({exc})"]
     caps = media.capabilities()
