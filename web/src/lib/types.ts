@@ -1,4 +1,4 @@
-// Shapes of the API contract (SPEC.md); field names are what the server sends.
+// Shapes of the API contract (/api/openapi.json); field names are what the server sends.
 
 export type Role = "admin" | "user";
 export type Privacy = "public" | "unlisted" | "private";
