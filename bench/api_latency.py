@@ -53,10 +53,11 @@ server.serve_forever()
 
 def seed(data_dir: Path, count: int, stream_bytes: int) -> tuple[str, int]:
     """Admin token and the id of a playable video, with ``count`` listed videos."""
+    import datetime as dt
+
     from clipset.app import create_app
     from clipset.store.db import database
     from clipset.store.models import Video, now
-    import datetime as dt
 
     app = create_app({"data_dir": str(data_dir)})
     client = app.test_client()

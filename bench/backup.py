@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from clipset.app import create_app  # noqa: E402
+from clipset.services import snapshots  # noqa: E402
 from clipset.store.db import database, release  # noqa: E402
 from clipset.store.models import User, Video  # noqa: E402
-from clipset.services import snapshots  # noqa: E402
 
 
 def add_video(data, owner: int, size: int) -> None:

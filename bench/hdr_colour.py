@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import av  # noqa: E402
-
 import camera_clips  # noqa: E402
+
 from clipset import media  # noqa: E402
 
 PATCHES = [(170, 90, 60), (60, 120, 200), (40, 160, 60), (200, 200, 200), (235, 60, 60),

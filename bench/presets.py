@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import av  # noqa: E402
+from media_factory import make_clip  # noqa: E402
 
 from clipset import media  # noqa: E402
-from media_factory import make_clip  # noqa: E402
 
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium")
 SIDE = (256, 144)  # SSIM is measured on the luma scaled to this

@@ -47,7 +47,7 @@ def seed(db_path: Path, videos: int, admin_id: int) -> None:
     rng = random.Random(videos)
     conn = sqlite3.connect(db_path)
     start = dt.datetime(2026, 1, 1)
-    stamp = lambda minutes: (start + dt.timedelta(minutes=minutes)).isoformat(sep=" ")  # noqa: E731
+    stamp = lambda minutes: (start + dt.timedelta(minutes=minutes)).isoformat(sep=" ")
     with conn:
         conn.executemany(
             'INSERT INTO "user" (username, password_hash, role, is_active, token_version,'

@@ -6,17 +6,17 @@ from typing import Any
 
 from flask import Flask
 
-from .security import keys
-from .store import migrations
-from .store.db import bind, bind_read_only, database, keep_open
-from .store.dirs import DataDir
-from .errors import ConfigurationError
 from .desktop import lan
 from .desktop.autostart import Autostart, launch_command
+from .errors import ConfigurationError
+from .security import keys
 from .services import Services
 from .services.host import HostHooks
 from .services.storage import is_disk_full
 from .settings import Settings, load
+from .store import migrations
+from .store.db import bind, bind_read_only, database, keep_open
+from .store.dirs import DataDir
 
 WAL_ROOM = 1024**2  # less free than this, and the WAL files may not be made
 

@@ -128,12 +128,12 @@ def _port_busy(settings, exc: OSError) -> int:
 
 
 def _launch(args, settings) -> int:
-    from .ops import logs
     from .app import create_app
+    from .desktop.instance import InstanceLock
+    from .ops import logs
+    from .serve.server import Server
     from .store.db import database
     from .store.dirs import DataDir
-    from .desktop.instance import InstanceLock
-    from .serve.server import Server
 
     logs.setup(DataDir(settings.data_dir).logs, settings.log_level)
     lock = InstanceLock(settings.data_dir)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .store import dirs
 from .errors import ConfigurationError
+from .store import dirs
 
 GiB = 1024**3
 

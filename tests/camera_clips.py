@@ -9,10 +9,8 @@ import array
 from pathlib import Path
 
 import av
-from PIL import Image, ImageDraw
-
 from media_factory import _picture, _tone, make_clip
-
+from PIL import Image, ImageDraw
 
 # Colour ------------------------------------------------------------------------
 # Patches of known SDR BT.709 colour, written as HDR or full-range footage would carry

@@ -4,11 +4,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from support import PASSWORD, Api, make_settings
 
 from clipset.app import create_app
-from clipset.store.db import database
 from clipset.serve.server import Server
-from support import PASSWORD, Api, make_settings
+from clipset.store.db import database
 
 _names = itertools.count(1)
 
@@ -52,9 +52,10 @@ def make_user(client, admin):
         username = username or f"user{next(_names)}"
         with client.application.app_context():
             database.connect(reuse_if_open=True)
-            from clipset.store.models import Invitation, now
             import datetime as dt
             import secrets
+
+            from clipset.store.models import Invitation, now
             token = secrets.token_urlsafe(24)
             Invitation.create(token=token, expires_at=now() + dt.timedelta(days=7))
             database.close()

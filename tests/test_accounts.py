@@ -6,11 +6,11 @@ import datetime as dt
 import json
 
 import jwt
+from support import PASSWORD, Api
 
+from clipset.security.ratelimit import RateLimiter
 from clipset.store.db import database
 from clipset.store.models import Invitation, now
-from clipset.security.ratelimit import RateLimiter
-from support import PASSWORD, Api
 
 
 def test_setup_creates_first_admin_once(anon):

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from support import make_settings
 
 from clipset.app import create_app
+from clipset.settings import GiB
 from clipset.store.db import database
 from clipset.store.models import Upload, Video, now
-from clipset.settings import GiB
-from support import make_settings
 
 MiB = 1024**2
 DEFAULTS = {"max_file_size_bytes": 4 * GiB, "weekly_upload_limit_bytes": 20 * GiB,

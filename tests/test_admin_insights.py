@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from video_rows import db
 
-from clipset.store.models import Comment, Config, Invitation, User, Video, now
 from clipset.services import quota
 from clipset.services.insights import forecast
-from video_rows import db
+from clipset.store.models import Comment, Config, Invitation, User, Video, now
 
 WEEK = dt.timedelta(days=7)
 H = dt.timedelta(hours=1)

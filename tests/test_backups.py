@@ -13,16 +13,16 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 import media_factory
+import pytest
+from support import PASSWORD, Api, make_settings
+
 from clipset.app import create_app
 from clipset.cli import main
-from clipset.store.db import database
 from clipset.desktop.instance import InstanceLock
 from clipset.serve.server import Server
 from clipset.services import schedules, snapshots
-from support import PASSWORD, Api, make_settings
+from clipset.store.db import database
 
 WAIT_SECONDS = 60
 

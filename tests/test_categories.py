@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from clipset.services.categories import slugify
 from clipset.store.db import database
 from clipset.store.models import Video
-from clipset.services.categories import slugify
 
 
 @pytest.mark.parametrize("name, slug", [("Family Trips", "family-trips"),

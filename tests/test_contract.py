@@ -12,17 +12,18 @@ from types import SimpleNamespace
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from support import PASSWORD, make_settings
 
 from clipset.api.uploads import OFFSET_STREAM
 from clipset.app import create_app
-from clipset.store.db import database
-from clipset.store.models import PUBLIC_ID_RE, User
 from clipset.serve.server import Server
 from clipset.services.catalog import CURSOR_FORMAT, encode_cursor
-from support import PASSWORD, make_settings
+from clipset.store.db import database
+from clipset.store.models import PUBLIC_ID_RE, User
 
 MAX_EXAMPLES = 12  # per operation: the whole run stays near three minutes on two cores
 

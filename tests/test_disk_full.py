@@ -14,15 +14,15 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 import media_factory
+import pytest
+from support import PASSWORD, make_settings
+
 from clipset.app import create_app
-from clipset.store.db import database
-from clipset.store.models import Upload, Video
 from clipset.serve.server import Server
 from clipset.services import schedules
-from support import PASSWORD, make_settings
+from clipset.store.db import database
+from clipset.store.models import Upload, Video
 
 MiB = 1024**2
 DISK = 64 * MiB

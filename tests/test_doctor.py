@@ -2,10 +2,10 @@
 import socket
 import sqlite3
 
-from clipset.store import db, migrations
 from clipset.app import create_app
 from clipset.ops.doctor import report
 from clipset.settings import load
+from clipset.store import db, migrations
 
 
 def test_report_before_first_start(tmp_path):

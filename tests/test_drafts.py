@@ -6,12 +6,12 @@ import io
 import os
 import sqlite3
 
-import pytest
-
 import media_factory
+import pytest
+from support import VIDEO_HEAD
+
 from clipset.store.db import database
 from clipset.store.models import Draft, Upload, User, Video
-from support import VIDEO_HEAD
 
 TUS = {"Tus-Resumable": "1.0.0"}
 

@@ -9,12 +9,11 @@ import io
 import json
 
 import pytest
-import websocket
+from test_realtime import connect, receive
 
 from clipset.store.db import database
 from clipset.store.models import Category, Upload
 from clipset.store.pagination import MAX_PAGE
-from test_realtime import connect, receive
 
 HUGE = 2**64  # past SQLite's 64-bit INTEGER
 LONG = "9" * 5000  # past Python's int() digit limit

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from support import PASSWORD
 
 from clipset.store.db import database
 from clipset.store.models import Invitation, now
-from support import PASSWORD
 
 PAGE_KEYS = {"items", "total_count", "page", "page_size", "total_pages", "has_more"}
 

@@ -6,13 +6,13 @@ import shutil
 import threading
 import time
 
+import media_factory
 import pytest
 
-import media_factory
 from clipset import media
+from clipset.services.jobs import INTERRUPTED_TWICE
 from clipset.store.db import database
 from clipset.store.models import Video
-from clipset.services.jobs import INTERRUPTED_TWICE
 
 WAIT_SECONDS = 60
 

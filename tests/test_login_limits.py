@@ -3,7 +3,6 @@ elsewhere signs in, again and again; a name shuts only after many clients guess 
 from __future__ import annotations
 
 import pytest
-
 from support import PASSWORD
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import threading
 
 import av
+import media_factory as mf
 import pytest
 from PIL import Image
 
-import media_factory as mf
 from clipset import media
 from clipset.errors import UnreadableMedia, UnsupportedMedia, ValidationFailed
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import array
 
 import av
+import media_factory as mf
 import pytest
 
-import media_factory as mf
 from clipset import media
 from clipset.errors import ConfigurationError
 from clipset.settings import load

@@ -3,11 +3,11 @@ converted, every output tagged. Checked by decoding output pixels."""
 from __future__ import annotations
 
 import av
+import camera_clips as mf
 import pytest
+from media_factory import made_once
 from PIL import Image
 
-import camera_clips as mf
-from media_factory import made_once
 from clipset import media
 from clipset.media import colour
 

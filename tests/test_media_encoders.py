@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import time
 
+import media_factory as mf
 import pytest
 
-import media_factory as mf
 from clipset import media
-from clipset.ops.doctor import report
 from clipset.media import encoders
+from clipset.ops.doctor import report
 from clipset.settings import load
 
 WAIT_SECONDS = 60

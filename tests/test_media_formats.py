@@ -2,10 +2,10 @@
 accepted by default and come out browser-ready; names in messages are human ones."""
 from __future__ import annotations
 
-import pytest
-
 import camera_clips as mf
+import pytest
 from media_factory import made_once
+
 from clipset import media
 from clipset.errors import UnreadableMedia, UnsupportedMedia
 from clipset.settings import BY_NAME

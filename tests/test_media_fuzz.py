@@ -83,7 +83,7 @@ def fuzz(workdir: str, n: int, seed: int, report: str) -> None:
             counts["ok"] += 1
         except ClipsetError as e:
             counts[f"{stage}:{type(e).__name__}"] += 1
-        except Exception as e:  # noqa: BLE001 - any other exception is the finding
+        except Exception as e:
             counts[f"{stage}:UNEXPECTED {type(e).__name__}"] += 1
             unexpected.append({"index": i, "source": key, "kind": kind, "stage": stage,
                                "error": traceback.format_exc(limit=4)})

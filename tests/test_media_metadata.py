@@ -5,9 +5,9 @@ import datetime as dt
 import time
 
 import av
+import media_factory as mf
 import pytest
 
-import media_factory as mf
 from clipset import media
 
 WAIT_SECONDS = 60

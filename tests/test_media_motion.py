@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import av
+import camera_clips as mf
 import pytest
 
-import camera_clips as mf
 from clipset import media
 
 

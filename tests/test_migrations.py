@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 from peewee import SqliteDatabase
+from support import make_settings
 
-from clipset.store import migrations
 from clipset.app import create_app
+from clipset.store import migrations
 from clipset.store.db import bind, database
 from clipset.store.dirs import DataDir
 from clipset.store.models import MODELS, is_public_id
-from support import make_settings
 
 
 def _version_1_database(tmp_path) -> DataDir:
@@ -199,7 +199,7 @@ def test_identity_step_keeps_data_links_and_search(tmp_path):
 
         # From now on ids only go up, even past deleted rows.
         database.execute_sql(
-            f"""INSERT INTO "user" (subject, username, password_hash, role, is_active,
+            """INSERT INTO "user" (subject, username, password_hash, role, is_active,
                 token_version, quota_used_bytes, created_at)
                 VALUES ('s', 'next', 'x', 'user', 1, 0, 0, '2024-01-03 00:00:00')""")
         assert _rows("""SELECT id FROM "user" WHERE username = 'next'""") == [(3,)]

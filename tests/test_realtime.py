@@ -15,10 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import websocket
+from test_websocket import wait_until
 
 from clipset.store.db import database
 from clipset.store.models import Video
-from test_websocket import wait_until
 
 
 # -- helpers --------------------------------------------------------------------------

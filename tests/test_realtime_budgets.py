@@ -5,7 +5,6 @@ import json
 
 import pytest
 import websocket
-
 from test_realtime import closed_with, connect, receive, ws_url
 from test_websocket import wait_until
 

@@ -4,7 +4,6 @@ hold more than whitespace, and what the tus and one-shot upload routes take is d
 from __future__ import annotations
 
 import pytest
-
 from video_rows import make_video, reload
 
 

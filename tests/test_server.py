@@ -10,10 +10,10 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
-
-from clipset.serve.server import Server
 from support import PASSWORD, video_like
 from test_websocket import wait_until
+
+from clipset.serve.server import Server
 
 
 class Http:

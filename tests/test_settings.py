@@ -5,12 +5,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from support import PASSWORD, Api, make_settings
 
 from clipset import settings
 from clipset.app import create_app
-from clipset.store.db import database
 from clipset.errors import ConfigurationError
-from support import Api, PASSWORD, make_settings
+from clipset.store.db import database
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,10 +4,10 @@ that the log and the tray menu show."""
 from __future__ import annotations
 
 import pytest
+from support import PASSWORD
 
 from clipset.store.db import database
 from clipset.store.models import User
-from support import PASSWORD
 
 BODY = {"username": "owner", "password": PASSWORD}
 
@@ -63,8 +63,9 @@ def test_guessing_the_code_is_rate_limited(app, client):
 
 
 def test_each_start_makes_a_new_code(app, tmp_path):
-    from clipset.app import create_app
     from support import make_settings
+
+    from clipset.app import create_app
 
     other = create_app(make_settings(tmp_path / "other"))
     try:

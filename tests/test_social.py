@@ -7,11 +7,11 @@ import json
 import threading
 
 import pytest
-
 import video_rows
+from support import Api
+
 from clipset.store.db import database
 from clipset.store.models import Comment, Like, User, Video
-from support import Api
 
 
 @pytest.fixture

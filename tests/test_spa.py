@@ -118,9 +118,10 @@ def make_app(tmp_path):
 
 
 def test_default_dist_is_next_to_the_package_or_in_the_bundle(monkeypatch, tmp_path):
+    from pathlib import Path
+
     import clipset
     from clipset.api.spa import default_dist
-    from pathlib import Path
     assert default_dist() == Path(clipset.__file__).resolve().parent.parent / "web" / "dist"
     monkeypatch.setattr("sys._MEIPASS", str(tmp_path), raising=False)
     assert default_dist() == tmp_path / "web" / "dist"

@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 
 import itsdangerous.timed
 import pytest
-
-from clipset.security import keys
-from clipset.app import create_app
-from clipset.store.models import User, now
 from support import Api
 from video_rows import db, file_bytes, make_video
+
+from clipset.app import create_app
+from clipset.security import keys
+from clipset.store.models import User, now
 
 SIZE = 5000
 

@@ -10,10 +10,10 @@ import shutil
 import threading
 
 import pytest
+from support import VIDEO_HEAD, video_like
 
 from clipset.store.db import database
 from clipset.store.models import Upload, User, now
-from support import VIDEO_HEAD, video_like
 
 MiB = 1024**2
 TUS = {"Tus-Resumable": "1.0.0"}

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from support import PASSWORD, Api
 
 from clipset.store.db import database
 from clipset.store.models import Comment, Draft, Like, Upload, User, Video, now
-from support import PASSWORD, Api
 
 PAGE_KEYS = {"items", "total_count", "page", "page_size", "total_pages", "has_more"}
 

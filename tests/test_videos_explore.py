@@ -8,9 +8,9 @@ import json
 import re
 
 import pytest
+from video_rows import db, make_video, reload
 
 from clipset.store.models import Category, View, now
-from video_rows import db, make_video, reload
 
 LIST_PATHS = ("/api/videos", "/api/videos/feed", "/api/videos/featured",
               "/api/videos/search?q=clip", "/api/videos/mine", "/api/videos/mine/recent")

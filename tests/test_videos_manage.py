@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clipset.store.models import Category, Comment, Like, User, Video, View
-from clipset.services.quota import week_start
 from video_rows import db, make_video, reload
+
+from clipset.services.quota import week_start
+from clipset.store.models import Category, Comment, Like, User, Video, View
 
 
 def test_owner_edits_details_with_normalized_tags(app, user):

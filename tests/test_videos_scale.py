@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clipset.store.models import now
-from clipset.services import catalog
 from video_rows import make_video
+
+from clipset.services import catalog
+from clipset.store.models import now
 
 
 def ids(response):

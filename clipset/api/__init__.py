@@ -4,11 +4,27 @@ from __future__ import annotations
 from flask import Flask
 
 from ..store.db import database
-from . import media, videos
-from . import drafts, jobs, uploads
-from . import endpoint, realtime
-from . import (accounts, admin, categories, docs, errors, headers, host, invitations, social,
-               spa, system, users)
+from . import (
+    accounts,
+    admin,
+    categories,
+    docs,
+    drafts,
+    endpoint,
+    errors,
+    headers,
+    host,
+    invitations,
+    jobs,
+    media,
+    realtime,
+    social,
+    spa,
+    system,
+    uploads,
+    users,
+    videos,
+)
 
 BLUEPRINTS = (system.bp, docs.bp, accounts.bp, users.bp, invitations.bp, categories.bp, admin.bp,
                social.bp, videos.bp, media.bp, host.bp,

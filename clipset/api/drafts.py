@@ -8,9 +8,9 @@ from pydantic import Field
 from werkzeug.formparser import FormDataParser
 
 from ..errors import UnsupportedMedia, ValidationFailed
+from ..services.videos import DESCRIPTION_MAX, TITLE_MAX, TITLE_PATTERN
 from ..store.db import MAX_INT
 from ..store.models import PRIVACY, Draft
-from ..services.videos import DESCRIPTION_MAX, TITLE_MAX, TITLE_PATTERN
 from .access import current_user, services
 from .endpoint import endpoint, whole_number
 from .schemas import In, Out, UtcDatetime, VideoOut

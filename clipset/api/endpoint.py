@@ -17,10 +17,11 @@ from typing import Any, Callable
 
 import pydantic
 from flask import Blueprint, Response, g, jsonify, request
-from werkzeug.routing import IntegerConverter, ValidationError as NoMatch
+from werkzeug.routing import IntegerConverter
+from werkzeug.routing import ValidationError as NoMatch
 
-from ..store.db import MAX_INT, MIN_INT
 from ..errors import BadRequest, PayloadTooLarge, ValidationFailed
+from ..store.db import MAX_INT, MIN_INT
 from .access import current_user, require_admin
 
 PUBLIC, USER, ADMIN = "public", "user", "admin"

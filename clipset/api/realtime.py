@@ -14,11 +14,11 @@ from flask import Blueprint, current_app, request
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 
-from ..store.db import database
 from ..errors import Unauthorized
 from ..services.fanout import Fanout, Listener, encode
-from ..store.models import is_public_id
 from ..sockets import GOING_AWAY, SESSION_ENDED, SESSION_KEY, TRY_AGAIN_LATER
+from ..store.db import database
+from ..store.models import is_public_id
 from .access import services
 from .endpoint import PUBLIC, Operation
 from .schemas import In

@@ -9,7 +9,6 @@ from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, Plai
 from ..store.models import iso_utc
 from ..store.pagination import MAX_PAGE, MAX_PAGE_SIZE
 
-
 # Times are stored as naive UTC and sent as ISO 8601 with a trailing Z.
 UtcDatetime = Annotated[dt.datetime, PlainSerializer(iso_utc, return_type=str)]
 

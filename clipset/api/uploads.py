@@ -13,8 +13,8 @@ import binascii
 from flask import Blueprint, Response, request
 from pydantic import Field
 
-from ..store.db import MAX_INT
 from ..errors import BadRequest, PreconditionFailed, UnsupportedMedia
+from ..store.db import MAX_INT
 from ..store.models import Upload
 from .access import current_user, services
 from .endpoint import PUBLIC, endpoint, whole_number

@@ -38,7 +38,7 @@ def copy_text(text: str, platform: str = sys.platform) -> bool:
 def open_folder(path: str | Path, platform: str = sys.platform) -> None:
     path = str(path)
     if platform == "win32":
-        os.startfile(path)  # noqa: S606 — Explorer
+        os.startfile(path)
         return
     opener = "open" if platform == "darwin" else "xdg-open"
     try:

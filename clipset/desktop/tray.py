@@ -10,9 +10,9 @@ import logging
 import webbrowser
 from pathlib import Path
 
+from ..store.db import database
 from . import shell
 from .autostart import Autostart
-from ..store.db import database
 
 log = logging.getLogger(__name__)
 ICON = Path(__file__).resolve().parents[1] / "assets" / "icon.png"

@@ -15,8 +15,16 @@ import av.filter
 from ..errors import InsufficientStorage, UnreadableMedia, ValidationFailed
 from . import audio, colour, encoders
 from .frames import Shaper, VideoPath, decimation, save_thumbnail
-from .probing import (_BAD_INPUT, _MAX_BAD_PACKETS, MIN_DURATION, Probe, _probe, _rate,
-                      _video_stream, verify)
+from .probing import (
+    _BAD_INPUT,
+    _MAX_BAD_PACKETS,
+    MIN_DURATION,
+    Probe,
+    _probe,
+    _rate,
+    _video_stream,
+    verify,
+)
 
 _REMUX_FROM = {"mp4", "mov", "m4v", "mkv", "3gp"}  # containers whose H.264 timestamps copy cleanly
 # Streams without an index: seeking guesses a byte offset and can land past the trim start.
@@ -67,7 +75,7 @@ def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[
     box_w, box_h = (max_width, max_height) if width >= height else (min(max_width, max_height),
                                                                     max(max_width, max_height))
     scale = min(1.0, box_w / width, box_h / height)
-    even = lambda v: max(2, int(v * scale + 1e-6) // 2 * 2)  # noqa: E731
+    even = lambda v: max(2, int(v * scale + 1e-6) // 2 * 2)
     return even(width), even(height)
 
 

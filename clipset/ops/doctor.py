@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from ..store import migrations
-from ..store.dirs import DataDir
 from ..desktop.instance import InstanceLock, port_free
 from ..settings import Settings
+from ..store import migrations
+from ..store.dirs import DataDir
 
 GiB = 1024**3
 

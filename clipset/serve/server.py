@@ -15,8 +15,8 @@ import threading
 
 from flask import Flask
 
-from ..desktop import lan
 from ..api.bodies import BodyGate
+from ..desktop import lan
 from .adapter import WaitressServer
 from .websocket import WebSockets, websocket_paths
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from ..security.tokens import TokenIssuer, UrlSigner
+from ..settings import Settings
 from ..store import db
 from ..store.db import database
 from ..store.dirs import DataDir
-from .hub import Hub
 from ..store.models import Upload, Video
-from ..settings import Settings
-from ..security.tokens import TokenIssuer, UrlSigner
 from . import storage
 from .accounts import Accounts
 from .backups import Backups
@@ -19,6 +18,7 @@ from .categories import Categories
 from .config import RuntimeConfig
 from .drafts import Drafts
 from .host import Host, HostHooks
+from .hub import Hub
 from .insights import Insights
 from .invitations import Invitations
 from .jobs import Jobs

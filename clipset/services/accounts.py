@@ -8,13 +8,13 @@ from typing import Callable
 
 from peewee import IntegrityError
 
-from ..store.db import immediate
 from ..errors import Conflict, Forbidden, RateLimited, Unauthorized, ValidationFailed
-from ..store.models import Invitation, User, now
 from ..security.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 from ..security.ratelimit import RateLimiter
-from ..settings import Settings
 from ..security.tokens import TokenIssuer
+from ..settings import Settings
+from ..store.db import immediate
+from ..store.models import Invitation, User, now
 from .invitations import check_usable
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")

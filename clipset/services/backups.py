@@ -8,9 +8,9 @@ import datetime as dt
 import logging
 import threading
 
+from ..errors import BackupFailed, ClipsetError, Conflict
 from ..store.db import immediate
 from ..store.dirs import DataDir
-from ..errors import BackupFailed, ClipsetError, Conflict
 from ..store.models import Config, now
 from . import snapshots
 from .config import RuntimeConfig

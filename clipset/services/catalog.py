@@ -16,9 +16,9 @@ from pathlib import Path
 from peewee import SQL, fn
 from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
+from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
 from ..store.db import database
 from ..store.dirs import DataDir
-from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
 from ..store.models import Like, User, Video, is_public_id
 from ..store.pagination import COUNT_CAP, paginate
 from .bearers import bearer

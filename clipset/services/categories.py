@@ -6,8 +6,8 @@ import unicodedata
 
 from peewee import JOIN, IntegrityError, fn
 
-from ..store.db import immediate
 from ..errors import Conflict, NotFound, ValidationFailed
+from ..store.db import immediate
 from ..store.models import Category, Video
 from .visibility import listed
 

@@ -9,10 +9,10 @@ from typing import Any, Callable
 
 from peewee import Value
 
-from ..store.db import immediate
 from ..errors import ClipsetError, ValidationFailed
-from ..store.models import Config, now
 from ..settings import RUNTIME_KEYS, Settings
+from ..store.db import immediate
+from ..store.models import Config, now
 
 MAX_WORKERS = 8
 

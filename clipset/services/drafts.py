@@ -7,17 +7,22 @@ import contextlib
 import os
 from typing import Any, Callable
 
-from ..store.db import immediate
-from ..store.dirs import DataDir
 from ..errors import (
-    BadRequest, Conflict, NotFound, PayloadTooLarge, UnreadableMedia, UnsupportedMedia,
+    BadRequest,
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    UnreadableMedia,
+    UnsupportedMedia,
     ValidationFailed,
 )
-from ..store.models import Draft, Upload, User, Video, now
 from ..settings import Settings
+from ..store.db import immediate
+from ..store.dirs import DataDir
+from ..store.models import Draft, Upload, User, Video, now
 from . import quota
-from .config import RuntimeConfig
 from .catalog import find
+from .config import RuntimeConfig
 from .uploads import Uploads
 from .videos import DETAILS, check_privacy, clean_details
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from ..store.db import immediate
 from ..errors import Conflict, NotFound
+from ..settings import Settings
+from ..store.db import immediate
 from ..store.models import Invitation, User, now
 from ..store.pagination import paginate
-from ..settings import Settings
 
 _REFUSALS = {
     "revoked": ("This invitation has been revoked.", "invitation_revoked"),

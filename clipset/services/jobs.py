@@ -16,16 +16,16 @@ import time
 import uuid
 from typing import Any
 
+from ..errors import ClipsetError, Conflict, InsufficientStorage, NotFound
+from ..settings import Settings
 from ..store import db
 from ..store.db import database, immediate
 from ..store.dirs import DataDir
-from ..errors import ClipsetError, Conflict, InsufficientStorage, NotFound
-from .hub import Hub
 from ..store.models import User, Video, now
-from ..settings import Settings
 from . import storage
 from .catalog import find
 from .config import RuntimeConfig
+from .hub import Hub
 from .uploads import Uploads
 
 log = logging.getLogger(__name__)

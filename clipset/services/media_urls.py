@@ -14,8 +14,8 @@ import datetime as dt
 import math
 
 from ..errors import Forbidden
-from ..store.models import User, Video, now
 from ..security.tokens import UrlSigner
+from ..store.models import User, Video, now
 from .bearers import claims_for
 
 KINDS = {"video": ("videos", "mp4"), "thumbnail": ("thumbnails", "jpg")}

@@ -7,8 +7,8 @@ import datetime as dt
 
 from peewee import fn
 
-from ..store.db import immediate
 from ..errors import QuotaExceeded
+from ..store.db import immediate
 from ..store.models import Config, User, now
 
 WEEK_KEY = "quota_week"

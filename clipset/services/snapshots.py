@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import __version__
-from ..store.dirs import DataDir
 from ..errors import BackupFailed
+from ..store.dirs import DataDir
 
 MANIFEST = "manifest.json"
 PREFIX = "clipset-"

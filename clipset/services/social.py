@@ -11,13 +11,13 @@ import math
 
 from peewee import fn
 
-from ..store.db import database, immediate
 from ..errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
-from .hub import Hub
+from ..security.ratelimit import RateLimiter
+from ..store.db import database, immediate
 from ..store.models import Comment, Like, User, Video, iso_utc
 from ..store.pagination import paginate
-from ..security.ratelimit import RateLimiter
 from .catalog import find, visible
+from .hub import Hub
 from .visibility import can_view
 
 MAX_COMMENT_LENGTH = 2000

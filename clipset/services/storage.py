@@ -11,9 +11,9 @@ from pathlib import Path
 
 import peewee
 
+from ..errors import InsufficientStorage
 from ..store import db
 from ..store.dirs import DataDir
-from ..errors import InsufficientStorage
 
 log = logging.getLogger(__name__)
 

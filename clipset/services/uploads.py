@@ -13,14 +13,19 @@ from typing import BinaryIO
 
 from peewee import JOIN, fn
 
+from ..errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMedia,
+    ValidationFailed,
+)
+from ..security.tokens import UrlSigner
+from ..settings import Settings
 from ..store.db import immediate
 from ..store.dirs import DataDir
-from ..errors import (
-    Conflict, Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia, ValidationFailed,
-)
 from ..store.models import Draft, Upload, User, now
-from ..settings import Settings
-from ..security.tokens import UrlSigner
 from . import quota, storage
 from .bearers import bearer, claims_for
 from .config import RuntimeConfig

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from peewee import fn
 
+from ..errors import Conflict, NotFound
 from ..store.db import immediate
 from ..store.dirs import DataDir
-from ..errors import Conflict, NotFound
 from ..store.models import Comment, Like, Upload, User, Video
 from ..store.pagination import paginate
 from . import storage

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..errors import Conflict, Forbidden, ValidationFailed
 from ..store.db import immediate
 from ..store.dirs import DataDir
-from ..errors import Conflict, Forbidden, ValidationFailed
 from ..store.models import PRIVACY, Category, User, Video, View, now
 from . import quota, storage
 from .catalog import find, visible

@@ -11,8 +11,16 @@ import secrets
 import uuid
 
 from peewee import (
-    AutoField, BigIntegerField, BooleanField, CharField, DateTimeField, FloatField,
-    ForeignKeyField, IntegerField, Model, TextField,
+    AutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
 )
 from playhouse.sqlite_ext import AutoIncrementField, JSONField
 

@@ -6,12 +6,12 @@ import datetime as dt
 import re
 
 from playwright.sync_api import expect
+from video_rows import db, make_video, reload
 
-from clipset.store.models import Category, Video, now
 from clipset.settings import BY_NAME
+from clipset.store.models import Category, Video, now
 from tests.browser.conftest import UNNAMED_CONTROLS
 from tests.browser.test_browser_accounts import nav, sign_in, token_of
-from video_rows import db, make_video, reload
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 

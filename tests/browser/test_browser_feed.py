@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 from playwright.sync_api import expect
+from video_rows import make_video
 
 from tests.browser.test_browser_accounts import sign_in
 from tests.media_factory import make_clip
-from video_rows import make_video
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 from playwright.sync_api import expect
+from video_rows import make_video
 
 from tests.browser.test_browser_accounts import sign_in
-from video_rows import make_video
 
 
 def test_video_page_shows_the_recording_date(app, admin, new_page):

@@ -6,12 +6,11 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from video_rows import db
 
 from clipset.store.models import Draft, Upload
-
 from tests.browser.test_browser_accounts import nav, sign_in
 from tests.media_factory import make_clip
-from video_rows import db
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 

@@ -6,14 +6,12 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from video_rows import db
 
 from clipset.store.models import Draft, Upload
-
 from tests.browser.conftest import UNNAMED_CONTROLS as UNNAMED
 from tests.browser.test_browser_accounts import nav, sign_in
-from tests.conftest import PASSWORD
 from tests.media_factory import make_clip
-from video_rows import db
 
 
 @pytest.fixture
