@@ -12,6 +12,7 @@ the page's heading.
 Baseline in the same run: the same loads with compression refused (Accept-Encoding:
 identity), so the ratio shows what the precompressed build saves. Prints medians.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,6 +45,7 @@ PAGES = [("Browse", "Browse"), ("Library", "My library"), ("Upload", "Upload"), 
 
 def seed(data_dir: Path) -> str:
     from clipset.app import create_app
+
     app = create_app({"data_dir": str(data_dir)})
     r = app.test_client().post("/api/setup", json={"username": "bench", "password": PASSWORD})
     app.extensions["clipset"].stop()
@@ -52,8 +54,9 @@ def seed(data_dir: Path) -> str:
 
 def one_run(browser, url: str, token: str, encoding: str | None) -> dict:
     headers = {"Accept-Encoding": encoding} if encoding else {}
-    context = browser.new_context(base_url=url, extra_http_headers=headers,
-                                  service_workers="block")
+    context = browser.new_context(
+        base_url=url, extra_http_headers=headers, service_workers="block"
+    )
     context.add_init_script(f"localStorage.setItem('clipset.token', {token!r})")
     page = context.new_page()
     page.goto("/")
@@ -78,14 +81,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
     sys.path.insert(0, str(ROOT / "tests"))
     from browser.conftest import ARGS, CHROMIUM
 
     with tempfile.TemporaryDirectory(prefix="clipset-bench-") as tmp:
         token = seed(Path(tmp) / "data")
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(Path(tmp) / "data")],
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                  text=True, cwd=ROOT)
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(Path(tmp) / "data")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
         try:
             url = f"http://127.0.0.1:{int(server.stdout.readline())}"
             with sync_playwright() as p:
@@ -101,8 +109,10 @@ def main() -> None:
             server.wait()
 
     keys = list(runs["gzip"][0])
-    med = {mode: {k: statistics.median(r[k] for r in rs if r[k] is not None) for k in keys}
-           for mode, rs in runs.items()}
+    med = {
+        mode: {k: statistics.median(r[k] for r in rs if r[k] is not None) for k in keys}
+        for mode, rs in runs.items()
+    }
     print(f"{args.runs} cold-cache runs each; medians in ms (kib: KiB over the wire)")
     print(f"{'figure':<12}{'gzip':>10}{'identity':>10}{'ratio':>8}")
     for k in keys:

@@ -1,4 +1,5 @@
 """The application factory."""
+
 from __future__ import annotations
 
 import shutil
@@ -33,10 +34,12 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, static_folder=None)
     app.config["CLIPSET_SETTINGS"] = settings
-    app.extensions["clipset"] = Services(settings, data, keys.load_or_create(data.secret_key),
-                                         host_hooks(settings, data))
+    app.extensions["clipset"] = Services(
+        settings, data, keys.load_or_create(data.secret_key), host_hooks(settings, data)
+    )
 
     from . import api
+
     api.init_app(app)
     return app
 
@@ -48,8 +51,7 @@ def host_hooks(settings: Settings, data: DataDir) -> HostHooks:
         autostart = Autostart(command, platform="linux", home=data.root / "home", environ={})
     else:
         autostart = Autostart(command)
-    return HostHooks(autostart=autostart, is_this_machine=lan.is_this_machine,
-                     lan_url=lan.lan_url)
+    return HostHooks(autostart=autostart, is_this_machine=lan.is_this_machine, lan_url=lan.lan_url)
 
 
 def open_database(data: DataDir) -> None:
@@ -73,4 +75,5 @@ def open_database(data: DataDir) -> None:
         raise ConfigurationError(
             f"the disk holding {data.root} is full, and the database must be upgraded "
             f"(schema {version} to {migrations.LATEST}) before Clipset can start; free "
-            "some space and start again")
+            "some space and start again"
+        )

@@ -6,6 +6,7 @@ location is exercised without touching the user's own. Windows resolves %LOCALAP
 through the shell, not the environment: there the real folder is used only when it does
 not exist yet (a fresh machine, as in CI), and removed afterwards.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,7 @@ def secret_key_private(path: Path) -> str:
         if mode != 0o600:
             raise SystemExit(f"secret key permissions are {mode:o}, not 600")
         return "0600"
-    acl = subprocess.run(["icacls", str(path)], capture_output=True, text=True,
-                         check=True).stdout
+    acl = subprocess.run(["icacls", str(path)], capture_output=True, text=True, check=True).stdout
     broad = [name for name in BROAD_ACCOUNTS if name.lower() in acl.lower()]
     user = os.environ.get("USERNAME", "")
     if broad or user.lower() not in acl.lower():
@@ -87,9 +87,16 @@ def app_metadata(executable: Path) -> str:
 
     if WINDOWS:
         shown = subprocess.run(
-            ["powershell", "-NoProfile", "-Command",
-             f"(Get-Item -LiteralPath '{executable}').VersionInfo.ProductVersion"],
-            capture_output=True, text=True, check=True).stdout.strip()
+            [
+                "powershell",
+                "-NoProfile",
+                "-Command",
+                f"(Get-Item -LiteralPath '{executable}').VersionInfo.ProductVersion",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         if shown != __version__:
             raise SystemExit(f"the version resource says {shown!r}, not {__version__}")
         return f"version resource {shown}"
@@ -99,8 +106,11 @@ def app_metadata(executable: Path) -> str:
     import plistlib
 
     info = plistlib.loads(plist.read_bytes())
-    wanted = {"CFBundleIdentifier": APP_ID, "CFBundleShortVersionString": __version__,
-              "LSUIElement": True}
+    wanted = {
+        "CFBundleIdentifier": APP_ID,
+        "CFBundleShortVersionString": __version__,
+        "LSUIElement": True,
+    }
     wrong = {k: info.get(k) for k, v in wanted.items() if info.get(k) != v}
     if wrong:
         raise SystemExit(f"Info.plist has {wrong}, wanted {wanted}")

@@ -1,4 +1,5 @@
 """Shared fixtures: a real app on a real SQLite file in a temporary data dir."""
+
 from __future__ import annotations
 
 import itertools
@@ -48,6 +49,7 @@ def admin(client):
 @pytest.fixture
 def make_user(client, admin):
     """Invite and register a new user; returns an Api signed in as them."""
+
     def make(username: str | None = None, password: str = PASSWORD) -> Api:
         username = username or f"user{next(_names)}"
         with client.application.app_context():
@@ -56,13 +58,17 @@ def make_user(client, admin):
             import secrets
 
             from clipset.store.models import Invitation, now
+
             token = secrets.token_urlsafe(24)
             Invitation.create(token=token, expires_at=now() + dt.timedelta(days=7))
             database.close()
-        r = client.post("/api/auth/register", json={
-            "invitation_token": token, "username": username, "password": password})
+        r = client.post(
+            "/api/auth/register",
+            json={"invitation_token": token, "username": username, "password": password},
+        )
         assert r.status_code == 201, r.json
         return Api(client, r.json["access_token"], r.json["user"])
+
     return make
 
 

@@ -1,4 +1,5 @@
 """Frame rate, interlacing and odd sizes through processing, checked on output frames."""
+
 from __future__ import annotations
 
 import av

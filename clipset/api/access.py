@@ -1,4 +1,5 @@
 """Who is calling: the bearer token resolved to a user, once per request."""
+
 from __future__ import annotations
 
 from flask import current_app, g, request

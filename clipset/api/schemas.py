@@ -1,4 +1,5 @@
 """Response and shared request shapes (pydantic); field names are the API contract."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,12 +17,21 @@ T = TypeVar("T")
 
 # A video's ``id`` in every response is its public id; the integer key stays inside.
 # Read from a Video's ``public_id`` (or an ``id`` already made public, in dicts).
-VideoId = Annotated[str, Field(validation_alias=AliasChoices("public_id", "id"),
-                               description="The video's public id: 11 URL-safe characters.")]
+VideoId = Annotated[
+    str,
+    Field(
+        validation_alias=AliasChoices("public_id", "id"),
+        description="The video's public id: 11 URL-safe characters.",
+    ),
+]
 # The same for ``video_id`` of rows that belong to a video (loaded with it).
-VideoOfRow = Annotated[str, Field(
-    validation_alias=AliasChoices(AliasPath("video", "public_id"), "video_id"),
-    description="The video's public id.")]
+VideoOfRow = Annotated[
+    str,
+    Field(
+        validation_alias=AliasChoices(AliasPath("video", "public_id"), "video_id"),
+        description="The video's public id.",
+    ),
+]
 
 
 class Out(BaseModel):
@@ -102,6 +112,7 @@ class VideoOut(Out):
     uploader: UserRef
     created_at: UtcDatetime
     recorded_at: UtcDatetime | None = Field(
-        description="When the camera recorded it, from the file's tags (null if none).")
+        description="When the camera recorded it, from the file's tags (null if none)."
+    )
     processing_started_at: UtcDatetime | None
     processing_finished_at: UtcDatetime | None

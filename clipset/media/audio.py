@@ -1,10 +1,10 @@
 """The AAC track of a transcode: channels, bitrate, language, sample rate."""
+
 from __future__ import annotations
 
 import av
 
-AAC_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025,
-             8000)
+AAC_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000)
 SURROUND_CHOICES = ("stereo", "keep")  # what 5.1/7.1 becomes: downmixed, or kept
 _SURROUND_LAYOUTS = {6: "5.1", 8: "7.1"}
 
@@ -35,6 +35,7 @@ def add_track(out, ain, stereo_bitrate: int, surround: str):
     language = ain.metadata.get("language")
     if language and language != "und":
         aout.metadata["language"] = language
-    resampler = av.AudioResampler(format="fltp", layout=layout, rate=rate,
-                                  frame_size=aout.codec_context.frame_size or 1024)
+    resampler = av.AudioResampler(
+        format="fltp", layout=layout, rate=rate, frame_size=aout.codec_context.frame_size or 1024
+    )
     return aout, resampler, rate

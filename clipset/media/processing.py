@@ -1,4 +1,5 @@
 """Make the browser-ready MP4 and thumbnail: remux when possible, otherwise transcode."""
+
 from __future__ import annotations
 
 import errno
@@ -72,8 +73,11 @@ class Result:
 
 def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
     """Fit inside the box turned to the clip's orientation; never upscale; even sides."""
-    box_w, box_h = (max_width, max_height) if width >= height else (min(max_width, max_height),
-                                                                    max(max_width, max_height))
+    box_w, box_h = (
+        (max_width, max_height)
+        if width >= height
+        else (min(max_width, max_height), max(max_width, max_height))
+    )
     scale = min(1.0, box_w / width, box_h / height)
     even = lambda v: max(2, int(v * scale + 1e-6) // 2 * 2)
     return even(width), even(height)
@@ -83,24 +87,36 @@ def needs_transcode(p: Probe, options: Options) -> bool:
     # A rotation tag alone is no reason: a remux keeps it and browsers apply it, so
     # phone clips (H.264 + AAC, tagged portrait) are copied, not re-encoded. The size
     # checks use the displayed size, so the box stays orientation-aware.
-    return (options.force_transcode or options.trim_start or options.trim_end is not None
-            or p.container not in _REMUX_FROM or p.video_codec != "h264"
-            or p.pix_fmt != "yuv420p" or p.audio_codec not in (None, "aac")
-            or p.pixel_aspect != 1  # the output has square pixels: sizes mean what they say
-            or _colour_needs_transcode(p) or p.interlaced
-            or decimation(p.fps, options.max_fps) is not None
-            or p.width % 2 or p.height % 2
-            or fit_size(p.width, p.height, options.max_width, options.max_height)
-            != (p.width, p.height))
+    return (
+        options.force_transcode
+        or options.trim_start
+        or options.trim_end is not None
+        or p.container not in _REMUX_FROM
+        or p.video_codec != "h264"
+        or p.pix_fmt != "yuv420p"
+        or p.audio_codec not in (None, "aac")
+        or p.pixel_aspect != 1  # the output has square pixels: sizes mean what they say
+        or _colour_needs_transcode(p)
+        or p.interlaced
+        or decimation(p.fps, options.max_fps) is not None
+        or p.width % 2
+        or p.height % 2
+        or fit_size(p.width, p.height, options.max_width, options.max_height)
+        != (p.width, p.height)
+    )
 
 
 def _colour_needs_transcode(p: Probe) -> bool:
     # HDR is tone-mapped; full range is made limited (players disagree on the flag);
     # BT.601-matrix HD is converted to BT.709, the matrix players assume for HD.
-    return (colour.is_hdr(p.colour_transfer)
-            or colour.is_full_range(p.pix_fmt, p.colour_range)
-            or (p.colour_matrix in ("smpte170m", "bt470bg")
-                and min(p.width, p.height) >= colour.HD_HEIGHT))
+    return (
+        colour.is_hdr(p.colour_transfer)
+        or colour.is_full_range(p.pix_fmt, p.colour_range)
+        or (
+            p.colour_matrix in ("smpte170m", "bt470bg")
+            and min(p.width, p.height) >= colour.HD_HEIGHT
+        )
+    )
 
 
 class _Progress:
@@ -119,9 +135,14 @@ class _Progress:
             self.callback(max(0.0, min(99.0, 100.0 * (seconds - self.start) / self.span)))
 
 
-def process(src, dst_video, dst_thumbnail, options: Options = Options(),
-            progress: Callable[[float], None] | None = None,
-            cancel: threading.Event | None = None) -> Result:
+def process(
+    src,
+    dst_video,
+    dst_thumbnail,
+    options: Options = Options(),
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Result:
     """Make a browser-ready MP4 and a JPEG thumbnail. Removes its outputs on failure."""
     src, dst_video, dst_thumbnail = str(src), str(dst_video), str(dst_thumbnail)
     # The caller already applied its format and size limits when the file was uploaded.
@@ -131,8 +152,11 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
     if end - start < MIN_DURATION and options.trim_start is None and options.trim_end is None:
         raise UnreadableMedia("The video is too short to process.")
     if end - start < MIN_DURATION:
-        raise ValidationFailed("The trim leaves nothing of the video: trim_end must be after "
-                               "trim_start and inside the video.", field="trim_end")
+        raise ValidationFailed(
+            "The trim leaves nothing of the video: trim_end must be after "
+            "trim_start and inside the video.",
+            field="trim_end",
+        )
     cover = options.cover_time
     cover = start + min(1.0, 0.1 * (end - start)) if cover is None else cover
     cover = min(max(cover, start), max(start, end - 0.05))
@@ -147,20 +171,41 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
             else:
                 encoder = options.encoder
                 try:
-                    _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
-                               tracker, encoder)
+                    _transcode(
+                        src,
+                        dst_video,
+                        dst_thumbnail,
+                        p,
+                        options,
+                        start,
+                        end,
+                        cover,
+                        tracker,
+                        encoder,
+                    )
                 except encoders.EncoderFailed as e:
                     # The hardware, not the file: redo it in software (the output is
                     # rewritten from the start), and stop using that encoder.
                     encoders.failed(e.encoder)
                     encoder = encoders.SOFTWARE
-                    _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
-                               tracker, encoder)
+                    _transcode(
+                        src,
+                        dst_video,
+                        dst_thumbnail,
+                        p,
+                        options,
+                        start,
+                        end,
+                        cover,
+                        tracker,
+                        encoder,
+                    )
         except OSError as e:
             if e.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise InsufficientStorage("The disk filled up while processing the video.") from e
             if not isinstance(e, av.FFmpegError) or isinstance(
-                    e, (FileNotFoundError, PermissionError, IsADirectoryError)):
+                e, (FileNotFoundError, PermissionError, IsADirectoryError)
+            ):
                 raise  # our side's I/O problem, not the file's
             raise UnreadableMedia("The video could not be processed: the file is damaged.") from e
         except _BAD_INPUT as e:
@@ -175,10 +220,19 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
         raise
     if progress is not None:
         progress(100.0)
-    return Result(mode=mode, duration=out.duration, width=out.width, height=out.height,
-                  fps=out.fps, video_codec=out.video_codec, audio_codec=out.audio_codec,
-                  bitrate=out.bitrate, size_bytes=out.size_bytes, recorded_at=p.recorded_at,
-                  encoder=encoder)
+    return Result(
+        mode=mode,
+        duration=out.duration,
+        width=out.width,
+        height=out.height,
+        fps=out.fps,
+        video_codec=out.video_codec,
+        audio_codec=out.audio_codec,
+        bitrate=out.bitrate,
+        size_bytes=out.size_bytes,
+        recorded_at=p.recorded_at,
+        encoder=encoder,
+    )
 
 
 def _out_container(path: str):
@@ -214,8 +268,18 @@ def _remux(src: str, dst: str, tracker: _Progress):
         inp.close()
 
 
-def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, end: float,
-               cover: float, tracker: _Progress, encoder: str = encoders.SOFTWARE):
+def _transcode(
+    src,
+    dst,
+    dst_thumb,
+    p: Probe,
+    options: Options,
+    start: float,
+    end: float,
+    cover: float,
+    tracker: _Progress,
+    encoder: str = encoders.SOFTWARE,
+):
     inp = av.open(src, metadata_errors="replace")
     try:
         vin = _video_stream(inp)
@@ -240,8 +304,9 @@ def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, en
             aout = resampler = None
             if ain is not None and ain.codec_context is not None:
                 ain.thread_type = "AUTO"
-                aout, resampler, sr = audio.add_track(out, ain, options.audio_bitrate,
-                                                      options.surround)
+                aout, resampler, sr = audio.add_track(
+                    out, ain, options.audio_bitrate, options.surround
+                )
 
             def encode(frame):
                 try:
@@ -364,8 +429,13 @@ def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, p: 
                 break
         if chosen is None:
             raise UnreadableMedia("No picture could be decoded for the thumbnail.")
-        shaper = Shaper(p, (chosen.width, chosen.height) if p.rotation in (0, 180)
-                        else (chosen.height, chosen.width), tb)
+        shaper = Shaper(
+            p,
+            (chosen.width, chosen.height)
+            if p.rotation in (0, 180)
+            else (chosen.height, chosen.width),
+            tb,
+        )
         shaped = shaper.push(chosen) + shaper.flush()
         save_thumbnail(shaped[0], dst, options.thumbnail_max_width)
     finally:

@@ -1,4 +1,5 @@
 """``clipset doctor``: what a host owner (or a bug report) needs to know about this install."""
+
 from __future__ import annotations
 
 import contextlib
@@ -25,9 +26,13 @@ def _schema_version(database: Path) -> str:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as exc:
         return f"unreadable: {exc}"
-    state = "up to date" if version == migrations.LATEST else \
-        f"will migrate to {migrations.LATEST} on start" if version < migrations.LATEST else \
-        f"NEWER than this Clipset ({migrations.LATEST})"
+    state = (
+        "up to date"
+        if version == migrations.LATEST
+        else f"will migrate to {migrations.LATEST} on start"
+        if version < migrations.LATEST
+        else f"NEWER than this Clipset ({migrations.LATEST})"
+    )
     return f"{version} ({state})"
 
 
@@ -58,19 +63,27 @@ def _backups(database: Path) -> list[str]:
         return []
     try:
         with contextlib.closing(_read_only(database)) as conn:
-            rows = dict(conn.execute(
-                "SELECT key, value FROM config WHERE key IN (?, ?, ?)",
-                ("backup_dir", "backup_keep", STATE_KEY)).fetchall())
+            rows = dict(
+                conn.execute(
+                    "SELECT key, value FROM config WHERE key IN (?, ?, ?)",
+                    ("backup_dir", "backup_keep", STATE_KEY),
+                ).fetchall()
+            )
     except sqlite3.Error as exc:
         return [f"Backups: could not read their state ({exc})"]
     folder = json.loads(rows["backup_dir"]) if "backup_dir" in rows else None
     state = json.loads(rows.get(STATE_KEY, "{}"))
-    lines = [f"Scheduled backups: to {folder}" if folder else
-             "Scheduled backups: off (choose a folder on the admin dashboard, or run "
-             "`clipset backup DEST`)"]
+    lines = [
+        f"Scheduled backups: to {folder}"
+        if folder
+        else "Scheduled backups: off (choose a folder on the admin dashboard, or run "
+        "`clipset backup DEST`)"
+    ]
     if state.get("success_at"):
-        lines.append(f"  Last backup: {state['success_at']}Z, "
-                     f"{state.get('bytes', 0) / 1024**2:,.1f} MiB in {state.get('path')}")
+        lines.append(
+            f"  Last backup: {state['success_at']}Z, "
+            f"{state.get('bytes', 0) / 1024**2:,.1f} MiB in {state.get('path')}"
+        )
     if state.get("error"):
         lines.append(f"  LAST ATTEMPT FAILED at {state.get('failure_at')}Z: {state['error']}")
     return lines
@@ -91,23 +104,28 @@ def _pyav(encoder_preference: str = "auto") -> list[str]:
     caps = media.capabilities()
     libs = ", ".join(f"{name} {version}" for name, version in caps["libraries"].items())
     yes = {True: "yes", False: "NO"}
-    return [f"PyAV: {caps['pyav_version']} ({libs})",
-            f"  H.264 encoder libx264: {yes[caps['libx264']]}",
-            f"  AAC encoder aac: {yes[caps['aac']]}",
-            f"  Hardware H.264 encoders PyAV lists: {', '.join(caps['hardware_h264']) or 'none'}",
-            f"  Video encoder in use: {media.encoders.choose(encoder_preference)} "
-            f"(video_encoder = {encoder_preference}; hardware ones are tried with a test "
-            "encode)"]
+    return [
+        f"PyAV: {caps['pyav_version']} ({libs})",
+        f"  H.264 encoder libx264: {yes[caps['libx264']]}",
+        f"  AAC encoder aac: {yes[caps['aac']]}",
+        f"  Hardware H.264 encoders PyAV lists: {', '.join(caps['hardware_h264']) or 'none'}",
+        f"  Video encoder in use: {media.encoders.choose(encoder_preference)} "
+        f"(video_encoder = {encoder_preference}; hardware ones are tried with a test "
+        "encode)",
+    ]
 
 
 def _unclaimed(data: DataDir) -> list[str]:
-    files = [f for f in data.unclaimed.rglob("*") if f.is_file()] \
-        if data.unclaimed.is_dir() else []
+    files = (
+        [f for f in data.unclaimed.rglob("*") if f.is_file()] if data.unclaimed.is_dir() else []
+    )
     if not files:
         return []
     size = sum(f.stat().st_size for f in files) / 1024**2
-    return [f"Unclaimed media: {len(files)} file(s), {size:,.1f} MiB in {data.unclaimed} "
-            "(no video refers to them; check them, then delete them to free the space)"]
+    return [
+        f"Unclaimed media: {len(files)} file(s), {size:,.1f} MiB in {data.unclaimed} "
+        "(no video refers to them; check them, then delete them to free the space)"
+    ]
 
 
 def _port(settings: Settings) -> str:
@@ -122,15 +140,17 @@ def _port(settings: Settings) -> str:
 
 def report(settings: Settings) -> str:
     data = DataDir(settings.data_dir)
-    lines = [f"Clipset {__version__} on Python {sys.version.split()[0]} ({sys.platform})"
-             + (" [executable]" if getattr(sys, "frozen", False) else ""),
-             f"Data dir: {data.root}",
-             f"Log file: {data.logs / 'clipset.log'}",
-             f"Database schema version: {_schema_version(data.database)}",
-             f"Database integrity: {_integrity(data.database)}",
-             *_backups(data.database),
-             f"Disk: {_disk_free(data.root)}",
-             *_unclaimed(data),
-             *_pyav(settings.video_encoder),
-             f"Port: {_port(settings)}"]
+    lines = [
+        f"Clipset {__version__} on Python {sys.version.split()[0]} ({sys.platform})"
+        + (" [executable]" if getattr(sys, "frozen", False) else ""),
+        f"Data dir: {data.root}",
+        f"Log file: {data.logs / 'clipset.log'}",
+        f"Database schema version: {_schema_version(data.database)}",
+        f"Database integrity: {_integrity(data.database)}",
+        *_backups(data.database),
+        f"Disk: {_disk_free(data.root)}",
+        *_unclaimed(data),
+        *_pyav(settings.video_encoder),
+        f"Port: {_port(settings)}",
+    ]
     return "\n".join(lines)

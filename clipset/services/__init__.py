@@ -1,4 +1,5 @@
 """Business rules. Nothing here imports Flask; the API layer calls these objects."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,7 @@ log = logging.getLogger(__name__)
 class Services:
     """Every service, wired once per app; later features add theirs here."""
 
-    def __init__(self, settings: Settings, data: DataDir, keys: list[bytes],
-                 host: HostHooks):
+    def __init__(self, settings: Settings, data: DataDir, keys: list[bytes], host: HostHooks):
         self.settings = settings
         self.data = data
         self.keys = keys
@@ -57,8 +57,7 @@ class Services:
         self.jobs = Jobs(settings, data, self.config, self.events)
         # An admin's new worker count resizes the running pool at once.
         self.config.on_change(lambda values: self.jobs.resize(values["worker_count"]))
-        self.stats = Stats(data, settings.disk_margin_bytes, self.jobs,
-                           settings.video_encoder)
+        self.stats = Stats(data, settings.disk_margin_bytes, self.jobs, settings.video_encoder)
         self.insights = Insights(data, self.config, self.jobs)
         self.drafts = Drafts(settings, data, self.config, self.uploads, self.jobs.wake)
         self.backups = Backups(data, self.config)
@@ -71,8 +70,10 @@ class Services:
             with database.connection_context():
                 self.uploads.recover()
                 storage.set_aside_orphans(
-                    self.data, {key for key, in Video.select(Video.storage_key).tuples()},
-                    {upload_id for upload_id, in Upload.select(Upload.id).tuples()})
+                    self.data,
+                    {key for (key,) in Video.select(Video.storage_key).tuples()},
+                    {upload_id for (upload_id,) in Upload.select(Upload.id).tuples()},
+                )
         except Exception as exc:
             if not storage.is_disk_full(exc):
                 raise
@@ -86,4 +87,3 @@ class Services:
         self.jobs.stop()
         self.schedules.stop()
         db.release()  # the WAL is checkpointed when the last connection closes
-

@@ -3,6 +3,7 @@
 Read on every use (one small query) so a change applies at once, without a restart and
 without a cache to invalidate; listeners hear about changes (the worker pool resizes).
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -41,8 +42,11 @@ class RuntimeConfig:
                 # JSON null, not SQL NULL: a setting turned off (backup_dir) stays off
                 # rather than falling back to the settings file.
                 stored = Value("null", converter=False) if value is None else value
-                (Config.insert(key=key, value=stored, updated_at=now())
-                 .on_conflict("replace").execute())
+                (
+                    Config.insert(key=key, value=stored, updated_at=now())
+                    .on_conflict("replace")
+                    .execute()
+                )
         values = self.get()
         for listener in self._listeners:
             listener(values)
@@ -62,10 +66,13 @@ class RuntimeConfig:
             if bad:
                 raise ValidationFailed(
                     f"accepted_formats: unknown format(s) {', '.join(bad)}; choose from "
-                    f"{', '.join(KNOWN_FORMATS)}", field="accepted_formats")
+                    f"{', '.join(KNOWN_FORMATS)}",
+                    field="accepted_formats",
+                )
             if not formats:
-                raise ValidationFailed("accepted_formats: accept at least one format",
-                                       field="accepted_formats")
+                raise ValidationFailed(
+                    "accepted_formats: accept at least one format", field="accepted_formats"
+                )
         if changes.get("backup_dir") == "":
             changes["backup_dir"] = None  # empty turns scheduled backups off
         if changes.get("backup_dir"):
@@ -74,9 +81,11 @@ class RuntimeConfig:
             try:
                 changes["backup_dir"] = str(check_destination(changes["backup_dir"]))
             except ClipsetError as exc:
-                raise ValidationFailed(f"backup_dir: {exc.detail}", field="backup_dir",
-                                       error_code=exc.error_code) from None
+                raise ValidationFailed(
+                    f"backup_dir: {exc.detail}", field="backup_dir", error_code=exc.error_code
+                ) from None
         workers = changes.get("worker_count")
         if workers is not None and not 1 <= workers <= MAX_WORKERS:
-            raise ValidationFailed(f"worker_count: must be between 1 and {MAX_WORKERS}",
-                                   field="worker_count")
+            raise ValidationFailed(
+                f"worker_count: must be between 1 and {MAX_WORKERS}", field="worker_count"
+            )

@@ -9,6 +9,7 @@ video, one for the recipients' users (so a deactivated user or a revoked token i
 at the next delivery). Every client has a bounded outbox; one that cannot keep up is
 dropped instead of slowing the others.
 """
+
 from __future__ import annotations
 
 import json
@@ -86,8 +87,15 @@ class Listener:
 class Fanout:
     """Delivers the hub's events to listeners, checking visibility per recipient."""
 
-    def __init__(self, hub: Hub, tokens, *, outbox_limit: int = 256,
-                 backlog_limit: int = 10_000, recheck_seconds: float = 30.0):
+    def __init__(
+        self,
+        hub: Hub,
+        tokens,
+        *,
+        outbox_limit: int = 256,
+        backlog_limit: int = 10_000,
+        recheck_seconds: float = 30.0,
+    ):
         self.tokens = tokens
         self.outbox_limit = outbox_limit
         self.backlog_limit = backlog_limit
@@ -108,8 +116,9 @@ class Fanout:
         with self._cv:
             self._listeners.add(listener)
             if self._thread is None:  # started on demand, ends when nobody listens
-                self._thread = threading.Thread(target=self._run, name="clipset-fanout",
-                                                daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="clipset-fanout", daemon=True
+                )
                 self._thread.start()
         return listener
 

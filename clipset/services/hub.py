@@ -4,6 +4,7 @@ Publishing never blocks on a client. Each subscriber is a callable that receives
 ``Event``s, called on the publisher's thread; the WebSocket delivery subscribes from
 ``fanout``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,10 +40,17 @@ class Hub:
             with self._lock:
                 if callback in self._subscribers:
                     self._subscribers.remove(callback)
+
         return unsubscribe
 
-    def publish(self, type: str, data: dict[str, Any], *, video_id: str | None = None,
-                owner_id: int | None = None) -> None:
+    def publish(
+        self,
+        type: str,
+        data: dict[str, Any],
+        *,
+        video_id: str | None = None,
+        owner_id: int | None = None,
+    ) -> None:
         event = Event(type, data, video_id, owner_id)
         with self._lock:
             subscribers = list(self._subscribers)

@@ -3,6 +3,7 @@
 Owner or admin manage; a caller who cannot even see the video gets 404 (no leak), one
 who can see it but not manage it gets 403.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,9 @@ def clean_title(title: str) -> str:
 def clean_description(description: str | None) -> str:
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        raise ValidationFailed(f"description: at most {DESCRIPTION_MAX} characters",
-                               field="description")
+        raise ValidationFailed(
+            f"description: at most {DESCRIPTION_MAX} characters", field="description"
+        )
     return description
 
 
@@ -47,8 +49,11 @@ def clean_tags(tags: list[str] | None) -> list[str]:
     for tag in tags or []:
         tag = " ".join(str(tag).split()).lower()
         if len(tag) > TAG_MAX_CHARS:
-            raise ValidationFailed(f"tags: each tag at most {TAG_MAX_CHARS} characters "
-                                   f"({tag[:TAG_MAX_CHARS]}… is longer)", field="tags")
+            raise ValidationFailed(
+                f"tags: each tag at most {TAG_MAX_CHARS} characters "
+                f"({tag[:TAG_MAX_CHARS]}… is longer)",
+                field="tags",
+            )
         if tag and tag not in out:
             out.append(tag)
     if len(out) > TAGS_MAX:
@@ -57,28 +62,36 @@ def clean_tags(tags: list[str] | None) -> list[str]:
 
 
 def check_category(category_id: int | None) -> int | None:
-    if category_id is not None and not Category.select().where(
-            Category.id == category_id).exists():
+    if (
+        category_id is not None
+        and not Category.select().where(Category.id == category_id).exists()
+    ):
         raise ValidationFailed("category_id: no such category", field="category_id")
     return category_id
 
 
 def check_privacy(privacy: str) -> str:
     if privacy not in PRIVACY:
-        raise ValidationFailed(f"privacy: choose one of {', '.join(PRIVACY)}",
-                               field="privacy")
+        raise ValidationFailed(f"privacy: choose one of {', '.join(PRIVACY)}", field="privacy")
     return privacy
 
 
 # A video's details and their rules, the same for drafts and posted videos.
-DETAILS = {"title": clean_title, "description": clean_description, "tags": clean_tags,
-           "category_id": check_category}
+DETAILS = {
+    "title": clean_title,
+    "description": clean_description,
+    "tags": clean_tags,
+    "category_id": check_category,
+}
 
 
 def clean_details(changes: dict[str, Any]) -> dict[str, Any]:
     """The details present in ``changes``, checked and cleaned, keyed by model field."""
-    return {("category" if name == "category_id" else name): clean(changes[name])
-            for name, clean in DETAILS.items() if name in changes}
+    return {
+        ("category" if name == "category_id" else name): clean(changes[name])
+        for name, clean in DETAILS.items()
+        if name in changes
+    }
 
 
 class Videos:
@@ -89,8 +102,9 @@ class Videos:
     def _managed(user: User, video_id: str) -> Video:
         video = visible(user, find(video_id))
         if not can_manage(user, video):
-            raise Forbidden("Only the uploader or an admin can change this video.",
-                            error_code="not_owner")
+            raise Forbidden(
+                "Only the uploader or an admin can change this video.", error_code="not_owner"
+            )
         return video
 
     def _update(self, user: User, video_id: str, fields: dict[str, Any]) -> Video:
@@ -130,11 +144,15 @@ class Videos:
             if video.processing_status != "completed":
                 raise Conflict("This video is not ready yet.", error_code="not_ready")
             at = now()
-            seen = View.select().where(View.user == user.id, View.video == video.id,
-                                       View.viewed_at > at - VIEW_WINDOW).exists()
+            seen = (
+                View.select()
+                .where(
+                    View.user == user.id, View.video == video.id, View.viewed_at > at - VIEW_WINDOW
+                )
+                .exists()
+            )
             if not seen:
                 View.create(user=user.id, video=video.id, viewed_at=at)
-                Video.update(view_count=Video.view_count + 1).where(
-                    Video.id == video.id).execute()
+                Video.update(view_count=Video.view_count + 1).where(Video.id == video.id).execute()
             count = Video.select(Video.view_count).where(Video.id == video.id).scalar()
         return {"view_count": count, "counted": not seen}

@@ -1,4 +1,5 @@
 """The video page says when a clip was recorded, when the camera said so."""
+
 from __future__ import annotations
 
 import datetime as dt
