@@ -36,7 +36,8 @@ server.serve_forever()
 FIRST_LOAD = """() => {
   const n = performance.getEntriesByType('navigation')[0];
   const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-  const bytes = performance.getEntriesByType('resource').reduce((s, r) => s + r.transferSize, n.transferSize);
+  const bytes = performance.getEntriesByType('resource')
+    .reduce((s, r) => s + r.transferSize, n.transferSize);
   return {response: n.responseEnd, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
           fcp: fcp ? fcp.startTime : null, kib: bytes / 1024};
 }"""

@@ -40,7 +40,8 @@ NOT_BUILT = """<!doctype html>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
 <h1>The web app is not built</h1>
 <p>Clipset's API is running, but the web app in <code>web/dist</code> has not been built.
-Build it with <code>make run</code> (or <code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>)
+Build it with <code>make run</code>
+(or <code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>)
 and reload this page.</p>
 <p>The API is documented at <a href="/api/docs">/api/docs</a>.</p>
 </body></html>

@@ -46,7 +46,7 @@ class Categories:
     def rename(self, category_id: int, name: str) -> dict:
         name = _clean(name)
         with immediate():
-            category = _get(category_id)
+            _get(category_id)  # 404 for a category that isn't there
             _refuse_duplicate(name, category_id)
             slug = _free_slug(name, category_id)
             Category.update(name=name, slug=slug).where(Category.id == category_id).execute()

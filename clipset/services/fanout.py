@@ -1,9 +1,10 @@
 """The hub's delivery to live connections.
 
 The ``Fanout`` is the ``hub.Hub`` subscriber that serves WebSocket clients
-(``Listener``s). It queues each event and delivers it on a thread of its own, deciding per recipient who may hear it:
-an event with an ``owner_id`` (processing) goes to that user's connections only; an event
-about a video goes to the connections following that video whose user may see it
+(``Listener``s). It queues each event and delivers it on a thread of its own, deciding
+per recipient who may hear it: an event with an ``owner_id`` (processing) goes to that
+user's connections only; an event about a video goes to the connections following that
+video whose user may see it
 (``visibility.can_view``). The database work is done once per event: one query for the
 video, one for the recipients' users (so a deactivated user or a revoked token is noticed
 at the next delivery). Every client has a bounded outbox; one that cannot keep up is
@@ -161,9 +162,9 @@ class Fanout:
     # -- who hears what ---------------------------------------------------------------
     def _deliver(self, event: Event, listeners: list[Listener]) -> None:
         if event.owner_id is not None:
-            audience = [l for l in listeners if l.user_id == event.owner_id]
+            audience = [one for one in listeners if one.user_id == event.owner_id]
         elif event.video_id is not None:
-            audience = [l for l in listeners if event.video_id in l.video_ids]
+            audience = [one for one in listeners if event.video_id in one.video_ids]
         else:
             audience = listeners
         if not audience:
@@ -187,7 +188,7 @@ class Fanout:
 
     @staticmethod
     def _current_users(listeners: list[Listener]) -> dict[int, User]:
-        ids = {l.user_id for l in listeners}
+        ids = {one.user_id for one in listeners}
         return {u.id: u for u in User.select().where(User.id.in_(ids))}
 
     @staticmethod

@@ -1,6 +1,7 @@
 """Housekeeping on a schedule: abandoned uploads and drafts go (their quota with them),
-the weekly quota rolls over, and scheduled backups run when due. One ``schedule.Scheduler`` of our own (not the module's
-global one) on a background thread that ``Services`` starts and stops."""
+the weekly quota rolls over, and scheduled backups run when due. One
+``schedule.Scheduler`` of our own (not the module's global one) on a background thread
+that ``Services`` starts and stops."""
 
 from __future__ import annotations
 

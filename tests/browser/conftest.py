@@ -93,7 +93,8 @@ def shot():
     return save
 
 
-UNNAMED_CONTROLS = """() => [...document.querySelectorAll('button, input, select, textarea, a[href]')]
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll(
+    'button, input, select, textarea, a[href]')]
   .filter(el => el.type !== 'hidden' && el.getClientRects().length)
   .filter(el => !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
       || (el.labels && el.labels.length) || el.textContent.trim() || el.title))
