@@ -11,14 +11,34 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ConfigurationError
 from .store import dirs
 
+MiB = 1024**2
 GiB = 1024**3
+MAX_WORKERS = 8  # videos processed at once, at most
+
+# The container formats Clipset knows (probing decides by the bytes, in ``media``); kept
+# here so checking an admin's list needs no PyAV.
+# Our names, and what people call them, for messages.
+FORMAT_NAMES = {
+    "mp4": "MP4",
+    "mov": "QuickTime MOV",
+    "m4v": "M4V",
+    "mkv": "Matroska MKV",
+    "webm": "WebM",
+    "avi": "AVI",
+    "mts": "AVCHD camcorder file (MTS/M2TS)",
+    "3gp": "3GP phone video",
+    "mpg": "MPEG/DVD video (MPG/VOB)",
+    "dv": "DV camcorder file",
+    "gif": "animated GIF",
+}
+KNOWN_FORMATS = tuple(FORMAT_NAMES)
 
 
 def _bool(value: Any) -> bool:
@@ -55,6 +75,9 @@ class Setting:
     help: str
     parse: Callable[[Any], Any] = str
     runtime: bool = False  # default of an admin-editable config value
+    # For those: the bounds an admin's value keeps, read by the admin API's schema and by
+    # the config service alike (ge/le for a number, min/max_length for a list or text).
+    bounds: dict[str, int] = field(default_factory=dict)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -139,18 +162,31 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("login_window_seconds", 300, "The login rate-limit window, in seconds.", int),
     Setting("invitation_ttl_days", 7, "Days an invitation link stays valid.", int),
-    Setting("max_file_size_bytes", 4 * GiB, "Largest upload accepted.", int, True),
+    Setting("max_file_size_bytes", 4 * GiB, "Largest upload accepted.", int, True, {"ge": MiB}),
     Setting(
-        "weekly_upload_limit_bytes", 20 * GiB, "Bytes each user may upload per week.", int, True
+        "weekly_upload_limit_bytes",
+        20 * GiB,
+        "Bytes each user may upload per week.",
+        int,
+        True,
+        {"ge": 0},
     ),
     Setting(
         "accepted_formats",
-        ["mp4", "mov", "m4v", "mkv", "webm", "avi", "mts", "3gp", "mpg", "dv", "gif"],
+        list(KNOWN_FORMATS),
         "Container formats accepted (decided by probing the bytes).",
         _list,
         True,
+        {"min_length": 1, "max_length": 16},
     ),
-    Setting("worker_count", 1, "Videos processed at the same time.", int, True),
+    Setting(
+        "worker_count",
+        1,
+        "Videos processed at the same time.",
+        int,
+        True,
+        {"ge": 1, "le": MAX_WORKERS},
+    ),
     Setting("keep_originals", False, "Keep the uploaded original after processing.", _bool, True),
     Setting("max_duration_seconds", 3 * 3600, "Longest video accepted, in seconds.", int),
     Setting("x264_preset", "medium", "libx264 preset used when transcoding.", str),
@@ -198,14 +234,23 @@ SETTINGS: tuple[Setting, ...] = (
         "mount); none: no scheduled backups.",
         str,
         True,
+        {"max_length": 1024},
     ),
-    Setting("backup_interval_hours", 24, "Hours between scheduled backups.", int, True),
+    Setting(
+        "backup_interval_hours",
+        24,
+        "Hours between scheduled backups.",
+        int,
+        True,
+        {"ge": 1, "le": 24 * 31},
+    ),
     Setting(
         "backup_keep",
         7,
         "Scheduled backups kept in the backup folder; older ones are deleted.",
         int,
         True,
+        {"ge": 1, "le": 365},
     ),
     Setting(
         "web_dist",

@@ -7,61 +7,14 @@ import datetime as dt
 from typing import Literal
 
 from flask import Blueprint
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
-from ..services.config import MAX_WORKERS
 from .access import services
+from .configuration import ConfigOut, ConfigPatch
 from .endpoint import ADMIN, endpoint
-from .schemas import In, Out, Page, PageQuery, UserRef, UtcDatetime, VideoId
+from .schemas import In, Out, Page, PageQuery, Status, UserRef, UtcDatetime, VideoId
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")
-
-MiB = 1024**2
-
-
-def known_formats(schema: dict) -> None:
-    """The document lists the formats the media package knows (loaded when it is built:
-    PyAV loads when needed, not at start); anything else is refused by the service."""
-    from ..media import KNOWN_FORMATS
-
-    schema["items"] = {"type": "string", "enum": list(KNOWN_FORMATS)}
-
-
-class ConfigOut(Out):
-    max_file_size_bytes: int
-    weekly_upload_limit_bytes: int
-    accepted_formats: list[str]
-    worker_count: int
-    keep_originals: bool
-    backup_dir: str | None = Field(description="Folder scheduled backups go to; null: none.")
-    backup_interval_hours: int
-    backup_keep: int = Field(description="Scheduled backups kept; older ones are deleted.")
-
-
-class ConfigPatch(In):
-    """Any subset of the configuration; fields left out keep their value."""
-
-    max_file_size_bytes: int = Field(None, ge=MiB)
-    weekly_upload_limit_bytes: int = Field(None, ge=0)
-    accepted_formats: list[str] = Field(
-        None, min_length=1, max_length=16, json_schema_extra=known_formats
-    )
-    worker_count: int = Field(None, ge=1, le=MAX_WORKERS)
-    keep_originals: bool = Field(None, strict=True)
-    backup_dir: str | None = Field(
-        None,
-        max_length=1024,
-        description="An existing, "
-        "writable folder (another disk or a NAS mount); null or "
-        "empty turns scheduled backups off.",
-    )
-    backup_interval_hours: int = Field(None, ge=1, le=24 * 31)
-    backup_keep: int = Field(None, ge=1, le=365)
-
-    @field_validator("accepted_formats")
-    @classmethod
-    def _lower(cls, formats: list[str]) -> list[str]:
-        return [f.strip().lower() for f in formats]
 
 
 class UserCounts(Out):
@@ -216,7 +169,7 @@ class QueuedVideoOut(Out):
     id: VideoId
     title: str
     uploader: UserRef
-    processing_status: Literal["pending", "processing", "completed", "failed"]
+    processing_status: Status
     progress: float
     attempts: int
     error_message: str | None

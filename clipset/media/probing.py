@@ -12,23 +12,9 @@ from fractions import Fraction
 import av
 
 from ..errors import UnreadableMedia, UnsupportedMedia
+from ..settings import FORMAT_NAMES, KNOWN_FORMATS
 from . import colour
 
-# Our container names and what people call them, for messages.
-FORMAT_NAMES = {
-    "mp4": "MP4",
-    "mov": "QuickTime MOV",
-    "m4v": "M4V",
-    "mkv": "Matroska MKV",
-    "webm": "WebM",
-    "avi": "AVI",
-    "mts": "AVCHD camcorder file (MTS/M2TS)",
-    "3gp": "3GP phone video",
-    "mpg": "MPEG/DVD video (MPG/VOB)",
-    "dv": "DV camcorder file",
-    "gif": "animated GIF",
-}
-KNOWN_FORMATS = tuple(FORMAT_NAMES)
 MIN_DURATION = 0.02  # seconds; shorter (a 1 ms single frame) is too short to process
 _MAX_BAD_PACKETS = 100  # undecodable packets tolerated before calling the file unreadable
 # Errors PyAV raises for bad bytes. OSErrors are handled separately: they can be ours (disk full).
