@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import Blueprint, request
 from pydantic import Field
@@ -14,11 +14,10 @@ from ..store.db import MAX_INT
 from ..store.models import PRIVACY, Draft
 from .access import current_user, services
 from .endpoint import endpoint, whole_number
-from .schemas import In, Out, UtcDatetime, VideoOut
+from .schemas import In, Out, Privacy, Tags, UtcDatetime, VideoOut
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/videos")
 
-Privacy = Literal["public", "unlisted", "private"]
 # Text fields of the one-shot form are small; the file part goes straight to disk.
 # Werkzeug applies this bound to its parse buffer too (one 64 KiB read plus the tail kept
 # while looking for the boundary), so it must stay well above the read size or binary
@@ -29,8 +28,8 @@ FORM_FIELD_MEMORY = 1024 * 1024
 class DraftIn(In):
     upload_id: str = Field(min_length=1, max_length=32)
     title: str = Field(min_length=1, max_length=TITLE_MAX, pattern=TITLE_PATTERN)
-    description: str | None = Field(None, max_length=5000)
-    tags: list[str] | None = Field(None, max_length=20)
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
+    tags: Tags | None = None
     category_id: int | None = None
     privacy: Privacy | None = None
 
@@ -39,8 +38,8 @@ class DraftPatch(In):
     """Any subset; `null` clears trim_start, trim_end, cover_time and category_id."""
 
     title: str = Field(None, min_length=1, max_length=TITLE_MAX, pattern=TITLE_PATTERN)
-    description: str = Field(None, max_length=5000)
-    tags: list[str] = Field(None, max_length=20)
+    description: str = Field(None, max_length=DESCRIPTION_MAX)
+    tags: Tags = None
     category_id: int | None = None
     privacy: Privacy = None
     trim_start: float | None = Field(None, ge=0)

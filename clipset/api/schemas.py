@@ -7,13 +7,26 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, PlainSerializer
 
-from ..store.models import iso_utc
+from ..services.videos import TAGS_MAX, TAGS_SENT_MAX
+from ..store.models import PRIVACY, STATUSES, iso_utc
 from ..store.pagination import MAX_PAGE, MAX_PAGE_SIZE
 
 # Times are stored as naive UTC and sent as ISO 8601 with a trailing Z.
 UtcDatetime = Annotated[dt.datetime, PlainSerializer(iso_utc, return_type=str)]
 
 T = TypeVar("T")
+
+# The models' value lists, as the API states them.
+Privacy = Literal[PRIVACY]
+Status = Literal[STATUSES]
+# A video's tags as sent; the service normalizes them and holds them to TAGS_MAX.
+Tags = Annotated[
+    list[str],
+    Field(
+        max_length=TAGS_SENT_MAX,
+        description=f"At most {TAGS_MAX} once normalized (lower-case, de-duplicated).",
+    ),
+]
 
 # A video's ``id`` in every response is its public id; the integer key stays inside.
 # Read from a Video's ``public_id`` (or an ``id`` already made public, in dicts).
@@ -93,10 +106,10 @@ class VideoOut(Out):
     description: str
     tags: list[str]
     category_id: int | None
-    privacy: Literal["public", "unlisted", "private"]
+    privacy: Privacy
     is_featured: bool
     storage_key: str
-    processing_status: Literal["pending", "processing", "completed", "failed"]
+    processing_status: Status
     progress: float
     error_message: str | None
     transcode_mode: Literal["transcode", "remux"] | None

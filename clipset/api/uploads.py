@@ -74,6 +74,7 @@ class LimitsOut(Out):
     resets_at: UtcDatetime
     max_file_size_bytes: int
     accepted_formats: list[str]
+    max_tags: int = Field(description="Tags a video may have, once normalized.")
 
 
 @endpoint(bp, "/quota", response=LimitsOut)
@@ -261,13 +262,18 @@ def tus_patch(upload_id: str, query: TokenQuery):
     offset isn't where the upload stands, 413 past the declared length. The server
     receives a request's whole body before answering it, so a PATCH cut off mid-body
     writes nothing: each chunk is atomic (send modest chunks; the web app sends 8 MiB)."""
-    upload = _authorized(upload_id, query.token)
+    user = None if query.token else current_user()
     if request.mimetype != OFFSET_STREAM:
         raise UnsupportedMedia(
             f"Send the bytes as {OFFSET_STREAM}.", error_code="wrong_content_type"
         )
     upload = services().uploads.append(
-        upload, _int_header("Upload-Offset"), request.stream, request.content_length
+        upload_id,
+        _int_header("Upload-Offset"),
+        request.stream,
+        request.content_length,
+        token=query.token or None,
+        user=user,
     )
     return Response(status=204, headers={"Upload-Offset": str(upload.offset)})
 

@@ -13,10 +13,10 @@ from flask import Blueprint, g
 from pydantic import Field
 
 from ..services.catalog import CURSOR_FORMAT
-from ..services.videos import TITLE_MAX, TITLE_PATTERN
+from ..services.videos import DESCRIPTION_MAX, TITLE_MAX, TITLE_PATTERN
 from .access import services
 from .endpoint import ADMIN, endpoint
-from .schemas import In, Out, Page, PageQuery, UtcDatetime, VideoOut
+from .schemas import In, Out, Page, PageQuery, Privacy, Tags, UtcDatetime, VideoOut
 
 bp = Blueprint("videos", __name__, url_prefix="/api/videos")
 
@@ -26,14 +26,13 @@ SearchText = Field(None, max_length=200)
 
 class DetailsIn(In):
     title: str = Field(None, min_length=1, max_length=TITLE_MAX, pattern=TITLE_PATTERN)
-    description: str | None = Field(None, max_length=5000)
-    # At most 20 after normalizing (lower-case, de-duplicated): checked by the service.
-    tags: list[str] | None = Field(None, max_length=100)
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
+    tags: Tags | None = None
     category_id: int | None = None
 
 
 class PrivacyIn(In):
-    privacy: Literal["public", "unlisted", "private"]
+    privacy: Privacy
 
 
 class FeatureIn(In):

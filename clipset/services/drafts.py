@@ -101,7 +101,7 @@ class Drafts:
             )
 
     def _draftable(self, user: User, upload_id: str) -> Upload:
-        upload = self.uploads.owned(user, upload_id)
+        upload = self.uploads.authorize(upload_id, user=user)
         if upload.state != "complete":
             raise Conflict(
                 f"The upload has {upload.offset} of {upload.length} bytes; finish "

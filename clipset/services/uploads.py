@@ -30,6 +30,7 @@ from ..store.models import Draft, Upload, User, now
 from . import quota, storage
 from .bearers import bearer, claims_for
 from .config import RuntimeConfig
+from .videos import TAGS_MAX
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class Uploads:
             **quota.usage(user.id, config["weekly_upload_limit_bytes"]),
             "max_file_size_bytes": config["max_file_size_bytes"],
             "accepted_formats": config["accepted_formats"],
+            "max_tags": TAGS_MAX,
         }
 
     # -- creating ---------------------------------------------------------------------
@@ -84,7 +86,8 @@ class Uploads:
         limit = config["max_file_size_bytes"]
         if size > limit + allowance:
             raise PayloadTooLarge(
-                f"This file is {_gib(size)}; the largest upload allowed is {_gib(limit)}.",
+                f"This file is {storage.size_text(size)}; the largest upload allowed is "
+                f"{storage.size_text(limit)}.",
                 field="size",
             )
         created = now()
@@ -158,16 +161,22 @@ class Uploads:
             )
         return upload
 
-    def owned(self, user: User, upload_id: str) -> Upload:
-        return self.authorize(upload_id, user=user)
-
     # -- receiving bytes --------------------------------------------------------------
     def append(
-        self, upload: Upload, offset: int, stream: BinaryIO, content_length: int | None
+        self,
+        upload_id: str,
+        offset: int,
+        stream: BinaryIO,
+        content_length: int | None,
+        *,
+        token: str | None = None,
+        user: User | None = None,
     ) -> Upload:
-        """Writes ``stream`` at ``offset``, which must be where the upload stands."""
-        with self._exclusive(upload.id):
-            upload = Upload.get_or_none(Upload.id == upload.id)  # fresh, under the guard
+        """Writes ``stream`` at ``offset``, which must be where the upload stands, for the
+        holder of the upload's link ``token`` or its owner ``user`` (as ``authorize``)."""
+        self.authorize(upload_id, token=token, user=user)
+        with self._exclusive(upload_id):
+            upload = Upload.get_or_none(Upload.id == upload_id)  # fresh, under the guard
             if upload is None:
                 raise NotFound("This upload was removed.", error_code="upload_not_found")
             if offset != upload.offset:
@@ -320,9 +329,3 @@ class Uploads:
         if removed:
             log.info("removed %d abandoned upload(s)", removed)
         return removed
-
-
-def _gib(nbytes: int) -> str:
-    if nbytes < 1024**3:
-        return f"{nbytes / 1024**2:,.1f} MiB"
-    return f"{nbytes / 1024**3:,.2f} GiB"

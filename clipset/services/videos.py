@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..errors import Conflict, Forbidden, ValidationFailed
+from ..errors import Forbidden, ValidationFailed
 from ..store.db import immediate
 from ..store.dirs import DataDir
 from ..store.models import PRIVACY, Category, User, Video, View, now
 from . import quota, storage
-from .catalog import find, visible
+from .catalog import find, ready, visible
 from .visibility import can_manage
 
 TITLE_MAX = 200
@@ -22,7 +22,9 @@ TITLE_MAX = 200
 # written so JSON Schema, Python and pydantic's regex engines read it alike.
 TITLE_PATTERN = r"[^\s\x1c-\x1f]"
 DESCRIPTION_MAX = 5000
-TAGS_MAX = 20
+TAGS_MAX = 20  # after normalizing (lower-case, de-duplicated, empty ones dropped)
+# What a request may send before normalizing: room for duplicates, a bound on the work.
+TAGS_SENT_MAX = 5 * TAGS_MAX
 TAG_MAX_CHARS = 40
 VIEW_WINDOW = dt.timedelta(hours=1)
 
@@ -140,9 +142,7 @@ class Videos:
     def record_view(self, user: User, video_id: str) -> dict:
         """Count a view at most once per user and video per hour."""
         with immediate():
-            video = visible(user, find(video_id))
-            if video.processing_status != "completed":
-                raise Conflict("This video is not ready yet.", error_code="not_ready")
+            video = ready(visible(user, find(video_id)), "This video is not ready yet.")
             at = now()
             seen = (
                 View.select()

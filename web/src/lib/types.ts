@@ -137,4 +137,5 @@ export interface Quota {
   limit_bytes: number;
   remaining_bytes: number;
   resets_at: string;
+  max_tags: number;
 }
