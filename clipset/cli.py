@@ -245,6 +245,7 @@ def _create_admin(args) -> int:
 def _backup_or_restore(args, settings) -> int:
     from .desktop.instance import InstanceLock
     from .services import snapshots
+    from .services.storage import size_text
     from .store.dirs import DataDir
 
     data = DataDir(settings.data_dir)
@@ -252,7 +253,7 @@ def _backup_or_restore(args, settings) -> int:
         made = snapshots.create(data, args.dest)
         print(
             f"Backed up {data.root} to {made['path']}: {made['file_count']} files, "
-            f"{made['bytes'] / 1024**2:,.1f} MiB ({made['copied_bytes'] / 1024**2:,.1f} MiB "
+            f"{size_text(made['bytes'])} ({size_text(made['copied_bytes'])} "
             f"copied, {made['linked_files']} unchanged files linked), verified."
         )
         if made["missing"]:

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..desktop.instance import InstanceLock, port_free
+from ..services.storage import size_text
 from ..settings import Settings
 from ..store import migrations
 from ..store.dirs import DataDir
-
-GiB = 1024**3
 
 
 def _schema_version(database: Path) -> str:
@@ -82,7 +81,7 @@ def _backups(database: Path) -> list[str]:
     if state.get("success_at"):
         lines.append(
             f"  Last backup: {state['success_at']}Z, "
-            f"{state.get('bytes', 0) / 1024**2:,.1f} MiB in {state.get('path')}"
+            f"{size_text(state.get('bytes', 0))} in {state.get('path')}"
         )
     if state.get("error"):
         lines.append(f"  LAST ATTEMPT FAILED at {state.get('failure_at')}Z: {state['error']}")
@@ -93,7 +92,7 @@ def _disk_free(folder: Path) -> str:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     usage = shutil.disk_usage(folder)
-    return f"{usage.free / GiB:.1f} GiB free of {usage.total / GiB:.1f} GiB"
+    return f"{size_text(usage.free)} free of {size_text(usage.total)}"
 
 
 def _pyav(encoder_preference: str = "auto") -> list[str]:
@@ -121,9 +120,9 @@ def _unclaimed(data: DataDir) -> list[str]:
     )
     if not files:
         return []
-    size = sum(f.stat().st_size for f in files) / 1024**2
+    size = sum(f.stat().st_size for f in files)
     return [
-        f"Unclaimed media: {len(files)} file(s), {size:,.1f} MiB in {data.unclaimed} "
+        f"Unclaimed media: {len(files)} file(s), {size_text(size)} in {data.unclaimed} "
         "(no video refers to them; check them, then delete them to free the space)"
     ]
 

@@ -97,6 +97,16 @@ def visible(user: User, video: Video | None) -> Video:
     return video
 
 
+NOT_READY = "This video is not ready yet; it is still being processed."
+
+
+def ready(video: Video, detail: str = NOT_READY) -> Video:
+    """``video`` once it has finished processing; until then 409 ``not_ready``."""
+    if video.processing_status != "completed":
+        raise Conflict(detail, error_code="not_ready")
+    return video
+
+
 def _matching(query, text: str):
     expr = fts_query(text)
     if expr is None:
@@ -258,11 +268,7 @@ class Catalog:
 
     # -- media -----------------------------------------------------------------------
     def media_url(self, user: User, video_id: int, kind: str) -> dict:
-        video = self.get(user, video_id)
-        if video.processing_status != "completed":
-            raise Conflict(
-                "This video is not ready yet; it is still being processed.", error_code="not_ready"
-            )
+        video = ready(self.get(user, video_id))
         return self.urls.issue(user, video, kind)
 
     def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path, int]:

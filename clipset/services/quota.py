@@ -11,6 +11,7 @@ from peewee import fn
 from ..errors import QuotaExceeded
 from ..store.db import immediate
 from ..store.models import Config, User, now
+from .storage import size_text
 
 WEEK_KEY = "quota_week"
 
@@ -56,8 +57,8 @@ def reserve(user_id: int, nbytes: int, limit: int) -> None:
             used = User.get_by_id(user_id).quota_used_bytes
             left = max(0, limit - used)
             raise QuotaExceeded(
-                f"This upload needs {_mib(nbytes)} but only {_mib(left)} of "
-                f"your weekly {_mib(limit)} quota is left."
+                f"This upload needs {size_text(nbytes)} but only {size_text(left)} of "
+                f"your weekly {size_text(limit)} quota is left."
             )
 
 
@@ -81,7 +82,3 @@ def usage(user_id: int, limit: int) -> dict:
         "remaining_bytes": max(0, limit - used),
         "resets_at": week_start() + dt.timedelta(days=7),
     }
-
-
-def _mib(nbytes: int) -> str:
-    return f"{nbytes / 1024**2:,.1f} MiB"

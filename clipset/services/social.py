@@ -12,12 +12,12 @@ import math
 
 from peewee import fn
 
-from ..errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
+from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from ..security.ratelimit import RateLimiter
 from ..store.db import database, immediate
 from ..store.models import Comment, Like, User, Video, iso_utc
 from ..store.pagination import paginate
-from .catalog import find, visible
+from .catalog import find, ready, visible
 from .hub import Hub
 from .visibility import can_view
 
@@ -153,13 +153,10 @@ def comment_message(comment: Comment) -> dict:
 
 
 def _open_for_interaction(user: User, video_id: str) -> Video:
-    video = visible(user, find(video_id))
-    if video.processing_status != "completed":
-        raise Conflict(
-            "Likes and comments open once the video has finished processing.",
-            error_code="not_ready",
-        )
-    return video
+    return ready(
+        visible(user, find(video_id)),
+        "Likes and comments open once the video has finished processing.",
+    )
 
 
 def _recount_likes(video_id: int) -> int:

@@ -108,14 +108,15 @@ def ensure_room(data: DataDir, nbytes: int, *, reserved: int, margin: int) -> No
     room = free - reserved - margin
     if room < nbytes:
         raise InsufficientStorage(
-            f"The server's disk has {_size(max(0, room))} left for uploads "
-            f"({_size(free)} free, {_size(reserved)} promised to uploads in progress, "
-            f"{_size(margin)} kept for the database and logs), not enough for this "
-            f"{_size(nbytes)} upload. Ask the host to free some space."
+            f"The server's disk has {size_text(max(0, room))} left for uploads "
+            f"({size_text(free)} free, {size_text(reserved)} promised to uploads in progress, "
+            f"{size_text(margin)} kept for the database and logs), not enough for this "
+            f"{size_text(nbytes)} upload. Ask the host to free some space."
         )
 
 
-def _size(nbytes: int) -> str:
+def size_text(nbytes: int) -> str:
+    """Bytes as people read them in messages: MiB, or GiB from one GiB up."""
     if nbytes < 1024**3:
         return f"{nbytes / 1024**2:,.1f} MiB"
     return f"{nbytes / 1024**3:,.2f} GiB"
@@ -140,10 +141,10 @@ def disk_report(data: DataDir, *, reserved: int, margin: int, processing_waits: 
         )
     elif state != "ok":
         detail = (
-            f"{_size(usage.free)} free of {_size(usage.total)}: "
-            f"{_size(reserved)} is promised to uploads in progress and "
-            f"{_size(margin)} is kept for the database and logs, leaving "
-            f"{_size(max(0, room))} for new uploads."
+            f"{size_text(usage.free)} free of {size_text(usage.total)}: "
+            f"{size_text(reserved)} is promised to uploads in progress and "
+            f"{size_text(margin)} is kept for the database and logs, leaving "
+            f"{size_text(max(0, room))} for new uploads."
         )
         if processing_waits:
             detail += " Processing waits until there is room for its output."
