@@ -28,6 +28,18 @@ def decimation(rate: float | None, max_fps: float) -> float | None:
     return rate / math.ceil(rate / max_fps - 1e-3)
 
 
+def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
+    """Fit inside the box turned to the clip's orientation; never upscale; even sides."""
+    box_w, box_h = (
+        (max_width, max_height)
+        if width >= height
+        else (min(max_width, max_height), max(max_width, max_height))
+    )
+    scale = min(1.0, box_w / width, box_h / height)
+    even = lambda v: max(2, int(v * scale + 1e-6) // 2 * 2)
+    return even(width), even(height)
+
+
 class Shaper:
     """One filter graph for one source: bwdif, rotation, crop/scale with the colour
     conversion (HDR through the tone-mapping LUT). Built from the first frame."""

@@ -16,9 +16,9 @@ from ..settings import FORMAT_NAMES, KNOWN_FORMATS
 from . import colour
 
 MIN_DURATION = 0.02  # seconds; shorter (a 1 ms single frame) is too short to process
-_MAX_BAD_PACKETS = 100  # undecodable packets tolerated before calling the file unreadable
+MAX_BAD_PACKETS = 100  # undecodable packets tolerated before calling the file unreadable
 # Errors PyAV raises for bad bytes. OSErrors are handled separately: they can be ours (disk full).
-_BAD_INPUT = (
+BAD_INPUT = (
     av.FFmpegError,
     ValueError,
     EOFError,
@@ -112,7 +112,7 @@ def _open(path: str):
         return av.open(str(path), metadata_errors="replace")
     except (FileNotFoundError, PermissionError, IsADirectoryError):
         raise
-    except (OSError, *_BAD_INPUT) as e:
+    except (OSError, *BAD_INPUT) as e:
         if _looks_like_video_container(str(path)):
             raise UnreadableMedia(
                 "This video file is damaged or incomplete and could not be read."
@@ -123,7 +123,7 @@ def _open(path: str):
         ) from e
 
 
-def _video_stream(container):
+def video_stream(container):
     for s in container.streams.video:
         if not (s.disposition & av.stream.Disposition.attached_pic):
             return s
@@ -137,14 +137,14 @@ def _first_frame(container, stream):
         try:
             for frame in packet.decode():
                 return frame
-        except _BAD_INPUT:
+        except BAD_INPUT:
             bad += 1
-            if bad > _MAX_BAD_PACKETS:
+            if bad > MAX_BAD_PACKETS:
                 return None
     try:
         for frame in stream.decode(None):
             return frame
-    except _BAD_INPUT:
+    except BAD_INPUT:
         pass
     return None
 
@@ -153,7 +153,7 @@ def _clockwise(frame) -> int:
     """Display rotation in clockwise degrees, snapped to a quarter turn."""
     try:
         ccw = frame.rotation or 0
-    except _BAD_INPUT:
+    except BAD_INPUT:
         return 0
     return int(round(-ccw / 90.0)) * 90 % 360
 
@@ -176,7 +176,7 @@ def _duration(container, stream) -> float:
     return float((last - start) * stream.time_base) if last is not None else 0.0
 
 
-def _rate(stream) -> Fraction | None:
+def frame_rate(stream) -> Fraction | None:
     rate = stream.average_rate or stream.guessed_rate
     return rate if rate and 0 < rate < 1000 else None
 
@@ -186,10 +186,10 @@ def probe(path, *, accepted_formats=None, max_side: int = 8192, max_duration=Non
 
     ``accepted_formats`` defaults to all of KNOWN_FORMATS."""
     accepted = tuple(accepted_formats) if accepted_formats is not None else KNOWN_FORMATS
-    return _probe(str(path), accepted, max_side, max_duration)
+    return probe_file(str(path), accepted, max_side, max_duration)
 
 
-def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Probe:
+def probe_file(path: str, accepted: tuple | None, max_side: int, max_duration) -> Probe:
     size = os.path.getsize(path)
     if size == 0:
         raise UnreadableMedia("The file is empty.")
@@ -202,7 +202,7 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
                     f"{format_name_of(name)} files are not accepted here. Accepted "
                     f"formats: {', '.join(format_name_of(a) for a in accepted)}."
                 )
-            stream = _video_stream(container)
+            stream = video_stream(container)
             if stream is None:
                 if container.streams.audio:
                     raise UnsupportedMedia("This file has sound but no video.")
@@ -215,14 +215,14 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
             audio_codec = (
                 audio.codec_context.codec.canonical_name if audio and audio.codec_context else None
             )
-            fps = _rate(stream)
+            fps = frame_rate(stream)
             frame = _first_frame(container, stream)
             duration = _duration(container, stream)
         except OSError as e:
             if e.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise
             raise UnreadableMedia("This video file could not be read.") from e
-        except _BAD_INPUT as e:
+        except BAD_INPUT as e:
             raise UnreadableMedia("This video file is damaged and could not be read.") from e
         if frame is None:
             raise UnreadableMedia(
@@ -371,7 +371,7 @@ def check_head(path) -> None:
         head = f.read(HEAD_BYTES)
     try:
         container = av.open(io.BytesIO(head), metadata_errors="replace")
-    except (OSError, *_BAD_INPUT) as e:
+    except (OSError, *BAD_INPUT) as e:
         raise UnsupportedMedia(
             "This file is not a video: its first bytes are not any video format we know. "
             "Upload an MP4, MOV, M4V, MKV, WebM or AVI video."
@@ -379,7 +379,7 @@ def check_head(path) -> None:
     try:
         if container.format.name.endswith("_pipe") or container.format.name == "image2":
             raise UnsupportedMedia("This file is a picture, not a video.")
-        if _video_stream(container) is None:
+        if video_stream(container) is None:
             if container.streams.audio:
                 raise UnsupportedMedia("This file has sound but no video.")
             raise UnsupportedMedia("This file contains no video.")
