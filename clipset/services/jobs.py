@@ -9,15 +9,11 @@ goes back to the queue, its original kept, until there is room again.
 
 from __future__ import annotations
 
-import errno
 import logging
-import os
 import threading
-import time
 import uuid
-from typing import Any
 
-from ..errors import ClipsetError, Conflict, InsufficientStorage, NotFound
+from ..errors import Conflict, InsufficientStorage, NotFound
 from ..settings import Settings
 from ..store import db
 from ..store.db import database, immediate
@@ -27,16 +23,15 @@ from . import storage
 from .catalog import find
 from .config import RuntimeConfig
 from .hub import Hub
+from .outcomes import DISK_FULL, Outcomes, message
 from .uploads import Uploads
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 2
 POLL_SECONDS = 5  # a safety net; finalize and retry wake the workers at once
-PROGRESS_EVERY = 0.5  # seconds between progress events (~2/s)
 
 INTERRUPTED_TWICE = "Processing was interrupted twice; the file may be damaged."
-DISK_FULL = "The server's disk is full."
 
 
 class _Worker:
@@ -53,6 +48,7 @@ class Jobs:
         self.data = data
         self.config = config
         self.events = events
+        self.outcomes = Outcomes(data, config, events)
         self._lock = threading.Condition()
         self._generation = 0  # bumped by wake(); a worker waits only if nothing changed
         self._workers: list[_Worker] = []
@@ -275,10 +271,10 @@ class Jobs:
                 tmp_video,
                 tmp_thumb,
                 options,
-                progress=self._reporter(video),
+                progress=self.outcomes.reporter(video),
                 cancel=cancel,
             )  # verified: H.264/AAC MP4 browsers play
-            self._complete(video, result, tmp_video, tmp_thumb)
+            self.outcomes.complete(video, result, tmp_video, tmp_thumb)
         except media.Cancelled:
             # Stopped by shutdown: back in the queue, and the attempt doesn't count.
             Video.update(
@@ -291,7 +287,7 @@ class Jobs:
             if storage.is_disk_full(exc):
                 self._wait_for_room(video)
             else:
-                self._fail(video, _message(exc))
+                self.outcomes.fail(video, message(exc))
         finally:
             storage.remove(tmp_video, tmp_thumb)
             with self._lock:
@@ -334,97 +330,3 @@ class Jobs:
                 self._room_needed = 0
             return False
         return bool(needed)
-
-    def _reporter(self, video: Video):
-        last = [0.0]
-
-        def progress(percent: float) -> None:
-            moment = time.monotonic()
-            if moment - last[0] < PROGRESS_EVERY:
-                return
-            last[0] = moment
-            percent = round(max(0.0, min(100.0, float(percent))), 1)
-            Video.update(progress=percent).where(Video.id == video.id).execute()
-            self.events.publish(
-                "video.progress",
-                {"video_id": video.public_id, "percent": percent},
-                video_id=video.public_id,
-                owner_id=video.uploader_id,
-            )
-
-        return progress
-
-    def _complete(self, video: Video, result: Any, tmp_video, tmp_thumb) -> None:
-        key = video.storage_key
-        os.replace(tmp_video, self.data.video_file(key))
-        if tmp_thumb.exists():
-            os.replace(tmp_thumb, self.data.thumbnail_file(key))
-        with immediate():
-            done = (
-                Video.update(
-                    processing_status="completed",
-                    progress=100,
-                    error_message=None,
-                    transcode_mode=result.mode,
-                    duration_seconds=result.duration,
-                    width=result.width,
-                    height=result.height,
-                    fps=result.fps,
-                    video_codec=result.video_codec,
-                    audio_codec=result.audio_codec,
-                    bitrate=result.bitrate,
-                    file_size_bytes=result.size_bytes,
-                    recorded_at=result.recorded_at,
-                    processing_finished_at=now(),
-                )
-                .where(Video.id == video.id, Video.processing_status == "processing")
-                .execute()
-            )
-        if not done:  # deleted (or reset) while it was processing
-            if not Video.select().where(Video.id == video.id).exists():
-                storage.remove_video_files(self.data, key)
-            return
-        if not self.config["keep_originals"]:
-            storage.remove(self.data.original_file(key))
-        finished = Video.get_by_id(video.id)
-        self.events.publish(
-            "video.ready",
-            {"video_id": video.public_id, **ready_summary(finished)},
-            video_id=video.public_id,
-            owner_id=video.uploader_id,
-        )
-
-    def _fail(self, video: Video, message: str) -> None:
-        Video.update(
-            processing_status="failed", error_message=message, processing_finished_at=now()
-        ).where(Video.id == video.id, Video.processing_status == "processing").execute()
-        self.events.publish(
-            "video.failed",
-            {"video_id": video.public_id, "error": message},
-            video_id=video.public_id,
-            owner_id=video.uploader_id,
-        )
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, InsufficientStorage) or (
-        isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
-    ):
-        return DISK_FULL
-    if isinstance(exc, ClipsetError):
-        return exc.detail
-    if isinstance(exc, FileNotFoundError):
-        return "The uploaded original of this video is missing."
-    log.error("processing failed", exc_info=exc)
-    return f"Processing failed unexpectedly ({type(exc).__name__}: {exc})."
-
-
-def ready_summary(video: Video) -> dict:
-    """What a client needs to show a finished video without fetching it again."""
-    return {
-        "processing_status": video.processing_status,
-        "transcode_mode": video.transcode_mode,
-        "duration_seconds": video.duration_seconds,
-        "width": video.width,
-        "height": video.height,
-    }
