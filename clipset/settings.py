@@ -315,7 +315,7 @@ def load(
     data_dir = Path(data_dir).expanduser().resolve()
 
     from_file: dict[str, Any] = {}
-    config_file = data_dir / "config.toml"
+    config_file = dirs.DataDir(data_dir).config
     if config_file.is_file():
         try:
             from_file = tomllib.loads(config_file.read_text("utf-8"))

@@ -27,10 +27,8 @@ from playhouse.sqlite_ext import AutoIncrementField, JSONField
 
 from .db import database
 
-ROLES = ("admin", "user")
 PRIVACY = ("public", "unlisted", "private")
 STATUSES = ("pending", "processing", "completed", "failed")
-UPLOAD_STATES = ("uploading", "complete", "consumed")
 
 
 def now() -> dt.datetime:
