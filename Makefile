@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup web browser bench build smoke lint-workflows clean
+.PHONY: run test setup web browser bench build smoke lint-workflows lint clean
 
 run: setup web
 	$(VENV)/bin/clipset
 
-test: setup web browser lint-workflows
+test: setup web browser lint-workflows lint
 	@if [ -f web/package.json ]; then cd web && npm run lint && npm run typecheck; fi
 	@if [ -f web/package.json ]; then cd web && npm test -- --run; fi
 	$(PY) -m pytest
@@ -22,6 +22,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
+
+# The Python code's style (ruff) and its layers (import-linter; contracts in pyproject.toml).
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # The single-page app, built once into web/dist (skipped until web/ exists).
 web:

@@ -15,8 +15,9 @@ seeded with --videos finished videos, then times ``GET /api/videos/feed`` and
    small machine they take every CPU cycle the server has).
 
 Prints p50/p95 per phase and the ratios to the idle phase measured in the same run.
-Budget (SPEC): p95 under 100 ms while a transcode runs.
+Budget: p95 under 100 ms while a transcode runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,7 +44,7 @@ RANGE = 1024 * 1024
 SERVER = """
 import sys
 from clipset.app import create_app
-from clipset.server import Server
+from clipset.serve.server import Server
 app = create_app({"data_dir": sys.argv[1], "tray": False, "open_browser": False})
 server = Server(app, host="127.0.0.1", port=0)
 print(server.port, flush=True)
@@ -53,10 +54,11 @@ server.serve_forever()
 
 def seed(data_dir: Path, count: int, stream_bytes: int) -> tuple[str, int]:
     """Admin token and the id of a playable video, with ``count`` listed videos."""
-    from clipset.app import create_app
-    from clipset.db import database
-    from clipset.models import Video, now
     import datetime as dt
+
+    from clipset.app import create_app
+    from clipset.store.db import database
+    from clipset.store.models import Video, now
 
     app = create_app({"data_dir": str(data_dir)})
     client = app.test_client()
@@ -65,16 +67,28 @@ def seed(data_dir: Path, count: int, stream_bytes: int) -> tuple[str, int]:
     data = app.extensions["clipset"].data
     database.connect(reuse_if_open=True)
     start = now() - dt.timedelta(days=30)
-    rows = [{"uploader": user_id, "title": f"Clip {i} of the seeded library",
-             "description": "seeded for the latency benchmark", "tags": ["bench", f"t{i % 7}"],
-             "storage_key": uuid.uuid4().hex, "processing_status": "completed",
-             "privacy": "public" if i % 10 else "unlisted", "duration_seconds": 30.0,
-             "width": 1280, "height": 720, "file_size_bytes": stream_bytes,
-             "view_count": random.randrange(1000), "like_count": random.randrange(100),
-             "created_at": start + dt.timedelta(minutes=i)} for i in range(count)]
+    rows = [
+        {
+            "uploader": user_id,
+            "title": f"Clip {i} of the seeded library",
+            "description": "seeded for the latency benchmark",
+            "tags": ["bench", f"t{i % 7}"],
+            "storage_key": uuid.uuid4().hex,
+            "processing_status": "completed",
+            "privacy": "public" if i % 10 else "unlisted",
+            "duration_seconds": 30.0,
+            "width": 1280,
+            "height": 720,
+            "file_size_bytes": stream_bytes,
+            "view_count": random.randrange(1000),
+            "like_count": random.randrange(100),
+            "created_at": start + dt.timedelta(minutes=i),
+        }
+        for i in range(count)
+    ]
     with database.atomic():
         for batch in range(0, len(rows), 100):
-            Video.insert_many(rows[batch:batch + 100]).execute()
+            Video.insert_many(rows[batch : batch + 100]).execute()
     playable = Video.select().where(Video.privacy == "public").order_by(Video.id).first()
     data.video_file(playable.storage_key).write_bytes(os.urandom(stream_bytes))
     database.close()
@@ -117,8 +131,16 @@ def pct(values: list[float], p: float) -> float:
 
 def upload_clip(port: int, token: str, seconds: float, work: Path) -> int:
     from media_factory import make_clip
-    clip = make_clip(work / "bench1080.mp4", width=1920, height=1080, duration=seconds,
-                     fps=30, vcodec="mpeg4", options={"qscale": "3"})
+
+    clip = make_clip(
+        work / "bench1080.mp4",
+        width=1920,
+        height=1080,
+        duration=seconds,
+        fps=30,
+        vcodec="mpeg4",
+        options={"qscale": "3"},
+    )
     data = clip.read_bytes()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -132,13 +154,26 @@ def upload_clip(port: int, token: str, seconds: float, work: Path) -> int:
         return json.loads(raw) if raw else {}
 
     # The resumable path the web app uses: upload URL, one PATCH, draft, finalize.
-    upload = call("POST", "/api/videos/upload-url", json.dumps(
-        {"filename": clip.name, "size": len(data), "content_type": "video/mp4"}))
-    call("PATCH", upload["upload_url"], data, {
-        "Tus-Resumable": "1.0.0", "Upload-Offset": "0",
-        "Content-Type": "application/offset+octet-stream"})
-    draft = call("POST", "/api/videos/drafts", json.dumps(
-        {"upload_id": upload["upload_id"], "title": "bench transcode"}))
+    upload = call(
+        "POST",
+        "/api/videos/upload-url",
+        json.dumps({"filename": clip.name, "size": len(data), "content_type": "video/mp4"}),
+    )
+    call(
+        "PATCH",
+        upload["upload_url"],
+        data,
+        {
+            "Tus-Resumable": "1.0.0",
+            "Upload-Offset": "0",
+            "Content-Type": "application/offset+octet-stream",
+        },
+    )
+    draft = call(
+        "POST",
+        "/api/videos/drafts",
+        json.dumps({"upload_id": upload["upload_id"], "title": "bench transcode"}),
+    )
     return call("POST", "/api/videos/finalize", json.dumps({"draft_id": draft["id"]}))["id"]
 
 
@@ -150,6 +185,7 @@ def status_of(client: Client, video_id: str) -> str:
 def _readers_process(port, token, video_id, size, paced, stop, count):
     """32 reader threads in their own process, so they don't share the GIL of the
     process that times the API."""
+
     def read(index: int):
         client = Client(port, token)
         _, body = client.get(f"/api/videos/stream/{video_id}")
@@ -175,8 +211,11 @@ def _readers_process(port, token, video_id, size, paced, stop, count):
 
 def range_readers(port: int, token: str, video_id: str, size: int, paced: bool):
     stop, count = multiprocessing.Event(), multiprocessing.Value("l", 0)
-    proc = multiprocessing.Process(target=_readers_process, daemon=True,
-                                   args=(port, token, video_id, size, paced, stop, count))
+    proc = multiprocessing.Process(
+        target=_readers_process,
+        daemon=True,
+        args=(port, token, video_id, size, paced, stop, count),
+    )
     proc.start()
     return proc, stop, count
 
@@ -189,8 +228,10 @@ def report(name: str, samples: dict[str, list[float]], idle: dict[str, list[floa
         p50, p95 = pct(values, 50), pct(values, 95)
         line = f"{name:<22} {endpoint:<28} n={len(values):<4} p50={p50:6.1f} ms  p95={p95:6.1f} ms"
         if idle:
-            line += (f"  x{p50 / pct(idle[endpoint], 50):4.1f} p50"
-                     f"  x{p95 / pct(idle[endpoint], 95):4.1f} p95 vs idle")
+            line += (
+                f"  x{p50 / pct(idle[endpoint], 50):4.1f} p50"
+                f"  x{p95 / pct(idle[endpoint], 95):4.1f} p95 vs idle"
+            )
         line += "  (budget p95 < 100 ms: " + ("ok" if p95 < 100 else "OVER") + ")"
         print(line, flush=True)
 
@@ -199,8 +240,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=int, default=500)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=6.0,
-                        help="length of the 1080p clip transcoded in phase 2")
+    parser.add_argument(
+        "--seconds", type=float, default=6.0, help="length of the 1080p clip transcoded in phase 2"
+    )
     args = parser.parse_args()
     stream_bytes = 16 * 1024 * 1024
 
@@ -208,9 +250,13 @@ def main() -> int:
         work = Path(tmp)
         data_dir = work / "data"
         token, playable = seed(data_dir, args.videos, stream_bytes)
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(data_dir)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                  text=True, cwd=ROOT)
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(data_dir)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
         try:
             port = int(server.stdout.readline())
             client = Client(port, token)
@@ -224,11 +270,16 @@ def main() -> int:
             t0 = time.perf_counter()
             while status_of(client, video_id) == "pending" and time.perf_counter() - t0 < 60:
                 time.sleep(0.05)
-            busy = measure(client, args.requests * 10,
-                           until=lambda: status_of(client, video_id) != "processing")
+            busy = measure(
+                client,
+                args.requests * 10,
+                until=lambda: status_of(client, video_id) != "processing",
+            )
             final = status_of(client, video_id)
-            print(f"transcode of {args.seconds:g} s 1080p30 MPEG-4 -> {final} "
-                  f"in {time.perf_counter() - t0:.1f} s")
+            print(
+                f"transcode of {args.seconds:g} s 1080p30 MPEG-4 -> {final} "
+                f"in {time.perf_counter() - t0:.1f} s"
+            )
             report("during transcode", busy, idle)
 
             for name, paced in (("32 viewers @ 1 MiB/s", True), ("32 readers flat out", False)):

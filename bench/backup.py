@@ -4,6 +4,7 @@ backup into the same folder after one more video, against a plain copy of the sa
 
     .venv/bin/python bench/backup.py [--videos 20] [--size-mib 8] [--runs 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,15 +20,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from clipset.app import create_app  # noqa: E402
-from clipset.db import database, release  # noqa: E402
-from clipset.models import User, Video  # noqa: E402
 from clipset.services import snapshots  # noqa: E402
+from clipset.store.db import database, release  # noqa: E402
+from clipset.store.models import User, Video  # noqa: E402
 
 
 def add_video(data, owner: int, size: int) -> None:
     with database.connection_context():
-        video = Video.create(uploader=owner, title="bench", processing_status="completed",
-                             source_size_bytes=size, file_size_bytes=size)
+        video = Video.create(
+            uploader=owner,
+            title="bench",
+            processing_status="completed",
+            source_size_bytes=size,
+            file_size_bytes=size,
+        )
     data.video_file(video.storage_key).write_bytes(os.urandom(size))
     data.thumbnail_file(video.storage_key).write_bytes(os.urandom(20_000))
 

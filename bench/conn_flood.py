@@ -11,6 +11,7 @@ the per-address budget, the rest at the request head timeout). Prints p50/p95 of
 phases, their ratio, and how many of the flood's sockets the server had closed by the
 end and when. Budget: every request answered, flooded p95 within a few times idle.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,7 @@ import time
 SERVER = """
 import sys
 from clipset.app import create_app
-from clipset.server import Server
+from clipset.serve.server import Server
 app = create_app({"data_dir": sys.argv[1], "tray": False, "open_browser": False})
 server = Server(app, host="127.0.0.1", port=0)
 print(server.port, flush=True)
@@ -38,8 +39,7 @@ FLOODER = "127.0.0.1"
 
 
 def health(port: int) -> float:
-    sock = socket.create_connection(("127.0.0.1", port), timeout=30,
-                                    source_address=(CLIENT, 0))
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30, source_address=(CLIENT, 0))
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.sock = sock
     start = time.perf_counter()
@@ -81,8 +81,11 @@ class Flood:
         while self.opened < self.limit:
             self._open()
         self.started = time.monotonic()
-        while (not self.stop.is_set() and time.monotonic() < self.deadline
-               and self.closed_by_server < self.opened):
+        while (
+            not self.stop.is_set()
+            and time.monotonic() < self.deadline
+            and self.closed_by_server < self.opened
+        ):
             for key, _ in self.selector.select(timeout=0.2):
                 sock = key.fileobj
                 try:
@@ -119,8 +122,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        child = subprocess.Popen([sys.executable, "-c", SERVER, data_dir],
-                                 stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", SERVER, data_dir], stdout=subprocess.PIPE, text=True
+        )
         try:
             port = int(child.stdout.readline())
             timings(port, 20)  # warm up
@@ -139,13 +143,17 @@ def main() -> None:
         finally:
             child.terminate()
             child.wait(15)
-    print(f"flood: {flood.opened} idle sockets from {FLOODER}; the server closed "
-          f"{flood.closed_by_server} of them, the last {flood.last_closed:.1f} s after "
-          "they were opened")
+    print(
+        f"flood: {flood.opened} idle sockets from {FLOODER}; the server closed "
+        f"{flood.closed_by_server} of them, the last {flood.last_closed:.1f} s after "
+        "they were opened"
+    )
     _, idle95 = summary("health idle", idle)
     _, flood95 = summary("health during the flood", flooded)
-    print(f"p95 ratio flood/idle: {flood95 / idle95:.2f}  "
-          f"({len(flooded)} of {args.requests} answered in {elapsed:.1f} s)")
+    print(
+        f"p95 ratio flood/idle: {flood95 / idle95:.2f}  "
+        f"({len(flooded)} of {args.requests} answered in {elapsed:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

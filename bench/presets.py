@@ -7,6 +7,7 @@ Makes a grainy 720p30 clip with PyAV, finds per preset (bisecting CRF) the SSIM 
 medium/23 reaches, then times ``media.process`` at that CRF (--runs each, interleaved).
 Prints medians and ratios against medium measured in this run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import av  # noqa: E402
+from media_factory import make_clip  # noqa: E402
 
 from clipset import media  # noqa: E402
-from media_factory import make_clip  # noqa: E402
 
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium")
 SIDE = (256, 144)  # SSIM is measured on the luma scaled to this
@@ -55,8 +56,9 @@ def ssim(a: list[int], b: list[int], block=8) -> float:
             vx = sum((v - mx) ** 2 for v in xs) / k
             vy = sum((v - my) ** 2 for v in ys) / k
             cov = sum((p - mx) * (q - my) for p, q in zip(xs, ys)) / k
-            total += ((2 * mx * my + c1) * (2 * cov + c2)) / ((mx * mx + my * my + c1)
-                                                             * (vx + vy + c2))
+            total += ((2 * mx * my + c1) * (2 * cov + c2)) / (
+                (mx * mx + my * my + c1) * (vx + vy + c2)
+            )
             n += 1
     return total / n
 
@@ -64,8 +66,9 @@ def ssim(a: list[int], b: list[int], block=8) -> float:
 def encode(src, tmp, preset, crf):
     out = tmp / f"{preset}-{crf}.mp4"
     start = time.perf_counter()
-    media.process(src, out, tmp / "t.jpg", media.Options(preset=preset, crf=crf,
-                                                          force_transcode=True))
+    media.process(
+        src, out, tmp / "t.jpg", media.Options(preset=preset, crf=crf, force_transcode=True)
+    )
     return out, time.perf_counter() - start
 
 
@@ -95,9 +98,16 @@ def main():
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="clipset-bench-") as tmp:
         tmp = Path(tmp)
-        src = make_clip(tmp / "grain-720p30.mkv", width=1280, height=720, fps=30,
-                        duration=args.seconds, noise=True, acodec=None,
-                        options={"crf": "8", "preset": "ultrafast"})
+        src = make_clip(
+            tmp / "grain-720p30.mkv",
+            width=1280,
+            height=720,
+            fps=30,
+            duration=args.seconds,
+            noise=True,
+            acodec=None,
+            options={"crf": "8", "preset": "ultrafast"},
+        )
         reference = luma_frames(src)
         target = quality(reference, encode(src, tmp, "medium", 23)[0])
         print(f"target SSIM (medium, CRF 23): {target:.4f}")
@@ -111,14 +121,18 @@ def main():
                 sizes[preset] = out.stat().st_size
         base_t = statistics.median(times["medium"])
         base_s = sizes["medium"]
-        print("| preset | CRF | SSIM | median time (s) | time vs medium | size (KiB) "
-              "| size vs medium |")
+        print(
+            "| preset | CRF | SSIM | median time (s) | time vs medium | size (KiB) "
+            "| size vs medium |"
+        )
         print("|---|---|---|---|---|---|---|")
         for preset in PRESETS:
             t = statistics.median(times[preset])
             crf, q = chosen[preset]
-            print(f"| {preset} | {crf} | {q:.4f} | {t:.2f} | {t / base_t:.2f} | "
-                  f"{sizes[preset] / 1024:.0f} | {sizes[preset] / base_s:.2f} |")
+            print(
+                f"| {preset} | {crf} | {q:.4f} | {t:.2f} | {t / base_t:.2f} | "
+                f"{sizes[preset] / 1024:.0f} | {sizes[preset] / base_s:.2f} |"
+            )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ so the figures are the app and SQLite, not the socket). Prints p50/p95 per endpo
 each size side by side and the p95 growth ratio of the biggest size to the smallest.
 Budget: every list and search endpoint's p95 under 50 ms at 100,000 videos.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,28 +32,63 @@ USERS = 200
 LIKES_PER_VIDEO = 10
 COMMENTS_PER_VIDEO = 5
 # Zipf-ish vocabulary: the first words are common (in most videos), the tail is rare.
-WORDS = ("clip", "game", "music", "live", "travel", "cooking", "review", "trailer",
-         "tutorial", "vlog", "highlights", "drone", "mountain", "city", "night", "summer",
-         "winter", "football", "guitar", "piano", "recipe", "bread", "coffee", "garden",
-         "sunset", "ocean", "train", "bicycle", "concert", "wedding", "birthday", "puppy")
+WORDS = (
+    "clip",
+    "game",
+    "music",
+    "live",
+    "travel",
+    "cooking",
+    "review",
+    "trailer",
+    "tutorial",
+    "vlog",
+    "highlights",
+    "drone",
+    "mountain",
+    "city",
+    "night",
+    "summer",
+    "winter",
+    "football",
+    "guitar",
+    "piano",
+    "recipe",
+    "bread",
+    "coffee",
+    "garden",
+    "sunset",
+    "ocean",
+    "train",
+    "bicycle",
+    "concert",
+    "wedding",
+    "birthday",
+    "puppy",
+)
 COMMON, RARE = "clip", "zephyrquartz"
 
 
 def _text(rng: random.Random, n: int) -> str:
-    return " ".join(WORDS[min(int(rng.paretovariate(1.0)) - 1, len(WORDS) - 1)]
-                    if rng.random() < 0.5 else rng.choice(WORDS) for _ in range(n))
+    return " ".join(
+        WORDS[min(int(rng.paretovariate(1.0)) - 1, len(WORDS) - 1)]
+        if rng.random() < 0.5
+        else rng.choice(WORDS)
+        for _ in range(n)
+    )
 
 
 def seed(db_path: Path, videos: int, admin_id: int) -> None:
     rng = random.Random(videos)
     conn = sqlite3.connect(db_path)
     start = dt.datetime(2026, 1, 1)
-    stamp = lambda minutes: (start + dt.timedelta(minutes=minutes)).isoformat(sep=" ")  # noqa: E731
+    stamp = lambda minutes: (start + dt.timedelta(minutes=minutes)).isoformat(sep=" ")
     with conn:
         conn.executemany(
             'INSERT INTO "user" (username, password_hash, role, is_active, token_version,'
-            ' quota_used_bytes, created_at) VALUES (?, ?, ?, 1, 0, 0, ?)',
-            ((f"user{i}", "x", "user", stamp(i)) for i in range(USERS)))
+            " quota_used_bytes, created_at) VALUES (?, ?, ?, 1, 0, 0, ?)",
+            ((f"user{i}", "x", "user", stamp(i)) for i in range(USERS)),
+        )
         users = [r[0] for r in conn.execute('SELECT id FROM "user"')]
 
         def video(i: int):
@@ -65,51 +101,75 @@ def seed(db_path: Path, videos: int, admin_id: int) -> None:
             elif roll > 0.90:
                 privacy = "unlisted"
             title = _text(rng, 5) + (f" {RARE}" if i % 5000 == 7 else "")
-            return (uuid.uuid4().hex, admin_id if i % 50 == 0 else rng.choice(users),
-                    title.capitalize(), _text(rng, 20), json.dumps(_text(rng, 3).split()),
-                    privacy, int(i % 200 == 0), status, rng.randrange(10000),
-                    rng.randrange(100), stamp(i), 10_000_000)
+            return (
+                uuid.uuid4().hex,
+                admin_id if i % 50 == 0 else rng.choice(users),
+                title.capitalize(),
+                _text(rng, 20),
+                json.dumps(_text(rng, 3).split()),
+                privacy,
+                int(i % 200 == 0),
+                status,
+                rng.randrange(10000),
+                rng.randrange(100),
+                stamp(i),
+                10_000_000,
+            )
+
         conn.executemany(
-            'INSERT INTO video (storage_key, uploader_id, title, description, tags, privacy,'
-            ' is_featured, original_filename, source_size_bytes, processing_status, attempts,'
-            ' progress, view_count, like_count, comment_count, created_at, file_size_bytes)'
-            ' VALUES (?, ?, ?, ?, ?, ?, ?, \'seed.mp4\', 0, ?, 0, 1, ?, ?, 0, ?, ?)',
-            (video(i) for i in range(videos)))
+            "INSERT INTO video (storage_key, uploader_id, title, description, tags, privacy,"
+            " is_featured, original_filename, source_size_bytes, processing_status, attempts,"
+            " progress, view_count, like_count, comment_count, created_at, file_size_bytes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'seed.mp4', 0, ?, 0, 1, ?, ?, 0, ?, ?)",
+            (video(i) for i in range(videos)),
+        )
         ids = [r[0] for r in conn.execute("SELECT id FROM video")]
         # Likes: (video, user) unique, so each video takes distinct users.
         conn.executemany(
             'INSERT INTO "like" (user_id, video_id, created_at) VALUES (?, ?, ?)',
-            ((u, v, stamp(n)) for n, v in enumerate(ids)
-             for u in rng.sample(users, LIKES_PER_VIDEO)))
+            (
+                (u, v, stamp(n))
+                for n, v in enumerate(ids)
+                for u in rng.sample(users, LIKES_PER_VIDEO)
+            ),
+        )
         conn.executemany(
             "INSERT INTO comment (video_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
-            ((v, rng.choice(users), "Nice one, " + _text(rng, 6), stamp(n))
-             for n, v in enumerate(ids) for _ in range(COMMENTS_PER_VIDEO)))
-        conn.execute("UPDATE video SET like_count = ?, comment_count = ?",
-                     (LIKES_PER_VIDEO, COMMENTS_PER_VIDEO))
+            (
+                (v, rng.choice(users), "Nice one, " + _text(rng, 6), stamp(n))
+                for n, v in enumerate(ids)
+                for _ in range(COMMENTS_PER_VIDEO)
+            ),
+        )
+        conn.execute(
+            "UPDATE video SET like_count = ?, comment_count = ?",
+            (LIKES_PER_VIDEO, COMMENTS_PER_VIDEO),
+        )
     conn.execute("ANALYZE")
     conn.close()
 
 
 def endpoints(video_id: int, user_id: int) -> list[str]:
-    return ["/api/videos?page_size=20",
-            "/api/videos?page_size=20&sort_by=view_count",
-            "/api/videos?page_size=20&sort_by=like_count&order=asc",
-            "/api/videos?page_size=20&page=50",
-            "/api/videos/feed?limit=10",
-            f"/api/videos/search?q={COMMON}",
-            "/api/videos/search?q=sunset+ocean",
-            f"/api/videos/search?q={RARE}",
-            "/api/videos/search?q=gui",
-            "/api/videos/mine",
-            f"/api/videos/user/{user_id}",
-            "/api/videos/featured",
-            f"/api/videos/{video_id}",
-            f"/api/videos/{video_id}/comments",
-            f"/api/videos/{video_id}/likes",
-            "/api/categories",
-            "/api/admin/stats",
-            "/api/users"]
+    return [
+        "/api/videos?page_size=20",
+        "/api/videos?page_size=20&sort_by=view_count",
+        "/api/videos?page_size=20&sort_by=like_count&order=asc",
+        "/api/videos?page_size=20&page=50",
+        "/api/videos/feed?limit=10",
+        f"/api/videos/search?q={COMMON}",
+        "/api/videos/search?q=sunset+ocean",
+        f"/api/videos/search?q={RARE}",
+        "/api/videos/search?q=gui",
+        "/api/videos/mine",
+        f"/api/videos/user/{user_id}",
+        "/api/videos/featured",
+        f"/api/videos/{video_id}",
+        f"/api/videos/{video_id}/comments",
+        f"/api/videos/{video_id}/likes",
+        "/api/categories",
+        "/api/admin/stats",
+        "/api/users",
+    ]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -119,7 +179,7 @@ def pct(values: list[float], p: float) -> float:
 
 def run(videos: int, requests: int) -> tuple[dict[str, tuple[float, float]], float]:
     from clipset.app import create_app
-    from clipset.db import database
+    from clipset.store.db import database
 
     with tempfile.TemporaryDirectory(prefix="clipset-scale-") as tmp:
         app = create_app({"data_dir": tmp, "tray": False, "open_browser": False})
@@ -131,11 +191,13 @@ def run(videos: int, requests: int) -> tuple[dict[str, tuple[float, float]], flo
         seed(Path(tmp) / "clipset.db", videos, admin_id)
         seeded = time.perf_counter() - t0
         conn = sqlite3.connect(Path(tmp) / "clipset.db")
-        video_id = conn.execute("SELECT id FROM video WHERE privacy = 'public' AND "
-                                "processing_status = 'completed' ORDER BY id LIMIT 1 OFFSET 3"
-                                ).fetchone()[0]
-        user_id = conn.execute("SELECT uploader_id FROM video WHERE id = ?",
-                               (video_id,)).fetchone()[0]
+        video_id = conn.execute(
+            "SELECT id FROM video WHERE privacy = 'public' AND "
+            "processing_status = 'completed' ORDER BY id LIMIT 1 OFFSET 3"
+        ).fetchone()[0]
+        user_id = conn.execute(
+            "SELECT uploader_id FROM video WHERE id = ?", (video_id,)
+        ).fetchone()[0]
         conn.close()
         headers = {"Authorization": f"Bearer {token}"}
         results = {}
@@ -160,14 +222,18 @@ def main() -> None:
     runs = {}
     for n in args.videos:
         runs[n], seeded = run(n, args.requests)
-        print(f"seeded {n} videos, {n * LIKES_PER_VIDEO} likes, "
-              f"{n * COMMENTS_PER_VIDEO} comments in {seeded:.1f} s", flush=True)
+        print(
+            f"seeded {n} videos, {n * LIKES_PER_VIDEO} likes, "
+            f"{n * COMMENTS_PER_VIDEO} comments in {seeded:.1f} s",
+            flush=True,
+        )
     sizes = list(runs)
     head = "".join(f" | {n:>7} p50 | {n:>7} p95" for n in sizes)
     print(f"\n| endpoint{' ' * 46}{head} | p95 x{sizes[-1] // sizes[0]} rows |")
     for path in runs[sizes[0]]:
-        cells = "".join(f" | {runs[n][path][0]:8.1f} ms | {runs[n][path][1]:8.1f} ms"
-                        for n in sizes)
+        cells = "".join(
+            f" | {runs[n][path][0]:8.1f} ms | {runs[n][path][1]:8.1f} ms" for n in sizes
+        )
         ratio = runs[sizes[-1]][path][1] / max(runs[sizes[0]][path][1], 1e-6)
         print(f"| {path:<54}{cells} | {ratio:10.1f} |")
 

@@ -5,9 +5,10 @@
 Each run starts a fresh process with a fresh data dir and times it until its first HTTP
 answer (``/api/health`` for Clipset, ``/`` for the baseline), then reads the resident
 memory of the process tree after it has been idle for a moment. Runs are interleaved so
-machine noise hits all contenders alike. Budgets (SPEC): under 2 s from source, under
+machine noise hits all contenders alike. Budgets: under 2 s from source, under
 5 s for the executable, idle RSS under 150 MiB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,9 @@ def tree_rss(proc: psutil.Process) -> float:
 
 def measure(command: list[str], path: str, port: int) -> tuple[float, float]:
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = start + 60
         while True:
@@ -76,12 +78,28 @@ def contenders(binary: Path | None):
         return [sys.executable, "-c", BARE_FLASK, str(port)], "/"
 
     def source(port, data):
-        return [sys.executable, "-m", "clipset", "serve", "--no-browser", "--port",
-                str(port), "--data-dir", data], "/api/health"
+        return [
+            sys.executable,
+            "-m",
+            "clipset",
+            "serve",
+            "--no-browser",
+            "--port",
+            str(port),
+            "--data-dir",
+            data,
+        ], "/api/health"
 
     def executable(port, data):
-        return [str(binary), "serve", "--no-browser", "--port", str(port),
-                "--data-dir", data], "/api/health"
+        return [
+            str(binary),
+            "serve",
+            "--no-browser",
+            "--port",
+            str(port),
+            "--data-dir",
+            data,
+        ], "/api/health"
 
     out = {"bare Flask route": bare, "clipset serve (source)": source}
     if binary is not None:
@@ -92,8 +110,12 @@ def contenders(binary: Path | None):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--binary", type=Path, default=ROOT / "dist" / "clipset",
-                        help="the built executable (measured when it exists)")
+    parser.add_argument(
+        "--binary",
+        type=Path,
+        default=ROOT / "dist" / "clipset",
+        help="the built executable (measured when it exists)",
+    )
     args = parser.parse_args()
     binary = args.binary if args.binary.is_file() and os.access(args.binary, os.X_OK) else None
     kinds = contenders(binary)
@@ -112,15 +134,18 @@ def main() -> int:
     for name, runs in results.items():
         start = statistics.median(t for t, _ in runs)
         rss = statistics.median(r for _, r in runs)
-        print(f"{name:26} {start:7.2f}s {start / base_start:6.1f}x {rss:8.1f}MiB "
-              f"{rss / base_rss:6.1f}x")
+        print(
+            f"{name:26} {start:7.2f}s {start / base_start:6.1f}x {rss:8.1f}MiB "
+            f"{rss / base_rss:6.1f}x"
+        )
     source_start = statistics.median(t for t, _ in results["clipset serve (source)"])
     source_rss = statistics.median(r for _, r in results["clipset serve (source)"])
     ok = source_start < 2 and source_rss < 150
     if binary is not None:
         ok = ok and statistics.median(t for t, _ in results["clipset executable"]) < 5
-    print("budget (source < 2 s, executable < 5 s, idle RSS < 150 MiB):",
-          "met" if ok else "MISSED")
+    print(
+        "budget (source < 2 s, executable < 5 s, idle RSS < 150 MiB):", "met" if ok else "MISSED"
+    )
     return 0
 
 

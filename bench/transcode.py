@@ -7,6 +7,7 @@ the ffmpeg CLI and ``media.process`` with the same settings, and the remux path 
 same compatible input. Prints medians and ratios measured in this run. ffmpeg is only
 the baseline here (the app never runs it); it is installed with apt when missing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,11 +23,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from clipset import media  # noqa: E402
 from media_factory import make_clip  # noqa: E402
 
-FFMPEG_ARGS = ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-pix_fmt", "yuv420p",
-               "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart"]
+from clipset import media  # noqa: E402
+
+FFMPEG_ARGS = [
+    "-c:v",
+    "libx264",
+    "-preset",
+    "medium",
+    "-crf",
+    "23",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-b:a",
+    "128k",
+    "-movflags",
+    "+faststart",
+]
 
 
 def ensure_ffmpeg() -> str:
@@ -36,8 +52,12 @@ def ensure_ffmpeg() -> str:
     print("ffmpeg not found; installing it with apt-get (baseline only)", flush=True)
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(sudo + ["apt-get", "install", "-y", "-q", "ffmpeg"], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        sudo + ["apt-get", "install", "-y", "-q", "ffmpeg"],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     return shutil.which("ffmpeg") or sys.exit("ffmpeg is still missing after apt-get")
 
 
@@ -57,31 +77,55 @@ def main():
     with tempfile.TemporaryDirectory(prefix="clipset-bench-") as tmp:
         tmp = Path(tmp)
         src = tmp / "input-1080p30.mp4"
-        t = timed(lambda: make_clip(src, width=1920, height=1080, fps=30,
-                                    duration=args.seconds, noise=True,
-                                    # About 35 Mbit/s: the high end of a phone camera at 1080p30.
-                                    options={"preset": "veryfast", "crf": "21"}))
+        t = timed(
+            lambda: make_clip(
+                src,
+                width=1920,
+                height=1080,
+                fps=30,
+                duration=args.seconds,
+                noise=True,
+                # About 35 Mbit/s: the high end of a phone camera at 1080p30.
+                options={"preset": "veryfast", "crf": "21"},
+            )
+        )
         probe = media.probe(src)
-        print(f"input: {probe.width}x{probe.height} {probe.fps} fps {probe.duration:.1f} s "
-              f"{probe.video_codec}/{probe.audio_codec} {probe.size_bytes / 1e6:.1f} MB "
-              f"({probe.size_bytes * 8 / probe.duration / 1e6:.0f} Mbit/s) "
-              f"(made in {t:.1f} s)")
+        print(
+            f"input: {probe.width}x{probe.height} {probe.fps} fps {probe.duration:.1f} s "
+            f"{probe.video_codec}/{probe.audio_codec} {probe.size_bytes / 1e6:.1f} MB "
+            f"({probe.size_bytes * 8 / probe.duration / 1e6:.0f} Mbit/s) "
+            f"(made in {t:.1f} s)"
+        )
 
         cli_out, lib_out, remux_out = tmp / "cli.mp4", tmp / "lib.mp4", tmp / "remux.mp4"
         thumb = tmp / "thumb.jpg"
-        cli = [ffmpeg, "-nostdin", "-y", "-hide_banner", "-loglevel", "error", "-i", str(src),
-               *FFMPEG_ARGS, str(cli_out)]
+        cli = [
+            ffmpeg,
+            "-nostdin",
+            "-y",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-i",
+            str(src),
+            *FFMPEG_ARGS,
+            str(cli_out),
+        ]
         forced = media.Options(force_transcode=True)
         times = {"ffmpeg CLI": [], "media.process transcode": [], "media.process remux": []}
         results = {}
         for run in range(args.runs):
             times["ffmpeg CLI"].append(timed(lambda: subprocess.run(cli, check=True)))
-            times["media.process transcode"].append(timed(
-                lambda: results.__setitem__("t", media.process(src, lib_out, thumb, forced))))
-            times["media.process remux"].append(timed(
-                lambda: results.__setitem__("r", media.process(src, remux_out, thumb))))
-            print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()),
-                  flush=True)
+            times["media.process transcode"].append(
+                timed(lambda: results.__setitem__("t", media.process(src, lib_out, thumb, forced)))
+            )
+            times["media.process remux"].append(
+                timed(lambda: results.__setitem__("r", media.process(src, remux_out, thumb)))
+            )
+            print(
+                f"run {run + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()),
+                flush=True,
+            )
 
         med = {k: statistics.median(v) for k, v in times.items()}
         cli_size, lib_size = cli_out.stat().st_size, lib_out.stat().st_size
@@ -93,12 +137,18 @@ def main():
         wall = med["media.process transcode"] / med["ffmpeg CLI"]
         size = lib_size / cli_size
         speedup = med["media.process transcode"] / med["media.process remux"]
-        print(f"transcode wall time ratio media/ffmpeg: {wall:.3f}  (budget <= 1.0) "
-              f"{'OK' if wall <= 1.0 else 'OVER'}")
-        print(f"output size ratio media/ffmpeg:         {size:.3f}  (budget 0.90-1.10) "
-              f"{'OK' if 0.9 <= size <= 1.1 else 'OVER'}")
-        print(f"remux speed-up over re-encode:          {speedup:.1f}x  (budget >= 20x) "
-              f"{'OK' if speedup >= 20 else 'OVER'}")
+        print(
+            f"transcode wall time ratio media/ffmpeg: {wall:.3f}  (budget <= 1.0) "
+            f"{'OK' if wall <= 1.0 else 'OVER'}"
+        )
+        print(
+            f"output size ratio media/ffmpeg:         {size:.3f}  (budget 0.90-1.10) "
+            f"{'OK' if 0.9 <= size <= 1.1 else 'OVER'}"
+        )
+        print(
+            f"remux speed-up over re-encode:          {speedup:.1f}x  (budget >= 20x) "
+            f"{'OK' if speedup >= 20 else 'OVER'}"
+        )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ the budget (< 64 MiB) and the throughput.
     python bench/upload_rss.py            # 2 GiB
     python bench/upload_rss.py --size 256M
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,11 @@ def call(conn, method, path, body=None, headers=None):
     conn.request(method, path, body=body, headers=headers)
     response = conn.getresponse()
     data = response.read()
-    return response, (json.loads(data) if data and response.getheader(
-        "Content-Type", "").startswith("application/json") else None)
+    return response, (
+        json.loads(data)
+        if data and response.getheader("Content-Type", "").startswith("application/json")
+        else None
+    )
 
 
 def wait_ready(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
@@ -104,7 +108,7 @@ def body(nbytes: int, block: bytes):
     """``nbytes`` generated while sending, one block at a time."""
     left = nbytes
     while left:
-        piece = block[:min(left, len(block))]
+        piece = block[: min(left, len(block))]
         left -= len(piece)
         yield piece
 
@@ -121,12 +125,39 @@ def main() -> int:
     port = free_port()
     env = {**os.environ, "CLIPSET_LOG_LEVEL": "WARNING"}
     try:
-        subprocess.run([sys.executable, "-m", "clipset", "create-admin", "bench",
-                        "--password-stdin", "--data-dir", data_dir], input=PASSWORD + "\n",
-                       text=True, check=True, capture_output=True, env=env)
-        server = subprocess.Popen([sys.executable, "-m", "clipset", "serve", "--data-dir",
-                                   data_dir, "--host", "127.0.0.1", "--port", str(port)],
-                                  env=env, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "clipset",
+                "create-admin",
+                "bench",
+                "--password-stdin",
+                "--data-dir",
+                data_dir,
+            ],
+            input=PASSWORD + "\n",
+            text=True,
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "clipset",
+                "serve",
+                "--data-dir",
+                data_dir,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
         try:
             wait_ready(port, server)
             return run(port, server.pid, size, patch)
@@ -139,23 +170,32 @@ def main() -> int:
 
 def run(port: int, pid: int, size: int, patch: int) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    _, session = call(conn, "POST", "/api/auth/login",
-                      {"username": "bench", "password": PASSWORD})
+    _, session = call(conn, "POST", "/api/auth/login", {"username": "bench", "password": PASSWORD})
     auth = {"Authorization": f"Bearer {session['access_token']}"}
     block = os.urandom(MiB)
 
     def upload(nbytes: int, times: list[float] | None = None) -> str:
-        response, made = call(conn, "POST", "/api/videos/upload-url",
-                              {"filename": "big.mp4", "size": nbytes}, auth)
+        response, made = call(
+            conn, "POST", "/api/videos/upload-url", {"filename": "big.mp4", "size": nbytes}, auth
+        )
         assert response.status == 201, made
         url = made["upload_url"]
         offset = 0
         while offset < nbytes:
             n = min(patch, nbytes - offset)
             started = time.perf_counter()
-            response, err = call(conn, "PATCH", url, body(n, block), {
-                **TUS, "Upload-Offset": str(offset), "Content-Length": str(n),
-                "Content-Type": "application/offset+octet-stream"})
+            response, err = call(
+                conn,
+                "PATCH",
+                url,
+                body(n, block),
+                {
+                    **TUS,
+                    "Upload-Offset": str(offset),
+                    "Content-Length": str(n),
+                    "Content-Type": "application/offset+octet-stream",
+                },
+            )
             assert response.status == 204, (response.status, err)
             if times is not None:
                 times.append(time.perf_counter() - started)
@@ -178,15 +218,22 @@ def run(port: int, pid: int, size: int, patch: int) -> int:
     call(conn, "DELETE", url, headers=TUS)
 
     growth = sampler.peak - baseline
-    print(f"uploaded:          {size / MiB:,.0f} MiB in {len(times)} PATCHes of "
-          f"{patch // MiB} MiB")
+    print(
+        f"uploaded:          {size / MiB:,.0f} MiB in {len(times)} PATCHes of {patch // MiB} MiB"
+    )
     print(f"baseline RSS:      {baseline / MiB:,.1f} MiB")
-    print(f"peak RSS:          {sampler.peak / MiB:,.1f} MiB "
-          f"(median sample {statistics.median(sampler.samples) / MiB:,.1f} MiB)")
-    print(f"peak RSS growth:   {growth / MiB:,.1f} MiB  (budget < {BUDGET // MiB} MiB: "
-          f"{'PASS' if growth < BUDGET else 'FAIL'})")
-    print(f"throughput:        {size / MiB / elapsed:,.0f} MiB/s "
-          f"(median PATCH {statistics.median(times) * 1000:,.0f} ms)")
+    print(
+        f"peak RSS:          {sampler.peak / MiB:,.1f} MiB "
+        f"(median sample {statistics.median(sampler.samples) / MiB:,.1f} MiB)"
+    )
+    print(
+        f"peak RSS growth:   {growth / MiB:,.1f} MiB  (budget < {BUDGET // MiB} MiB: "
+        f"{'PASS' if growth < BUDGET else 'FAIL'})"
+    )
+    print(
+        f"throughput:        {size / MiB / elapsed:,.0f} MiB/s "
+        f"(median PATCH {statistics.median(times) * 1000:,.0f} ms)"
+    )
     return 0 if growth < BUDGET else 1
 
 

@@ -12,6 +12,7 @@ the page's heading.
 Baseline in the same run: the same loads with compression refused (Accept-Encoding:
 identity), so the ratio shows what the precompressed build saves. Prints medians.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ PASSWORD = "benchmark password"
 SERVER = """
 import sys
 from clipset.app import create_app
-from clipset.server import Server
+from clipset.serve.server import Server
 app = create_app({"data_dir": sys.argv[1], "tray": False, "open_browser": False})
 server = Server(app, host="127.0.0.1", port=0)
 print(server.port, flush=True)
@@ -35,7 +36,8 @@ server.serve_forever()
 FIRST_LOAD = """() => {
   const n = performance.getEntriesByType('navigation')[0];
   const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-  const bytes = performance.getEntriesByType('resource').reduce((s, r) => s + r.transferSize, n.transferSize);
+  const bytes = performance.getEntriesByType('resource')
+    .reduce((s, r) => s + r.transferSize, n.transferSize);
   return {response: n.responseEnd, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
           fcp: fcp ? fcp.startTime : null, kib: bytes / 1024};
 }"""
@@ -44,6 +46,7 @@ PAGES = [("Browse", "Browse"), ("Library", "My library"), ("Upload", "Upload"), 
 
 def seed(data_dir: Path) -> str:
     from clipset.app import create_app
+
     app = create_app({"data_dir": str(data_dir)})
     r = app.test_client().post("/api/setup", json={"username": "bench", "password": PASSWORD})
     app.extensions["clipset"].stop()
@@ -52,8 +55,9 @@ def seed(data_dir: Path) -> str:
 
 def one_run(browser, url: str, token: str, encoding: str | None) -> dict:
     headers = {"Accept-Encoding": encoding} if encoding else {}
-    context = browser.new_context(base_url=url, extra_http_headers=headers,
-                                  service_workers="block")
+    context = browser.new_context(
+        base_url=url, extra_http_headers=headers, service_workers="block"
+    )
     context.add_init_script(f"localStorage.setItem('clipset.token', {token!r})")
     page = context.new_page()
     page.goto("/")
@@ -78,14 +82,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
     sys.path.insert(0, str(ROOT / "tests"))
     from browser.conftest import ARGS, CHROMIUM
 
     with tempfile.TemporaryDirectory(prefix="clipset-bench-") as tmp:
         token = seed(Path(tmp) / "data")
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(Path(tmp) / "data")],
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                  text=True, cwd=ROOT)
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(Path(tmp) / "data")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
         try:
             url = f"http://127.0.0.1:{int(server.stdout.readline())}"
             with sync_playwright() as p:
@@ -101,8 +110,10 @@ def main() -> None:
             server.wait()
 
     keys = list(runs["gzip"][0])
-    med = {mode: {k: statistics.median(r[k] for r in rs if r[k] is not None) for k in keys}
-           for mode, rs in runs.items()}
+    med = {
+        mode: {k: statistics.median(r[k] for r in rs if r[k] is not None) for k in keys}
+        for mode, rs in runs.items()
+    }
     print(f"{args.runs} cold-cache runs each; medians in ms (kib: KiB over the wire)")
     print(f"{'figure':<12}{'gzip':>10}{'identity':>10}{'ratio':>8}")
     for k in keys:

@@ -10,6 +10,7 @@ unlikes it through the API, round after round. Reports, measured in this one run
 
     .venv/bin/python bench/ws_fanout.py [--sockets 200] [--rounds 40]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,7 @@ PASSWORD = "correct horse battery"
 SERVER = """
 import sys
 from clipset.app import create_app
-from clipset.server import Server
+from clipset.serve.server import Server
 app = create_app({"data_dir": sys.argv[1], "testing": True, "log_level": "WARNING"})
 server = Server(app, host="127.0.0.1", port=0)
 print(server.port, flush=True)
@@ -44,18 +45,21 @@ def prepare(data_dir: str) -> tuple[str, str, str]:
     """Users and one public video, written straight to the database; returns
     (video public id, watcher token, liker token)."""
     from clipset.app import create_app
-    from clipset.db import database
-    from clipset.models import Video
+    from clipset.store.db import database
+    from clipset.store.models import Video
 
     app = create_app({"data_dir": data_dir, "testing": True})
     svc = app.extensions["clipset"]
     with database.connection_context():
         admin = svc.accounts.create_user("watcher", PASSWORD, role="admin")
         liker = svc.accounts.create_user("liker", PASSWORD)
-        video = Video.create(uploader=admin.id, title="popular", privacy="public",
-                             processing_status="completed")
-        tokens = svc.accounts.session(admin)["access_token"], \
-            svc.accounts.session(liker)["access_token"]
+        video = Video.create(
+            uploader=admin.id, title="popular", privacy="public", processing_status="completed"
+        )
+        tokens = (
+            svc.accounts.session(admin)["access_token"],
+            svc.accounts.session(liker)["access_token"],
+        )
     database.close()
     return video.public_id, *tokens
 
@@ -80,8 +84,9 @@ class Http:
         return (time.perf_counter() - start) * 1000
 
 
-def api_sample(http_: Http, token: str, stop: threading.Event | None, count: int,
-               out: dict[str, list[float]]) -> None:
+def api_sample(
+    http_: Http, token: str, stop: threading.Event | None, count: int, out: dict[str, list[float]]
+) -> None:
     n = 0
     while (stop is None and n < count) or (stop is not None and not stop.is_set()):
         out["health"].append(http_.call("GET", "/api/health"))
@@ -103,8 +108,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = os.path.join(tmp, "data")
         video_id, watcher, liker = prepare(data_dir)
-        child = subprocess.Popen([sys.executable, "-c", SERVER, data_dir],
-                                 stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", SERVER, data_dir], stdout=subprocess.PIPE, text=True
+        )
         try:
             port = int(child.stdout.readline())
             return run(args, port, video_id, watcher, liker)
@@ -123,8 +129,9 @@ def run(args, port: int, video_id: str, watcher: str, liker: str) -> int:
 
     sockets = []
     for _ in range(args.sockets):
-        ws = websocket.create_connection(f"ws://127.0.0.1:{port}/api/ws?token={watcher}",
-                                         timeout=30)
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{port}/api/ws?token={watcher}", timeout=30
+        )
         assert json.loads(ws.recv())["type"] == "auth.ok"
         ws.send(json.dumps({"type": "subscribe", "video_ids": [video_id]}))
         assert json.loads(ws.recv())["type"] == "subscribed"
@@ -147,13 +154,13 @@ def run(args, port: int, video_id: str, watcher: str, liker: str) -> int:
                     with arrived:
                         arrivals.append(time.perf_counter())
                         arrived.notify_all()
+
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
 
     loaded: dict[str, list[float]] = {"health": [], "me": []}
     stop_api = threading.Event()
-    api_thread = threading.Thread(target=api_sample, args=(http_, watcher, stop_api, 0,
-                                                           loaded))
+    api_thread = threading.Thread(target=api_sample, args=(http_, watcher, stop_api, 0, loaded))
     api_thread.start()
 
     per_socket: list[float] = []
@@ -180,21 +187,33 @@ def run(args, port: int, video_id: str, watcher: str, liker: str) -> int:
     for ws in sockets:
         ws.close()
 
-    print(f"{len(sockets)} sockets, {args.rounds} likes through the API "
-          f"(one server process, clients in another)")
-    print(f"delivery, per socket   p50 {statistics.median(per_socket):7.1f} ms   "
-          f"p95 {pct(per_socket, 95):7.1f} ms")
-    print(f"delivery, to all {len(sockets)}   p50 {statistics.median(to_all):7.1f} ms   "
-          f"p95 {pct(to_all, 95):7.1f} ms   (budget p95 < {BUDGET_MS} ms)")
-    print(f"  of which the like request itself   p50 {statistics.median(requests):7.1f} ms   "
-          f"p95 {pct(requests, 95):7.1f} ms")
-    print(f"{'API':<14}{'idle p50':>10}{'idle p95':>10}{'fan-out p50':>13}"
-          f"{'fan-out p95':>13}{'p50 ratio':>11}{'p95 ratio':>11}")
+    print(
+        f"{len(sockets)} sockets, {args.rounds} likes through the API "
+        f"(one server process, clients in another)"
+    )
+    print(
+        f"delivery, per socket   p50 {statistics.median(per_socket):7.1f} ms   "
+        f"p95 {pct(per_socket, 95):7.1f} ms"
+    )
+    print(
+        f"delivery, to all {len(sockets)}   p50 {statistics.median(to_all):7.1f} ms   "
+        f"p95 {pct(to_all, 95):7.1f} ms   (budget p95 < {BUDGET_MS} ms)"
+    )
+    print(
+        f"  of which the like request itself   p50 {statistics.median(requests):7.1f} ms   "
+        f"p95 {pct(requests, 95):7.1f} ms"
+    )
+    print(
+        f"{'API':<14}{'idle p50':>10}{'idle p95':>10}{'fan-out p50':>13}"
+        f"{'fan-out p95':>13}{'p50 ratio':>11}{'p95 ratio':>11}"
+    )
     for name, path in (("health", "/api/health"), ("me", "/api/auth/me")):
         i50, i95 = statistics.median(idle[name]), pct(idle[name], 95)
         l50, l95 = statistics.median(loaded[name]), pct(loaded[name], 95)
-        print(f"{path:<14}{i50:>8.2f}ms{i95:>8.2f}ms{l50:>11.2f}ms{l95:>11.2f}ms"
-              f"{l50 / i50:>10.2f}x{l95 / i95:>10.2f}x")
+        print(
+            f"{path:<14}{i50:>8.2f}ms{i95:>8.2f}ms{l50:>11.2f}ms{l95:>11.2f}ms"
+            f"{l50 / i50:>10.2f}x{l95 / i95:>10.2f}x"
+        )
     ok = pct(to_all, 95) < BUDGET_MS
     print("budget:", "met" if ok else "MISSED")
     return 0 if ok else 1

@@ -1,4 +1,5 @@
 """The application factory."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,13 +7,17 @@ from typing import Any
 
 from flask import Flask
 
-from . import keys, migrations
-from .db import bind, bind_read_only, database, keep_open
-from .dirs import DataDir
+from .desktop import lan
+from .desktop.autostart import Autostart, launch_command
 from .errors import ConfigurationError
+from .security import keys
 from .services import Services
+from .services.host import HostHooks
 from .services.storage import is_disk_full
 from .settings import Settings, load
+from .store import migrations
+from .store.db import bind, bind_read_only, database, keep_open
+from .store.dirs import DataDir
 
 WAL_ROOM = 1024**2  # less free than this, and the WAL files may not be made
 
@@ -29,11 +34,24 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, static_folder=None)
     app.config["CLIPSET_SETTINGS"] = settings
-    app.extensions["clipset"] = Services(settings, data, keys.load_or_create(data.secret_key))
+    app.extensions["clipset"] = Services(
+        settings, data, keys.load_or_create(data.secret_key), host_hooks(settings, data)
+    )
 
     from . import api
+
     api.init_app(app)
     return app
+
+
+def host_hooks(settings: Settings, data: DataDir) -> HostHooks:
+    """The desktop's part in the services: login items, this machine's addresses."""
+    command = launch_command(settings.data_dir)
+    if settings.testing:  # never the real login items: a Linux entry inside the data dir
+        autostart = Autostart(command, platform="linux", home=data.root / "home", environ={})
+    else:
+        autostart = Autostart(command)
+    return HostHooks(autostart=autostart, is_this_machine=lan.is_this_machine, lan_url=lan.lan_url)
 
 
 def open_database(data: DataDir) -> None:
@@ -57,4 +75,5 @@ def open_database(data: DataDir) -> None:
         raise ConfigurationError(
             f"the disk holding {data.root} is full, and the database must be upgraded "
             f"(schema {version} to {migrations.LATEST}) before Clipset can start; free "
-            "some space and start again")
+            "some space and start again"
+        )

@@ -1,5 +1,6 @@
 """Command line: ``clipset`` (server, tray icon, browser), ``clipset serve`` (headless),
 ``clipset create-admin``, ``clipset doctor``, ``clipset backup`` and ``clipset restore``."""
+
 from __future__ import annotations
 
 import argparse
@@ -29,27 +30,36 @@ def _options(parser, net: bool = True, server: bool = True, keep_defaults: bool 
         parser.add_argument("--port", type=int, help="port to listen on (default 8420)", **d)
     if server:
         browser = parser.add_mutually_exclusive_group()
-        browser.add_argument("--open", action="store_true", help="open the browser (it opens "
-                             "by itself only on the first run)", **d)
-        browser.add_argument("--no-browser", action="store_true",
-                             help="never open the browser", **d)
-        parser.add_argument("--no-tray", action="store_true", help="run without a tray icon",
-                            **d)
+        browser.add_argument(
+            "--open",
+            action="store_true",
+            help="open the browser (it opens by itself only on the first run)",
+            **d,
+        )
+        browser.add_argument(
+            "--no-browser", action="store_true", help="never open the browser", **d
+        )
+        parser.add_argument("--no-tray", action="store_true", help="run without a tray icon", **d)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="clipset", description="Private video sharing "
-                                     "for a household or small team.")
+    parser = argparse.ArgumentParser(
+        prog="clipset", description="Private video sharing for a household or small team."
+    )
     parser.add_argument("--version", action="version", version=f"Clipset {__version__}")
     _options(parser, keep_defaults=True)
     sub = parser.add_subparsers(dest="command")
     _options(sub.add_parser("run", help="server, tray icon and browser (default)"))
     _options(sub.add_parser("serve", help="headless server"))
-    _options(sub.add_parser("doctor", help="check this installation and print a report"),
-             server=False)
-    backup = sub.add_parser("backup", help="back up the data dir into a folder (while "
-                            "Clipset runs, too); unchanged media are hard-linked from the "
-                            "previous backup there")
+    _options(
+        sub.add_parser("doctor", help="check this installation and print a report"), server=False
+    )
+    backup = sub.add_parser(
+        "backup",
+        help="back up the data dir into a folder (while "
+        "Clipset runs, too); unchanged media are hard-linked from the "
+        "previous backup there",
+    )
     _options(backup, net=False, server=False)
     backup.add_argument("dest", help="backup folder (must exist), e.g. on another disk")
     restore = sub.add_parser("restore", help="put a backup back into an empty data dir")
@@ -59,16 +69,20 @@ def _parser() -> argparse.ArgumentParser:
     _options(admin, net=False, server=False)
     admin.add_argument("username")
     admin.add_argument("--email")
-    admin.add_argument("--password-stdin", action="store_true",
-                       help="read the password from standard input")
+    admin.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     # Bare `clipset` behaves like `clipset run`.
     parser.set_defaults(command="run")
     return parser
 
 
 def _overrides(args: argparse.Namespace) -> dict:
-    values = {"data_dir": args.data_dir, "host": getattr(args, "host", None),
-              "port": getattr(args, "port", None)}
+    values = {
+        "data_dir": args.data_dir,
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+    }
     if getattr(args, "no_tray", False) or args.command == "serve":
         values["tray"] = False
     return values
@@ -116,24 +130,29 @@ def _hand_over(args, lock) -> int:
 
 
 def _port_busy(settings, exc: OSError) -> int:
-    from .instance import suggest_port
+    from .desktop.instance import suggest_port
 
     free = suggest_port(settings.host, settings.port)
-    hint = f" Start it on a free port: clipset --port {free}" if free else \
-        " Choose another port with --port."
-    print(f"clipset: cannot listen on port {settings.port}: {exc.strerror or exc}. Another "
-          f"program is using it.{hint} (or set CLIPSET_PORT / port in config.toml).",
-          file=sys.stderr)
+    hint = (
+        f" Start it on a free port: clipset --port {free}"
+        if free
+        else " Choose another port with --port."
+    )
+    print(
+        f"clipset: cannot listen on port {settings.port}: {exc.strerror or exc}. Another "
+        f"program is using it.{hint} (or set CLIPSET_PORT / port in config.toml).",
+        file=sys.stderr,
+    )
     return 1
 
 
 def _launch(args, settings) -> int:
-    from . import logs
     from .app import create_app
-    from .db import database
-    from .dirs import DataDir
-    from .instance import InstanceLock
-    from .server import Server
+    from .desktop.instance import InstanceLock
+    from .ops import logs
+    from .serve.server import Server
+    from .store.db import database
+    from .store.dirs import DataDir
 
     logs.setup(DataDir(settings.data_dir).logs, settings.log_level)
     lock = InstanceLock(settings.data_dir)
@@ -149,9 +168,11 @@ def _launch(args, settings) -> int:
         with database.connection_context():
             first_run = server.services.accounts.needs_setup()
         if first_run:
-            log.info("First run: create the admin account in a browser on this computer, "
-                     "or from another device with the setup code %s",
-                     server.services.accounts.setup_code)
+            log.info(
+                "First run: create the admin account in a browser on this computer, "
+                "or from another device with the setup code %s",
+                server.services.accounts.setup_code,
+            )
         path = browser_path(args, first_run, settings.open_browser)
         if path is not None:
             _open_later(server.url + path)
@@ -171,7 +192,7 @@ def _launch(args, settings) -> int:
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, quit_once)
-        server.services.host.quit = quit_once  # "Stop Clipset" in the web app
+        server.services.host.stop_with(quit_once)  # "Stop Clipset" in the web app
         server.start()
         try:
             tray.icon.run()
@@ -189,7 +210,7 @@ def _make_tray(server):
     if not display_available():
         log.info("No display found: running headless, without a tray icon")
         return None
-    from .tray import TrayApp
+    from .desktop.tray import TrayApp
 
     tray = TrayApp(server)
     try:
@@ -211,31 +232,40 @@ def _create_admin(args) -> int:
             print("clipset: the passwords differ", file=sys.stderr)
             return 1
     app = create_app(_overrides(args))
-    from .db import database
+    from .store.db import database
+
     with database.connection_context():
         user = app.extensions["clipset"].accounts.create_user(
-            args.username, password, args.email, role="admin")
+            args.username, password, args.email, role="admin"
+        )
     print(f"Created admin {user.username}.")
     return 0
 
 
 def _backup_or_restore(args, settings) -> int:
-    from .dirs import DataDir
+    from .desktop.instance import InstanceLock
     from .services import snapshots
+    from .services.storage import size_text
+    from .store.dirs import DataDir
 
     data = DataDir(settings.data_dir)
     if args.command == "backup":
         made = snapshots.create(data, args.dest)
-        print(f"Backed up {data.root} to {made['path']}: {made['file_count']} files, "
-              f"{made['bytes'] / 1024**2:,.1f} MiB ({made['copied_bytes'] / 1024**2:,.1f} MiB "
-              f"copied, {made['linked_files']} unchanged files linked), verified.")
+        print(
+            f"Backed up {data.root} to {made['path']}: {made['file_count']} files, "
+            f"{size_text(made['bytes'])} ({size_text(made['copied_bytes'])} "
+            f"copied, {made['linked_files']} unchanged files linked), verified."
+        )
         if made["missing"]:
-            print(f"{len(made['missing'])} file(s) were deleted while backing up and are "
-                  "not in it.")
+            print(
+                f"{len(made['missing'])} file(s) were deleted while backing up and are not in it."
+            )
         return 0
-    done = snapshots.restore(args.src, data)
-    print(f"Restored {done['path']} ({done['created_at']}, {done['file_count']} files, "
-          f"checksums verified) into {data.root}. Start Clipset on it.")
+    done = snapshots.restore(args.src, data, InstanceLock(data.root).read)
+    print(
+        f"Restored {done['path']} ({done['created_at']}, {done['file_count']} files, "
+        f"checksums verified) into {data.root}. Start Clipset on it."
+    )
     return 0
 
 
@@ -250,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("backup", "restore"):
             return _backup_or_restore(args, settings)
         if args.command == "doctor":
-            from .doctor import report
+            from .ops.doctor import report
 
             print(report(settings))
             return 0

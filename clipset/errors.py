@@ -1,5 +1,6 @@
 """Errors the services raise. One handler (api/errors.py) turns them into JSON:
 ``{"detail": str, "error_code": str}`` with the class's status."""
+
 from __future__ import annotations
 
 
@@ -12,8 +13,14 @@ class ClipsetError(Exception):
     error_code = "bad_request"
     detail = "Bad request."
 
-    def __init__(self, detail: str | None = None, *, error_code: str | None = None,
-                 headers: dict[str, str] | None = None, field: str | None = None):
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        error_code: str | None = None,
+        headers: dict[str, str] | None = None,
+        field: str | None = None,
+    ):
         super().__init__(detail or self.detail)
         self.detail = detail or self.detail
         self.error_code = error_code or self.error_code
@@ -112,6 +119,7 @@ class InsufficientStorage(ClipsetError):
 
 class BackupFailed(ClipsetError):
     """The backup folder is missing or unwritable, or a backup is damaged."""
+
     status = 409
     error_code = "backup_failed"
     detail = "The backup could not be made or restored."

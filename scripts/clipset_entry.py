@@ -1,4 +1,5 @@
 """Entry point of the PyInstaller build (the package's __main__ uses a relative import)."""
+
 import multiprocessing
 import sys
 

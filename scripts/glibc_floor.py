@@ -7,6 +7,7 @@ That is the highest ``GLIBC_x.y`` symbol version needed by the executable or any
 bundled in it: inside a one-file build's archive (read with PyInstaller's reader, nothing
 is unpacked to disk) or under a one-folder build. Needs pyelftools (the ``build`` extra).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,16 +77,25 @@ def floor(executable: str | os.PathLike) -> dict:
             if family not in highest or _key(version) > _key(highest[family][0]):
                 highest[family] = (version, name)
     glibc, needed_by = highest.get("GLIBC", ("none", None))
-    return {"glibc": glibc, "glibc_needed_by": needed_by, "elf_files": count,
-            **{family.lower(): version for family, (version, _) in highest.items()
-               if family != "GLIBC"}}
+    return {
+        "glibc": glibc,
+        "glibc_needed_by": needed_by,
+        "elf_files": count,
+        **{
+            family.lower(): version
+            for family, (version, _) in highest.items()
+            if family != "GLIBC"
+        },
+    }
 
 
 def check(report: dict, maximum: str | None) -> str | None:
     """Why the floor is too high for ``maximum``, or None when it is fine."""
     if maximum and report["glibc"] != "none" and _key(report["glibc"]) > _key(maximum):
-        return (f"{report['glibc_needed_by']} needs GLIBC_{report['glibc']}, above the "
-                f"{maximum} this build must run on")
+        return (
+            f"{report['glibc_needed_by']} needs GLIBC_{report['glibc']}, above the "
+            f"{maximum} this build must run on"
+        )
     return None
 
 

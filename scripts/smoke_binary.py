@@ -13,6 +13,7 @@ running one and exit 0), stops the server (SIGTERM; the web app's Stop on Window
 checks it exits 0 and releases its lock. Prints the executable's size, cold start to health,
 idle RSS and the second launch's exit time. Exit status 0 = passed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,13 @@ def make_clip(path: Path) -> None:
             for packet in video.encode(av.VideoFrame.from_image(image)):
                 out.mux(packet)
         for i in range(rate // samples):
-            tone = array.array("h", (int(8000 * math.sin(2 * math.pi * 440 * (i * samples + n)
-                                                         / rate)) for n in range(samples)))
+            tone = array.array(
+                "h",
+                (
+                    int(8000 * math.sin(2 * math.pi * 440 * (i * samples + n) / rate))
+                    for n in range(samples)
+                ),
+            )
             frame = av.AudioFrame(format="s16", layout="mono", samples=samples)
             frame.planes[0].update(tone.tobytes())
             frame.sample_rate, frame.pts, frame.time_base = rate, i * samples, Fraction(1, rate)
@@ -72,8 +78,13 @@ def make_clip(path: Path) -> None:
                 out.mux(packet)
 
 
-def call(url: str, method: str = "GET", body: bytes | None = None, token: str | None = None,
-         content_type: str = "application/json") -> dict:
+def call(
+    url: str,
+    method: str = "GET",
+    body: bytes | None = None,
+    token: str | None = None,
+    content_type: str = "application/json",
+) -> dict:
     request = urllib.request.Request(url, data=body, method=method)
     if body is not None:
         request.add_header("Content-Type", content_type)
@@ -91,11 +102,16 @@ def multipart(fields: dict[str, str], file_field: str, file: Path) -> tuple[byte
     boundary = uuid.uuid4().hex
     parts = []
     for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                     f"{value}\r\n".encode())
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
-                 f'filename="{file.name}"\r\nContent-Type: video/mp4\r\n\r\n'.encode()
-                 + file.read_bytes() + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+        f'filename="{file.name}"\r\nContent-Type: video/mp4\r\n\r\n'.encode()
+        + file.read_bytes()
+        + b"\r\n"
+    )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
@@ -161,20 +177,36 @@ def check_start_at_login(base: str, token: str, env: dict, program: str) -> str:
     return where.where()
 
 
-def check_second_launch(command: list[str], data_args: list[str], env: dict, base: str,
-                        tmp: Path, log_file: Path, timeout: float) -> float:
+def check_second_launch(
+    command: list[str],
+    data_args: list[str],
+    env: dict,
+    base: str,
+    tmp: Path,
+    log_file: Path,
+    timeout: float,
+) -> float:
     """A second launch (a double-click while Clipset runs) opens the browser on the
     running instance and exits at once with 0."""
     browser, opened = per_os.browser_recorder(tmp)
     started = time.monotonic()
-    second = subprocess.run([*command, *data_args], env={**env, "BROWSER": browser},
-                            capture_output=True, text=True, timeout=timeout)
+    second = subprocess.run(
+        [*command, *data_args],
+        env={**env, "BROWSER": browser},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     took = time.monotonic() - started
     if second.returncode != 0:
-        raise SystemExit(f"second launch exited {second.returncode}: {second.stdout}"
-                         f"{second.stderr}")
-    url = wait_for(lambda: opened.is_file() and opened.read_text().strip(), 10,
-                   "the second launch opening the browser")
+        raise SystemExit(
+            f"second launch exited {second.returncode}: {second.stdout}{second.stderr}"
+        )
+    url = wait_for(
+        lambda: opened.is_file() and opened.read_text().strip(),
+        10,
+        "the second launch opening the browser",
+    )
     if not url.startswith(base):
         raise SystemExit(f"the second launch opened {url}, not the running {base}")
     if "already running" not in log_file.read_text("utf-8"):
@@ -201,20 +233,39 @@ def smoke(command: list[str], size: int | None, timeout: float, stop_with: str) 
         data = data or tmp / "data"
         clip = tmp / "clip.mp4"
         make_clip(clip)
-        result = {"executable_bytes": size,
-                  "app_metadata": per_os.app_metadata(Path(command[0])) if size is not None
-                  else "none (from source)"}
-        proc = subprocess.Popen([*command, "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--no-browser", *data_args], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        result = {
+            "executable_bytes": size,
+            "app_metadata": per_os.app_metadata(Path(command[0]))
+            if size is not None
+            else "none (from source)",
+        }
+        proc = subprocess.Popen(
+            [
+                *command,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-browser",
+                *data_args,
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         token, how, lock = None, "SIGTERM", data / "clipset.lock"
         try:
             result["cold_start_to_health_s"] = round(wait_healthy(proc, base, timeout), 3)
             if not lock.is_file() or json.loads(lock.read_text())["port"] != port:
                 raise SystemExit(f"the running Clipset's lock is not in {data}")
             result["data_dir"] = str(data) + ("" if data_args else " (the default)")
-            token = call(base + "/api/setup", "POST", json.dumps(
-                {"username": "admin", "password": PASSWORD}).encode())["access_token"]
+            token = call(
+                base + "/api/setup",
+                "POST",
+                json.dumps({"username": "admin", "password": PASSWORD}).encode(),
+            )["access_token"]
             result["secret_key"] = per_os.secret_key_private(data / "secret.key")
             time.sleep(1)
             result["idle_rss_mib"] = round(tree_rss(proc.pid) / 2**20, 1)
@@ -228,13 +279,19 @@ def smoke(command: list[str], size: int | None, timeout: float, stop_with: str) 
                 video = call(f"{base}/api/videos/{video['id']}", token=token)
             if video["processing_status"] != "completed":
                 raise SystemExit(f"processing failed: {video['error_message']}")
-            result["processed"] = (f"{video['transcode_mode']} to {video['width']}x"
-                                   f"{video['height']} ({video['file_size_bytes']} bytes)")
+            result["processed"] = (
+                f"{video['transcode_mode']} to {video['width']}x"
+                f"{video['height']} ({video['file_size_bytes']} bytes)"
+            )
             docs = urllib.request.urlopen(base + "/api/docs/assets/swagger-ui.css", timeout=5)
             assert docs.status == 200, "Swagger UI assets are missing"
             result["start_at_login"] = check_start_at_login(base, token, env, command[0])
-            result["second_launch_exit_s"] = round(check_second_launch(
-                command, data_args, env, base, tmp, data / "logs" / "clipset.log", timeout), 3)
+            result["second_launch_exit_s"] = round(
+                check_second_launch(
+                    command, data_args, env, base, tmp, data / "logs" / "clipset.log", timeout
+                ),
+                3,
+            )
             how = stop(proc, base, token, stop_with)
             output, _ = proc.communicate(timeout=30)
             if proc.returncode != 0:
@@ -256,15 +313,23 @@ def smoke(command: list[str], size: int | None, timeout: float, stop_with: str) 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("executable", nargs="?", help="the built executable")
-    parser.add_argument("--from-source", action="store_true",
-                        help="run `python -m clipset` instead of an executable")
+    parser.add_argument(
+        "--from-source",
+        action="store_true",
+        help="run `python -m clipset` instead of an executable",
+    )
     parser.add_argument("--timeout", type=float, default=120)
-    parser.add_argument("--stop", choices=("signal", "web"),
-                        default="web" if per_os.WINDOWS else "signal",
-                        help="stop with SIGTERM or the web app's Stop Clipset (the default "
-                        "on Windows)")
-    parser.add_argument("--max-glibc", help="Linux: fail when a bundled file needs a newer "
-                        "glibc than this (a release passes 2.28); the floor is always printed")
+    parser.add_argument(
+        "--stop",
+        choices=("signal", "web"),
+        default="web" if per_os.WINDOWS else "signal",
+        help="stop with SIGTERM or the web app's Stop Clipset (the default on Windows)",
+    )
+    parser.add_argument(
+        "--max-glibc",
+        help="Linux: fail when a bundled file needs a newer "
+        "glibc than this (a release passes 2.28); the floor is always printed",
+    )
     args = parser.parse_args()
     if args.from_source:
         command, size = [sys.executable, "-m", "clipset"], None

@@ -6,6 +6,7 @@ location is exercised without touching the user's own. Windows resolves %LOCALAP
 through the shell, not the environment: there the real folder is used only when it does
 not exist yet (a fresh machine, as in CI), and removed afterwards.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,7 @@ def secret_key_private(path: Path) -> str:
         if mode != 0o600:
             raise SystemExit(f"secret key permissions are {mode:o}, not 600")
         return "0600"
-    acl = subprocess.run(["icacls", str(path)], capture_output=True, text=True,
-                         check=True).stdout
+    acl = subprocess.run(["icacls", str(path)], capture_output=True, text=True, check=True).stdout
     broad = [name for name in BROAD_ACCOUNTS if name.lower() in acl.lower()]
     user = os.environ.get("USERNAME", "")
     if broad or user.lower() not in acl.lower():
@@ -56,13 +56,13 @@ class StartAtLogin:
     """Where start at login shows up for the child: a file under its HOME, or the Run key."""
 
     def __init__(self, env: dict):
-        from clipset.autostart import Autostart
+        from clipset.desktop.autostart import Autostart
 
         home = Path(env["HOME"]) if "HOME" in env else None
         self.path = Autostart([], home=home, environ=env).path  # None on Windows
 
     def where(self) -> str:
-        from clipset.autostart import NAME, RUN_KEY
+        from clipset.desktop.autostart import NAME, RUN_KEY
 
         return f"HKCU\\{RUN_KEY}\\{NAME}" if self.path is None else str(self.path)
 
@@ -71,7 +71,7 @@ class StartAtLogin:
             return self.path.read_text("utf-8") if self.path.is_file() else None
         import winreg
 
-        from clipset.autostart import NAME, RUN_KEY
+        from clipset.desktop.autostart import NAME, RUN_KEY
 
         try:
             with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
@@ -83,13 +83,20 @@ class StartAtLogin:
 def app_metadata(executable: Path) -> str:
     """The version (and on macOS the menu-bar and bundle id settings) the system shows."""
     from clipset import __version__
-    from clipset.autostart import APP_ID
+    from clipset.desktop.autostart import APP_ID
 
     if WINDOWS:
         shown = subprocess.run(
-            ["powershell", "-NoProfile", "-Command",
-             f"(Get-Item -LiteralPath '{executable}').VersionInfo.ProductVersion"],
-            capture_output=True, text=True, check=True).stdout.strip()
+            [
+                "powershell",
+                "-NoProfile",
+                "-Command",
+                f"(Get-Item -LiteralPath '{executable}').VersionInfo.ProductVersion",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         if shown != __version__:
             raise SystemExit(f"the version resource says {shown!r}, not {__version__}")
         return f"version resource {shown}"
@@ -99,8 +106,11 @@ def app_metadata(executable: Path) -> str:
     import plistlib
 
     info = plistlib.loads(plist.read_bytes())
-    wanted = {"CFBundleIdentifier": APP_ID, "CFBundleShortVersionString": __version__,
-              "LSUIElement": True}
+    wanted = {
+        "CFBundleIdentifier": APP_ID,
+        "CFBundleShortVersionString": __version__,
+        "LSUIElement": True,
+    }
     wrong = {k: info.get(k) for k, v in wanted.items() if info.get(k) != v}
     if wrong:
         raise SystemExit(f"Info.plist has {wrong}, wanted {wanted}")

@@ -1,14 +1,15 @@
 """Shared fixtures: a real app on a real SQLite file in a temporary data dir."""
+
 from __future__ import annotations
 
 import itertools
 
 import pytest
+from support import PASSWORD, Api, make_settings
 
 from clipset.app import create_app
-from clipset.db import database
-from clipset.server import Server
-from support import PASSWORD, Api, make_settings
+from clipset.serve.server import Server
+from clipset.store.db import database
 
 _names = itertools.count(1)
 
@@ -48,20 +49,26 @@ def admin(client):
 @pytest.fixture
 def make_user(client, admin):
     """Invite and register a new user; returns an Api signed in as them."""
+
     def make(username: str | None = None, password: str = PASSWORD) -> Api:
         username = username or f"user{next(_names)}"
         with client.application.app_context():
             database.connect(reuse_if_open=True)
-            from clipset.models import Invitation, now
             import datetime as dt
             import secrets
+
+            from clipset.store.models import Invitation, now
+
             token = secrets.token_urlsafe(24)
             Invitation.create(token=token, expires_at=now() + dt.timedelta(days=7))
             database.close()
-        r = client.post("/api/auth/register", json={
-            "invitation_token": token, "username": username, "password": password})
+        r = client.post(
+            "/api/auth/register",
+            json={"invitation_token": token, "username": username, "password": password},
+        )
         assert r.status_code == 201, r.json
         return Api(client, r.json["access_token"], r.json["user"])
+
     return make
 
 

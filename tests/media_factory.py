@@ -4,6 +4,7 @@
 media rules care about. Frames show a moving square on a gradient and a red block in
 the stored frame's top-left corner, so orientation can be checked on the output.
 """
+
 from __future__ import annotations
 
 import array
@@ -33,23 +34,31 @@ def _picture(width: int, height: int, i: int, noise: bool = False) -> Image.Imag
     draw.rectangle([0, 0, max(1, width // 4) - 1, max(1, height // 4) - 1], fill=MARK)
     side = max(2, min(width, height) // 4)
     x = (i * 7) % max(1, width - side)
-    draw.rectangle([x, height // 2 - side // 2, x + side, height // 2 + side // 2],
-                   fill=(40, 200, 90))
+    draw.rectangle(
+        [x, height // 2 - side // 2, x + side, height // 2 + side // 2], fill=(40, 200, 90)
+    )
     if noise:
         # A few cached noise layers in turn: grain the encoder must work on, made cheaply.
         image = Image.blend(image, _layer("noise", width, height, i % 6), 0.08)
     return image
 
 
-def _tone(layout: str, rate: int, samples: int, start: int,
-          beep_at: float | None = None) -> av.AudioFrame:
+def _tone(
+    layout: str, rate: int, samples: int, start: int, beep_at: float | None = None
+) -> av.AudioFrame:
     """A 440 Hz tone; with ``beep_at``, silence until that second, then the tone."""
     channels = av.AudioLayout(layout).nb_channels
     onset = int(beep_at * rate) if beep_at is not None else 0
-    data = array.array("h", (
-        int(8000 * math.sin(2 * math.pi * 440 * (start + n) / rate)) if start + n >= onset
-        else 0
-        for n in range(samples) for _ in range(channels)))
+    data = array.array(
+        "h",
+        (
+            int(8000 * math.sin(2 * math.pi * 440 * (start + n) / rate))
+            if start + n >= onset
+            else 0
+            for n in range(samples)
+            for _ in range(channels)
+        ),
+    )
     frame = av.AudioFrame(format="s16", layout=layout, samples=samples)
     frame.planes[0].update(data.tobytes())
     frame.sample_rate = rate
@@ -58,19 +67,36 @@ def _tone(layout: str, rate: int, samples: int, start: int,
     return frame
 
 
-def make_clip(path, *, width=320, height=240, duration=1.0, fps=25, vcodec="libx264",
-              pix_fmt="yuv420p", acodec: str | None = "aac", sample_rate=44100,
-              rotation: int | None = None, vfr=False, noise=False, video=True,
-              options: dict | None = None, pixel_aspect: Fraction | None = None,
-              layout: str = "stereo", language: str | None = None,
-              beep_at: float | None = None, audio_bitrate: int | None = None) -> Path:
+def make_clip(
+    path,
+    *,
+    width=320,
+    height=240,
+    duration=1.0,
+    fps=25,
+    vcodec="libx264",
+    pix_fmt="yuv420p",
+    acodec: str | None = "aac",
+    sample_rate=44100,
+    rotation: int | None = None,
+    vfr=False,
+    noise=False,
+    video=True,
+    options: dict | None = None,
+    pixel_aspect: Fraction | None = None,
+    layout: str = "stereo",
+    language: str | None = None,
+    beep_at: float | None = None,
+    audio_bitrate: int | None = None,
+) -> Path:
     """Write a clip. ``rotation`` is the clockwise display rotation stored as metadata;
     ``pixel_aspect`` the stored pixels' width over height; ``layout`` the audio's channels
     ("mono", "stereo", "5.1"), ``language`` its ISO 639-2 tag, ``beep_at`` the second a
     tone starts after silence (to measure audio timing)."""
     path = Path(path)
     fmt = {".mkv": "matroska", ".webm": "webm", ".avi": "avi", ".mov": "mov"}.get(
-        path.suffix, "mp4")
+        path.suffix, "mp4"
+    )
     out = av.open(str(path), "w", format=fmt)
     try:
         streams = []
@@ -123,6 +149,7 @@ def make_clip(path, *, width=320, height=240, duration=1.0, fps=25, vcodec="libx
 
 # The cases the media rules name -------------------------------------------------
 
+
 def made_once(makers, directory: Path):
     """A getter for a test module's clips: ``get("landscape")`` calls ``makers.landscape``
     (with any extra arguments) the first time and hands back the same file afterwards."""
@@ -132,6 +159,7 @@ def made_once(makers, directory: Path):
         if (name, args) not in made:
             made[name, args] = getattr(makers, name)(directory, *args)
         return made[name, args]
+
     return get
 
 
@@ -142,14 +170,18 @@ def landscape(d) -> Path:
 
 def portrait_rotated(d) -> Path:
     """Stored 320x180 with a 90 degree display rotation, like a phone held upright."""
-    return make_clip(Path(d) / "portrait.mov", width=320, height=180, duration=1.0,
-                     rotation=90)
+    return make_clip(Path(d) / "portrait.mov", width=320, height=180, duration=1.0, rotation=90)
 
 
 def anamorphic(d) -> Path:
     """Widescreen DV-style footage: 360x240 stored, pixels 32:27 wide, shown 427x240."""
-    return make_clip(Path(d) / "anamorphic.mp4", width=360, height=240, duration=1.0,
-                     pixel_aspect=Fraction(32, 27))
+    return make_clip(
+        Path(d) / "anamorphic.mp4",
+        width=360,
+        height=240,
+        duration=1.0,
+        pixel_aspect=Fraction(32, 27),
+    )
 
 
 def vfr(d) -> Path:
@@ -157,19 +189,25 @@ def vfr(d) -> Path:
 
 
 def webm_vp9(d) -> Path:
-    return make_clip(Path(d) / "vp9.webm", vcodec="libvpx-vp9", acodec="libopus",
-                     width=320, height=240, duration=1.0,
-                     options={"deadline": "realtime", "cpu-used": "8"})
+    return make_clip(
+        Path(d) / "vp9.webm",
+        vcodec="libvpx-vp9",
+        acodec="libopus",
+        width=320,
+        height=240,
+        duration=1.0,
+        options={"deadline": "realtime", "cpu-used": "8"},
+    )
 
 
 def avi_mpeg4(d) -> Path:
-    return make_clip(Path(d) / "mpeg4.avi", vcodec="mpeg4", acodec="mp3", width=320,
-                     height=240, duration=1.0)
+    return make_clip(
+        Path(d) / "mpeg4.avi", vcodec="mpeg4", acodec="mp3", width=320, height=240, duration=1.0
+    )
 
 
 def no_audio(d) -> Path:
-    return make_clip(Path(d) / "silent.mp4", acodec=None, width=240, height=160,
-                     duration=1.0)
+    return make_clip(Path(d) / "silent.mp4", acodec=None, width=240, height=160, duration=1.0)
 
 
 def tiny(d) -> Path:
@@ -178,14 +216,22 @@ def tiny(d) -> Path:
 
 def oversize(d) -> Path:
     """2560x1440 for the scale-down rule; a handful of frames keeps it fast."""
-    return make_clip(Path(d) / "big.mp4", width=2560, height=1440, duration=0.2, fps=10,
-                     acodec=None, options={"preset": "ultrafast"})
+    return make_clip(
+        Path(d) / "big.mp4",
+        width=2560,
+        height=1440,
+        duration=0.2,
+        fps=10,
+        acodec=None,
+        options={"preset": "ultrafast"},
+    )
 
 
 def yuv444(d) -> Path:
     """H.264 but 4:4:4: not playable everywhere, so it must be re-encoded."""
-    return make_clip(Path(d) / "yuv444.mp4", pix_fmt="yuv444p", width=320, height=240,
-                     duration=0.5)
+    return make_clip(
+        Path(d) / "yuv444.mp4", pix_fmt="yuv444p", width=320, height=240, duration=0.5
+    )
 
 
 def audio_only(d) -> Path:
@@ -261,9 +307,13 @@ def with_metadata(src, dst, metadata: dict) -> Path:
 def iphone_tagged(d) -> Path:
     """A phone clip with its recording date and the place it was shot."""
     src = make_clip(Path(d) / "plain-phone.mov", width=64, height=48, duration=0.3)
-    return with_metadata(src, Path(d) / "iphone.mov", {
-        "com.apple.quicktime.creationdate": RECORDED_LOCAL,
-        "creation_time": RECORDED_UTC + ".000000Z",
-        "com.apple.quicktime.location.ISO6709": LOCATION,
-        "location": LOCATION})
-
+    return with_metadata(
+        src,
+        Path(d) / "iphone.mov",
+        {
+            "com.apple.quicktime.creationdate": RECORDED_LOCAL,
+            "creation_time": RECORDED_UTC + ".000000Z",
+            "com.apple.quicktime.location.ISO6709": LOCATION,
+            "location": LOCATION,
+        },
+    )

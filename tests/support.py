@@ -1,4 +1,5 @@
 """Helpers the tests import: the shared password, a JSON API client, settings."""
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,9 @@ class Api:
         return out
 
     def request(self, method, url, json=None, headers=None, **kw):
-        return self.client.open(url, method=method, json=json,
-                                headers=self._headers(headers), **kw)
+        return self.client.open(
+            url, method=method, json=json, headers=self._headers(headers), **kw
+        )
 
     def get(self, url, **kw):
         return self.request("GET", url, **kw)

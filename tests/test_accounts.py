@@ -1,4 +1,5 @@
 """Setup, registration, sign-in, sign-out, password change and token handling."""
+
 from __future__ import annotations
 
 import base64
@@ -6,17 +7,18 @@ import datetime as dt
 import json
 
 import jwt
-
-from clipset.db import database
-from clipset.models import Invitation, now
-from clipset.ratelimit import RateLimiter
 from support import PASSWORD, Api
+
+from clipset.security.ratelimit import RateLimiter
+from clipset.store.db import database
+from clipset.store.models import Invitation, now
 
 
 def test_setup_creates_first_admin_once(anon):
     assert anon.get("/api/setup").json["needs_setup"] is True
-    r = anon.post("/api/setup", json={"username": "Host", "password": PASSWORD,
-                                      "email": "host@example.com"})
+    r = anon.post(
+        "/api/setup", json={"username": "Host", "password": PASSWORD, "email": "host@example.com"}
+    )
     assert r.status_code == 201
     assert r.json["token_type"] == "bearer"
     assert r.json["user"]["role"] == "admin" and r.json["user"]["username"] == "host"
@@ -88,8 +90,11 @@ def test_tampered_and_alg_none_tokens_are_refused(admin, anon):
     tampered = f"{header}.{forged_payload}.{sig}"
     none_header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
     unsigned = f"{none_header}.{payload}."
-    other_key = jwt.encode({"sub": "1", "ver": 0, "iat": 1, "exp": 4102444800}, "a-guessed-secret-of-thirty-two-bytes",
-                           algorithm="HS256")
+    other_key = jwt.encode(
+        {"sub": "1", "ver": 0, "iat": 1, "exp": 4102444800},
+        "a-guessed-secret-of-thirty-two-bytes",
+        algorithm="HS256",
+    )
     for token in (tampered, unsigned, other_key, "garbage", admin.token + "x"):
         r = Api(anon.client, token).get("/api/auth/me")
         assert r.status_code == 401, token
@@ -111,14 +116,19 @@ def test_expired_and_exp_less_tokens_are_refused(app, admin, anon):
 def test_password_change_revokes_other_sessions(admin, anon):
     second = anon.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
     other = Api(anon.client, second.json["access_token"])
-    r = admin.patch("/api/auth/password", json={"current_password": "not-it-at-all",
-                                                "new_password": "a brand new secret"})
+    r = admin.patch(
+        "/api/auth/password",
+        json={"current_password": "not-it-at-all", "new_password": "a brand new secret"},
+    )
     assert r.status_code == 403 and r.json["field"] == "current_password"
-    r = admin.patch("/api/auth/password", json={"current_password": PASSWORD,
-                                                "new_password": "short"})
+    r = admin.patch(
+        "/api/auth/password", json={"current_password": PASSWORD, "new_password": "short"}
+    )
     assert r.status_code == 400 and r.json["field"] == "new_password"
-    r = admin.patch("/api/auth/password", json={"current_password": PASSWORD,
-                                                "new_password": "a brand new secret"})
+    r = admin.patch(
+        "/api/auth/password",
+        json={"current_password": PASSWORD, "new_password": "a brand new secret"},
+    )
     assert r.status_code == 200
     fresh = Api(anon.client, r.json["access_token"])
     assert fresh.get("/api/auth/me").status_code == 200
@@ -126,8 +136,9 @@ def test_password_change_revokes_other_sessions(admin, anon):
     assert admin.get("/api/auth/me").status_code == 401
     old = anon.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
     assert old.status_code == 401
-    new = anon.post("/api/auth/login", json={"username": "admin",
-                                             "password": "a brand new secret"})
+    new = anon.post(
+        "/api/auth/login", json={"username": "admin", "password": "a brand new secret"}
+    )
     assert new.status_code == 200
 
 
@@ -142,12 +153,16 @@ def _invite(app, days=7, **fields) -> str:
 
 def test_register_with_invitation_is_single_use(app, admin, anon):
     token = _invite(app, email="kid@example.com")
-    r = anon.post("/api/auth/register", json={"invitation_token": token, "username": "kid",
-                                              "password": PASSWORD})
+    r = anon.post(
+        "/api/auth/register",
+        json={"invitation_token": token, "username": "kid", "password": PASSWORD},
+    )
     assert r.status_code == 201
     assert r.json["user"]["role"] == "user" and r.json["user"]["email"] == "kid@example.com"
-    again = anon.post("/api/auth/register", json={"invitation_token": token,
-                                                  "username": "kid2", "password": PASSWORD})
+    again = anon.post(
+        "/api/auth/register",
+        json={"invitation_token": token, "username": "kid2", "password": PASSWORD},
+    )
     assert again.status_code == 409 and again.json["error_code"] == "invitation_used"
 
 
@@ -162,8 +177,10 @@ def test_register_refuses_expired_revoked_unknown_and_taken(app, admin, anon):
     r = anon.post("/api/auth/register", json={"invitation_token": "nope", **body})
     assert r.status_code == 404 and r.json["error_code"] == "invitation_invalid"
     fresh = _invite(app, days=2)
-    r = anon.post("/api/auth/register", json={"invitation_token": fresh,
-                                              "username": "Admin", "password": PASSWORD})
+    r = anon.post(
+        "/api/auth/register",
+        json={"invitation_token": fresh, "username": "Admin", "password": PASSWORD},
+    )
     assert r.status_code == 409 and r.json["error_code"] == "username_taken"
     # The failed attempt did not use up the invitation.
     r = anon.post("/api/auth/register", json={"invitation_token": fresh, **body})

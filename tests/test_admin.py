@@ -1,20 +1,38 @@
 """The admin area: runtime configuration and statistics."""
+
 from __future__ import annotations
 
 import pytest
-
-from clipset.app import create_app
-from clipset.db import database
-from clipset.models import Upload, Video, now
-from clipset.settings import GiB
 from support import make_settings
 
+from clipset.app import create_app
+from clipset.settings import GiB
+from clipset.store.db import database
+from clipset.store.models import Upload, Video, now
+
 MiB = 1024**2
-DEFAULTS = {"max_file_size_bytes": 4 * GiB, "weekly_upload_limit_bytes": 20 * GiB,
-            "accepted_formats": ["mp4", "mov", "m4v", "mkv", "webm", "avi", "mts", "3gp",
-                                 "mpg", "dv", "gif"],
-            "worker_count": 1, "keep_originals": False, "backup_dir": None,
-            "backup_interval_hours": 24, "backup_keep": 7}
+DEFAULTS = {
+    "max_file_size_bytes": 4 * GiB,
+    "weekly_upload_limit_bytes": 20 * GiB,
+    "accepted_formats": [
+        "mp4",
+        "mov",
+        "m4v",
+        "mkv",
+        "webm",
+        "avi",
+        "mts",
+        "3gp",
+        "mpg",
+        "dv",
+        "gif",
+    ],
+    "worker_count": 1,
+    "keep_originals": False,
+    "backup_dir": None,
+    "backup_interval_hours": 24,
+    "backup_keep": 7,
+}
 
 
 def test_admin_only(admin, user, anon):
@@ -29,8 +47,9 @@ def test_config_defaults_come_from_settings(admin):
     assert admin.get("/api/admin/config").json == DEFAULTS
 
 
-@pytest.mark.parametrize("settings_overrides", [{"worker_count": 3,
-                                                 "accepted_formats": "mp4,webm"}])
+@pytest.mark.parametrize(
+    "settings_overrides", [{"worker_count": 3, "accepted_formats": "mp4,webm"}]
+)
 def test_config_defaults_follow_overridden_settings(admin):
     config = admin.get("/api/admin/config").json
     assert config["worker_count"] == 3 and config["accepted_formats"] == ["mp4", "webm"]
@@ -43,13 +62,24 @@ def test_patch_applies_at_once_and_persists(tmp_path, app, admin):
     assert admin.get("/api/admin/config").json == r.json
     assert app.extensions["clipset"].config["worker_count"] == 4
 
-    r = admin.patch("/api/admin/config", json={"accepted_formats": [" MP4", "webm"],
-                                               "max_file_size_bytes": MiB,
-                                               "weekly_upload_limit_bytes": 0})
-    expected = {"max_file_size_bytes": MiB, "weekly_upload_limit_bytes": 0,
-                "accepted_formats": ["mp4", "webm"], "worker_count": 4,
-                "keep_originals": True, "backup_dir": None, "backup_interval_hours": 24,
-                "backup_keep": 7}
+    r = admin.patch(
+        "/api/admin/config",
+        json={
+            "accepted_formats": [" MP4", "webm"],
+            "max_file_size_bytes": MiB,
+            "weekly_upload_limit_bytes": 0,
+        },
+    )
+    expected = {
+        "max_file_size_bytes": MiB,
+        "weekly_upload_limit_bytes": 0,
+        "accepted_formats": ["mp4", "webm"],
+        "worker_count": 4,
+        "keep_originals": True,
+        "backup_dir": None,
+        "backup_interval_hours": 24,
+        "backup_keep": 7,
+    }
     assert r.json == expected
     assert admin.patch("/api/admin/config", json={}).status_code == 400  # nothing to change
     assert admin.get("/api/admin/config").json == expected
@@ -60,20 +90,23 @@ def test_patch_applies_at_once_and_persists(tmp_path, app, admin):
         assert again.extensions["clipset"].config.get() == expected
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"max_file_size_bytes": MiB - 1}, "max_file_size_bytes"),
-    ({"max_file_size_bytes": "big"}, "max_file_size_bytes"),
-    ({"weekly_upload_limit_bytes": -1}, "weekly_upload_limit_bytes"),
-    ({"worker_count": 0}, "worker_count"),
-    ({"worker_count": 9}, "worker_count"),
-    ({"worker_count": None}, "worker_count"),
-    ({"worker_count": 2.5}, "worker_count"),
-    ({"accepted_formats": []}, "accepted_formats"),
-    ({"accepted_formats": "mp4"}, "accepted_formats"),
-    ({"accepted_formats": ["mp4", "exe"]}, "accepted_formats"),
-    ({"keep_originals": "yes"}, "keep_originals"),
-    ({"max_duration_seconds": 5}, "max_duration_seconds"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"max_file_size_bytes": MiB - 1}, "max_file_size_bytes"),
+        ({"max_file_size_bytes": "big"}, "max_file_size_bytes"),
+        ({"weekly_upload_limit_bytes": -1}, "weekly_upload_limit_bytes"),
+        ({"worker_count": 0}, "worker_count"),
+        ({"worker_count": 9}, "worker_count"),
+        ({"worker_count": None}, "worker_count"),
+        ({"worker_count": 2.5}, "worker_count"),
+        ({"accepted_formats": []}, "accepted_formats"),
+        ({"accepted_formats": "mp4"}, "accepted_formats"),
+        ({"accepted_formats": ["mp4", "exe"]}, "accepted_formats"),
+        ({"keep_originals": "yes"}, "keep_originals"),
+        ({"max_duration_seconds": 5}, "max_duration_seconds"),
+    ],
+)
 def test_patch_refuses_bad_values_and_changes_nothing(admin, body, field):
     r = admin.patch("/api/admin/config", json={"keep_originals": True, **body})
     assert r.status_code == 400
@@ -82,22 +115,37 @@ def test_patch_refuses_bad_values_and_changes_nothing(admin, body, field):
 
 
 def test_patch_refuses_bad_json(admin):
-    r = admin.client.patch("/api/admin/config", data="worker_count=2",
-                           headers={"Authorization": f"Bearer {admin.token}"})
+    r = admin.client.patch(
+        "/api/admin/config",
+        data="worker_count=2",
+        headers={"Authorization": f"Bearer {admin.token}"},
+    )
     assert r.status_code == 400 and r.json["error_code"] == "invalid_json"
 
 
 def test_stats(app, admin, user, make_user):
     data = app.extensions["clipset"].data
     admin.patch(f"/api/users/{make_user().user['id']}/active", json={"is_active": False})
-    statuses = ["pending", "pending", "processing", "completed", "completed", "completed",
-                "failed"]
+    statuses = [
+        "pending",
+        "pending",
+        "processing",
+        "completed",
+        "completed",
+        "completed",
+        "failed",
+    ]
     with database.connection_context():
         for status in statuses:
-            Video.create(uploader=user.user["id"], title="clip", processing_status=status,
-                         file_size_bytes=1000 if status == "completed" else None)
-        upload = Upload.create(user=user.user["id"], filename="big.mov", length=10**9,
-                               expires_at=now())
+            Video.create(
+                uploader=user.user["id"],
+                title="clip",
+                processing_status=status,
+                file_size_bytes=1000 if status == "completed" else None,
+            )
+        upload = Upload.create(
+            user=user.user["id"], filename="big.mov", length=10**9, expires_at=now()
+        )
     data.original_file("waiting").write_bytes(b"o" * 300)
     data.upload_file(upload.id).write_bytes(b"u" * 20)  # 20 of 10**9 bytes arrived
 
@@ -105,8 +153,10 @@ def test_stats(app, admin, user, make_user):
     assert r.status_code == 200
     stats = r.json
     assert stats["users"] == {"total": 3, "active": 2, "admins": 1}
-    assert stats["videos"] == {"total": 7, "by_status": {"pending": 2, "processing": 1,
-                                                         "completed": 3, "failed": 1}}
+    assert stats["videos"] == {
+        "total": 7,
+        "by_status": {"pending": 2, "processing": 1, "completed": 3, "failed": 1},
+    }
     assert stats["queue_length"] == 3
     assert stats["bytes_stored"] == 3 * 1000 + 300 + 20
     assert 0 < stats["disk_free_bytes"] <= stats["disk_total_bytes"]
@@ -116,7 +166,8 @@ def test_stats_of_an_empty_instance(admin):
     stats = admin.get("/api/admin/stats").json
     assert stats["videos"]["total"] == 0 and stats["bytes_stored"] == 0
     assert stats["videos"]["by_status"] == dict.fromkeys(
-        ("pending", "processing", "completed", "failed"), 0)
+        ("pending", "processing", "completed", "failed"), 0
+    )
     assert stats["queue_length"] == 0 and stats["users"]["admins"] == 1
 
 

@@ -1,9 +1,10 @@
 """Start at login, per OS, written into a temporary home."""
+
 import plistlib
 
 import pytest
 
-from clipset.autostart import RUN_KEY, Autostart, launch_command
+from clipset.desktop.autostart import RUN_KEY, Autostart, launch_command
 
 COMMAND = ["/opt/Clip Set/clipset", "--data-dir", "/home/me/My Videos"]
 
@@ -23,8 +24,12 @@ def test_linux_writes_an_xdg_autostart_entry(tmp_path):
 
 
 def test_linux_honours_xdg_config_home(tmp_path):
-    auto = Autostart(COMMAND, platform="linux", home=tmp_path / "home",
-                     environ={"XDG_CONFIG_HOME": str(tmp_path / "cfg")})
+    auto = Autostart(
+        COMMAND,
+        platform="linux",
+        home=tmp_path / "home",
+        environ={"XDG_CONFIG_HOME": str(tmp_path / "cfg")},
+    )
     auto.enable()
     assert (tmp_path / "cfg" / "autostart" / "clipset.desktop").is_file()
 
@@ -32,8 +37,9 @@ def test_linux_honours_xdg_config_home(tmp_path):
 def test_macos_writes_a_launch_agent(tmp_path):
     auto = Autostart(COMMAND, platform="darwin", home=tmp_path)
     assert auto.toggle() is True
-    plist = plistlib.loads((tmp_path / "Library" / "LaunchAgents" / "app.clipset.plist")
-                           .read_bytes())
+    plist = plistlib.loads(
+        (tmp_path / "Library" / "LaunchAgents" / "app.clipset.plist").read_bytes()
+    )
     assert plist["ProgramArguments"] == COMMAND
     assert plist["RunAtLoad"] is True and plist["Label"] == "app.clipset"
     assert auto.toggle() is False
@@ -42,6 +48,7 @@ def test_macos_writes_a_launch_agent(tmp_path):
 
 class FakeWinreg:
     """The slice of winreg that Autostart uses, over a dict."""
+
     HKEY_CURRENT_USER = "HKCU"
     KEY_SET_VALUE = 2
     REG_SZ = 1

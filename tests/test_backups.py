@@ -1,6 +1,7 @@
 """Backups: ``clipset backup`` of a running server and ``clipset restore`` onto an empty
 data dir bring every account, video and comment back, and the video streams again; the
 second backup copies only new media; scheduled backups with retention; the failures."""
+
 from __future__ import annotations
 
 import http.client
@@ -13,16 +14,16 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 import media_factory
+import pytest
+from support import PASSWORD, Api, make_settings
+
 from clipset.app import create_app
 from clipset.cli import main
-from clipset.db import database
-from clipset.instance import InstanceLock
-from clipset.server import Server
+from clipset.desktop.instance import InstanceLock
+from clipset.serve.server import Server
 from clipset.services import schedules, snapshots
-from support import PASSWORD, Api, make_settings
+from clipset.store.db import database
 
 WAIT_SECONDS = 60
 
@@ -34,14 +35,16 @@ def clip(tmp_path_factory):
 
 def post_video(api: Api, clip: Path, title: str) -> str:
     with open(clip, "rb") as f:
-        r = api.client.post("/api/videos", data={"file": (f, "clip.mp4"), "title": title},
-                            content_type="multipart/form-data",
-                            headers={"Authorization": f"Bearer {api.token}"})
+        r = api.client.post(
+            "/api/videos",
+            data={"file": (f, "clip.mp4"), "title": title},
+            content_type="multipart/form-data",
+            headers={"Authorization": f"Bearer {api.token}"},
+        )
     assert r.status_code == 201, r.json
     video_id = r.json["id"]
     deadline = time.monotonic() + WAIT_SECONDS
-    while (status := api.get(f"/api/videos/{video_id}").json["processing_status"]) \
-            != "completed":
+    while (status := api.get(f"/api/videos/{video_id}").json["processing_status"]) != "completed":
         assert status != "failed" and time.monotonic() < deadline, status
         time.sleep(0.05)
     return video_id
@@ -68,8 +71,9 @@ def manifest(snapshot: str | Path) -> dict:
     return json.loads((Path(snapshot) / snapshots.MANIFEST).read_text())
 
 
-def test_backup_while_running_restore_and_everything_is_back(tmp_path, app, admin, user,
-                                                               live_server, clip, capsys):
+def test_backup_while_running_restore_and_everything_is_back(
+    tmp_path, app, admin, user, live_server, clip, capsys
+):
     data_dir = app.config["CLIPSET_SETTINGS"].data_dir
     dest = tmp_path / "backups"
     dest.mkdir()
@@ -90,7 +94,8 @@ def test_backup_while_running_restore_and_everything_is_back(tmp_path, app, admi
     again = manifest(two)
     key = app.extensions["clipset"].data.video_file  # where a video's file lives
     with database.connection_context():
-        from clipset.models import Video
+        from clipset.store.models import Video
+
         keys = {v.title: v.storage_key for v in Video.select()}
     video_rel = key(keys["Trip"]).relative_to(app.extensions["clipset"].data.root).as_posix()
     # Only the new video's media were copied; the first one's are the same inode.
@@ -135,8 +140,11 @@ def test_backup_destination_must_exist_and_be_writable(tmp_path, app, capsys):
         pytest.skip("a read-only destination is mounted as a read-only tmpfs, which needs root")
     readonly = tmp_path / "readonly"
     readonly.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs",
-                           str(readonly)], capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(readonly)],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         pytest.skip(f"mounting a tmpfs is not permitted here: {done.stderr.strip()}")
     try:
@@ -194,8 +202,9 @@ def test_a_damaged_backup_is_detected_and_nothing_is_restored(tmp_path, backup, 
     assert [p.name for p in tmp_path.iterdir() if "restoring" in p.name] == []
 
 
-def test_scheduled_backups_keep_the_newest_and_report_failures(monkeypatch, tmp_path, app,
-                                                               admin, user):
+def test_scheduled_backups_keep_the_newest_and_report_failures(
+    monkeypatch, tmp_path, app, admin, user
+):
     dest = tmp_path / "nas"
     r = admin.patch("/api/admin/config", json={"backup_dir": str(dest)})
     assert r.status_code == 400 and r.json["field"] == "backup_dir"

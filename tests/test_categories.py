@@ -1,17 +1,23 @@
 """Categories: everyone signed in reads them, admins manage them, slugs follow names."""
+
 from __future__ import annotations
 
 import pytest
 
-from clipset.db import database
-from clipset.models import Video
 from clipset.services.categories import slugify
+from clipset.store.db import database
+from clipset.store.models import Video
 
 
-@pytest.mark.parametrize("name, slug", [("Family Trips", "family-trips"),
-                                        ("Café  Nights!", "cafe-nights"),
-                                        ("  --Rock & Roll--  ", "rock-roll"),
-                                        ("日本", "category")])
+@pytest.mark.parametrize(
+    "name, slug",
+    [
+        ("Family Trips", "family-trips"),
+        ("Café  Nights!", "cafe-nights"),
+        ("  --Rock & Roll--  ", "rock-roll"),
+        ("日本", "category"),
+    ],
+)
 def test_slugify(name, slug):
     assert slugify(name) == slug
 
@@ -22,8 +28,9 @@ def test_who_may_do_what(admin, user, anon):
     assert user.get("/api/categories").status_code == 200
     for api, status in ((anon, 401), (user, 403)):
         assert api.post("/api/categories", json={"name": "Cars"}).status_code == status
-        assert api.patch(f"/api/categories/{cat['id']}",
-                         json={"name": "Cars"}).status_code == status
+        assert (
+            api.patch(f"/api/categories/{cat['id']}", json={"name": "Cars"}).status_code == status
+        )
         assert api.delete(f"/api/categories/{cat['id']}").status_code == status
     assert [c["name"] for c in user.get("/api/categories").json] == ["Pets"]
 
@@ -34,10 +41,12 @@ def test_create_derives_a_unique_slug(admin):
     assert r.json["name"] == "Café Nights" and r.json["slug"] == "cafe-nights"
     assert r.json["video_count"] == 0 and r.json["created_at"].endswith("Z")
     # A different name that makes the same slug gets a suffix.
-    assert admin.post("/api/categories", json={"name": "Cafe Nights"}).json["slug"] == \
-        "cafe-nights-2"
-    assert admin.post("/api/categories", json={"name": "cafe-nights"}).json["slug"] == \
-        "cafe-nights-3"
+    assert (
+        admin.post("/api/categories", json={"name": "Cafe Nights"}).json["slug"] == "cafe-nights-2"
+    )
+    assert (
+        admin.post("/api/categories", json={"name": "cafe-nights"}).json["slug"] == "cafe-nights-3"
+    )
     # The same name again, in any case, is a conflict.
     r = admin.post("/api/categories", json={"name": "CAFÉ NIGHTS"})
     assert r.status_code == 409 and r.json["error_code"] == "category_exists"
@@ -57,11 +66,12 @@ def test_rename_reslugs(admin):
     admin.post("/api/categories", json={"name": "Cars"})
     r = admin.patch(f"/api/categories/{pets['id']}", json={"name": "Our Pets"})
     assert r.status_code == 200
-    assert (r.json["id"], r.json["name"], r.json["slug"]) == (pets["id"], "Our Pets",
-                                                              "our-pets")
+    assert (r.json["id"], r.json["name"], r.json["slug"]) == (pets["id"], "Our Pets", "our-pets")
     # Renaming to its own name in another case keeps the slug free of suffixes.
-    assert admin.patch(f"/api/categories/{pets['id']}",
-                       json={"name": "OUR pets"}).json["slug"] == "our-pets"
+    assert (
+        admin.patch(f"/api/categories/{pets['id']}", json={"name": "OUR pets"}).json["slug"]
+        == "our-pets"
+    )
     r = admin.patch(f"/api/categories/{pets['id']}", json={"name": "cars"})
     assert r.status_code == 409 and r.json["error_code"] == "category_exists"
     r = admin.patch("/api/categories/9999", json={"name": "Ghosts"})
@@ -74,8 +84,13 @@ def test_list_counts_listed_videos_in_name_order(app, admin, user):
     with database.connection_context():
         owner = user.user["id"]
         for privacy in ("public", "public", "private", "unlisted"):
-            Video.create(uploader=owner, title="clip", category=zoo["id"],
-                         privacy=privacy, processing_status="completed")
+            Video.create(
+                uploader=owner,
+                title="clip",
+                category=zoo["id"],
+                privacy=privacy,
+                processing_status="completed",
+            )
         Video.create(uploader=owner, title="still processing", category=zoo["id"])
     listing = user.get("/api/categories").json
     assert [(c["name"], c["video_count"]) for c in listing] == [("Art", 0), ("zoo", 2)]

@@ -1,4 +1,5 @@
 """The command line, as the host owner runs it: real processes on free ports."""
+
 import json
 import os
 import shutil
@@ -28,14 +29,17 @@ def test_doctor_prints_its_report(tmp_path, capsys):
     assert f"Data dir: {tmp_path}" in out and "PyAV:" in out and "Port:" in out
 
 
-@pytest.mark.parametrize("argv, first_run, setting, expected", [
-    ([], True, False, FIRST_RUN_PATH),            # first launch: the first-run page
-    ([], False, False, None),                     # later launches stay quiet...
-    (["--open"], False, False, "/"),              # ...unless asked
-    ([], False, True, "/"),                       # or configured
-    (["--no-browser"], True, True, None),
-    (["serve"], True, True, None),                # headless server never opens one
-])
+@pytest.mark.parametrize(
+    "argv, first_run, setting, expected",
+    [
+        ([], True, False, FIRST_RUN_PATH),  # first launch: the first-run page
+        ([], False, False, None),  # later launches stay quiet...
+        (["--open"], False, False, "/"),  # ...unless asked
+        ([], False, True, "/"),  # or configured
+        (["--no-browser"], True, True, None),
+        (["serve"], True, True, None),  # headless server never opens one
+    ],
+)
 def test_when_the_browser_opens(argv, first_run, setting, expected):
     args = _parser().parse_args(argv)
     assert browser_path(args, first_run, setting) == expected
@@ -52,9 +56,13 @@ def test_display_detection():
 def launch(data_dir, *args, env=None):
     environ = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     environ.update(env or {})
-    return subprocess.Popen([sys.executable, "-m", "clipset", *args, "--data-dir",
-                             str(data_dir)], env=environ, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "clipset", *args, "--data-dir", str(data_dir)],
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_healthy(proc, data_dir, timeout=30) -> str:
@@ -104,13 +112,20 @@ def test_serve_answers_health_and_stops_cleanly_on_sigterm(tmp_path):
 
 def stop_from_the_web_app(url: str) -> int:
     """Set up the admin and press "Stop Clipset" as a browser on this computer does."""
+
     def call(method, path, body=None, token=None):
         request = urllib.request.Request(
-            url + path, method=method, data=json.dumps(body).encode() if body else None,
-            headers={"Content-Type": "application/json",
-                     **({"Authorization": f"Bearer {token}"} if token else {})})
+            url + path,
+            method=method,
+            data=json.dumps(body).encode() if body else None,
+            headers={
+                "Content-Type": "application/json",
+                **({"Authorization": f"Bearer {token}"} if token else {}),
+            },
+        )
         with urllib.request.urlopen(request, timeout=10) as r:
             return r.status, json.loads(r.read() or b"null")
+
     _, session = call("POST", "/api/setup", {"username": "host", "password": "a long password"})
     return call("POST", "/api/admin/host/stop", token=session["access_token"])[0]
 
@@ -143,12 +158,20 @@ def test_second_launch_hands_over_to_the_running_instance(tmp_path):
     first = launch(tmp_path, "serve", "--host", "127.0.0.1", "--port", "0")
     try:
         url = wait_healthy(first, tmp_path)
-        second = subprocess.run([sys.executable, "-m", "clipset", "serve", "--data-dir",
-                                 str(tmp_path)], capture_output=True, text=True, timeout=60)
+        second = subprocess.run(
+            [sys.executable, "-m", "clipset", "serve", "--data-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert second.returncode == 1
         assert f"already running (pid {first.pid}) at {url}" in second.stderr
-        third = subprocess.run([sys.executable, "-m", "clipset", "--no-browser", "--data-dir",
-                                str(tmp_path)], capture_output=True, text=True, timeout=60)
+        third = subprocess.run(
+            [sys.executable, "-m", "clipset", "--no-browser", "--data-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert third.returncode == 0
         assert f"already running (pid {first.pid}) at {url}" in third.stderr
     finally:
@@ -173,8 +196,14 @@ def test_first_launch_without_a_display_runs_headless_and_opens_the_first_run_pa
     browser = tmp_path / "browser.py"
     browser.write_text(f"import sys\nopen({str(record)!r}, 'a').write(sys.argv[1] + '\\n')\n")
     data = tmp_path / "data"
-    proc = launch(data, "--host", "127.0.0.1", "--port", "0",
-                  env={"BROWSER": f"{sys.executable} {browser} %s"})
+    proc = launch(
+        data,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        env={"BROWSER": f"{sys.executable} {browser} %s"},
+    )
     try:
         url = wait_healthy(proc, data)
         deadline = time.monotonic() + 20
@@ -188,12 +217,13 @@ def test_first_launch_without_a_display_runs_headless_and_opens_the_first_run_pa
 
 def test_starting_the_server_leaves_pyav_for_the_first_video(tmp_path):
     # PyAV is the heaviest import: loading it at start slows every launch.
-    code = ("import sys\nfrom clipset.app import create_app\nfrom clipset.server import Server\n"
-            f"app = create_app({{'data_dir': {str(tmp_path)!r}, 'testing': True}})\n"
-            "Server(app, host='127.0.0.1', port=0).start().stop()\n"
-            "print(sorted(m for m in sys.modules if m == 'av' or m.startswith('av.')))\n")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60)
+    code = (
+        "import sys\nfrom clipset.app import create_app\nfrom clipset.serve.server import Server\n"
+        f"app = create_app({{'data_dir': {str(tmp_path)!r}, 'testing': True}})\n"
+        "Server(app, host='127.0.0.1', port=0).start().stop()\n"
+        "print(sorted(m for m in sys.modules if m == 'av' or m.startswith('av.')))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
 
@@ -204,9 +234,12 @@ def x_display(tmp_path):
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         pytest.skip("Xvfb is not installed (make test installs it)")
-    server = subprocess.Popen([xvfb, "-displayfd", "1", "-screen", "0", "640x480x24",
-                               "-nolisten", "tcp"], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen(
+        [xvfb, "-displayfd", "1", "-screen", "0", "640x480x24", "-nolisten", "tcp"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         yield ":" + server.stdout.readline().strip()
     finally:
@@ -214,10 +247,10 @@ def x_display(tmp_path):
         server.wait(10)
 
 
-def test_tray_on_a_desktop_without_a_tray_serves_and_quits_on_ctrl_c_twice(tmp_path,
-                                                                            x_display):
-    proc = launch(tmp_path, "--no-browser", "--host", "127.0.0.1", "--port", "0",
-                  env={"DISPLAY": x_display})
+def test_tray_on_a_desktop_without_a_tray_serves_and_quits_on_ctrl_c_twice(tmp_path, x_display):
+    proc = launch(
+        tmp_path, "--no-browser", "--host", "127.0.0.1", "--port", "0", env={"DISPLAY": x_display}
+    )
     try:
         wait_healthy(proc, tmp_path)
         # The server answers before the icon tries to dock, so the notice may come later.

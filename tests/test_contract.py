@@ -5,6 +5,7 @@ and headers as declared, invalid input refused, valid input accepted.
 
 Left out: the two operations whose success leaves the test machine changed for good
 (stopping the server, registering Clipset to start at login)."""
+
 from __future__ import annotations
 
 import re
@@ -12,17 +13,18 @@ from types import SimpleNamespace
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from support import PASSWORD, make_settings
 
 from clipset.api.uploads import OFFSET_STREAM
 from clipset.app import create_app
-from clipset.db import database
-from clipset.models import PUBLIC_ID_RE, User
-from clipset.server import Server
+from clipset.serve.server import Server
 from clipset.services.catalog import CURSOR_FORMAT, encode_cursor
-from support import PASSWORD, make_settings
+from clipset.store.db import database
+from clipset.store.models import PUBLIC_ID_RE, User
 
 MAX_EXAMPLES = 12  # per operation: the whole run stays near three minutes on two cores
 
@@ -54,9 +56,13 @@ REFUSED_STATUSES = ["412", "413"]
 
 def _cursors():
     """Feed cursors as the server makes them (the document names their format)."""
-    return st.builds(lambda created, public_id: encode_cursor(
-        SimpleNamespace(created_at=created, public_id=public_id)),
-        st.datetimes(), st.from_regex(PUBLIC_ID_RE, fullmatch=True))
+    return st.builds(
+        lambda created, public_id: encode_cursor(
+            SimpleNamespace(created_at=created, public_id=public_id)
+        ),
+        st.datetimes(),
+        st.from_regex(PUBLIC_ID_RE, fullmatch=True),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +79,12 @@ def api_schema(contract_server):
     refused.expected_statuses = [*refused.expected_statuses, *REFUSED_STATUSES]
     # 507 (disk full) is the server's honest answer, not its failure.
     checks.not_a_server_error.expected_statuses = [
-        *checks.not_a_server_error.expected_statuses, "507"]
-    return (schema.exclude(path="/api/admin/host/stop")
-            .exclude(path="/api/admin/host/start-at-login"))
+        *checks.not_a_server_error.expected_statuses,
+        "507",
+    ]
+    return schema.exclude(path="/api/admin/host/stop").exclude(
+        path="/api/admin/host/start-at-login"
+    )
 
 
 def _token(contract_server) -> str:
@@ -88,11 +97,15 @@ def _token(contract_server) -> str:
 
 def _fuzz(operation, mode: GenerationMode, contract_server) -> str | None:
     """Runs one operation's generated cases; the (shrunk) failure, if any, as text."""
+
+    # Hypothesis seeds its derandomized run from this function's source: kept as written.
+    # fmt: off
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])
     def run(case):
         case.call_and_validate(headers={"Authorization": f"Bearer {_token(contract_server)}"})
+    # fmt: on
 
     accepted = operation.schema.config.checks.positive_data_acceptance
     usual = accepted.expected_statuses
@@ -116,8 +129,10 @@ def test_the_api_keeps_its_documented_contract(api_schema, contract_server):
             failure = _fuzz(operation, mode, contract_server)
             if failure:
                 failures[f"{operation.label} ({mode.value})"] = failure
-    server_errors = [f for f in failures.values()
-                     if "Server error" in f or re.search(r"\[5(?!07)\d\d\]", f)]
+    server_errors = [
+        f for f in failures.values() if "Server error" in f or re.search(r"\[5(?!07)\d\d\]", f)
+    ]
     assert not server_errors, "\n\n".join(server_errors)
     assert not failures, f"{len(failures)} contract violations:\n\n" + "\n\n".join(
-        failures.values())
+        failures.values()
+    )

@@ -2,6 +2,7 @@
 the real server: uploads reserve what they declare, every write that finds no room answers
 507 ``disk_full``, cancelling frees the file, jobs wait instead of failing, and Clipset
 starts again on a full disk and says why on the admin dashboard."""
+
 from __future__ import annotations
 
 import http.client
@@ -14,15 +15,15 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 import media_factory
-from clipset.app import create_app
-from clipset.db import database
-from clipset.models import Upload, Video
-from clipset.server import Server
-from clipset.services import schedules
+import pytest
 from support import PASSWORD, make_settings
+
+from clipset.app import create_app
+from clipset.serve.server import Server
+from clipset.services import schedules
+from clipset.store.db import database
+from clipset.store.models import Upload, Video
 
 MiB = 1024**2
 DISK = 64 * MiB
@@ -38,8 +39,11 @@ def small_disk(tmp_path):
     data.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a small tmpfs as the data dir needs root and mount(8)")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK}", "tmpfs", str(data)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={DISK}", "tmpfs", str(data)],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         pytest.skip(f"mounting a tmpfs is not permitted here: {done.stderr.strip()}")
     yield data
@@ -47,9 +51,13 @@ def small_disk(tmp_path):
 
 
 def start(tmp_path, **overrides) -> Server:
-    settings = make_settings(tmp_path, disk_margin_bytes=MARGIN,
-                             max_file_size_bytes=32 * MiB,
-                             weekly_upload_limit_bytes=1024 * MiB, **overrides)
+    settings = make_settings(
+        tmp_path,
+        disk_margin_bytes=MARGIN,
+        max_file_size_bytes=32 * MiB,
+        weekly_upload_limit_bytes=1024 * MiB,
+        **overrides,
+    )
     return Server(create_app(settings), host="127.0.0.1", port=0).start()
 
 
@@ -82,11 +90,13 @@ class Http:
 
 
 def sign_in(server: Server) -> Http:
-    status, body, _ = Http(server).send("POST", "/api/setup",
-                                        {"username": "admin", "password": PASSWORD})
+    status, body, _ = Http(server).send(
+        "POST", "/api/setup", {"username": "admin", "password": PASSWORD}
+    )
     if status == 409:  # set up before the restart
-        status, body, _ = Http(server).send("POST", "/api/auth/login",
-                                            {"username": "admin", "password": PASSWORD})
+        status, body, _ = Http(server).send(
+            "POST", "/api/auth/login", {"username": "admin", "password": PASSWORD}
+        )
     assert status in (200, 201), body
     return Http(server, body["access_token"])
 
@@ -105,15 +115,20 @@ def _size(path: Path) -> int:
 
 
 def tus_create(api: Http, size: int) -> str:
-    status, body, headers = api.send("POST", "/api/uploads", headers={
-        **TUS, "Upload-Length": str(size)})
+    status, body, headers = api.send(
+        "POST", "/api/uploads", headers={**TUS, "Upload-Length": str(size)}
+    )
     assert status == 201, body
     return headers["Location"]
 
 
 def tus_patch(api: Http, url: str, data: bytes, offset: int = 0):
-    return api.send("PATCH", url, data, {**TUS, "Upload-Offset": str(offset),
-                                         "Content-Type": "application/offset+octet-stream"})
+    return api.send(
+        "PATCH",
+        url,
+        data,
+        {**TUS, "Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"},
+    )
 
 
 def test_uploads_reserve_what_they_declare_against_free_space(tmp_path, small_disk):
@@ -123,15 +138,18 @@ def test_uploads_reserve_what_they_declare_against_free_space(tmp_path, small_di
         size = 10 * MiB
         fits = (shutil.disk_usage(small_disk).free - MARGIN) // size
         for _ in range(fits):  # nothing written yet: only the reservations fill the disk
-            status, body, _ = api.send("POST", "/api/videos/upload-url",
-                                       {"filename": "a.mp4", "size": size})
+            status, body, _ = api.send(
+                "POST", "/api/videos/upload-url", {"filename": "a.mp4", "size": size}
+            )
             assert status == 201, body
-        status, body, _ = api.send("POST", "/api/videos/upload-url",
-                                   {"filename": "a.mp4", "size": size})
+        status, body, _ = api.send(
+            "POST", "/api/videos/upload-url", {"filename": "a.mp4", "size": size}
+        )
         assert status == 507 and body["error_code"] == "disk_full"
         assert "promised to uploads in progress" in body["detail"]
-        status, body, _ = api.send("POST", "/api/uploads", headers={
-            **TUS, "Upload-Length": str(size)})
+        status, body, _ = api.send(
+            "POST", "/api/uploads", headers={**TUS, "Upload-Length": str(size)}
+        )
         assert status == 507 and body["error_code"] == "disk_full"
         with database.connection_context():
             assert Upload.select().count() == fits
@@ -149,8 +167,9 @@ def test_parallel_uploads_cannot_both_take_the_last_room(tmp_path, small_disk):
         statuses = []
 
         def create():
-            statuses.append(api.send("POST", "/api/videos/upload-url",
-                                     {"filename": "a.mp4", "size": size})[0])
+            statuses.append(
+                api.send("POST", "/api/videos/upload-url", {"filename": "a.mp4", "size": size})[0]
+            )
 
         threads = [threading.Thread(target=create) for _ in range(fits + 3)]
         for t in threads:
@@ -162,9 +181,9 @@ def test_parallel_uploads_cannot_both_take_the_last_room(tmp_path, small_disk):
         server.stop()
 
 
-def test_a_full_disk_answers_507_cancel_frees_the_file_and_restart_works(monkeypatch,
-                                                                          tmp_path,
-                                                                          small_disk):
+def test_a_full_disk_answers_507_cancel_frees_the_file_and_restart_works(
+    monkeypatch, tmp_path, small_disk
+):
     monkeypatch.setattr(schedules, "TICK_SECONDS", 0.05)  # notices freed space at once
     server = start(tmp_path)
     api = sign_in(server)
@@ -181,8 +200,7 @@ def test_a_full_disk_answers_507_cancel_frees_the_file_and_restart_works(monkeyp
 
         # Nothing at all left: a database write finds no room either.
         fill(small_disk, leave=0)
-        status, body, _ = api.send("POST", "/api/categories",
-                                   {"name": "x" * 60})
+        status, body, _ = api.send("POST", "/api/categories", {"name": "x" * 60})
         if status != 201:  # the WAL had room from earlier writes: either way no 500
             assert status == 507 and body["error_code"] == "disk_full", body
 
@@ -209,8 +227,9 @@ def test_a_full_disk_answers_507_cancel_frees_the_file_and_restart_works(monkeyp
         assert status == 200, stats
         assert stats["disk"]["state"] == "full" and stats["disk"]["read_only"]
         assert "free some space" in stats["disk"]["detail"].lower()
-        status, body, _ = api.send("POST", "/api/videos/upload-url",
-                                   {"filename": "a.mp4", "size": MiB})
+        status, body, _ = api.send(
+            "POST", "/api/videos/upload-url", {"filename": "a.mp4", "size": MiB}
+        )
         assert status == 507 and body["error_code"] == "disk_full"
         status, body, _ = api.send("POST", "/api/categories", {"name": "Trips"})
         assert status == 507 and body["error_code"] == "disk_full", body
@@ -220,8 +239,9 @@ def test_a_full_disk_answers_507_cancel_frees_the_file_and_restart_works(monkeyp
         while api.send("GET", "/api/admin/stats")[1]["disk"]["state"] != "ok":
             assert time.monotonic() < deadline, "Clipset stayed read-only"
             time.sleep(0.05)
-        status, body, _ = api.send("POST", "/api/videos/upload-url",
-                                   {"filename": "a.mp4", "size": MiB})
+        status, body, _ = api.send(
+            "POST", "/api/videos/upload-url", {"filename": "a.mp4", "size": MiB}
+        )
         assert status == 201, body
         status, body, _ = api.send("POST", "/api/categories", {"name": "Trips"})
         assert status == 201, body
@@ -237,8 +257,12 @@ def test_a_job_that_finds_the_disk_full_waits_and_keeps_the_original(tmp_path, s
         services = server.services
         services.jobs.pause()
         with database.connection_context():
-            video = Video.create(uploader=1, title="clip", processing_status="pending",
-                                 source_size_bytes=clip.stat().st_size)
+            video = Video.create(
+                uploader=1,
+                title="clip",
+                processing_status="pending",
+                source_size_bytes=clip.stat().st_size,
+            )
         original = services.data.original_file(video.storage_key)
         shutil.copyfile(clip, original)
         filler = fill(small_disk, leave=MARGIN)  # the database may write, the output can't

@@ -1,11 +1,12 @@
 """``clipset doctor`` reports what a host owner needs to check."""
+
 import socket
 import sqlite3
 
-from clipset import db, migrations
 from clipset.app import create_app
-from clipset.doctor import report
+from clipset.ops.doctor import report
 from clipset.settings import load
+from clipset.store import db, migrations
 
 
 def test_report_before_first_start(tmp_path):
@@ -24,8 +25,9 @@ def test_report_points_at_unclaimed_media(tmp_path):
     folder = tmp_path / "media" / "unclaimed" / "videos"
     folder.mkdir(parents=True)
     (folder / "a.mp4").write_bytes(b"x" * 3 * 1024**2)
-    assert (f"Unclaimed media: 1 file(s), 3.0 MiB in {tmp_path / 'media' / 'unclaimed'}"
-            in report(settings))
+    assert f"Unclaimed media: 1 file(s), 3.0 MiB in {tmp_path / 'media' / 'unclaimed'}" in report(
+        settings
+    )
 
 
 def test_report_shows_schema_version_and_a_busy_port(tmp_path):
@@ -49,8 +51,10 @@ def test_report_checks_the_database_and_finds_damage(tmp_path):
     assert "Scheduled backups: off" in report(settings)
     db_file = tmp_path / "clipset.db"
     with sqlite3.connect(db_file) as conn:  # enough rows for pages of their own
-        conn.executemany("INSERT INTO category (name, slug, created_at) VALUES (?, ?, ?)",
-                         [(f"c{i}" * 10, f"s{i}" * 10, "2026-01-01") for i in range(3000)])
+        conn.executemany(
+            "INSERT INTO category (name, slug, created_at) VALUES (?, ?, ?)",
+            [(f"c{i}" * 10, f"s{i}" * 10, "2026-01-01") for i in range(3000)],
+        )
     conn.close()
     pages = db_file.stat().st_size // 4096
     with open(db_file, "r+b") as f:  # scribble over a page in the middle

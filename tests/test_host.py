@@ -1,5 +1,6 @@
 """Controls for the computer Clipset runs on (start at login, stop), for a browser there:
 what the tray menu offers, for desktops whose tray icons have no menu."""
+
 from __future__ import annotations
 
 import http.client
@@ -10,21 +11,24 @@ import time
 import psutil
 import pytest
 
-from clipset import lan
-from clipset.server import Server
+from clipset.desktop import lan
+from clipset.serve.server import Server
 
 ELSEWHERE = {"REMOTE_ADDR": "192.0.2.10"}  # a phone on the LAN (a documentation address)
 
 
 def autostart_entry(app):
-    return app.extensions["clipset"].data.root / "home" / ".config" / "autostart" / \
-        "clipset.desktop"
+    return (
+        app.extensions["clipset"].data.root / "home" / ".config" / "autostart" / "clipset.desktop"
+    )
 
 
 def test_a_browser_on_the_host_sees_its_controls(admin):
     assert admin.get("/api/admin/host").json == {
-        "on_this_computer": True, "start_at_login": False,
-        "can_stop": False}  # no server runs this app, so nothing can stop it
+        "on_this_computer": True,
+        "start_at_login": False,
+        "can_stop": False,
+    }  # no server runs this app, so nothing can stop it
 
 
 def test_start_at_login_from_the_host(app, admin):
@@ -41,9 +45,14 @@ def test_start_at_login_from_the_host(app, admin):
 def test_other_devices_and_other_users_cannot_use_the_host_controls(app, admin, user):
     remote = {"environ_base": ELSEWHERE}
     assert admin.get("/api/admin/host", **remote).json == {
-        "on_this_computer": False, "start_at_login": None, "can_stop": False}
-    for method, path, body in [("PATCH", "/api/admin/host/start-at-login", {"enabled": True}),
-                               ("POST", "/api/admin/host/stop", None)]:
+        "on_this_computer": False,
+        "start_at_login": None,
+        "can_stop": False,
+    }
+    for method, path, body in [
+        ("PATCH", "/api/admin/host/start-at-login", {"enabled": True}),
+        ("POST", "/api/admin/host/stop", None),
+    ]:
         r = admin.request(method, path, json=body, **remote)
         assert (r.status_code, r.json["error_code"]) == (403, "not_on_host"), r.json
         assert "computer that runs Clipset" in r.json["detail"]
@@ -78,8 +87,12 @@ def test_stop_from_the_host_answers_then_stops_the_real_server(app, admin):
 
 
 def test_this_machine_is_loopback_or_one_of_its_own_addresses():
-    own = [e.address for entries in psutil.net_if_addrs().values() for e in entries
-           if e.family == socket.AF_INET and not e.address.startswith("127.")]
+    own = [
+        e.address
+        for entries in psutil.net_if_addrs().values()
+        for e in entries
+        if e.family == socket.AF_INET and not e.address.startswith("127.")
+    ]
     assert lan.is_this_machine("127.0.0.1") and lan.is_this_machine("::1")
     assert lan.is_this_machine("::ffff:127.0.0.1")
     assert all(lan.is_this_machine(address) for address in own)

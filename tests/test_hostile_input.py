@@ -2,6 +2,7 @@
 not ASCII, numbers too long for Python to convert, JSON nested too deeply, and category
 names that differ only in the case of a non-ASCII letter. Each gets a clear 400 (or a
 404 for an id that cannot exist), and nothing is left half done."""
+
 from __future__ import annotations
 
 import base64
@@ -9,12 +10,11 @@ import io
 import json
 
 import pytest
-import websocket
-
-from clipset.db import database
-from clipset.models import Category, Upload
-from clipset.pagination import MAX_PAGE
 from test_realtime import connect, receive
+
+from clipset.store.db import database
+from clipset.store.models import Category, Upload
+from clipset.store.pagination import MAX_PAGE
 
 HUGE = 2**64  # past SQLite's 64-bit INTEGER
 LONG = "9" * 5000  # past Python's int() digit limit
@@ -32,21 +32,32 @@ def assert_error(r, status: int, field: str | None = None):
 
 
 # -- numbers too large for SQLite -----------------------------------------------------
-@pytest.mark.parametrize("path", [f"/api/categories/{HUGE}", f"/api/users/{HUGE}",
-                                  f"/api/videos/drafts/{HUGE}", f"/api/users/{LONG}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/categories/{HUGE}",
+        f"/api/users/{HUGE}",
+        f"/api/videos/drafts/{HUGE}",
+        f"/api/users/{LONG}",
+    ],
+)
 def test_an_id_past_64_bits_in_the_path_is_not_found(admin, path):
-    assert_error(admin.get(path), 404) if "categories" not in path else \
-        assert_error(admin.delete(path), 404)
+    assert_error(admin.get(path), 404) if "categories" not in path else assert_error(
+        admin.delete(path), 404
+    )
 
 
-@pytest.mark.parametrize("path", [f"/media/videos/{HUGE}.mp4", f"/media/thumbnails/{HUGE}.jpg",
-                                  f"/media/videos/{LONG}.mp4"])
+@pytest.mark.parametrize(
+    "path",
+    [f"/media/videos/{HUGE}.mp4", f"/media/thumbnails/{HUGE}.jpg", f"/media/videos/{LONG}.mp4"],
+)
 def test_media_with_an_impossible_id_is_not_found_even_signed_out(anon, path):
     assert_error(anon.get(path + "?token=x"), 404)
 
 
-@pytest.mark.parametrize("query", [f"page={HUGE}", f"page_size=10&page={LONG}",
-                                   f"page={MAX_PAGE + 1}"])
+@pytest.mark.parametrize(
+    "query", [f"page={HUGE}", f"page_size=10&page={LONG}", f"page={MAX_PAGE + 1}"]
+)
 def test_a_huge_page_number_is_refused(user, query):
     assert_error(user.get(f"/api/videos?{query}"), 400, "page")
     # The last page that can exist is simply empty.
@@ -55,9 +66,11 @@ def test_a_huge_page_number_is_refused(user, query):
 
 def test_a_huge_number_in_a_body_is_refused(user):
     assert_error(user.post("/api/videos/finalize", json={"draft_id": HUGE}), 400, "draft_id")
-    r = user.client.post("/api/videos/finalize", data='{"draft_id": ' + LONG + "}",
-                         headers={"Authorization": f"Bearer {user.token}",
-                                  "Content-Type": "application/json"})
+    r = user.client.post(
+        "/api/videos/finalize",
+        data='{"draft_id": ' + LONG + "}",
+        headers={"Authorization": f"Bearer {user.token}", "Content-Type": "application/json"},
+    )
     assert_error(r, 400)
 
 
@@ -78,8 +91,11 @@ def test_tus_byte_counts_must_be_ascii_numbers_that_fit(app, client, user, value
     assert_error(r, 400, "Upload-Length")
 
     up = user.post("/api/videos/upload-url", json={"filename": "a.mp4", "size": 10}).get_json()
-    r = client.patch(up["upload_url"], data=b"x" * 10,
-                     headers={**TUS, "Upload-Offset": value, "Content-Type": OCTETS})
+    r = client.patch(
+        up["upload_url"],
+        data=b"x" * 10,
+        headers={**TUS, "Upload-Offset": value, "Content-Type": OCTETS},
+    )
     assert_error(r, 400, "Upload-Offset")
     head = client.head(up["upload_url"], headers=TUS)
     assert head.headers["Upload-Offset"] == "0"  # nothing was written
@@ -88,10 +104,16 @@ def test_tus_byte_counts_must_be_ascii_numbers_that_fit(app, client, user, value
 @pytest.mark.parametrize("value", ["²", LONG, str(HUGE)])
 def test_one_shot_upload_category_must_be_an_ascii_number_that_fits(app, client, user, value):
     before = _count(Upload)
-    r = client.post("/api/videos", headers={"Authorization": f"Bearer {user.token}"},
-                    data={"file": (io.BytesIO(b"not really a video"), "a.mp4"),
-                          "title": "t", "category_id": value},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/api/videos",
+        headers={"Authorization": f"Bearer {user.token}"},
+        data={
+            "file": (io.BytesIO(b"not really a video"), "a.mp4"),
+            "title": "t",
+            "category_id": value,
+        },
+        content_type="multipart/form-data",
+    )
     assert_error(r, 400, "category_id")
     assert _count(Upload) == before
 
@@ -103,26 +125,32 @@ def _count(model) -> int:
 
 # -- JSON nested too deeply -----------------------------------------------------------
 def test_deeply_nested_json_body_is_refused(admin):
-    r = admin.client.post("/api/categories", data=DEEP,
-                          headers={"Authorization": f"Bearer {admin.token}",
-                                   "Content-Type": "application/json"})
+    r = admin.client.post(
+        "/api/categories",
+        data=DEEP,
+        headers={"Authorization": f"Bearer {admin.token}", "Content-Type": "application/json"},
+    )
     assert_error(r, 400)
     assert r.get_json()["error_code"] == "invalid_json"
     assert _count(Category) == 0
 
 
-@pytest.mark.parametrize("payload", ['["2026-01-01T00:00:00", 1e999]',
-                                     f'["2026-01-01T00:00:00", {HUGE}]',
-                                     '["2026-01-01T00:00:00", true]',
-                                     "[" * 140 + "]" * 140])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '["2026-01-01T00:00:00", 1e999]',
+        f'["2026-01-01T00:00:00", {HUGE}]',
+        '["2026-01-01T00:00:00", true]',
+        "[" * 140 + "]" * 140,
+    ],
+)
 def test_a_forged_feed_cursor_is_refused(user, payload):
     cursor = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
     r = user.get(f"/api/videos/feed?cursor={cursor}")
     assert_error(r, 400, "cursor")
 
 
-def test_a_deeply_nested_websocket_message_is_answered_and_the_socket_lives(live_server,
-                                                                              user):
+def test_a_deeply_nested_websocket_message_is_answered_and_the_socket_lives(live_server, user):
     ws = connect(live_server, user)
     ws.send("[" * 30_000 + "]" * 30_000)
     reply = receive(ws)

@@ -1,6 +1,7 @@
 """Identities are never reused: a deleted user's sign-in token and signed URLs never pass
 as someone who registers later, and signed URLs end with the session (logout, password
 change, deactivation)."""
+
 from __future__ import annotations
 
 from support import PASSWORD
@@ -23,8 +24,9 @@ def _tus_head(client, url):
     return client.head(url, headers={"Tus-Resumable": "1.0.0"})
 
 
-def test_a_deleted_users_token_and_links_never_sign_in_the_next_user(app, client, admin,
-                                                                     make_user):
+def test_a_deleted_users_token_and_links_never_sign_in_the_next_user(
+    app, client, admin, make_user
+):
     clip = make_video(app, admin, title="Family")
     gone = make_user("gone")
     old_token, old_media = gone.token, _media_url(gone, clip)
@@ -62,8 +64,9 @@ def test_signed_links_end_with_logout(app, client, admin, user):
 def test_signed_links_end_with_a_password_change(app, client, admin, user):
     clip = make_video(app, admin)
     media, upload = _media_url(user, clip), _upload_url(user)
-    r = user.patch("/api/auth/password",
-                   json={"current_password": PASSWORD, "new_password": PASSWORD + "x"})
+    r = user.patch(
+        "/api/auth/password", json={"current_password": PASSWORD, "new_password": PASSWORD + "x"}
+    )
     assert r.status_code == 200, r.json
     assert client.get(media).status_code == 403
     assert _tus_head(client, upload).status_code == 403

@@ -1,4 +1,5 @@
 """One Clipset per data dir: the lock file, stale locks, and port checks."""
+
 import json
 import os
 import socket
@@ -8,7 +9,7 @@ import time
 
 import pytest
 
-from clipset.instance import InstanceLock, port_free, suggest_port
+from clipset.desktop.instance import InstanceLock, port_free, suggest_port
 
 
 def dead_pid() -> int:
@@ -26,8 +27,7 @@ def test_second_instance_finds_the_first(tmp_path):
     second = InstanceLock(tmp_path, pid=first.pid + 1_000_000)
     running = second.acquire()
     assert running is not None
-    assert (running.pid, running.port, running.url) == (first.pid, 8421,
-                                                          "http://127.0.0.1:8421")
+    assert (running.pid, running.port, running.url) == (first.pid, 8421, "http://127.0.0.1:8421")
     assert not second.held
 
     first.release()
@@ -98,8 +98,9 @@ def test_a_lock_whose_pid_now_belongs_to_a_newer_process_is_taken_over(tmp_path)
 def test_a_lock_recording_an_earlier_start_than_its_process_is_stale(tmp_path):
     newer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        (tmp_path / "clipset.lock").write_text(json.dumps(
-            {"pid": newer.pid, "port": 8420, "url": "http://x", "started": 1_000_000.0}))
+        (tmp_path / "clipset.lock").write_text(
+            json.dumps({"pid": newer.pid, "port": 8420, "url": "http://x", "started": 1_000_000.0})
+        )
         assert InstanceLock(tmp_path).acquire() is None
     finally:
         newer.kill()

@@ -1,13 +1,14 @@
 """Invitations: creation, listing, validation, single use, expiry and revocation."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-
-from clipset.db import database
-from clipset.models import Invitation, now
 from support import PASSWORD
+
+from clipset.store.db import database
+from clipset.store.models import Invitation, now
 
 PAGE_KEYS = {"items", "total_count", "page", "page_size", "total_pages", "has_more"}
 
@@ -18,17 +19,27 @@ def _parse(stamp: str) -> dt.datetime:
 
 
 def _register(anon, token, username="newbie"):
-    return anon.post("/api/auth/register", json={"invitation_token": token,
-                                                 "username": username,
-                                                 "password": PASSWORD})
+    return anon.post(
+        "/api/auth/register",
+        json={"invitation_token": token, "username": username, "password": PASSWORD},
+    )
 
 
 def test_admin_creates_an_invitation_with_a_link(admin):
     r = admin.post("/api/invitations", json={"email": "kid@example.com"})
     assert r.status_code == 201
     inv = r.json
-    assert set(inv) == {"id", "email", "token", "link", "created_at", "expires_at",
-                        "used_at", "revoked", "status"}
+    assert set(inv) == {
+        "id",
+        "email",
+        "token",
+        "link",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "revoked",
+        "status",
+    }
     assert inv["email"] == "kid@example.com" and inv["status"] == "pending"
     assert inv["used_at"] is None and inv["revoked"] is False
     assert len(inv["token"]) >= 32
@@ -88,7 +99,8 @@ def test_expired_invitation(app, admin, anon):
     inv = admin.post("/api/invitations", json={}).json
     with database.connection_context():
         Invitation.update(expires_at=now() - dt.timedelta(seconds=1)).where(
-            Invitation.id == inv["id"]).execute()
+            Invitation.id == inv["id"]
+        ).execute()
     r = anon.get(f"/api/invitations/validate/{inv['token']}")
     assert r.status_code == 409 and r.json["error_code"] == "invitation_expired"
     assert _register(anon, inv["token"]).json["error_code"] == "invitation_expired"
@@ -121,7 +133,8 @@ def test_list_filters_by_status_and_paginates(app, admin, anon):
     admin.delete(f"/api/invitations/{made[1]['id']}")
     with database.connection_context():
         Invitation.update(expires_at=now() - dt.timedelta(days=1)).where(
-            Invitation.id == made[2]["id"]).execute()
+            Invitation.id == made[2]["id"]
+        ).execute()
 
     page = admin.get("/api/invitations?page_size=2").json
     assert set(page) == PAGE_KEYS
@@ -133,6 +146,7 @@ def test_list_filters_by_status_and_paginates(app, admin, anon):
         r = admin.get(f"/api/invitations?status={status}")
         assert r.status_code == 200
         return {i["id"] for i in r.json["items"]}
+
     assert ids("used") == {made[0]["id"]}
     assert ids("revoked") == {made[1]["id"]}
     assert ids("expired") == {made[2]["id"]}

@@ -1,18 +1,19 @@
 """The processing queue: real clips through the worker pool, crash recovery, failures
 that leave the worker alive, shutdown that requeues, and the admin retry."""
+
 from __future__ import annotations
 
 import shutil
 import threading
 import time
 
+import media_factory
 import pytest
 
-import media_factory
 from clipset import media
-from clipset.db import database
-from clipset.models import Video
 from clipset.services.jobs import INTERRUPTED_TWICE
+from clipset.store.db import database
+from clipset.store.models import Video
 
 WAIT_SECONDS = 60
 
@@ -20,8 +21,11 @@ WAIT_SECONDS = 60
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory):
     d = tmp_path_factory.mktemp("clips")
-    return {"landscape": media_factory.landscape(d), "webm": media_factory.webm_vp9(d),
-            "random": media_factory.random_bytes(d)}
+    return {
+        "landscape": media_factory.landscape(d),
+        "webm": media_factory.webm_vp9(d),
+        "random": media_factory.random_bytes(d),
+    }
 
 
 @pytest.fixture
@@ -39,8 +43,14 @@ def events(services):
 def queue(services, api, clip, status="pending", attempts=0, **fields) -> str:
     """A video row with ``clip`` as its original, as finalize leaves it."""
     with database.connection_context():
-        video = Video.create(uploader=api.user["id"], title=clip.name, source_size_bytes=1,
-                             processing_status=status, attempts=attempts, **fields)
+        video = Video.create(
+            uploader=api.user["id"],
+            title=clip.name,
+            source_size_bytes=1,
+            processing_status=status,
+            attempts=attempts,
+            **fields,
+        )
     shutil.copyfile(clip, services.data.original_file(video.storage_key))
     return video.public_id
 
@@ -64,9 +74,12 @@ def test_uploaded_clip_is_processed_end_to_end(services, events, user):
     services.start()
     clip = media_factory.make_clip(services.data.tmp / "in.mkv", duration=1.0)
     with open(clip, "rb") as f:
-        r = user.client.post("/api/videos", data={"file": (f, "in.mkv"), "title": "Trip"},
-                             content_type="multipart/form-data",
-                             headers={"Authorization": f"Bearer {user.token}"})
+        r = user.client.post(
+            "/api/videos",
+            data={"file": (f, "in.mkv"), "title": "Trip"},
+            content_type="multipart/form-data",
+            headers={"Authorization": f"Bearer {user.token}"},
+        )
     assert r.status_code == 201, r.json
     video = wait_for(r.json["id"], "completed", "failed")
     assert video.processing_status == "completed", video.error_message
@@ -129,14 +142,16 @@ def test_a_bad_file_fails_and_the_worker_goes_on(services, events, user, clips):
     failed = row(bad)
     assert failed.processing_status == "failed"
     assert "not a video we can read" in failed.error_message
-    assert [e.data for e in events if e.type == "video.failed"] == \
-        [{"video_id": bad, "error": failed.error_message}]
+    assert [e.data for e in events if e.type == "video.failed"] == [
+        {"video_id": bad, "error": failed.error_message}
+    ]
     assert services.jobs.worker_count == 1
     assert list(services.data.tmp.iterdir()) == []
 
 
-def test_disk_full_requeues_without_failing_or_losing_the_original(monkeypatch, services,
-                                                                   user, clips):
+def test_disk_full_requeues_without_failing_or_losing_the_original(
+    monkeypatch, services, user, clips
+):
     real, calls = media.process, []
 
     def full_once(*args, **kwargs):
@@ -182,8 +197,9 @@ def test_pool_resizes_with_the_config(services, admin):
 
 
 def test_admin_retry(services, admin, user, clips):
-    failed = queue(services, user, clips["landscape"], status="failed", attempts=2,
-                   error_message="boom")
+    failed = queue(
+        services, user, clips["landscape"], status="failed", attempts=2, error_message="boom"
+    )
     url = f"/api/admin/videos/{failed}/retry"
     assert user.post(url).status_code == 403
     r = admin.post(url)

@@ -1,8 +1,9 @@
 """Choosing the address other devices on the LAN use, from fake interface tables."""
+
 import socket
 from collections import namedtuple
 
-from clipset import lan
+from clipset.desktop import lan
 
 Addr = namedtuple("Addr", "family address netmask broadcast ptp")
 Stat = namedtuple("Stat", "isup")
@@ -17,16 +18,21 @@ def v6(address):
 
 
 def test_private_address_on_a_real_interface_wins():
-    addrs = {"lo": [v4("127.0.0.1")],
-             "docker0": [v4("172.17.0.1")],
-             "eth0": [v6("fe80::1"), v4("203.0.113.7")],
-             "wlan0": [v4("192.168.1.23")]}
+    addrs = {
+        "lo": [v4("127.0.0.1")],
+        "docker0": [v4("172.17.0.1")],
+        "eth0": [v6("fe80::1"), v4("203.0.113.7")],
+        "wlan0": [v4("192.168.1.23")],
+    }
     assert lan.choose_address(addrs, {}) == "192.168.1.23"
 
 
 def test_public_address_beats_container_bridges_and_link_local():
-    addrs = {"br-1234": [v4("10.0.0.1")], "veth9": [v4("10.1.0.1")],
-             "eth0": [v4("169.254.10.10"), v4("198.51.100.4")]}
+    addrs = {
+        "br-1234": [v4("10.0.0.1")],
+        "veth9": [v4("10.1.0.1")],
+        "eth0": [v4("169.254.10.10"), v4("198.51.100.4")],
+    }
     assert lan.choose_address(addrs) == "198.51.100.4"
 
 
@@ -37,8 +43,10 @@ def test_interfaces_that_are_down_are_skipped():
 
 
 def test_virtual_private_address_only_when_nothing_else():
-    assert lan.choose_address({"docker0": [v4("172.17.0.1")], "lo": [v4("127.0.0.1")]}) \
+    assert (
+        lan.choose_address({"docker0": [v4("172.17.0.1")], "lo": [v4("127.0.0.1")]})
         == "172.17.0.1"
+    )
 
 
 def test_loopback_is_the_last_resort():

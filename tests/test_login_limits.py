@@ -1,9 +1,9 @@
 """Sign-in rate limits: a guesser locks only its own client out of one account; the owner
 elsewhere signs in, again and again; a name shuts only after many clients guess it."""
+
 from __future__ import annotations
 
 import pytest
-
 from support import PASSWORD
 
 
@@ -13,8 +13,11 @@ def settings_overrides():
 
 
 def login_from(client, address: str, username: str, password: str):
-    return client.post("/api/auth/login", json={"username": username, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/api/auth/login",
+        json={"username": username, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def test_wrong_passwords_lock_out_that_client_on_that_username(admin, client, app):

@@ -1,13 +1,14 @@
 """clipset.media against real clips made with PyAV: what gets accepted, and what comes out."""
+
 from __future__ import annotations
 
 import threading
 
 import av
+import media_factory as mf
 import pytest
 from PIL import Image
 
-import media_factory as mf
 from clipset import media
 from clipset.errors import UnreadableMedia, UnsupportedMedia, ValidationFailed
 
@@ -47,6 +48,7 @@ def frame_times(path) -> list[float]:
 
 # ---------------------------------------------------------------- probe
 
+
 def test_probe_reports_display_size_codecs_and_duration(clips):
     p = media.probe(clips("landscape"))
     assert (p.container, p.width, p.height, p.rotation) == ("mp4", 320, 180, 0)
@@ -62,12 +64,15 @@ def test_probe_applies_rotation_to_display_size(clips):
     assert (p.container, p.width, p.height, p.rotation) == ("mov", 180, 320, 90)
 
 
-@pytest.mark.parametrize("name, container, vcodec, acodec", [
-    ("webm_vp9", "webm", "vp9", "opus"),
-    ("avi_mpeg4", "avi", "mpeg4", "mp3"),
-    ("vfr", "mkv", "h264", "aac"),
-    ("no_audio", "mp4", "h264", None),
-])
+@pytest.mark.parametrize(
+    "name, container, vcodec, acodec",
+    [
+        ("webm_vp9", "webm", "vp9", "opus"),
+        ("avi_mpeg4", "avi", "mpeg4", "mp3"),
+        ("vfr", "mkv", "h264", "aac"),
+        ("no_audio", "mp4", "h264", None),
+    ],
+)
 def test_probe_names_container_by_its_bytes(clips, tmp_path, name, container, vcodec, acodec):
     # A misleading extension must not matter.
     renamed = tmp_path / "clip.mp4"
@@ -76,12 +81,15 @@ def test_probe_names_container_by_its_bytes(clips, tmp_path, name, container, vc
     assert (p.container, p.video_codec, p.audio_codec) == (container, vcodec, acodec)
 
 
-@pytest.mark.parametrize("name, error, words", [
-    ("audio_only", UnsupportedMedia, "no video"),
-    ("random_bytes", UnsupportedMedia, "not a video"),
-    ("text_as_mp4", UnsupportedMedia, "not a video"),
-    ("truncated", UnreadableMedia, "damaged"),
-])
+@pytest.mark.parametrize(
+    "name, error, words",
+    [
+        ("audio_only", UnsupportedMedia, "no video"),
+        ("random_bytes", UnsupportedMedia, "not a video"),
+        ("text_as_mp4", UnsupportedMedia, "not a video"),
+        ("truncated", UnreadableMedia, "damaged"),
+    ],
+)
 def test_probe_rejects_non_video_with_clear_message(clips, name, error, words):
     with pytest.raises(error) as caught:
         media.probe(clips(name))
@@ -123,14 +131,19 @@ def test_probe_needs_a_decodable_frame(tmp_path, clips):
             if packet.dts is None:
                 continue
             bad = av.Packet(b"\x00\x00\x01\xff" * 64)
-            bad.pts, bad.dts, bad.time_base, bad.stream = packet.pts, packet.dts, \
-                packet.time_base, vout
+            bad.pts, bad.dts, bad.time_base, bad.stream = (
+                packet.pts,
+                packet.dts,
+                packet.time_base,
+                vout,
+            )
             out.mux(bad)
     with pytest.raises(UnreadableMedia, match="No picture"):
         media.probe(broken)
 
 
 # ---------------------------------------------------------------- process
+
 
 def test_compatible_clip_is_remuxed_not_reencoded(clips, tmp_path):
     src = clips("landscape")
@@ -139,10 +152,12 @@ def test_compatible_clip_is_remuxed_not_reencoded(clips, tmp_path):
     out = assert_browser_ready(video, result)
     assert (out.width, out.height, out.audio_codec) == (320, 180, "aac")
     assert out.duration == pytest.approx(1.0, abs=0.1)
+
     # Stream copy: the very same compressed video packets.
     def packets(path):
         with av.open(str(path)) as c:
             return [bytes(p) for p in c.demux(c.streams.video[0]) if p.size]
+
     assert packets(video) == packets(src)
     assert Image.open(thumb).size == (320, 180)
 
@@ -153,10 +168,8 @@ def test_force_transcode_reencodes_compatible_clip(clips, tmp_path):
     assert_browser_ready(video, result)
 
 
-@pytest.mark.parametrize("force, mode, rotation", [(False, "remux", 90),
-                                                   (True, "transcode", 0)])
-def test_rotated_phone_clip_comes_out_portrait_and_upright(clips, tmp_path, force, mode,
-                                                          rotation):
+@pytest.mark.parametrize("force, mode, rotation", [(False, "remux", 90), (True, "transcode", 0)])
+def test_rotated_phone_clip_comes_out_portrait_and_upright(clips, tmp_path, force, mode, rotation):
     # A compatible phone clip is copied with its rotation tag (browsers turn it upright);
     # a transcode turns the pixels instead. Both show 180x320 with an upright thumbnail.
     result, video, thumb = run(clips("portrait_rotated"), tmp_path, force_transcode=force)
@@ -189,8 +202,10 @@ def test_non_square_pixels_come_out_square_at_the_shape_they_were_shown(clips, t
     assert not image.getpixel((118, 30))[0] > 200
 
 
-@pytest.mark.parametrize("name, acodec", [
-    ("webm_vp9", "aac"), ("avi_mpeg4", "aac"), ("yuv444", "aac"), ("no_audio", None)])
+@pytest.mark.parametrize(
+    "name, acodec",
+    [("webm_vp9", "aac"), ("avi_mpeg4", "aac"), ("yuv444", "aac"), ("no_audio", None)],
+)
 def test_other_inputs_become_h264_aac_mp4(clips, tmp_path, name, acodec):
     src = clips(name)
     result, video, thumb = run(src, tmp_path, force_transcode=name == "no_audio")
@@ -275,8 +290,13 @@ def test_cover_time_picks_the_thumbnail_frame(clips, tmp_path):
 
 def test_progress_rises_to_100(clips, tmp_path):
     seen = []
-    media.process(clips("vfr"), tmp_path / "o.mp4", tmp_path / "t.jpg",
-                  media.Options(force_transcode=True), progress=seen.append)
+    media.process(
+        clips("vfr"),
+        tmp_path / "o.mp4",
+        tmp_path / "t.jpg",
+        media.Options(force_transcode=True),
+        progress=seen.append,
+    )
     assert seen and seen[-1] == 100.0
     assert seen == sorted(seen) and all(0 <= p <= 100 for p in seen)
 
@@ -285,8 +305,13 @@ def test_cancel_stops_and_leaves_no_output(clips, tmp_path):
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(media.Cancelled):
-        media.process(clips("vfr"), tmp_path / "o.mp4", tmp_path / "t.jpg",
-                      media.Options(force_transcode=True), cancel=cancel)
+        media.process(
+            clips("vfr"),
+            tmp_path / "o.mp4",
+            tmp_path / "t.jpg",
+            media.Options(force_transcode=True),
+            cancel=cancel,
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -297,9 +322,16 @@ def test_cancel_during_processing(clips, tmp_path):
     def progress(p):
         calls.append(p)
         cancel.set()
+
     with pytest.raises(media.Cancelled):
-        media.process(clips("oversize"), tmp_path / "o.mp4", tmp_path / "t.jpg",
-                      media.Options(), progress=progress, cancel=cancel)
+        media.process(
+            clips("oversize"),
+            tmp_path / "o.mp4",
+            tmp_path / "t.jpg",
+            media.Options(),
+            progress=progress,
+            cancel=cancel,
+        )
     assert calls and list(tmp_path.iterdir()) == []
 
 

@@ -1,13 +1,14 @@
 """Colour through processing: HDR tone-mapped to SDR, full range made limited, BT.601 HD
 converted, every output tagged. Checked by decoding output pixels."""
+
 from __future__ import annotations
 
 import av
+import camera_clips as mf
 import pytest
+from media_factory import made_once
 from PIL import Image
 
-import camera_clips as mf
-from media_factory import made_once
 from clipset import media
 from clipset.media import colour
 
@@ -26,8 +27,9 @@ def centre_rgb(path) -> tuple[int, int, int]:
     """The middle pixel of the first frame as a BT.709 limited-range player shows it."""
     with av.open(str(path)) as c:
         frame = next(c.decode(video=0))
-        image = frame.reformat(format="rgb24", src_colorspace="itu709",
-                               src_color_range="MPEG").to_image()
+        image = frame.reformat(
+            format="rgb24", src_colorspace="itu709", src_color_range="MPEG"
+        ).to_image()
     return image.getpixel((image.width // 2, image.height // 2))
 
 
@@ -38,7 +40,11 @@ def colourfulness(rgb) -> float:
 def assert_tagged_bt709(path, primaries="bt709"):
     p = media.probe(path)
     assert (p.colour_primaries, p.colour_transfer, p.colour_matrix, p.colour_range) == (
-        primaries, "bt709", "bt709", "tv")
+        primaries,
+        "bt709",
+        "bt709",
+        "tv",
+    )
     assert p.pix_fmt == "yuv420p"
 
 
@@ -66,14 +72,16 @@ def test_hdr_highlights_roll_off_to_white_instead_of_clipping():
     assert hlg[-1] == pytest.approx(1.0, abs=0.01)
     pq_peak = colour.nits_to_pq(1000)
     assert colour.sdr_from_hdr("smpte2084", pq_peak, pq_peak, pq_peak)[0] == pytest.approx(
-        1.0, abs=0.01)
+        1.0, abs=0.01
+    )
     # A BT.2020 green outside BT.709 is brought inside without going negative.
     green = colour.sdr_from_hdr("arib-std-b67", 0.0, 0.7, 0.0)
     assert all(0.0 <= c <= 1.0 for c in green) and green[1] == max(green)
 
 
-@pytest.mark.parametrize("name, rgb", [("full_range_h264", (20, 20, 20)),
-                                       ("full_range_mjpeg", (235, 235, 235))])
+@pytest.mark.parametrize(
+    "name, rgb", [("full_range_h264", (20, 20, 20)), ("full_range_mjpeg", (235, 235, 235))]
+)
 def test_full_range_video_keeps_its_shadows_and_highlights(clips, tmp_path, name, rgb):
     src = clips(name)
     assert media.probe(src, accepted_formats=None).colour_range == "pc"
@@ -103,8 +111,9 @@ def test_remux_keeps_correct_colour_tags(clips, tmp_path):
 
 
 def test_untagged_transcode_comes_out_tagged(clips, tmp_path):
-    src = mf.make_clip(tmp_path / "plain.avi", vcodec="mpeg4", acodec=None, width=64,
-                       height=48, duration=0.3)
+    src = mf.make_clip(
+        tmp_path / "plain.avi", vcodec="mpeg4", acodec=None, width=64, height=48, duration=0.3
+    )
     assert media.probe(src).colour_transfer is None
     result, video, _ = run(src, tmp_path)
     assert result.mode == "transcode"

@@ -1,16 +1,17 @@
 """Hardware H.264 encoders: tried with a test encode, and a failing one falls back to
 libx264 without failing the job. No hardware encoder opens on the test machines, so
 these go through the fallback path by forcing one."""
+
 from __future__ import annotations
 
 import time
 
+import media_factory as mf
 import pytest
 
-import media_factory as mf
 from clipset import media
-from clipset.doctor import report
 from clipset.media import encoders
+from clipset.ops.doctor import report
 from clipset.settings import load
 
 WAIT_SECONDS = 60
@@ -40,8 +41,9 @@ def test_a_picked_encoder_that_fails_its_test_encode_is_not_used(needs_listed):
 
 
 def test_a_hardware_encoder_failing_mid_job_is_redone_in_software(tmp_path, needs_listed):
-    src = mf.make_clip(tmp_path / "in.avi", vcodec="mpeg4", acodec="mp3", width=64,
-                       height=48, duration=0.5)
+    src = mf.make_clip(
+        tmp_path / "in.avi", vcodec="mpeg4", acodec="mp3", width=64, height=48, duration=0.5
+    )
     video = tmp_path / "out.mp4"
     result = media.process(src, video, tmp_path / "t.jpg", media.Options(encoder=FORCED))
     assert (result.mode, result.encoder) == ("transcode", "libx264")
@@ -50,7 +52,8 @@ def test_a_hardware_encoder_failing_mid_job_is_redone_in_software(tmp_path, need
 
 
 def test_an_encoder_breaking_after_frames_were_written_is_redone_from_the_start(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     from clipset.media import processing
 
     real = processing._transcode
@@ -66,26 +69,33 @@ def test_an_encoder_breaking_after_frames_were_written_is_redone_from_the_start(
 
     monkeypatch.setattr(processing, "_transcode", breaks_halfway)
     monkeypatch.setattr(encoders, "_chosen", {"auto": "h264_qsv"})
-    src = mf.make_clip(tmp_path / "in.avi", vcodec="mpeg4", acodec="mp3", width=64,
-                       height=48, duration=0.5)
+    src = mf.make_clip(
+        tmp_path / "in.avi", vcodec="mpeg4", acodec="mp3", width=64, height=48, duration=0.5
+    )
     video = tmp_path / "out.mp4"
-    result = media.process(src, video, tmp_path / "t.jpg",
-                           media.Options(encoder=encoders.choose("auto")))
+    result = media.process(
+        src, video, tmp_path / "t.jpg", media.Options(encoder=encoders.choose("auto"))
+    )
     assert calls == ["h264_qsv", "libx264"]
     assert result.encoder == "libx264"
     assert media.verify(video).video_codec == "h264"
     assert encoders.choose("auto") == "libx264"  # the next job goes straight to software
 
 
-def test_a_job_with_a_failing_encoder_completes_and_stats_say_which(app_with_encoder,
-                                                                    admin, tmp_path):
+def test_a_job_with_a_failing_encoder_completes_and_stats_say_which(
+    app_with_encoder, admin, tmp_path
+):
     app_with_encoder.extensions["clipset"].start()
-    clip = mf.make_clip(tmp_path / "in.avi", vcodec="mpeg4", acodec="mp3", width=64,
-                        height=48, duration=0.5)
+    clip = mf.make_clip(
+        tmp_path / "in.avi", vcodec="mpeg4", acodec="mp3", width=64, height=48, duration=0.5
+    )
     with open(clip, "rb") as f:
-        r = admin.client.post("/api/videos", data={"file": (f, clip.name), "title": "Hw"},
-                              content_type="multipart/form-data",
-                              headers={"Authorization": f"Bearer {admin.token}"})
+        r = admin.client.post(
+            "/api/videos",
+            data={"file": (f, clip.name), "title": "Hw"},
+            content_type="multipart/form-data",
+            headers={"Authorization": f"Bearer {admin.token}"},
+        )
     assert r.status_code == 201, r.json
     deadline = time.monotonic() + WAIT_SECONDS
     while True:

@@ -4,6 +4,7 @@ Truncated and bit-flipped variants of real clips go through ``probe`` and ``proc
 a spawned child process, so a segfault fails this test instead of killing pytest.
 ``CLIPSET_FUZZ_N`` (default 200) sets the number of variants, ``CLIPSET_FUZZ_SEED`` the seed.
 """
+
 from __future__ import annotations
 
 import collections
@@ -24,10 +25,16 @@ SOURCES = {  # small clips keep each variant quick
     "mp4": dict(name="a.mp4", width=160, height=120, duration=0.6),
     "mov-rotated": dict(name="b.mov", width=160, height=96, duration=0.6, rotation=90),
     "mkv-vfr": dict(name="c.mkv", width=160, height=120, duration=0.6, vfr=True),
-    "webm": dict(name="d.webm", width=160, height=120, duration=0.6, vcodec="libvpx-vp9",
-                 acodec="libopus", options={"deadline": "realtime", "cpu-used": "8"}),
-    "avi": dict(name="e.avi", width=160, height=120, duration=0.6, vcodec="mpeg4",
-                acodec="mp3"),
+    "webm": dict(
+        name="d.webm",
+        width=160,
+        height=120,
+        duration=0.6,
+        vcodec="libvpx-vp9",
+        acodec="libopus",
+        options={"deadline": "realtime", "cpu-used": "8"},
+    ),
+    "avi": dict(name="e.avi", width=160, height=120, duration=0.6, vcodec="mpeg4", acodec="mp3"),
 }
 
 
@@ -48,7 +55,7 @@ def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
         b[start:end] = bytes(end - start)
         return kind, bytes(b)
     start, length = rng.randrange(len(b)), rng.randint(16, 2048)
-    chunk = b[start:start + length]
+    chunk = b[start : start + length]
     at = rng.randrange(len(b))
     return kind, bytes(b[:at] + chunk + b[at:])
 
@@ -78,15 +85,23 @@ def fuzz(workdir: str, n: int, seed: int, report: str) -> None:
         try:
             media.probe(path)
             stage = "process"
-            media.process(path, work / "out.mp4", work / "out.jpg",
-                          media.Options(preset="ultrafast"))
+            media.process(
+                path, work / "out.mp4", work / "out.jpg", media.Options(preset="ultrafast")
+            )
             counts["ok"] += 1
         except ClipsetError as e:
             counts[f"{stage}:{type(e).__name__}"] += 1
-        except Exception as e:  # noqa: BLE001 - any other exception is the finding
+        except Exception as e:
             counts[f"{stage}:UNEXPECTED {type(e).__name__}"] += 1
-            unexpected.append({"index": i, "source": key, "kind": kind, "stage": stage,
-                               "error": traceback.format_exc(limit=4)})
+            unexpected.append(
+                {
+                    "index": i,
+                    "source": key,
+                    "kind": kind,
+                    "stage": stage,
+                    "error": traceback.format_exc(limit=4),
+                }
+            )
     Path(report).write_text(json.dumps({"counts": counts, "unexpected": unexpected[:10]}))
 
 
@@ -94,7 +109,8 @@ def test_damaged_inputs_never_crash_or_raise_foreign_errors():
     with tempfile.TemporaryDirectory(prefix="clipset-fuzz-") as workdir:
         report = os.path.join(workdir, "report.json")
         child = multiprocessing.get_context("spawn").Process(
-            target=fuzz, args=(workdir, N, SEED, report))
+            target=fuzz, args=(workdir, N, SEED, report)
+        )
         child.start()
         child.join(timeout=120 + N)  # a hang is a finding too
         if child.is_alive():

@@ -1,13 +1,14 @@
 """The recording date comes through (probe, API, sorting); the place never does."""
+
 from __future__ import annotations
 
 import datetime as dt
 import time
 
 import av
+import media_factory as mf
 import pytest
 
-import media_factory as mf
 from clipset import media
 
 WAIT_SECONDS = 60
@@ -18,12 +19,13 @@ def test_recording_date_is_read_in_utc_from_the_phones_tags(tmp_path):
     assert p.recorded_at == dt.datetime.fromisoformat(mf.RECORDED_UTC)
 
 
-@pytest.mark.parametrize("value", ["", "0000-00-00T00:00:00Z", "1970-01-01T00:00:00Z",
-                                   "not a date", "2039-01-01T00:00:00Z"])
+@pytest.mark.parametrize(
+    "value",
+    ["", "0000-00-00T00:00:00Z", "1970-01-01T00:00:00Z", "not a date", "2039-01-01T00:00:00Z"],
+)
 def test_missing_or_implausible_dates_are_no_date(tmp_path, value):
     src = mf.make_clip(tmp_path / "a.mov", width=64, height=48, duration=0.3)
-    tagged = mf.with_metadata(src, tmp_path / "b.mov", {"creation_time": value} if value
-                              else {})
+    tagged = mf.with_metadata(src, tmp_path / "b.mov", {"creation_time": value} if value else {})
     assert media.probe(tagged).recorded_at is None
 
 
@@ -33,8 +35,7 @@ def test_location_never_reaches_the_output(tmp_path, force):
     with av.open(str(src)) as c:
         assert any("location" in key for key in c.metadata)  # the source has it
     video = tmp_path / "out.mp4"
-    result = media.process(src, video, tmp_path / "t.jpg",
-                           media.Options(force_transcode=force))
+    result = media.process(src, video, tmp_path / "t.jpg", media.Options(force_transcode=force))
     assert result.mode == ("transcode" if force else "remux")
     raw = video.read_bytes()
     assert mf.LOCATION.encode() not in raw and b"ISO6709" not in raw
@@ -45,9 +46,12 @@ def test_location_never_reaches_the_output(tmp_path, force):
 
 def upload(api, path, title):
     with open(path, "rb") as f:
-        r = api.client.post("/api/videos", data={"file": (f, path.name), "title": title},
-                            content_type="multipart/form-data",
-                            headers={"Authorization": f"Bearer {api.token}"})
+        r = api.client.post(
+            "/api/videos",
+            data={"file": (f, path.name), "title": title},
+            content_type="multipart/form-data",
+            headers={"Authorization": f"Bearer {api.token}"},
+        )
     assert r.status_code == 201, r.json
     return r.json["id"]
 
@@ -65,14 +69,19 @@ def wait_ready(api, video_id) -> dict:
 
 def test_recorded_at_is_in_the_api_and_sorts_lists(app, user, tmp_path):
     app.extensions["clipset"].start()
-    plain = upload(user, mf.make_clip(tmp_path / "plain.mp4", width=64, height=48,
-                                      duration=0.3), "uploaded later, no date")
+    plain = upload(
+        user,
+        mf.make_clip(tmp_path / "plain.mp4", width=64, height=48, duration=0.3),
+        "uploaded later, no date",
+    )
     shot = upload(user, mf.iphone_tagged(tmp_path), "shot in 2023")
     shot_video = wait_ready(user, shot)
     assert shot_video["recorded_at"] == mf.RECORDED_UTC + "Z"
     assert wait_ready(user, plain)["recorded_at"] is None
-    for url in ("/api/videos?sort_by=recorded_at&order=asc",
-                "/api/videos/mine?sort_by=recorded_at&sort_order=asc"):
+    for url in (
+        "/api/videos?sort_by=recorded_at&order=asc",
+        "/api/videos/mine?sort_by=recorded_at&sort_order=asc",
+    ):
         r = user.get(url)
         assert r.status_code == 200, r.json
         # Undated videos sort by their upload time, which is after 2023.

@@ -1,10 +1,11 @@
 """Frame rate, interlacing and odd sizes through processing, checked on output frames."""
+
 from __future__ import annotations
 
 import av
+import camera_clips as mf
 import pytest
 
-import camera_clips as mf
 from clipset import media
 
 

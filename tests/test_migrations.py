@@ -1,15 +1,16 @@
 """Schema migrations: an old database is upgraded in place, and models match the schema."""
+
 from __future__ import annotations
 
 import pytest
 from peewee import SqliteDatabase
-
-from clipset import migrations
-from clipset.app import create_app
-from clipset.db import bind, database
-from clipset.dirs import DataDir
-from clipset.models import MODELS, is_public_id
 from support import make_settings
+
+from clipset.app import create_app
+from clipset.store import migrations
+from clipset.store.db import bind, database
+from clipset.store.dirs import DataDir
+from clipset.store.models import MODELS, is_public_id
 
 
 def _version_1_database(tmp_path) -> DataDir:
@@ -22,7 +23,8 @@ def _version_1_database(tmp_path) -> DataDir:
             """INSERT INTO "user" (id, username, email, password_hash, role, is_active,
                token_version, quota_used_bytes, created_at)
                VALUES (1, 'host', 'host@example.com', 'x', 'admin', 1, 0, 0,
-                       '2024-01-02 03:04:05')""")
+                       '2024-01-02 03:04:05')"""
+        )
         db.execute_sql(
             """INSERT INTO "video" (id, storage_key, uploader_id, title, description, tags,
                privacy, is_featured, original_filename, source_size_bytes,
@@ -30,7 +32,8 @@ def _version_1_database(tmp_path) -> DataDir:
                comment_count, created_at)
                VALUES (7, 'abc123', 1, 'Grandma''s birthday party', 'cake', '["family"]',
                        'public', 0, 'party.mp4', 1234, 'completed', 1, 1.0, 5, 0, 0,
-                       '2024-01-02 03:04:05')""")
+                       '2024-01-02 03:04:05')"""
+        )
     database.close()
     return data
 
@@ -43,11 +46,13 @@ def test_old_database_is_upgraded_on_start(tmp_path):
         user = database.execute_sql('SELECT username, email FROM "user"').fetchall()
         assert user == [("host", "host@example.com")]
         video = database.execute_sql(
-            'SELECT id, title, uploader_id, view_count FROM "video"').fetchall()
+            'SELECT id, title, uploader_id, view_count FROM "video"'
+        ).fetchall()
         assert video == [(7, "Grandma's birthday party", 1, 5)]
         for word in ("birthday", "cake", "family", "grandma"):
             found = database.execute_sql(
-                "SELECT rowid FROM video_search WHERE video_search MATCH ?", (word,))
+                "SELECT rowid FROM video_search WHERE video_search MATCH ?", (word,)
+            )
             assert found.fetchall() == [(7,)], word
         # The triggers keep the index in step from now on.
         database.execute_sql("UPDATE video SET title = 'Beach day' WHERE id = 7")
@@ -91,11 +96,14 @@ def _affinity(declared: str) -> str:
 
 def _schema(db: SqliteDatabase, table: str) -> dict:
     return {
-        "columns": {(c.name, _affinity(c.data_type), c.null, c.primary_key)
-                    for c in db.get_columns(table)},
+        "columns": {
+            (c.name, _affinity(c.data_type), c.null, c.primary_key) for c in db.get_columns(table)
+        },
         "indexes": {(tuple(i.columns), i.unique) for i in db.get_indexes(table)},
-        "foreign_keys": {(f.column, f.dest_table, f.dest_column, f.on_delete)
-                         for f in db.get_foreign_keys(table)},
+        "foreign_keys": {
+            (f.column, f.dest_table, f.dest_column, f.on_delete)
+            for f in db.get_foreign_keys(table)
+        },
     }
 
 
@@ -113,7 +121,8 @@ def test_models_match_the_migrated_schema(app):
             migrated = _schema(database, table)
             assert migrated == _schema(reference, table), table
             assert {c.name for c in database.get_columns(table)} == {
-                f.column_name for f in model._meta.sorted_fields}, table
+                f.column_name for f in model._meta.sorted_fields
+            }, table
     reference.close()
 
 
@@ -165,19 +174,23 @@ def test_identity_step_keeps_data_links_and_search(tmp_path):
     with database.connection_context():
         assert migrations.current_version(database) == migrations.LATEST
         assert _rows('SELECT id, username, token_version FROM "user" ORDER BY id') == [
-            (1, "host", 4), (2, "kid", 0)]
+            (1, "host", 4),
+            (2, "kid", 0),
+        ]
         subjects = [s for (s,) in _rows('SELECT subject FROM "user"')]
         assert len(set(subjects)) == 2 and all(len(s) == 32 for s in subjects)
         videos = _rows('SELECT id, public_id, title, category_id FROM "video" ORDER BY id')
         assert [(v[0], v[2], v[3]) for v in videos] == [
-            (7, "Birthday party", 5), (8, "Beach day", None)]
+            (7, "Birthday party", 5),
+            (8, "Beach day", None),
+        ]
         public = [v[1] for v in videos]
         assert len(set(public)) == 2 and all(is_public_id(p) for p in public)
         assert _rows('SELECT id, video_id, author_id FROM "comment"') == [(11, 7, 2)]
         assert _rows('SELECT id, user_id, upload_id, category_id FROM "draft"') == [
-            (14, 2, "u1", 5)]
-        assert _rows('SELECT id, created_by_id, used_by_id FROM "invitation"') == [
-            (15, 1, 2)]
+            (14, 2, "u1", 5)
+        ]
+        assert _rows('SELECT id, created_by_id, used_by_id FROM "invitation"') == [(15, 1, 2)]
         assert _rows('SELECT id FROM "like"') == [(12,)]
         assert _rows("PRAGMA foreign_key_check") == []
         assert _rows("PRAGMA foreign_keys") == [(1,)]
@@ -199,9 +212,10 @@ def test_identity_step_keeps_data_links_and_search(tmp_path):
 
         # From now on ids only go up, even past deleted rows.
         database.execute_sql(
-            f"""INSERT INTO "user" (subject, username, password_hash, role, is_active,
+            """INSERT INTO "user" (subject, username, password_hash, role, is_active,
                 token_version, quota_used_bytes, created_at)
-                VALUES ('s', 'next', 'x', 'user', 1, 0, 0, '2024-01-03 00:00:00')""")
+                VALUES ('s', 'next', 'x', 'user', 1, 0, 0, '2024-01-03 00:00:00')"""
+        )
         assert _rows("""SELECT id FROM "user" WHERE username = 'next'""") == [(3,)]
 
 
@@ -210,9 +224,13 @@ def _rows_with(sql, *params):
 
 
 def _autoincrement(db: SqliteDatabase) -> set[str]:
-    return {name for name, sql in db.execute_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
-        if sql and "AUTOINCREMENT" in sql.upper()}
+    return {
+        name
+        for name, sql in db.execute_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+        ).fetchall()
+        if sql and "AUTOINCREMENT" in sql.upper()
+    }
 
 
 def test_ids_that_reach_urls_are_never_reused(app):

@@ -1,12 +1,17 @@
 """The OpenAPI document covers every API route, and the docs are served offline."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-DOCS_ROUTES = {"/api/openapi.json", "/api/docs", "/api/docs/init.js",
-               "/api/docs/assets/<path:name>"}
+DOCS_ROUTES = {
+    "/api/openapi.json",
+    "/api/docs",
+    "/api/docs/init.js",
+    "/api/docs/assets/<path:name>",
+}
 
 
 @pytest.fixture
@@ -82,8 +87,9 @@ def test_bodies_and_responses_use_component_schemas(spec):
 
 def test_operations_describe_parameters_auth_and_errors(spec):
     op = spec["paths"]["/api/users/{user_id}/role"]["patch"]
-    assert op["parameters"] == [{"name": "user_id", "in": "path", "required": True,
-                                 "schema": {"type": "integer"}}]
+    assert op["parameters"] == [
+        {"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    ]
     assert {"200", "400", "401", "403", "404", "409"} <= set(op["responses"])
     assert op["security"] == [{"bearer": []}]
     role = spec["components"]["schemas"]["RoleIn"]["properties"]["role"]
@@ -93,8 +99,14 @@ def test_operations_describe_parameters_auth_and_errors(spec):
     names = {p["name"] for p in listing["parameters"] if p["in"] == "query"}
     assert {"page", "page_size", "q"} <= names
     page = listing["responses"]["200"]["content"]["application/json"]["schema"]
-    assert set(page["properties"]) == {"items", "total_count", "page", "page_size",
-                                       "total_pages", "has_more"}
+    assert set(page["properties"]) == {
+        "items",
+        "total_count",
+        "page",
+        "page_size",
+        "total_pages",
+        "has_more",
+    }
     assert page["properties"]["items"]["items"] == {"$ref": "#/components/schemas/UserOut"}
 
     public = spec["paths"]["/api/invitations/validate/{token}"]["get"]
@@ -105,16 +117,19 @@ def test_docs_page_and_assets_are_served_locally(anon):
     page = anon.get("/api/docs")
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
-    assert not re.search(r"(https?:)?//", html), "the docs page must not load anything " \
-                                                 "from another host"
+    assert not re.search(r"(https?:)?//", html), (
+        "the docs page must not load anything from another host"
+    )
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sources
     for source in sources:  # relative to /api/docs
         r = anon.get(f"/api/{source}")
         assert r.status_code == 200, source
-    for path, mimetype in [("/api/docs/assets/swagger-ui-bundle.js", "javascript"),
-                           ("/api/docs/assets/swagger-ui.css", "text/css"),
-                           ("/api/docs/init.js", "javascript")]:
+    for path, mimetype in [
+        ("/api/docs/assets/swagger-ui-bundle.js", "javascript"),
+        ("/api/docs/assets/swagger-ui.css", "text/css"),
+        ("/api/docs/init.js", "javascript"),
+    ]:
         r = anon.get(path)
         assert r.status_code == 200 and mimetype in r.mimetype, path
         assert len(r.data) > 0

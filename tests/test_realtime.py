@@ -1,4 +1,5 @@
 """``/api/ws`` end to end: the real waitress server, real WebSocket clients, real events."""
+
 from __future__ import annotations
 
 import base64
@@ -15,10 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import websocket
-
-from clipset.db import database
-from clipset.models import Video
 from test_websocket import wait_until
+
+from clipset.store.db import database
+from clipset.store.models import Video
 
 
 # -- helpers --------------------------------------------------------------------------
@@ -59,8 +60,9 @@ def closed_with(ws) -> tuple[int, str]:
 
 def make_video(owner, *, privacy: str = "public", status: str = "completed") -> Video:
     with database.connection_context():
-        return Video.create(uploader=owner.user["id"], title="clip", privacy=privacy,
-                            processing_status=status)
+        return Video.create(
+            uploader=owner.user["id"], title="clip", privacy=privacy, processing_status=status
+        )
 
 
 def publish(app, type: str, data: dict, **kw) -> None:
@@ -68,8 +70,12 @@ def publish(app, type: str, data: dict, **kw) -> None:
 
 
 def like(app, video: Video, count: int = 1) -> None:
-    publish(app, "like.updated", {"video_id": video.public_id, "like_count": count},
-            video_id=video.public_id)
+    publish(
+        app,
+        "like.updated",
+        {"video_id": video.public_id, "like_count": count},
+        video_id=video.public_id,
+    )
 
 
 def listeners(app) -> int:
@@ -86,8 +92,12 @@ def marker(app, admin):
         like(app, video, 99)
         for ws in sockets:
             message = receive(ws)
-            assert message == {"type": "like.updated", "video_id": video.public_id,
-                               "like_count": 99}, message
+            assert message == {
+                "type": "like.updated",
+                "video_id": video.public_id,
+                "like_count": 99,
+            }, message
+
     send_and_expect.video = video
     return send_and_expect
 
@@ -156,22 +166,40 @@ def test_bad_messages_get_errors_and_the_socket_stays(app, live_server, user):
 
 
 # -- who hears what -------------------------------------------------------------------
-def test_like_and_comment_events_reach_subscribers(app, live_server, user, other_user,
-                                                   marker):
+def test_like_and_comment_events_reach_subscribers(app, live_server, user, other_user, marker):
     video = make_video(user)
     watcher = connect(live_server, other_user)
     subscribe(watcher, video.public_id, marker.video.public_id)
-    comment = {"id": 7, "video_id": video.public_id, "body": "<b>hi</b>",
-               "author": {"id": user.user["id"], "username": user.user["username"]},
-               "timestamp_seconds": 1.5, "created_at": "2024-05-01T10:00:00Z"}
-    publish(app, "comment.created", {"video_id": video.public_id, "comment": comment},
-            video_id=video.public_id)
-    publish(app, "comment.deleted", {"video_id": video.public_id, "comment_id": 7},
-            video_id=video.public_id)
-    assert receive(watcher) == {"type": "comment.created", "video_id": video.public_id,
-                                "comment": comment}
-    assert receive(watcher) == {"type": "comment.deleted", "video_id": video.public_id,
-                                "comment_id": 7}
+    comment = {
+        "id": 7,
+        "video_id": video.public_id,
+        "body": "<b>hi</b>",
+        "author": {"id": user.user["id"], "username": user.user["username"]},
+        "timestamp_seconds": 1.5,
+        "created_at": "2024-05-01T10:00:00Z",
+    }
+    publish(
+        app,
+        "comment.created",
+        {"video_id": video.public_id, "comment": comment},
+        video_id=video.public_id,
+    )
+    publish(
+        app,
+        "comment.deleted",
+        {"video_id": video.public_id, "comment_id": 7},
+        video_id=video.public_id,
+    )
+    assert receive(watcher) == {
+        "type": "comment.created",
+        "video_id": video.public_id,
+        "comment": comment,
+    }
+    assert receive(watcher) == {
+        "type": "comment.deleted",
+        "video_id": video.public_id,
+        "comment_id": 7,
+    }
     watcher.send(json.dumps({"type": "unsubscribe", "video_ids": [video.public_id]}))
     assert receive(watcher) == {"type": "unsubscribed", "video_ids": [marker.video.public_id]}
     like(app, video)
@@ -186,10 +214,10 @@ def test_the_like_endpoint_notifies_subscribers(app, live_server, user, other_us
     assert receive(ws) == {"type": "like.updated", "video_id": video.public_id, "like_count": 1}
 
 
-@pytest.mark.parametrize("privacy,status", [("private", "completed"),
-                                            ("public", "processing")])
+@pytest.mark.parametrize("privacy,status", [("private", "completed"), ("public", "processing")])
 def test_hidden_videos_are_heard_only_by_those_who_may_see_them(
-        app, live_server, admin, user, other_user, marker, privacy, status):
+    app, live_server, admin, user, other_user, marker, privacy, status
+):
     video = make_video(user, privacy=privacy, status=status)
     sockets = {}
     for name, api in (("owner", user), ("admin", admin), ("other", other_user)):
@@ -197,8 +225,11 @@ def test_hidden_videos_are_heard_only_by_those_who_may_see_them(
         subscribe(sockets[name], video.public_id, marker.video.public_id)
     like(app, video, 4)
     for name in ("owner", "admin"):
-        assert receive(sockets[name]) == {"type": "like.updated", "video_id": video.public_id,
-                                          "like_count": 4}
+        assert receive(sockets[name]) == {
+            "type": "like.updated",
+            "video_id": video.public_id,
+            "like_count": 4,
+        }
     marker(*sockets.values())  # other: the marker is the first thing it hears
 
 
@@ -211,21 +242,38 @@ def test_unlisted_videos_reach_signed_in_subscribers(app, live_server, user, oth
 
 
 def test_processing_events_reach_only_the_owner_on_every_socket(
-        app, live_server, admin, user, other_user, marker):
+    app, live_server, admin, user, other_user, marker
+):
     video = make_video(user, status="processing")
     owner_sockets = [connect(live_server, user), connect(live_server, user, "message")]
     snoops = [connect(live_server, admin), connect(live_server, other_user)]
     for ws in snoops:  # following the video does not make them hear its processing
         subscribe(ws, video.public_id, marker.video.public_id)
-    publish(app, "video.progress", {"video_id": video.public_id, "percent": 40.0},
-            video_id=video.public_id, owner_id=user.user["id"])
-    publish(app, "video.failed", {"video_id": video.public_id, "error": "unreadable"},
-            video_id=video.public_id, owner_id=user.user["id"])
+    publish(
+        app,
+        "video.progress",
+        {"video_id": video.public_id, "percent": 40.0},
+        video_id=video.public_id,
+        owner_id=user.user["id"],
+    )
+    publish(
+        app,
+        "video.failed",
+        {"video_id": video.public_id, "error": "unreadable"},
+        video_id=video.public_id,
+        owner_id=user.user["id"],
+    )
     for ws in owner_sockets:  # not subscribed, yet told
-        assert receive(ws) == {"type": "video.progress", "video_id": video.public_id,
-                               "percent": 40.0}
-        assert receive(ws) == {"type": "video.failed", "video_id": video.public_id,
-                               "error": "unreadable"}
+        assert receive(ws) == {
+            "type": "video.progress",
+            "video_id": video.public_id,
+            "percent": 40.0,
+        }
+        assert receive(ws) == {
+            "type": "video.failed",
+            "video_id": video.public_id,
+            "error": "unreadable",
+        }
     marker(*snoops)
 
 
@@ -250,8 +298,7 @@ def test_slow_consumer_does_not_hold_up_others(app, live_server, user, other_use
     video = make_video(user)
     live_server.websockets.send_timeout = 0.5  # sessions opened from now on
     # A tiny receive window that is never read from: its server side soon blocks.
-    slow = connect(live_server, other_user,
-                   sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+    slow = connect(live_server, other_user, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
     subscribe(slow, video.public_id)
     fast = connect(live_server, user)
     subscribe(fast, video.public_id)
@@ -261,13 +308,17 @@ def test_slow_consumer_does_not_hold_up_others(app, live_server, user, other_use
     def read_fast():
         while len(received) < count:
             received.append(receive(fast)["comment"]["id"])
+
     reader = threading.Thread(target=read_fast)
     reader.start()
     for i in range(count):  # 150 x 16 KB: far more than the slow socket's buffers hold
         body = base64.b64encode(os.urandom(12 * 1024)).decode()
-        publish(app, "comment.created", {"video_id": video.public_id,
-                                         "comment": {"id": i, "body": body}},
-                video_id=video.public_id)
+        publish(
+            app,
+            "comment.created",
+            {"video_id": video.public_id, "comment": {"id": i, "body": body}},
+            video_id=video.public_id,
+        )
     reader.join(60)
     assert received == list(range(count))  # all of them, in order
     # The slow one, never read from, is cut off by its send deadline; only then drain it
@@ -292,8 +343,7 @@ def test_slow_consumer_does_not_hold_up_others(app, live_server, user, other_use
 def _http(server, path: str, token: str | None = None) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
-        conn.request("GET", path, headers={"Authorization": f"Bearer {token}"} if token
-                     else {})
+        conn.request("GET", path, headers={"Authorization": f"Bearer {token}"} if token else {})
         response = conn.getresponse()
         response.read()
         return response.status
@@ -310,13 +360,15 @@ def test_two_hundred_sockets_and_http_at_once(app, live_server, user, other_user
     assert live_server.websockets.count == 200
     with ThreadPoolExecutor(8) as pool:
         calls = [pool.submit(_http, live_server, "/api/health") for _ in range(40)]
-        calls += [pool.submit(_http, live_server, "/api/auth/me", user.token)
-                  for _ in range(40)]
+        calls += [pool.submit(_http, live_server, "/api/auth/me", user.token) for _ in range(40)]
         like(app, video, 12)
         assert [c.result() for c in calls] == [200] * 80
     for ws in sockets:
-        assert receive(ws) == {"type": "like.updated", "video_id": video.public_id,
-                               "like_count": 12}
+        assert receive(ws) == {
+            "type": "like.updated",
+            "video_id": video.public_id,
+            "like_count": 12,
+        }
     for ws in sockets:
         ws.close()
     assert wait_until(lambda: live_server.websockets.count == 0)
@@ -350,7 +402,7 @@ def test_stopping_the_server_closes_open_sockets(app, live_server, user, other_u
 SERVE = """
 import sys
 from clipset.app import create_app
-from clipset.server import Server
+from clipset.serve.server import Server
 app = create_app({"data_dir": sys.argv[1], "testing": True})
 server = Server(app, host="127.0.0.1", port=0)
 print(server.port, flush=True)
@@ -363,8 +415,9 @@ print("stopped", flush=True)
 def test_a_signal_stops_the_server_cleanly_with_sockets_open(app, user, signum):
     # The child serves the same data dir (so the user's token is good there).
     data_dir = app.config["CLIPSET_SETTINGS"].data_dir
-    child = subprocess.Popen([sys.executable, "-c", SERVE, data_dir],
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", SERVE, data_dir], stdout=subprocess.PIPE, text=True
+    )
     try:
         port = int(child.stdout.readline())
         url = f"ws://127.0.0.1:{port}/api/ws?token={user.token}"

@@ -1,17 +1,16 @@
 """WebSocket slots per user and for sockets not yet signed in, over real sockets."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
 import websocket
-
 from test_realtime import closed_with, connect, receive, ws_url
 from test_websocket import wait_until
 
 
-@pytest.mark.parametrize("settings_overrides", [{"ws_max_connections": 6,
-                                                 "ws_max_per_user": 3}])
+@pytest.mark.parametrize("settings_overrides", [{"ws_max_connections": 6, "ws_max_per_user": 3}])
 def test_one_user_cannot_take_every_socket(live_server, user, other_user):
     mine = [connect(live_server, user) for _ in range(3)]
     extra = websocket.create_connection(ws_url(live_server, user.token), timeout=10)
@@ -29,8 +28,7 @@ def test_one_user_cannot_take_every_socket(live_server, user, other_user):
 
 @pytest.mark.parametrize("settings_overrides", [{"ws_max_unauthenticated": 2}])
 def test_sockets_that_never_sign_in_cannot_take_every_slot(live_server, user):
-    silent = [websocket.create_connection(ws_url(live_server), timeout=10)
-              for _ in range(2)]
+    silent = [websocket.create_connection(ws_url(live_server), timeout=10) for _ in range(2)]
     assert wait_until(lambda: live_server.websockets.count == 2)
     third = websocket.create_connection(ws_url(live_server), timeout=10)
     code, reason = closed_with(third)

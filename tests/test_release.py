@@ -1,4 +1,5 @@
 """The release tooling in scripts/: the workflow pin check and the glibc floor reader."""
+
 import platform
 import sys
 from pathlib import Path

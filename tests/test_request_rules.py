@@ -1,10 +1,10 @@
 """What the OpenAPI document promises about requests, the server keeps: every PATCH needs
 at least one field, a list endpoint refuses a query parameter it does not take, titles
 hold more than whitespace, and what the tus and one-shot upload routes take is described."""
+
 from __future__ import annotations
 
 import pytest
-
 from video_rows import make_video, reload
 
 
@@ -32,9 +32,16 @@ def test_every_json_patch_documents_and_refuses_an_empty_body(admin, spec):
         assert r.json["error_code"] == "validation_error" and r.json["field"] == "body"
 
 
-@pytest.mark.parametrize("url", ["/api/users?page=1&sort=name", "/api/videos/mine?serch=cat",
-                                 "/api/videos/mine/recent?limit=2&x=", "/api/videos?=null",
-                                 "/api/admin/stats/history?days=7&extra=1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/users?page=1&sort=name",
+        "/api/videos/mine?serch=cat",
+        "/api/videos/mine/recent?limit=2&x=",
+        "/api/videos?=null",
+        "/api/admin/stats/history?days=7&extra=1",
+    ],
+)
 def test_a_query_parameter_an_endpoint_does_not_take_is_refused(admin, url):
     r = admin.get(url)
     assert r.status_code == 400, r.json
@@ -66,14 +73,19 @@ def test_details_of_a_missing_video_are_not_found_before_they_are_judged(user):
 
 def test_tus_routes_document_their_headers_and_answers(spec):
     def headers(method, path):
-        return {p["name"]: p for p in spec["paths"][path][method]["parameters"]
-                if p["in"] == "header"}
+        return {
+            p["name"]: p for p in spec["paths"][path][method]["parameters"] if p["in"] == "header"
+        }
+
     create = headers("post", "/api/uploads")
     assert create["Tus-Resumable"]["schema"]["enum"] == ["1.0.0"]
     assert create["Upload-Length"]["required"]
     patch = spec["paths"]["/api/uploads/{upload_id}"]["patch"]
     assert set(headers("patch", "/api/uploads/{upload_id}")) == {
-        "Tus-Resumable", "Upload-Offset", "Content-Type"}
+        "Tus-Resumable",
+        "Upload-Offset",
+        "Content-Type",
+    }
     assert list(patch["requestBody"]["content"]) == ["application/offset+octet-stream"]
     assert {"204", "409", "412", "413", "415", "404", "403"} <= set(patch["responses"])
     for method in ("head", "delete"):
@@ -96,8 +108,9 @@ def test_accepted_formats_and_the_feed_cursor_are_documented(spec):
 
     formats = spec["components"]["schemas"]["ConfigPatch"]["properties"]["accepted_formats"]
     assert formats["items"]["enum"] == list(KNOWN_FORMATS)
-    cursor = next(p for p in spec["paths"]["/api/videos/feed"]["get"]["parameters"]
-                  if p["name"] == "cursor")
+    cursor = next(
+        p for p in spec["paths"]["/api/videos/feed"]["get"]["parameters"] if p["name"] == "cursor"
+    )
     assert CURSOR_FORMAT in str(cursor["schema"])
     assert "400" in spec["paths"]["/api/videos/feed"]["get"]["responses"]
 
@@ -107,8 +120,15 @@ def test_the_socket_route_documents_its_plain_get_answer(spec, admin):
     assert admin.get("/api/ws").status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/api/videos?q=a&q=b", "/api/videos?category_id=90.0",
-                                 "/api/users?page=1&page=2", "/api/videos?page=%C2%B2"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/videos?q=a&q=b",
+        "/api/videos?category_id=90.0",
+        "/api/users?page=1&page=2",
+        "/api/videos?page=%C2%B2",
+    ],
+)
 def test_a_query_value_given_twice_or_not_a_whole_number_is_refused(admin, url):
     r = admin.get(url)
     assert r.status_code == 400, r.json

@@ -1,4 +1,5 @@
 """The real waitress server over real HTTP."""
+
 from __future__ import annotations
 
 import http.client
@@ -10,10 +11,10 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
-
-from clipset.server import Server
 from support import PASSWORD, video_like
 from test_websocket import wait_until
+
+from clipset.serve.server import Server
 
 
 class Http:
@@ -29,8 +30,7 @@ class Http:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            conn.request(method, path, json.dumps(body) if body is not None else None,
-                         headers)
+            conn.request(method, path, json.dumps(body) if body is not None else None, headers)
             resp = conn.getresponse()
             raw = resp.read()
             return resp.status, resp.headers, json.loads(raw) if raw else None
@@ -45,11 +45,11 @@ def test_health_setup_login_me_over_http(live_server):
     assert headers["Content-Type"].startswith("application/json")
     assert http_.call("GET", "/api/setup")[2]["needs_setup"] is True
 
-    status, _, body = http_.call("POST", "/api/setup", {"username": "host",
-                                                         "password": PASSWORD})
+    status, _, body = http_.call("POST", "/api/setup", {"username": "host", "password": PASSWORD})
     assert status == 201
-    status, _, body = http_.call("POST", "/api/auth/login", {"username": "host",
-                                                              "password": PASSWORD})
+    status, _, body = http_.call(
+        "POST", "/api/auth/login", {"username": "host", "password": PASSWORD}
+    )
     assert status == 200 and body["token_type"] == "bearer"
     status, _, me = http_.call("GET", "/api/auth/me", token=body["access_token"])
     assert status == 200 and me["username"] == "host" and me["role"] == "admin"
@@ -64,8 +64,11 @@ def test_security_headers(live_server, path):
     csp = headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] in ("same-origin", "no-referrer",
-                                          "strict-origin-when-cross-origin")
+    assert headers["Referrer-Policy"] in (
+        "same-origin",
+        "no-referrer",
+        "strict-origin-when-cross-origin",
+    )
 
 
 def _raw(url, path):
@@ -99,10 +102,10 @@ def test_a_server_on_every_ipv6_interface_gives_a_browsable_url(app):
 
 
 def test_bound_to_every_interface_it_logs_the_address_for_phones(app, monkeypatch, caplog):
-    from clipset import lan
+    from clipset.desktop import lan
 
     monkeypatch.setattr(lan, "lan_address", lambda: "192.168.5.6")
-    caplog.set_level("INFO", logger="clipset.server")
+    caplog.set_level("INFO", logger="clipset.serve.server")
     server = Server(app, host="0.0.0.0", port=0).start()
     try:
         assert f"http://192.168.5.6:{server.port}" in caplog.text
@@ -113,8 +116,9 @@ def test_bound_to_every_interface_it_logs_the_address_for_phones(app, monkeypatc
 # -- one client cannot take the service away -----------------------------------------
 def _connect_from(address: str, port: int, timeout: float = 10) -> socket.socket:
     """A connection from ``address`` (another 127.x.y.z: another client on loopback)."""
-    return socket.create_connection(("127.0.0.1", port), timeout=timeout,
-                                    source_address=(address, 0))
+    return socket.create_connection(
+        ("127.0.0.1", port), timeout=timeout, source_address=(address, 0)
+    )
 
 
 def _closed_by_server(sock: socket.socket) -> bool:
@@ -128,8 +132,9 @@ def _closed_by_server(sock: socket.socket) -> bool:
         return True
 
 
-def _request_from(address: str, port: int, method: str, path: str, body=None,
-                  token=None) -> tuple[int, dict | None]:
+def _request_from(
+    address: str, port: int, method: str, path: str, body=None, token=None
+) -> tuple[int, dict | None]:
     sock = _connect_from(address, port)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     conn.sock = sock
@@ -145,8 +150,11 @@ def _request_from(address: str, port: int, method: str, path: str, body=None,
         conn.close()
 
 
-FLOOD = {"connection_limit": 100, "max_connections_per_client": 20,
-         "request_head_timeout_seconds": 1}
+FLOOD = {
+    "connection_limit": 100,
+    "max_connections_per_client": 20,
+    "request_head_timeout_seconds": 1,
+}
 
 
 @pytest.mark.parametrize("settings_overrides", [FLOOD])
@@ -172,17 +180,24 @@ def test_one_address_holding_hundreds_of_sockets_locks_no_one_out(live_server, a
                     pass
             if stop.wait(0.1):
                 return
+
     trickler = threading.Thread(target=trickle, daemon=True)
     trickler.start()
     try:
         # Another client is served all along: health, sign-in and the API.
         for _ in range(3):
             assert _request_from("127.0.0.2", port, "GET", "/api/health")[0] == 200
-        status, session = _request_from("127.0.0.2", port, "POST", "/api/auth/login",
-                                        {"username": "admin", "password": PASSWORD})
+        status, session = _request_from(
+            "127.0.0.2",
+            port,
+            "POST",
+            "/api/auth/login",
+            {"username": "admin", "password": PASSWORD},
+        )
         assert status == 200
-        status, me = _request_from("127.0.0.2", port, "GET", "/api/auth/me",
-                                   token=session["access_token"])
+        status, me = _request_from(
+            "127.0.0.2", port, "GET", "/api/auth/me", token=session["access_token"]
+        )
         assert status == 200 and me["username"] == "admin"
         # Every idle and trickling socket is closed by the server before long.
         everyone = idle + trickling
@@ -240,9 +255,10 @@ def test_a_kept_alive_connection_idle_after_its_answer_is_closed(live_server):
 def test_a_huge_body_to_sign_in_is_refused_unread(live_server, spool):
     sock = _connect_from("127.0.0.1", live_server.port)
     size = 400 * 1024 * 1024
-    sock.sendall(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                 b"application/json\r\nContent-Length: %d\r\n\r\n" % size
-                 + b"{" * 65536)
+    sock.sendall(
+        b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+        b"application/json\r\nContent-Length: %d\r\n\r\n" % size + b"{" * 65536
+    )
     status, headers, body = _read_response(sock)
     assert status == 413 and body["error_code"] == "body_too_large"
     assert headers["Connection"] == "close"
@@ -260,9 +276,10 @@ def test_a_client_that_sends_its_whole_body_first_still_reads_the_413(live_serve
     size = 4 * 1024 * 1024  # as a browser does: the body goes out before any reading
     for _ in range(3):
         sock = _connect_from("127.0.0.1", live_server.port)
-        sock.sendall(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                     b"application/json\r\nContent-Length: %d\r\n\r\n" % size
-                     + b" " * size)
+        sock.sendall(
+            b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            b"application/json\r\nContent-Length: %d\r\n\r\n" % size + b" " * size
+        )
         status, _, body = _read_response(sock)
         assert status == 413 and body["error_code"] == "body_too_large"
         sock.close()
@@ -270,8 +287,10 @@ def test_a_client_that_sends_its_whole_body_first_still_reads_the_413(live_serve
 
 def test_a_chunked_body_past_the_limit_is_refused(live_server):
     sock = _connect_from("127.0.0.1", live_server.port)
-    sock.sendall(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                 b"application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+    sock.sendall(
+        b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+        b"application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     chunk = b"x" * 65536
     try:
         for _ in range(32):  # 2 MiB, past the 1 MiB limit
@@ -290,15 +309,15 @@ def _upload(admin, size: int) -> str:
 
 
 def _patch_head(url: str, size: int, expect: bool = False) -> bytes:
-    return (f"PATCH {url} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n"
-            f"Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
-            f"Content-Length: {size}\r\n" + ("Expect: 100-continue\r\n" if expect else "")
-            + "\r\n").encode()
+    return (
+        f"PATCH {url} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n"
+        f"Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
+        f"Content-Length: {size}\r\n" + ("Expect: 100-continue\r\n" if expect else "") + "\r\n"
+    ).encode()
 
 
 @pytest.mark.parametrize("expect", [False, True])
-def test_an_upload_with_a_bad_link_is_refused_before_its_body(live_server, admin,
-                                                              spool, expect):
+def test_an_upload_with_a_bad_link_is_refused_before_its_body(live_server, admin, spool, expect):
     size = 64 * 1024 * 1024
     url = _upload(admin, size).replace("token=", "token=x")
     sock = _connect_from("127.0.0.1", live_server.port)
@@ -308,8 +327,9 @@ def test_an_upload_with_a_bad_link_is_refused_before_its_body(live_server, admin
     sock.close()
     # Without a link, the bearer decides; a bad one is refused just the same.
     sock = _connect_from("127.0.0.1", live_server.port)
-    sock.sendall(_patch_head(url.split("?")[0], size)[:-2]
-                 + b"Authorization: Bearer not.a.jwt\r\n\r\n")
+    sock.sendall(
+        _patch_head(url.split("?")[0], size)[:-2] + b"Authorization: Bearer not.a.jwt\r\n\r\n"
+    )
     status, _, body = _read_response(sock)
     assert status == 401
     sock.close()
@@ -318,8 +338,10 @@ def test_an_upload_with_a_bad_link_is_refused_before_its_body(live_server, admin
 
 def test_the_one_shot_upload_needs_a_good_bearer_before_its_body(live_server):
     sock = _connect_from("127.0.0.1", live_server.port)
-    sock.sendall(b"POST /api/videos HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-"
-                 b"data; boundary=b\r\nContent-Length: 100000000\r\n\r\n")
+    sock.sendall(
+        b"POST /api/videos HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-"
+        b"data; boundary=b\r\nContent-Length: 100000000\r\n\r\n"
+    )
     status, _, body = _read_response(sock)
     assert status == 401 and body["error_code"] == "not_authenticated"
     sock.close()
@@ -333,7 +355,7 @@ def test_a_slow_upload_is_not_cut_by_the_head_timeout(live_server, admin):
     sock.sendall(_patch_head(url, size))
     body, sent, paused = video_like(size), 0, threading.Event()
     while sent < size:  # a quarter at a time, with pauses longer than the head timeout
-        sock.sendall(body[sent:sent + size // 4])
+        sock.sendall(body[sent : sent + size // 4])
         sent += size // 4
         if sent < size:
             paused.wait(0.6)

@@ -1,16 +1,17 @@
 """Settings: where each value comes from, and how bad ones are reported."""
+
 from __future__ import annotations
 
 import stat
 from pathlib import Path
 
 import pytest
+from support import PASSWORD, Api, make_settings
 
 from clipset import settings
 from clipset.app import create_app
-from clipset.db import database
 from clipset.errors import ConfigurationError
-from support import Api, PASSWORD, make_settings
+from clipset.store.db import database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,34 +33,46 @@ def test_defaults(tmp_path):
 
 
 def test_precedence_defaults_file_environment_overrides(tmp_path):
-    folder = _data_dir(tmp_path, 'port = 1111\nthreads = 3\nlog_level = "DEBUG"\n'
-                                 'accepted_formats = ["MP4", "webm"]\n')
-    environ = {"CLIPSET_THREADS": "5", "CLIPSET_LOG_LEVEL": "WARNING",
-               "CLIPSET_DATA_DIR": str(folder)}
+    folder = _data_dir(
+        tmp_path,
+        'port = 1111\nthreads = 3\nlog_level = "DEBUG"\naccepted_formats = ["MP4", "webm"]\n',
+    )
+    environ = {
+        "CLIPSET_THREADS": "5",
+        "CLIPSET_LOG_LEVEL": "WARNING",
+        "CLIPSET_DATA_DIR": str(folder),
+    }
     s = settings.load({"log_level": "ERROR", "port": None}, environ=environ)
-    assert s.connection_limit == 400          # default
-    assert s.port == 1111                     # config.toml (a None override is no override)
+    assert s.connection_limit == 400  # default
+    assert s.port == 1111  # config.toml (a None override is no override)
     assert s.accepted_formats == ["mp4", "webm"]
-    assert s.threads == 5                     # environment beats the file
-    assert s.log_level == "ERROR"             # explicit override beats everything
+    assert s.threads == 5  # environment beats the file
+    assert s.log_level == "ERROR"  # explicit override beats everything
     assert s.data_dir == str(folder.resolve())
 
 
 def test_environment_values_are_parsed(tmp_path):
-    environ = {"CLIPSET_DATA_DIR": str(_data_dir(tmp_path)), "CLIPSET_TRAY": "off",
-               "CLIPSET_OPEN_BROWSER": "YES", "CLIPSET_ACCEPTED_FORMATS": " mp4 , MKV,",
-               "CLIPSET_WORKER_COUNT": "2"}
+    environ = {
+        "CLIPSET_DATA_DIR": str(_data_dir(tmp_path)),
+        "CLIPSET_TRAY": "off",
+        "CLIPSET_OPEN_BROWSER": "YES",
+        "CLIPSET_ACCEPTED_FORMATS": " mp4 , MKV,",
+        "CLIPSET_WORKER_COUNT": "2",
+    }
     s = settings.load(environ=environ)
     assert (s.tray, s.open_browser, s.worker_count) == (False, True, 2)
     assert s.accepted_formats == ["mp4", "mkv"]
 
 
-@pytest.mark.parametrize("environ, toml, name", [
-    ({"CLIPSET_PORT": "eighty"}, None, "port"),
-    ({"CLIPSET_TRAY": "maybe"}, None, "tray"),
-    ({}, 'worker_count = "many"\n', "worker_count"),
-    ({}, "keep_originals = 3\n", "keep_originals"),
-])
+@pytest.mark.parametrize(
+    "environ, toml, name",
+    [
+        ({"CLIPSET_PORT": "eighty"}, None, "port"),
+        ({"CLIPSET_TRAY": "maybe"}, None, "tray"),
+        ({}, 'worker_count = "many"\n', "worker_count"),
+        ({}, "keep_originals = 3\n", "keep_originals"),
+    ],
+)
 def test_bad_values_name_the_setting(tmp_path, environ, toml, name):
     folder = _data_dir(tmp_path, toml)
     with pytest.raises(ConfigurationError, match=name):
@@ -68,8 +81,9 @@ def test_bad_values_name_the_setting(tmp_path, environ, toml, name):
 
 def test_bad_override_names_the_setting(tmp_path):
     with pytest.raises(ConfigurationError, match="token_ttl_hours"):
-        settings.load({"data_dir": str(_data_dir(tmp_path)), "token_ttl_hours": "long"},
-                      environ={})
+        settings.load(
+            {"data_dir": str(_data_dir(tmp_path)), "token_ttl_hours": "long"}, environ={}
+        )
 
 
 def test_unknown_keys_are_refused(tmp_path):
@@ -104,8 +118,7 @@ def test_secret_key_is_private_and_survives_a_restart(tmp_path):
     key_file = first.extensions["clipset"].data.secret_key
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     content = key_file.read_bytes()
-    r = first.test_client().post("/api/setup", json={"username": "host",
-                                                     "password": PASSWORD})
+    r = first.test_client().post("/api/setup", json={"username": "host", "password": PASSWORD})
     token = r.json["access_token"]
     database.close()
 
@@ -119,5 +132,6 @@ def test_secret_key_is_private_and_survives_a_restart(tmp_path):
 
 def test_readme_documents_every_setting():
     readme = (ROOT / "README.md").read_text("utf-8")
-    assert settings.markdown_table() in readme, \
+    assert settings.markdown_table() in readme, (
         "README.md must contain settings.markdown_table() verbatim"
+    )

@@ -1,5 +1,6 @@
 """Likes and comments: idempotency, exact counters under concurrency, visibility,
 validation, deletion rights, rate limiting and the events they publish."""
+
 from __future__ import annotations
 
 import http.client
@@ -7,19 +8,22 @@ import json
 import threading
 
 import pytest
-
 import video_rows
-from clipset.db import database
-from clipset.models import Comment, Like, User, Video
 from support import Api
+
+from clipset.store.db import database
+from clipset.store.models import Comment, Like, User, Video
 
 
 @pytest.fixture
 def make_video(app):
     """A video row, made directly (the pipeline is not under test here)."""
+
     def make(owner: Api, privacy="public", status="completed", duration=10.0) -> str:
-        return video_rows.make_video(app, owner, privacy=privacy, status=status, files=False,
-                                     duration_seconds=duration).public_id
+        return video_rows.make_video(
+            app, owner, privacy=privacy, status=status, files=False, duration_seconds=duration
+        ).public_id
+
     return make
 
 
@@ -35,15 +39,21 @@ def counts(video_id: str) -> dict:
     """The video's counters next to the rows they count."""
     with database.connection_context():
         video = Video.get(Video.public_id == video_id)
-        return {"likes": video.like_count,
-                "like_rows": Like.select().where(Like.video == video.id).count(),
-                "comments": video.comment_count,
-                "comment_rows": Comment.select().where(Comment.video == video.id).count()}
+        return {
+            "likes": video.like_count,
+            "like_rows": Like.select().where(Like.video == video.id).count(),
+            "comments": video.comment_count,
+            "comment_rows": Comment.select().where(Comment.video == video.id).count(),
+        }
 
 
 def assert_consistent(video_id: str, likes: int, comments: int) -> None:
-    assert counts(video_id) == {"likes": likes, "like_rows": likes,
-                                "comments": comments, "comment_rows": comments}
+    assert counts(video_id) == {
+        "likes": likes,
+        "like_rows": likes,
+        "comments": comments,
+        "comment_rows": comments,
+    }
 
 
 # -- likes --------------------------------------------------------------------------------
@@ -71,26 +81,36 @@ def test_unlike_without_a_like_never_goes_negative(user, make_video):
     assert_consistent(vid, likes=0, comments=0)
 
 
-def test_every_video_response_says_whether_the_caller_liked_it(user, other_user, admin,
-                                                               make_video):
+def test_every_video_response_says_whether_the_caller_liked_it(
+    user, other_user, admin, make_video
+):
     """The like button's state comes with the video, in every list, whoever else liked it."""
     liked, plain = make_video(other_user), make_video(other_user)
     user.post(f"/api/videos/{liked}/like")
 
     def flags(caller: Api) -> dict[str, dict[int, bool]]:
-        lists = {"one": [caller.get(f"/api/videos/{liked}").json,
-                         caller.get(f"/api/videos/{plain}").json]}
-        for name, path in [("list", "/api/videos"), ("feed", "/api/videos/feed"),
-                           ("search", "/api/videos/search?q=clip"),
-                           ("uploader", f"/api/videos/user/{other_user.user['id']}")]:
+        lists = {
+            "one": [
+                caller.get(f"/api/videos/{liked}").json,
+                caller.get(f"/api/videos/{plain}").json,
+            ]
+        }
+        for name, path in [
+            ("list", "/api/videos"),
+            ("feed", "/api/videos/feed"),
+            ("search", "/api/videos/search?q=clip"),
+            ("uploader", f"/api/videos/user/{other_user.user['id']}"),
+        ]:
             lists[name] = caller.get(path).json["items"]
         return {name: {v["id"]: v["liked"] for v in items} for name, items in lists.items()}
 
     assert flags(user) == dict.fromkeys(flags(user), {liked: True, plain: False})
     assert flags(other_user) == dict.fromkeys(flags(user), {liked: False, plain: False})
     # The uploader's own library and changes they make answer for the uploader.
-    assert {v["id"]: v["liked"] for v in other_user.get("/api/videos/mine").json["items"]} \
-        == {liked: False, plain: False}
+    assert {v["id"]: v["liked"] for v in other_user.get("/api/videos/mine").json["items"]} == {
+        liked: False,
+        plain: False,
+    }
     other_user.post(f"/api/videos/{liked}/like")
     r = other_user.patch(f"/api/videos/{liked}/details", json={"title": "Renamed"})
     assert r.json["liked"] is True
@@ -157,11 +177,13 @@ def test_likes_list_newest_first_and_paginated(user, make_user, make_video):
 # -- visibility ---------------------------------------------------------------------------
 def test_private_video_is_invisible_to_others(user, other_user, admin, make_video, events):
     vid = make_video(user, privacy="private")
-    for r in (other_user.post(f"/api/videos/{vid}/like"),
-              other_user.delete(f"/api/videos/{vid}/unlike"),
-              other_user.get(f"/api/videos/{vid}/likes"),
-              other_user.post(f"/api/videos/{vid}/comment", json={"body": "hi"}),
-              other_user.get(f"/api/videos/{vid}/comments")):
+    for r in (
+        other_user.post(f"/api/videos/{vid}/like"),
+        other_user.delete(f"/api/videos/{vid}/unlike"),
+        other_user.get(f"/api/videos/{vid}/likes"),
+        other_user.post(f"/api/videos/{vid}/comment", json={"body": "hi"}),
+        other_user.get(f"/api/videos/{vid}/comments"),
+    ):
         assert r.status_code == 404 and r.json["error_code"] == "video_not_found"
     for viewer in (user, admin):
         assert viewer.post(f"/api/videos/{vid}/like").status_code == 200
@@ -187,8 +209,11 @@ def test_unlisted_video_works_for_anyone_with_the_id(user, other_user, make_vide
 def test_unfinished_video(user, other_user, make_video):
     vid = make_video(user, status="pending")
     # The owner sees it but cannot interact yet; others don't see it at all.
-    for r in (user.post(f"/api/videos/{vid}/like"), user.delete(f"/api/videos/{vid}/unlike"),
-              user.post(f"/api/videos/{vid}/comment", json={"body": "soon"})):
+    for r in (
+        user.post(f"/api/videos/{vid}/like"),
+        user.delete(f"/api/videos/{vid}/unlike"),
+        user.post(f"/api/videos/{vid}/comment", json={"body": "soon"}),
+    ):
         assert r.status_code == 409 and r.json["error_code"] == "not_ready"
     assert user.get(f"/api/videos/{vid}/comments").json["items"] == []
     r = other_user.post(f"/api/videos/{vid}/like")
@@ -207,16 +232,18 @@ def test_unknown_video_and_anonymous_caller(user, anon):
 # -- comments -----------------------------------------------------------------------------
 def test_comment_is_created_and_announced(user, other_user, make_video, events):
     vid = make_video(user)
-    r = other_user.post(f"/api/videos/{vid}/comment",
-                        json={"body": "  great shot  ", "timestamp_seconds": 4.5})
+    r = other_user.post(
+        f"/api/videos/{vid}/comment", json={"body": "  great shot  ", "timestamp_seconds": 4.5}
+    )
     assert r.status_code == 201
     comment = r.json
     assert comment["body"] == "great shot" and comment["timestamp_seconds"] == 4.5
     assert comment["video_id"] == vid
-    assert comment["author"] == {"id": other_user.user["id"],
-                                 "username": other_user.user["username"]}
-    assert set(comment) == {"id", "video_id", "author", "body", "timestamp_seconds",
-                            "created_at"}
+    assert comment["author"] == {
+        "id": other_user.user["id"],
+        "username": other_user.user["username"],
+    }
+    assert set(comment) == {"id", "video_id", "author", "body", "timestamp_seconds", "created_at"}
     assert_consistent(vid, likes=0, comments=1)
     assert len(events) == 1 and events[0].type == "comment.created"
     assert events[0].video_id == vid
@@ -236,17 +263,24 @@ def test_comment_body_is_plain_text_returned_verbatim(user, make_video):
     assert "nosniff" in listed.headers["X-Content-Type-Options"]
 
 
-@pytest.mark.parametrize("payload, field, code", [
-    ({"body": ""}, "body", "comment_empty"),
-    ({"body": "   \n\t "}, "body", "comment_empty"),
-    ({"body": "x" * 2001}, "body", "comment_too_long"),
-    ({"body": "hi", "timestamp_seconds": -1}, "timestamp_seconds", "validation_error"),
-    ({"body": "hi", "timestamp_seconds": 10.5}, "timestamp_seconds", "validation_error"),
-    ({"body": "hi", "timestamp_seconds": float("inf")}, "timestamp_seconds", "validation_error"),
-    ({"body": "hi", "timestamp_seconds": "soon"}, "timestamp_seconds", "validation_error"),
-    ({}, "body", "validation_error"),
-    ({"body": 5}, "body", "validation_error"),
-])
+@pytest.mark.parametrize(
+    "payload, field, code",
+    [
+        ({"body": ""}, "body", "comment_empty"),
+        ({"body": "   \n\t "}, "body", "comment_empty"),
+        ({"body": "x" * 2001}, "body", "comment_too_long"),
+        ({"body": "hi", "timestamp_seconds": -1}, "timestamp_seconds", "validation_error"),
+        ({"body": "hi", "timestamp_seconds": 10.5}, "timestamp_seconds", "validation_error"),
+        (
+            {"body": "hi", "timestamp_seconds": float("inf")},
+            "timestamp_seconds",
+            "validation_error",
+        ),
+        ({"body": "hi", "timestamp_seconds": "soon"}, "timestamp_seconds", "validation_error"),
+        ({}, "body", "validation_error"),
+        ({"body": 5}, "body", "validation_error"),
+    ],
+)
 def test_comment_validation(user, make_video, events, payload, field, code):
     vid = make_video(user, duration=10.0)
     r = user.post(f"/api/videos/{vid}/comment", json=payload)
@@ -258,8 +292,9 @@ def test_comment_validation(user, make_video, events, payload, field, code):
 
 def test_comment_limits_at_the_edges(user, make_video):
     vid = make_video(user, duration=10.0)
-    r = user.post(f"/api/videos/{vid}/comment", json={"body": "y" * 2000,
-                                                      "timestamp_seconds": 10.0})
+    r = user.post(
+        f"/api/videos/{vid}/comment", json={"body": "y" * 2000, "timestamp_seconds": 10.0}
+    )
     assert r.status_code == 201 and len(r.json["body"]) == 2000
     r = user.post(f"/api/videos/{vid}/comment", json={"body": "z", "timestamp_seconds": 0})
     assert r.status_code == 201 and r.json["timestamp_seconds"] == 0
@@ -274,8 +309,7 @@ def test_comments_newest_first_and_paginated(user, other_user, make_video):
     for i in range(5):
         author = user if i % 2 else other_user
         assert author.post(f"/api/videos/{vid}/comment", json={"body": f"c{i}"}).status_code == 201
-    pages = [user.get(f"/api/videos/{vid}/comments?page={p}&page_size=2").json
-             for p in (1, 2, 3)]
+    pages = [user.get(f"/api/videos/{vid}/comments?page={p}&page_size=2").json for p in (1, 2, 3)]
     assert [p["has_more"] for p in pages] == [True, True, False]
     assert all(p["total_count"] == 5 and p["total_pages"] == 3 for p in pages)
     bodies = [item["body"] for p in pages for item in p["items"]]
@@ -283,8 +317,7 @@ def test_comments_newest_first_and_paginated(user, other_user, make_video):
     assert user.get(f"/api/videos/{vid}/comments?page=4&page_size=2").json["items"] == []
 
 
-def test_delete_comment_rights_and_counts(user, other_user, make_user, admin, make_video,
-                                          events):
+def test_delete_comment_rights_and_counts(user, other_user, make_user, admin, make_video, events):
     vid = make_video(user)
     stranger = make_user()
 
@@ -328,7 +361,12 @@ def test_comment_posting_is_rate_limited_per_user(user, other_user, make_video, 
 
 def test_social_routes_are_in_the_openapi_document(anon):
     paths = anon.get("/api/openapi.json").json["paths"]
-    for path in ("/api/videos/{video_id}/like", "/api/videos/{video_id}/unlike",
-                 "/api/videos/{video_id}/likes", "/api/videos/{video_id}/comment",
-                 "/api/videos/{video_id}/comments", "/api/comments/{comment_id}"):
+    for path in (
+        "/api/videos/{video_id}/like",
+        "/api/videos/{video_id}/unlike",
+        "/api/videos/{video_id}/likes",
+        "/api/videos/{video_id}/comment",
+        "/api/videos/{video_id}/comments",
+        "/api/comments/{comment_id}",
+    ):
         assert path in paths

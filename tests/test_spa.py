@@ -1,4 +1,5 @@
 """Serving the built web app: caching rules, history fallback, and the not-built page."""
+
 from __future__ import annotations
 
 import gzip
@@ -6,7 +7,9 @@ import gzip
 import pytest
 
 BIG_JS = "export const words = '" + "clipset " * 2000 + "';"
-INDEX = "<!doctype html><title>Clipset</title><script type=module src=/assets/app-1a2b.js></script>"
+INDEX = (
+    "<!doctype html><title>Clipset</title><script type=module src=/assets/app-1a2b.js></script>"
+)
 
 
 @pytest.fixture
@@ -62,9 +65,15 @@ def test_other_files_in_dist_are_served(anon):
     assert "svg" in r.text
 
 
-@pytest.mark.parametrize("path, code", [
-    ("/api/nope", "not_found"), ("/media/nope.mp4", "not_found"), ("/api", "not_found"),
-    ("/media/videos/nope.mp4", "video_not_found")])  # not shaped like a video id
+@pytest.mark.parametrize(
+    "path, code",
+    [
+        ("/api/nope", "not_found"),
+        ("/media/nope.mp4", "not_found"),
+        ("/api", "not_found"),
+        ("/media/videos/nope.mp4", "video_not_found"),
+    ],
+)  # not shaped like a video id
 def test_api_and_media_paths_never_fall_back_to_the_app(anon, path, code):
     r = anon.get(path)
     assert r.status_code == 404
@@ -102,14 +111,16 @@ def test_unbuilt_app_explains_how_to_build(tmp_path, make_app):
 @pytest.fixture
 def make_app(tmp_path):
     from clipset.app import create_app
-    from clipset.db import database
+    from clipset.store.db import database
     from tests.conftest import make_settings
+
     apps = []
 
     def make(**overrides):
         app = create_app(make_settings(tmp_path / "other", **overrides))
         apps.append(app)
         return app
+
     yield make
     for app in apps:
         app.extensions["clipset"].stop()
@@ -118,9 +129,11 @@ def make_app(tmp_path):
 
 
 def test_default_dist_is_next_to_the_package_or_in_the_bundle(monkeypatch, tmp_path):
+    from pathlib import Path
+
     import clipset
     from clipset.api.spa import default_dist
-    from pathlib import Path
+
     assert default_dist() == Path(clipset.__file__).resolve().parent.parent / "web" / "dist"
     monkeypatch.setattr("sys._MEIPASS", str(tmp_path), raising=False)
     assert default_dist() == tmp_path / "web" / "dist"
@@ -158,8 +171,10 @@ def test_the_manifest_has_its_own_type(anon):
 
 
 # -- what falls back to the app, and what is a 404 ----------------------------------------
-@pytest.mark.parametrize("path", ["/foo.js", "/x.png", "/favicon.ico", "/deep/er/style.css",
-                                  "/report.pdf", "/assets/nope.js"])
+@pytest.mark.parametrize(
+    "path",
+    ["/foo.js", "/x.png", "/favicon.ico", "/deep/er/style.css", "/report.pdf", "/assets/nope.js"],
+)
 def test_missing_files_are_404_not_the_page(anon, path):
     r = anon.get(path)
     assert r.status_code == 404
@@ -175,6 +190,7 @@ def raw_get(server, path: str) -> tuple[int, bytes]:
     """A GET sent as written (no client tidies the dots away), to the real server."""
     import http.client
     from urllib.parse import urlsplit
+
     url = urlsplit(server.url)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     try:
@@ -185,22 +201,31 @@ def raw_get(server, path: str) -> tuple[int, bytes]:
         conn.close()
 
 
-@pytest.mark.parametrize("pair", [
-    ("/../../../../../../etc/passwd", "/../../../../../../etc/nonexistent"),
-    ("/assets/../../../../../../etc/passwd", "/assets/../../../../../../etc/nonexistent"),
-    ("/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd", "/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fnope"),
-])
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("/../../../../../../etc/passwd", "/../../../../../../etc/nonexistent"),
+        ("/assets/../../../../../../etc/passwd", "/assets/../../../../../../etc/nonexistent"),
+        (
+            "/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+            "/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fnope",
+        ),
+    ],
+)
 def test_the_server_does_not_tell_which_files_exist_outside_the_build(live_server, pair):
     (status, body), (status2, body2) = (raw_get(live_server, p) for p in pair)
     assert (status, body) == (status2, body2)
     assert b"root:" not in body
 
 
-@pytest.mark.parametrize("pair", [
-    ("/../../etc/passwd", "/../../etc/nonexistent"),
-    ("/..%2f..%2fetc%2fpasswd", "/..%2f..%2fetc%2fnonexistent"),
-    ("/assets/..%2f..%2f..%2fetc%2fpasswd", "/assets/..%2f..%2f..%2fetc%2fnonexistent"),
-])
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("/../../etc/passwd", "/../../etc/nonexistent"),
+        ("/..%2f..%2fetc%2fpasswd", "/..%2f..%2fetc%2fnonexistent"),
+        ("/assets/..%2f..%2f..%2fetc%2fpasswd", "/assets/..%2f..%2f..%2fetc%2fnonexistent"),
+    ],
+)
 def test_answers_do_not_tell_which_files_exist_outside_the_build(anon, pair):
     existing, missing = (anon.get(p) for p in pair)
     assert (existing.status_code, existing.data) == (missing.status_code, missing.data)
@@ -209,8 +234,7 @@ def test_answers_do_not_tell_which_files_exist_outside_the_build(anon, pair):
 
 def test_a_file_next_to_the_build_is_no_different_from_a_missing_one(anon, dist):
     (dist.parent / "secret.txt").write_text("do not serve")
-    for there, absent in (("/..%2fsecret.txt", "/..%2fabsent.txt"),
-                          ("/../secret", "/../absent")):
+    for there, absent in (("/..%2fsecret.txt", "/..%2fabsent.txt"), ("/../secret", "/../absent")):
         a, b = anon.get(there), anon.get(absent)
         assert (a.status_code, a.data) == (b.status_code, b.data)
         assert b"do not serve" not in a.data

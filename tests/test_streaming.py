@@ -1,4 +1,5 @@
 """Signed media URLs and the ``/media/...`` byte-range server."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,12 +9,12 @@ from urllib.parse import urlsplit
 
 import itsdangerous.timed
 import pytest
-
-from clipset import keys
-from clipset.app import create_app
-from clipset.models import User, now
 from support import Api
 from video_rows import db, file_bytes, make_video
+
+from clipset.app import create_app
+from clipset.security import keys
+from clipset.store.models import User, now
 
 SIZE = 5000
 
@@ -41,8 +42,12 @@ def test_stream_and_thumbnail_urls_follow_visibility(app, user, other_user, admi
         assert other_user.get(f"/api/videos/{kind}/999999").status_code == 404
         r = user.get(f"/api/videos/{kind}/{pending.public_id}")
         assert r.status_code == 409 and r.json["error_code"] == "not_ready"
-        for viewer, v in ((other_user, public), (other_user, unlisted), (admin, private),
-                          (user, private)):
+        for viewer, v in (
+            (other_user, public),
+            (other_user, unlisted),
+            (admin, private),
+            (user, private),
+        ):
             r = viewer.get(f"/api/videos/{kind}/{v.public_id}")
             assert r.status_code == 200
             folder, ext = ("videos", "mp4") if kind == "stream" else ("thumbnails", "jpg")
@@ -80,21 +85,24 @@ def test_full_file_and_headers(client, user, video):
     assert head.headers["Content-Length"] == str(SIZE)
 
 
-@pytest.mark.parametrize("header,start,end", [
-    ("bytes=0-0", 0, 0),                       # first byte
-    (f"bytes={SIZE - 1}-{SIZE - 1}", SIZE - 1, SIZE - 1),  # last byte
-    ("bytes=-100", SIZE - 100, SIZE - 1),      # suffix
-    ("bytes=4000-", 4000, SIZE - 1),           # open-ended
-    ("bytes=100-299", 100, 299),
-    (f"bytes=4990-{SIZE + 1000}", 4990, SIZE - 1),  # end clipped to the file
-    (f"bytes=-{SIZE * 2}", 0, SIZE - 1),       # suffix longer than the file
-])
+@pytest.mark.parametrize(
+    "header,start,end",
+    [
+        ("bytes=0-0", 0, 0),  # first byte
+        (f"bytes={SIZE - 1}-{SIZE - 1}", SIZE - 1, SIZE - 1),  # last byte
+        ("bytes=-100", SIZE - 100, SIZE - 1),  # suffix
+        ("bytes=4000-", 4000, SIZE - 1),  # open-ended
+        ("bytes=100-299", 100, 299),
+        (f"bytes=4990-{SIZE + 1000}", 4990, SIZE - 1),  # end clipped to the file
+        (f"bytes=-{SIZE * 2}", 0, SIZE - 1),  # suffix longer than the file
+    ],
+)
 def test_single_ranges(client, user, video, header, start, end):
     r = client.get(media_url(user, video), headers={"Range": header})
     assert r.status_code == 206
     assert r.headers["Content-Range"] == f"bytes {start}-{end}/{SIZE}"
     assert r.headers["Content-Length"] == str(end - start + 1)
-    assert r.data == file_bytes(SIZE)[start:end + 1]
+    assert r.data == file_bytes(SIZE)[start : end + 1]
 
 
 def test_unsatisfiable_and_ignored_ranges(client, user, video):
@@ -136,9 +144,9 @@ def test_bad_tokens_are_refused(app, client, user, other_user, video):
     path, _, token = url.partition("?token=")
     other = make_video(app, user)
     cases = {
-        f"{path}": "invalid_link",                         # no token
+        f"{path}": "invalid_link",  # no token
         f"{path}?token=nonsense": "invalid_link",
-        f"{path}?token={token[:-2]}xx": "invalid_link",    # tampered
+        f"{path}?token={token[:-2]}xx": "invalid_link",  # tampered
         f"/media/videos/{other.public_id}.mp4?token={token}": "invalid_link",  # another video
         f"/media/thumbnails/{video.public_id}.jpg?token={token}": "invalid_link",  # another kind
         f"/media/videos/{'a' * 11}.mp4?token={token}": "invalid_link",  # no such video
@@ -156,8 +164,11 @@ def test_bad_tokens_are_refused(app, client, user, other_user, video):
 def test_expired_token(monkeypatch, client, user, video):
     ttl = client.application.config["CLIPSET_SETTINGS"].media_url_ttl_seconds
     real = itsdangerous.timed.TimestampSigner.get_timestamp
-    monkeypatch.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp",
-                        lambda self: int(time.time()) - ttl - 10)
+    monkeypatch.setattr(
+        itsdangerous.timed.TimestampSigner,
+        "get_timestamp",
+        lambda self: int(time.time()) - ttl - 10,
+    )
     url = media_url(user, video)
     monkeypatch.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp", real)
     r = client.get(url)
@@ -192,8 +203,10 @@ def test_url_signed_before_key_rotation_still_plays(app, user, video):
     r = client.get(url, headers={"Range": "bytes=0-9"})
     assert r.status_code == 206 and r.data == file_bytes(SIZE)[:10]
     # New URLs are signed with the new key and the old app (old key only) refuses them.
-    login = client.post("/api/auth/login", json={"username": user.user["username"],
-                                                 "password": "correct horse battery"})
+    login = client.post(
+        "/api/auth/login",
+        json={"username": user.user["username"], "password": "correct horse battery"},
+    )
     fresh = media_url(Api(client, login.json["access_token"]), video)
     assert client.get(fresh).status_code == 200
     assert app.test_client().get(fresh).status_code == 403

@@ -1,4 +1,5 @@
 """The tray menu's actions, through pystray's dummy backend, against a real server."""
+
 import logging
 import os
 import urllib.error
@@ -6,15 +7,15 @@ import urllib.request
 
 import pytest
 
-from clipset import lan
-from clipset.autostart import Autostart
-from clipset.server import Server
+from clipset.desktop import lan
+from clipset.desktop.autostart import Autostart
+from clipset.serve.server import Server
 
 os.environ["PYSTRAY_BACKEND"] = "dummy"  # read once, when pystray is first imported
 pystray = pytest.importorskip("pystray")
 del os.environ["PYSTRAY_BACKEND"]  # not for the Clipset processes other tests start
 
-from clipset.tray import TrayApp  # noqa: E402
+from clipset.desktop.tray import TrayApp  # noqa: E402
 
 
 @pytest.fixture
@@ -22,11 +23,13 @@ def tray(app, tmp_path, monkeypatch):
     monkeypatch.setattr(lan, "lan_address", lambda: "192.168.5.6")
     server = Server(app, host="0.0.0.0", port=0).start()
     opened, copied, folders = [], [], []
-    tray = TrayApp(server, opener=opened.append,
-                   clipboard=lambda text: copied.append(text) or True,
-                   folder_opener=folders.append,
-                   autostart=Autostart(["clipset"], platform="linux", home=tmp_path / "home",
-                                       environ={}))
+    tray = TrayApp(
+        server,
+        opener=opened.append,
+        clipboard=lambda text: copied.append(text) or True,
+        folder_opener=folders.append,
+        autostart=Autostart(["clipset"], platform="linux", home=tmp_path / "home", environ={}),
+    )
     tray.make_icon()
     tray.opened, tray.copied, tray.folders = opened, copied, folders
     yield tray
@@ -41,20 +44,28 @@ def click(tray, text):
 
 
 def test_menu_lists_every_action(tray):
-    tray.server.app.test_client().post("/api/setup", json={"username": "admin",
-                                                           "password": "correct horse 1"})
-    texts = [i.text for i in tray.icon.menu.items
-             if i is not pystray.Menu.SEPARATOR and i.visible]
-    assert texts == ["Open Clipset", "Copy LAN address", "Show QR code for phones",
-                     "Open data folder", "Pause processing", "Start at login", "Quit"]
+    tray.server.app.test_client().post(
+        "/api/setup", json={"username": "admin", "password": "correct horse 1"}
+    )
+    texts = [i.text for i in tray.icon.menu.items if i is not pystray.Menu.SEPARATOR and i.visible]
+    assert texts == [
+        "Open Clipset",
+        "Copy LAN address",
+        "Show QR code for phones",
+        "Open data folder",
+        "Pause processing",
+        "Start at login",
+        "Quit",
+    ]
 
 
 def test_before_setup_the_menu_shows_and_copies_the_setup_code(tray):
     code = tray.services.accounts.setup_code
     item = click(tray, f"Setup code: {code} (copy)")
     assert item.visible and tray.copied == [code]
-    r = tray.server.app.test_client().post("/api/setup", json={"username": "admin",
-                                                               "password": "correct horse 1"})
+    r = tray.server.app.test_client().post(
+        "/api/setup", json={"username": "admin", "password": "correct horse 1"}
+    )
     assert r.status_code == 201
     assert not item.visible  # gone once the admin exists
 
@@ -88,8 +99,7 @@ def test_pause_and_resume_processing(tray, monkeypatch):
     jobs, calls = tray.services.jobs, []
     for name in ("pause", "resume"):
         real = getattr(jobs, name)
-        monkeypatch.setattr(jobs, name, lambda real=real, name=name: (calls.append(name),
-                                                                       real()))
+        monkeypatch.setattr(jobs, name, lambda real=real, name=name: (calls.append(name), real()))
     item = click(tray, "Pause processing")
     assert calls == ["pause"] and item.checked and jobs.paused
     click(tray, "Pause processing")
@@ -121,5 +131,5 @@ def test_a_desktop_without_a_tray_gets_one_plain_warning(tray, caplog):
             except AssertionError:
                 pystray_log.error("Failed to dock icon", exc_info=True)
     records = [r for r in caplog.records if "tray" in r.getMessage() or "dock" in r.getMessage()]
-    assert [r.name for r in records] == ["clipset.tray"]
+    assert [r.name for r in records] == ["clipset.desktop.tray"]
     assert records[0].levelname == "WARNING" and tray.server.url in records[0].getMessage()

@@ -1,5 +1,6 @@
 """Resumable uploads: limits and quota before a byte is sent, the tus 1.0.0 protocol,
 cancelling, who may write, and cleanup of abandoned uploads."""
+
 from __future__ import annotations
 
 import base64
@@ -10,10 +11,10 @@ import shutil
 import threading
 
 import pytest
-
-from clipset.db import database
-from clipset.models import Upload, User, now
 from support import VIDEO_HEAD, video_like
+
+from clipset.store.db import database
+from clipset.store.models import Upload, User, now
 
 MiB = 1024**2
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -95,8 +96,11 @@ def test_two_parallel_reservations_cannot_exceed_the_quota(app, user):
     def reserve():
         client = app.test_client()
         barrier.wait()
-        r = client.post("/api/videos/upload-url", json={"filename": "a.mp4", "size": 15 * MiB},
-                        headers={"Authorization": f"Bearer {user.token}"})
+        r = client.post(
+            "/api/videos/upload-url",
+            json={"filename": "a.mp4", "size": 15 * MiB},
+            headers={"Authorization": f"Bearer {user.token}"},
+        )
         statuses.append(r.status_code)
 
     threads = [threading.Thread(target=reserve) for _ in range(2)]
@@ -110,16 +114,17 @@ def test_two_parallel_reservations_cannot_exceed_the_quota(app, user):
 
 def test_a_full_disk_answers_507_and_reserves_nothing(monkeypatch, app, user):
     usage = shutil.disk_usage(uploads_dir(app))
-    monkeypatch.setattr(shutil, "disk_usage",
-                        lambda path: usage._replace(free=100 * MiB))
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage._replace(free=100 * MiB))
     r = user.post("/api/videos/upload-url", json={"filename": "a.mp4", "size": 1 * MiB})
     assert r.status_code == 507 and r.json["error_code"] == "disk_full"
     assert quota_used(user) == 0 and upload_rows() == []
 
 
 def test_upload_url_needs_sign_in_and_valid_input(anon, user):
-    assert anon.post("/api/videos/upload-url",
-                     json={"filename": "a.mp4", "size": 10}).status_code == 401
+    assert (
+        anon.post("/api/videos/upload-url", json={"filename": "a.mp4", "size": 10}).status_code
+        == 401
+    )
     r = user.post("/api/videos/upload-url", json={"filename": "a.mp4", "size": 0})
     assert r.status_code == 400 and r.json["field"] == "size"
 
@@ -134,7 +139,7 @@ def test_tus_upload_in_several_patches(app, client, user):
     assert head.headers["Cache-Control"] == "no-store"
     offset = 0
     for size in (MiB, 2 * MiB - 7, 130):
-        r = patch(client, url, data[offset:offset + size], offset)
+        r = patch(client, url, data[offset : offset + size], offset)
         assert r.status_code == 204, r.json
         offset += size
         assert r.headers["Upload-Offset"] == str(offset)
@@ -156,22 +161,37 @@ def test_tus_discovery_and_creation(client, user):
     assert r.headers["Tus-Extension"] == "creation,termination"
     assert r.headers["Tus-Max-Size"] == str(16 * MiB)
     assert r.headers["Tus-Resumable"] == "1.0.0"
-    meta = "filename " + base64.b64encode("ferien é.mov".encode()).decode() + \
-        ",filetype " + base64.b64encode(b"video/quicktime").decode()
-    r = client.post("/api/uploads", headers={**TUS, "Upload-Length": "10",
-                                             "Upload-Metadata": meta,
-                                             "Authorization": f"Bearer {user.token}"})
+    meta = (
+        "filename "
+        + base64.b64encode("ferien é.mov".encode()).decode()
+        + ",filetype "
+        + base64.b64encode(b"video/quicktime").decode()
+    )
+    r = client.post(
+        "/api/uploads",
+        headers={
+            **TUS,
+            "Upload-Length": "10",
+            "Upload-Metadata": meta,
+            "Authorization": f"Bearer {user.token}",
+        },
+    )
     assert r.status_code == 201, r.json
     location = r.headers["Location"]
     assert location.startswith("/api/uploads/")
     assert patch(client, location, VIDEO_HEAD[:10], 0).status_code == 204
     with database.connection_context():
         row = Upload.get()
-    assert (row.filename, row.content_type, row.state) == ("ferien é.mov", "video/quicktime",
-                                                            "complete")
+    assert (row.filename, row.content_type, row.state) == (
+        "ferien é.mov",
+        "video/quicktime",
+        "complete",
+    )
     # Creation goes through the same checks as upload-url.
-    r = client.post("/api/uploads", headers={**TUS, "Upload-Length": str(17 * MiB),
-                                             "Authorization": f"Bearer {user.token}"})
+    r = client.post(
+        "/api/uploads",
+        headers={**TUS, "Upload-Length": str(17 * MiB), "Authorization": f"Bearer {user.token}"},
+    )
     assert r.status_code == 413 and r.headers["Tus-Resumable"] == "1.0.0"
     r = client.post("/api/uploads", headers={**TUS, "Upload-Length": "10"})
     assert r.status_code == 401
@@ -199,9 +219,16 @@ def test_an_interrupted_patch_keeps_what_arrived(client, user):
     up = new_upload(user, 4 * MiB)
     sent = video_like(2 * MiB)
     # The client promises 4 MiB and vanishes after 2.
-    r = client.patch(up["upload_url"], input_stream=io.BytesIO(sent),
-                     headers={**TUS, "Upload-Offset": "0", "Content-Type": OCTETS,
-                              "Content-Length": str(4 * MiB)})
+    r = client.patch(
+        up["upload_url"],
+        input_stream=io.BytesIO(sent),
+        headers={
+            **TUS,
+            "Upload-Offset": "0",
+            "Content-Type": OCTETS,
+            "Content-Length": str(4 * MiB),
+        },
+    )
     assert r.status_code in (204, 400)  # what arrived is kept either way
     offset = int(client.head(up["upload_url"], headers=TUS).headers["Upload-Offset"])
     assert offset == len(sent)
@@ -228,8 +255,7 @@ def test_only_the_owner_or_the_upload_token_may_write(client, user, other_user):
     r = patch(client, bare, b"12345", 0, headers={"Authorization": f"Bearer {user.token}"})
     assert r.status_code == 204
     # Someone else's bearer token finds nothing.
-    r = patch(client, bare, b"67890", 5,
-              headers={"Authorization": f"Bearer {other_user.token}"})
+    r = patch(client, bare, b"67890", 5, headers={"Authorization": f"Bearer {other_user.token}"})
     assert r.status_code == 404
     # A signed token for another upload is refused.
     their_token = theirs["upload_url"].split("token=")[1]
@@ -248,7 +274,8 @@ def test_cleanup_removes_abandoned_uploads_and_stale_drafts(app, client, user):
     fresh = new_upload(user, 2 * MiB)
     with database.connection_context():
         Upload.update(expires_at=now() - dt.timedelta(minutes=1)).where(
-            Upload.id == old["upload_id"]).execute()
+            Upload.id == old["upload_id"]
+        ).execute()
         assert services.schedules.cleanup() == 1
     assert [u.id for u in upload_rows()] == [fresh["upload_id"]]
     assert not (uploads_dir(app) / old["upload_id"]).exists()
@@ -264,9 +291,9 @@ def _gone(app, up) -> bool:
 def test_a_non_video_is_refused_within_the_first_mib(app, client, user):
     text = b"These are my holiday notes, not a video.\n" * (5 * MiB // 42)
     up = new_upload(user, len(text), "notes.mp4")
-    r = patch(client, up["upload_url"], text[:MiB // 2], 0)
+    r = patch(client, up["upload_url"], text[: MiB // 2], 0)
     assert r.status_code == 204  # half a MiB proves nothing yet: keep going
-    r = patch(client, up["upload_url"], text[MiB // 2:2 * MiB], MiB // 2)
+    r = patch(client, up["upload_url"], text[MiB // 2 : 2 * MiB], MiB // 2)
     assert r.status_code == 415
     assert r.json["error_code"] == "unsupported_media"
     assert "not a video" in r.json["detail"]
@@ -285,6 +312,7 @@ def test_a_small_non_video_is_refused_when_it_is_complete(app, client, user):
 
 def test_sound_without_video_is_refused_early(app, client, user, tmp_path):
     import wave
+
     path = tmp_path / "song.wav"
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1)
@@ -293,7 +321,7 @@ def test_sound_without_video_is_refused_early(app, client, user, tmp_path):
         w.writeframes(b"\0\0" * 8000 * 80)
     data = path.read_bytes()
     up = new_upload(user, len(data), "song.mp4")
-    r = patch(client, up["upload_url"], data[:MiB + 10], 0)
+    r = patch(client, up["upload_url"], data[: MiB + 10], 0)
     assert r.status_code == 415 and r.json["detail"] == "This file has sound but no video."
     assert _gone(app, up) and quota_used(user) == 0
 
@@ -303,8 +331,8 @@ def test_the_head_of_a_real_video_is_never_refused(app, client, user, tmp_path, 
     """An mp4 written by PyAV keeps its index (moov) at the end: its head alone can't be
     opened, yet it is a video and must not be refused early."""
     from tests.media_factory import make_clip
-    clip = make_clip(tmp_path / f"walk{suffix}", width=960, height=720, duration=3.0,
-                     noise=True)
+
+    clip = make_clip(tmp_path / f"walk{suffix}", width=960, height=720, duration=3.0, noise=True)
     data = clip.read_bytes()
     assert len(data) > MiB
     if suffix == ".mp4":

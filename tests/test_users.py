@@ -1,11 +1,12 @@
 """User administration: listing, profiles, roles, activation, deletion."""
+
 from __future__ import annotations
 
 import pytest
-
-from clipset.db import database
-from clipset.models import Comment, Draft, Like, Upload, User, Video, now
 from support import PASSWORD, Api
+
+from clipset.store.db import database
+from clipset.store.models import Comment, Draft, Like, Upload, User, Video, now
 
 PAGE_KEYS = {"items", "total_count", "page", "page_size", "total_pages", "has_more"}
 
@@ -15,11 +16,14 @@ def _id(api: Api) -> int:
 
 
 def test_anonymous_is_refused_everywhere(anon):
-    for method, url, body in [("GET", "/api/users", None), ("GET", "/api/users/1", None),
-                              ("GET", "/api/users/by-username/admin", None),
-                              ("PATCH", "/api/users/1/role", {"role": "user"}),
-                              ("PATCH", "/api/users/1/active", {"is_active": False}),
-                              ("DELETE", "/api/users/1", None)]:
+    for method, url, body in [
+        ("GET", "/api/users", None),
+        ("GET", "/api/users/1", None),
+        ("GET", "/api/users/by-username/admin", None),
+        ("PATCH", "/api/users/1/role", {"role": "user"}),
+        ("PATCH", "/api/users/1/active", {"is_active": False}),
+        ("DELETE", "/api/users/1", None),
+    ]:
         r = anon.request(method, url, json=body)
         assert r.status_code == 401, (method, url)
         assert r.json["error_code"] == "not_authenticated"
@@ -27,10 +31,12 @@ def test_anonymous_is_refused_everywhere(anon):
 
 def test_regular_user_cannot_administer(admin, user, other_user):
     target = _id(other_user)
-    for method, url, body in [("GET", "/api/users", None),
-                              ("PATCH", f"/api/users/{target}/role", {"role": "admin"}),
-                              ("PATCH", f"/api/users/{target}/active", {"is_active": False}),
-                              ("DELETE", f"/api/users/{target}", None)]:
+    for method, url, body in [
+        ("GET", "/api/users", None),
+        ("PATCH", f"/api/users/{target}/role", {"role": "admin"}),
+        ("PATCH", f"/api/users/{target}/active", {"is_active": False}),
+        ("DELETE", f"/api/users/{target}", None),
+    ]:
         r = user.request(method, url, json=body)
         assert r.status_code == 403, (method, url)
         assert r.json["error_code"] == "admin_required"
@@ -66,9 +72,15 @@ def test_list_search_covers_email(app, admin, make_user):
     assert [(u["username"], u["email"]) for u in items] == [("kid", "kid@home.example")]
 
 
-@pytest.mark.parametrize("query, field", [("page_size=101", "page_size"),
-                                          ("page_size=0", "page_size"), ("page=0", "page"),
-                                          ("page=abc", "page")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("page_size=101", "page_size"),
+        ("page_size=0", "page_size"),
+        ("page=0", "page"),
+        ("page=abc", "page"),
+    ],
+)
 def test_list_bounds(admin, query, field):
     r = admin.get(f"/api/users?{query}")
     assert r.status_code == 400
@@ -105,9 +117,11 @@ def test_unknown_user_is_404(admin, user):
     for path in ("/api/users/9999", "/api/users/by-username/nobody"):
         r = user.get(path)
         assert r.status_code == 404 and r.json["error_code"] == "user_not_found"
-    for method, url, body in [("PATCH", "/api/users/9999/role", {"role": "user"}),
-                              ("PATCH", "/api/users/9999/active", {"is_active": True}),
-                              ("DELETE", "/api/users/9999", None)]:
+    for method, url, body in [
+        ("PATCH", "/api/users/9999/role", {"role": "user"}),
+        ("PATCH", "/api/users/9999/active", {"is_active": True}),
+        ("DELETE", "/api/users/9999", None),
+    ]:
         assert admin.request(method, url, json=body).status_code == 404
 
 
@@ -124,9 +138,11 @@ def test_promote_and_demote(admin, user):
 
 def test_last_admin_is_protected(admin, user):
     me = _id(admin)
-    for method, url, body in [("PATCH", f"/api/users/{me}/role", {"role": "user"}),
-                              ("PATCH", f"/api/users/{me}/active", {"is_active": False}),
-                              ("DELETE", f"/api/users/{me}", None)]:
+    for method, url, body in [
+        ("PATCH", f"/api/users/{me}/role", {"role": "user"}),
+        ("PATCH", f"/api/users/{me}/active", {"is_active": False}),
+        ("DELETE", f"/api/users/{me}", None),
+    ]:
         r = admin.request(method, url, json=body)
         assert r.status_code == 409, (method, url)
         assert r.json["error_code"] == "last_admin"
@@ -169,17 +185,19 @@ def test_delete_user_removes_rows_and_files(app, admin, user, other_user):
     with database.connection_context():
         own = _video(victim, processing_status="completed")
         pending = _video(victim)
-        theirs = _video(bystander, processing_status="completed", like_count=1,
-                        comment_count=3)
+        theirs = _video(bystander, processing_status="completed", like_count=1, comment_count=3)
         Like.create(user=victim, video=theirs)
         for _ in range(2):
             Comment.create(video=theirs, author=victim, body="nice")
         Comment.create(video=theirs, author=bystander, body="thanks")
-        upload = Upload.create(user=victim, filename="a.mp4", length=10,
-                               expires_at=now())
+        upload = Upload.create(user=victim, filename="a.mp4", length=10, expires_at=now())
         Draft.create(user=victim, upload=upload, title="draft")
-    files = [data.video_file(own.storage_key), data.thumbnail_file(own.storage_key),
-             data.original_file(pending.storage_key), data.upload_file(upload.id)]
+    files = [
+        data.video_file(own.storage_key),
+        data.thumbnail_file(own.storage_key),
+        data.original_file(pending.storage_key),
+        data.upload_file(upload.id),
+    ]
     kept = [data.video_file(theirs.storage_key)]
     for path in files + kept:
         path.write_bytes(b"x")
@@ -204,13 +222,21 @@ def test_delete_user_removes_rows_and_files(app, admin, user, other_user):
 
 def test_bad_bodies_name_the_field(admin, user):
     url = f"/api/users/{_id(user)}"
-    r = admin.client.patch(f"{url}/role", data="{oops", content_type="application/json",
-                           headers={"Authorization": f"Bearer {admin.token}"})
+    r = admin.client.patch(
+        f"{url}/role",
+        data="{oops",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {admin.token}"},
+    )
     assert r.status_code == 400 and r.json["error_code"] == "invalid_json"
-    cases = [("role", {}, "body"), ("role", {"role": "owner"}, "role"),
-             ("role", {"role": "user", "extra": 1}, "extra"),
-             ("active", {"is_active": "no"}, "is_active"), ("active", {}, "body"),
-             ("active", {"is_active": 0}, "is_active")]
+    cases = [
+        ("role", {}, "body"),
+        ("role", {"role": "owner"}, "role"),
+        ("role", {"role": "user", "extra": 1}, "extra"),
+        ("active", {"is_active": "no"}, "is_active"),
+        ("active", {}, "body"),
+        ("active", {"is_active": 0}, "is_active"),
+    ]
     for action, body, field in cases:
         r = admin.patch(f"{url}/{action}", json=body)
         assert r.status_code == 400, body

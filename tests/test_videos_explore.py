@@ -1,5 +1,6 @@
 """Browsing videos: lists, the feed, search, featured, a user's videos, the library,
 single lookups and view counting, with the visibility rule on every path."""
+
 from __future__ import annotations
 
 import base64
@@ -8,12 +9,18 @@ import json
 import re
 
 import pytest
-
-from clipset.models import Category, View, now
 from video_rows import db, make_video, reload
 
-LIST_PATHS = ("/api/videos", "/api/videos/feed", "/api/videos/featured",
-              "/api/videos/search?q=clip", "/api/videos/mine", "/api/videos/mine/recent")
+from clipset.store.models import Category, View, now
+
+LIST_PATHS = (
+    "/api/videos",
+    "/api/videos/feed",
+    "/api/videos/featured",
+    "/api/videos/search?q=clip",
+    "/api/videos/mine",
+    "/api/videos/mine/recent",
+)
 
 
 def pids(*videos) -> list[str]:
@@ -23,15 +30,17 @@ def pids(*videos) -> list[str]:
 @pytest.fixture
 def world(app, user, admin):
     """One video of ``user`` in every state that must stay out of lists, plus a public one."""
-    v = {name: make_video(app, user, title=f"clip {name}", is_featured=True, **kw)
-         for name, kw in {
-             "public": {},
-             "unlisted": {"privacy": "unlisted"},
-             "private": {"privacy": "private"},
-             "pending": {"status": "pending", "files": False},
-             "processing": {"status": "processing", "files": False},
-             "failed": {"status": "failed", "files": False},
-         }.items()}
+    v = {
+        name: make_video(app, user, title=f"clip {name}", is_featured=True, **kw)
+        for name, kw in {
+            "public": {},
+            "unlisted": {"privacy": "unlisted"},
+            "private": {"privacy": "private"},
+            "pending": {"status": "pending", "files": False},
+            "processing": {"status": "processing", "files": False},
+            "failed": {"status": "failed", "files": False},
+        }.items()
+    }
     return v
 
 
@@ -41,9 +50,11 @@ def ids(response):
 
 
 def test_every_read_path_needs_sign_in(anon, world, user):
-    paths = LIST_PATHS + (f"/api/videos/{world['public'].public_id}",
-                          f"/api/videos/user/{user.user['id']}",
-                          f"/api/videos/by-key/{world['public'].storage_key}")
+    paths = LIST_PATHS + (
+        f"/api/videos/{world['public'].public_id}",
+        f"/api/videos/user/{user.user['id']}",
+        f"/api/videos/by-key/{world['public'].storage_key}",
+    )
     for path in paths:
         r = anon.get(path)
         assert r.status_code == 401, path
@@ -90,23 +101,45 @@ def test_video_shape(world, other_user, user):
     body = other_user.get(f"/api/videos/{world['public'].public_id}").json
     assert body["uploader"] == {"id": user.user["id"], "username": user.user["username"]}
     assert body["created_at"].endswith("Z")
-    for key in ("title", "description", "tags", "category_id", "privacy", "is_featured",
-                "storage_key", "processing_status", "error_message", "transcode_mode",
-                "duration_seconds", "width", "height", "fps", "file_size_bytes",
-                "view_count", "like_count", "comment_count", "processing_started_at",
-                "processing_finished_at"):
+    for key in (
+        "title",
+        "description",
+        "tags",
+        "category_id",
+        "privacy",
+        "is_featured",
+        "storage_key",
+        "processing_status",
+        "error_message",
+        "transcode_mode",
+        "duration_seconds",
+        "width",
+        "height",
+        "fps",
+        "file_size_bytes",
+        "view_count",
+        "like_count",
+        "comment_count",
+        "processing_started_at",
+        "processing_finished_at",
+    ):
         assert key in body
 
 
 def test_feed_cursor_pages_through_ties_without_duplicates(app, user, other_user):
     tie = now().replace(microsecond=0) - dt.timedelta(minutes=5)
-    videos = [make_video(app, user, title=f"t{i}", created_at=tie, files=False)
-              for i in range(7)]
-    videos += [make_video(app, user, title=f"old{i}", files=False,
-                          created_at=tie - dt.timedelta(seconds=i + 1)) for i in range(4)]
+    videos = [make_video(app, user, title=f"t{i}", created_at=tie, files=False) for i in range(7)]
+    videos += [
+        make_video(
+            app, user, title=f"old{i}", files=False, created_at=tie - dt.timedelta(seconds=i + 1)
+        )
+        for i in range(4)
+    ]
     make_video(app, user, privacy="unlisted", created_at=tie, files=False)
-    expected = [v.public_id for v in sorted(videos, key=lambda v: (v.created_at, v.public_id),
-                                            reverse=True)]
+    expected = [
+        v.public_id
+        for v in sorted(videos, key=lambda v: (v.created_at, v.public_id), reverse=True)
+    ]
     seen, cursor, pages = [], None, 0
     while True:
         url = "/api/videos/feed?limit=3" + (f"&cursor={cursor}" if cursor else "")
@@ -133,8 +166,7 @@ def test_feed_limits_and_bad_cursor(app, user, other_user):
     for bad in ("limit=0", "limit=51", "cursor=%%%", "cursor=bm9wZQ", "limit=x"):
         r = other_user.get(f"/api/videos/feed?{bad}")
         assert r.status_code == 400, bad
-    assert other_user.get("/api/videos/feed?cursor=bm9wZQ").json["error_code"] == \
-        "invalid_cursor"
+    assert other_user.get("/api/videos/feed?cursor=bm9wZQ").json["error_code"] == "invalid_cursor"
 
 
 def test_list_filters_sorts_and_paging(app, user, other_user, admin):
@@ -144,8 +176,7 @@ def test_list_filters_sorts_and_paging(app, user, other_user, admin):
     b = make_video(app, other_user, title="b", view_count=9, like_count=0)
     c = make_video(app, user, title="c", view_count=1, like_count=7)
     assert ids(other_user.get("/api/videos?sort_by=view_count")) == pids(b, a, c)
-    assert ids(other_user.get("/api/videos?sort_by=view_count&order=asc")) == \
-        pids(c, a, b)
+    assert ids(other_user.get("/api/videos?sort_by=view_count&order=asc")) == pids(c, a, b)
     assert ids(other_user.get("/api/videos?sort_by=like_count")) == pids(c, a, b)
     assert ids(other_user.get("/api/videos")) == pids(c, b, a)
     assert ids(other_user.get(f"/api/videos?category_id={music.id}")) == [a.public_id]
@@ -158,9 +189,32 @@ def test_list_filters_sorts_and_paging(app, user, other_user, admin):
         assert r.status_code == 400 and r.json["error_code"] == "validation_error", bad
 
 
-ODD_QUERIES = ['"', "'", 'foo"bar', "AND", "OR NOT", "*", "(", ")", "NEAR(a b)", "title:x",
-               "^", "-", "+", "🙂", "a" * 200, "\\", "%", "_", "clip OR", "  ", "{}",
-               "x'; DROP TABLE video;--", "clip*", '"clip"']
+ODD_QUERIES = [
+    '"',
+    "'",
+    'foo"bar',
+    "AND",
+    "OR NOT",
+    "*",
+    "(",
+    ")",
+    "NEAR(a b)",
+    "title:x",
+    "^",
+    "-",
+    "+",
+    "🙂",
+    "a" * 200,
+    "\\",
+    "%",
+    "_",
+    "clip OR",
+    "  ",
+    "{}",
+    "x'; DROP TABLE video;--",
+    "clip*",
+    '"clip"',
+]
 
 
 def test_search_never_fails_on_odd_input(app, user, other_user):
@@ -174,16 +228,15 @@ def test_search_never_fails_on_odd_input(app, user, other_user):
         assert r.status_code == 200, (query, r.json)
     # Operators are taken literally, yet the words in them still find the video.
     for query in ("clip!", "clip*", '"clip"', "(clip)"):
-        assert ids(other_user.get("/api/videos/search", query_string={"q": query})) == \
-            [video.public_id], query
+        assert ids(other_user.get("/api/videos/search", query_string={"q": query})) == [
+            video.public_id
+        ], query
 
 
 def test_search_matches_title_description_tags_prefix_and_accents(app, user, other_user):
     cafe = make_video(app, user, title="Café évening", files=False)
-    desc = make_video(app, user, title="other", description="a walk by the river",
-                      files=False)
-    tagged = make_video(app, user, title="third", tags=["skateboarding", "park"],
-                        files=False)
+    desc = make_video(app, user, title="other", description="a walk by the river", files=False)
+    tagged = make_video(app, user, title="third", tags=["skateboarding", "park"], files=False)
     hidden = make_video(app, user, title="cafe secret", privacy="unlisted", files=False)
 
     def search(q):
@@ -192,8 +245,8 @@ def test_search_matches_title_description_tags_prefix_and_accents(app, user, oth
     assert search("cafe") == {cafe.public_id}
     assert search("CAFÉ!!") == {cafe.public_id}
     assert search('"evening') == {cafe.public_id}
-    assert search("riv") == {desc.public_id}            # prefix on the last word
-    assert search("walk river") == {desc.public_id}     # every word must match
+    assert search("riv") == {desc.public_id}  # prefix on the last word
+    assert search("walk river") == {desc.public_id}  # every word must match
     assert search("skate") == {tagged.public_id}
     assert search("park, third") == {tagged.public_id}
     assert search("nothing-here") == set()
@@ -205,16 +258,30 @@ def test_search_matches_title_description_tags_prefix_and_accents(app, user, oth
 
 def test_mine_sorts_and_recent(app, user, other_user):
     base = now() - dt.timedelta(hours=1)
-    b = make_video(app, user, title="Banana", size=300, status="pending", files=False,
-                   created_at=base)
-    a = make_video(app, user, title="apple", size=900, privacy="private", files=False,
-                   created_at=base + dt.timedelta(minutes=1))
-    c = make_video(app, user, title="cherry", size=100, status="failed", files=False,
-                   created_at=base + dt.timedelta(minutes=2))
+    b = make_video(
+        app, user, title="Banana", size=300, status="pending", files=False, created_at=base
+    )
+    a = make_video(
+        app,
+        user,
+        title="apple",
+        size=900,
+        privacy="private",
+        files=False,
+        created_at=base + dt.timedelta(minutes=1),
+    )
+    c = make_video(
+        app,
+        user,
+        title="cherry",
+        size=100,
+        status="failed",
+        files=False,
+        created_at=base + dt.timedelta(minutes=2),
+    )
     make_video(app, other_user, title="not mine", files=False)
     assert ids(user.get("/api/videos/mine")) == pids(c, a, b)
-    assert ids(user.get("/api/videos/mine?sort_by=title&sort_order=asc")) == \
-        pids(a, b, c)
+    assert ids(user.get("/api/videos/mine?sort_by=title&sort_order=asc")) == pids(a, b, c)
     assert ids(user.get("/api/videos/mine?sort_by=file_size_bytes")) == pids(a, b, c)
     assert user.get("/api/videos/mine?sort_by=bogus").status_code == 400
     recent = user.get("/api/videos/mine/recent?limit=2")
@@ -231,7 +298,8 @@ def test_views_count_once_per_user_per_hour(app, user, other_user, admin):
     # A view from two hours ago no longer blocks a new one.
     with db():
         View.update(viewed_at=now() - dt.timedelta(hours=2)).where(
-            View.user == other_user.user["id"]).execute()
+            View.user == other_user.user["id"]
+        ).execute()
     assert other_user.post(url).json == {"view_count": 3, "counted": True}
     assert reload(video).view_count == 3
     with db():
@@ -258,10 +326,19 @@ def test_videos_are_known_by_unguessable_public_ids_only(app, user, other_user):
     assert other_user.get(f"/api/videos/{unlisted.public_id}").status_code == 200
     stream = other_user.get(f"/api/videos/stream/{unlisted.public_id}").json["url"]
     assert stream.startswith(f"/media/videos/{unlisted.public_id}.mp4?token=")
-    for guess in (str(unlisted.id), "1", unlisted.public_id[:10], unlisted.public_id + "A",
-                  "a.b.c.d.e.f", "a" * 11):
-        for path in (f"/api/videos/{guess}", f"/api/videos/stream/{guess}",
-                     f"/api/videos/{guess}/comments"):
+    for guess in (
+        str(unlisted.id),
+        "1",
+        unlisted.public_id[:10],
+        unlisted.public_id + "A",
+        "a.b.c.d.e.f",
+        "a" * 11,
+    ):
+        for path in (
+            f"/api/videos/{guess}",
+            f"/api/videos/stream/{guess}",
+            f"/api/videos/{guess}/comments",
+        ):
             r = other_user.get(path)
             assert r.status_code == 404, (path, r.json)
             assert r.json["error_code"] == "video_not_found"

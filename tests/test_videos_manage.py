@@ -1,45 +1,62 @@
 """Managing videos: details, privacy, featuring and deletion, by owner or admin only."""
+
 from __future__ import annotations
 
 import datetime as dt
 
-from clipset.models import Category, Comment, Like, User, Video, View
-from clipset.services.quota import week_start
 from video_rows import db, make_video, reload
+
+from clipset.services.quota import week_start
+from clipset.store.models import Category, Comment, Like, User, Video, View
 
 
 def test_owner_edits_details_with_normalized_tags(app, user):
     with db():
         music = Category.create(name="Music", slug="music")
     video = make_video(app, user, title="old", description="keep me")
-    r = user.patch(f"/api/videos/{video.public_id}/details", json={
-        "title": "  New   title ", "tags": ["Cats", " cats", "DOGS ", "", "big  sky"],
-        "category_id": music.id})
+    r = user.patch(
+        f"/api/videos/{video.public_id}/details",
+        json={
+            "title": "  New   title ",
+            "tags": ["Cats", " cats", "DOGS ", "", "big  sky"],
+            "category_id": music.id,
+        },
+    )
     assert r.status_code == 200, r.json
     assert r.json["title"] == "New title"
     assert r.json["tags"] == ["cats", "dogs", "big sky"]
     assert r.json["category_id"] == music.id
     assert r.json["description"] == "keep me"  # omitted fields stay
     # Search follows the edit (the FTS triggers).
-    assert [v["id"] for v in user.get("/api/videos/search?q=dogs").json["items"]] == [video.public_id]
+    assert [v["id"] for v in user.get("/api/videos/search?q=dogs").json["items"]] == [
+        video.public_id
+    ]
     assert user.get("/api/videos/search?q=old").json["items"] == []
-    r = user.patch(f"/api/videos/{video.public_id}/details", json={"category_id": None,
-                                                            "description": ""})
+    r = user.patch(
+        f"/api/videos/{video.public_id}/details", json={"category_id": None, "description": ""}
+    )
     assert r.json["category_id"] is None and r.json["description"] == ""
 
 
 def test_details_validation_names_the_field_and_changes_nothing(app, user):
     video = make_video(app, user, title="stays")
     cases = [
-        ({"title": ""}, "title"), ({"title": "   "}, "title"), ({"title": None}, "title"),
-        ({"title": "x" * 201}, "title"), ({"description": "d" * 5001}, "description"),
-        ({"tags": [f"t{i}" for i in range(21)]}, "tags"), ({"tags": ["x" * 41]}, "tags"),
-        ({"category_id": 999}, "category_id"), ({"tags": "notalist"}, "tags"),
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": None}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"description": "d" * 5001}, "description"),
+        ({"tags": [f"t{i}" for i in range(21)]}, "tags"),
+        ({"tags": ["x" * 41]}, "tags"),
+        ({"category_id": 999}, "category_id"),
+        ({"tags": "notalist"}, "tags"),
         ({"privacy": "public"}, "privacy"),
     ]
     for body, field in cases:
-        r = user.patch(f"/api/videos/{video.public_id}/details", json={"title": "changed", **body}
-                       if field != "title" else body)
+        r = user.patch(
+            f"/api/videos/{video.public_id}/details",
+            json={"title": "changed", **body} if field != "title" else body,
+        )
         assert r.status_code == 400, body
         assert r.json["field"].split(".")[0] == field, (body, r.json)
     assert reload(video).title == "stays"
@@ -55,9 +72,10 @@ def test_who_may_manage(app, user, other_user, admin, anon):
     pending = make_video(app, user, status="pending", files=False)
     for video, code in ((public, 403), (private, 404), (pending, 404)):
         for method, path, body in (
-                ("PATCH", "details", {"title": "hijack"}),
-                ("PATCH", "privacy", {"privacy": "private"}),
-                ("DELETE", "", None)):
+            ("PATCH", "details", {"title": "hijack"}),
+            ("PATCH", "privacy", {"privacy": "private"}),
+            ("DELETE", "", None),
+        ):
             url = f"/api/videos/{video.public_id}/{path}".rstrip("/")
             r = other_user.request(method, url, json=body)
             assert r.status_code == code, (video.privacy, method, path)
@@ -70,8 +88,7 @@ def test_who_may_manage(app, user, other_user, admin, anon):
     assert r.status_code == 200 and r.json["title"] == "by admin"
     r = user.patch(f"/api/videos/{pending.public_id}/privacy", json={"privacy": "unlisted"})
     assert r.status_code == 200 and r.json["privacy"] == "unlisted"
-    assert user.patch("/api/videos/999999/privacy", json={"privacy": "public"}).status_code \
-        == 404
+    assert user.patch("/api/videos/999999/privacy", json={"privacy": "public"}).status_code == 404
 
 
 def test_privacy_change_hides_the_video_at_once(app, user, other_user):
@@ -97,8 +114,7 @@ def test_only_admins_feature(app, user, admin):
     assert [v["id"] for v in user.get("/api/videos/featured").json["items"]] == [video.public_id]
     r = admin.patch(f"/api/videos/{video.public_id}/feature", json={"is_featured": False})
     assert r.json["is_featured"] is False
-    assert admin.patch("/api/videos/999999/feature",
-                       json={"is_featured": True}).status_code == 404
+    assert admin.patch("/api/videos/999999/feature", json={"is_featured": True}).status_code == 404
 
 
 def test_delete_removes_row_files_and_gives_quota_back(app, user, other_user):
@@ -110,8 +126,11 @@ def test_delete_removes_row_files_and_gives_quota_back(app, user, other_user):
         Like.create(user=other_user.user["id"], video=video.id)
         Comment.create(video=video.id, author=other_user.user["id"], body="nice")
         View.create(user=other_user.user["id"], video=video.id)
-    files = (data.video_file(video.storage_key), data.thumbnail_file(video.storage_key),
-             data.original_file(video.storage_key))
+    files = (
+        data.video_file(video.storage_key),
+        data.thumbnail_file(video.storage_key),
+        data.original_file(video.storage_key),
+    )
     assert all(f.exists() for f in files)
 
     r = user.delete(f"/api/videos/{video.public_id}")
@@ -126,8 +145,9 @@ def test_delete_removes_row_files_and_gives_quota_back(app, user, other_user):
 
 
 def test_delete_of_last_weeks_upload_leaves_this_weeks_quota(app, user, admin):
-    old = make_video(app, user, source_size_bytes=3000,
-                     created_at=week_start() - dt.timedelta(days=1))
+    old = make_video(
+        app, user, source_size_bytes=3000, created_at=week_start() - dt.timedelta(days=1)
+    )
     with db():
         User.update(quota_used_bytes=5000).where(User.id == user.user["id"]).execute()
     assert admin.delete(f"/api/videos/{old.public_id}").status_code == 204  # admins may delete
@@ -157,10 +177,15 @@ def test_files_left_behind_by_a_failed_removal_are_set_aside_at_start_up(app, us
     assert data.original_file(kept.storage_key).read_bytes() == b"kept original"
     assert data.video_file(kept.storage_key).exists()
     assert data.thumbnail_file(kept.storage_key).exists()
-    assert sorted(p.relative_to(data.unclaimed).as_posix()
-                  for p in data.unclaimed.rglob("*") if p.is_file()) == sorted([
-        f"originals/{gone.storage_key}", f"videos/{gone.storage_key}.mp4",
-        "uploads/abandoned-without-row"])
+    assert sorted(
+        p.relative_to(data.unclaimed).as_posix() for p in data.unclaimed.rglob("*") if p.is_file()
+    ) == sorted(
+        [
+            f"originals/{gone.storage_key}",
+            f"videos/{gone.storage_key}.mp4",
+            "uploads/abandoned-without-row",
+        ]
+    )
     assert (data.unclaimed / "videos" / f"{gone.storage_key}.mp4").read_bytes() == video_bytes
     assert not data.thumbnail_file(gone.storage_key).exists()
     assert user.get(f"/api/videos/{kept.public_id}").status_code == 200

@@ -1,11 +1,13 @@
 """Lists and search whose cost is bounded: capped totals and the ranked search window."""
+
 from __future__ import annotations
 
 import datetime as dt
 
-from clipset.models import now
-from clipset.services import catalog
 from video_rows import make_video
+
+from clipset.services import catalog
+from clipset.store.models import now
 
 
 def ids(response):
@@ -15,8 +17,12 @@ def ids(response):
 
 def test_capped_total_is_a_truthful_lower_bound(app, user, other_user, monkeypatch):
     start = now() - dt.timedelta(days=1)
-    made = [make_video(app, user, title=f"clip {i}", files=False,
-                       created_at=start + dt.timedelta(minutes=i)).public_id for i in range(9)]
+    made = [
+        make_video(
+            app, user, title=f"clip {i}", files=False, created_at=start + dt.timedelta(minutes=i)
+        ).public_id
+        for i in range(9)
+    ]
     monkeypatch.setattr(catalog, "COUNT_CAP", 4)
     first = other_user.get("/api/videos?page_size=2").json
     # Counted up to the cap (plus one): "at least 5", and there are more pages.
@@ -42,12 +48,18 @@ def test_capped_total_is_a_truthful_lower_bound(app, user, other_user, monkeypat
 
 def test_search_ranks_by_relevance_and_hides_what_lists_hide(app, user, other_user):
     weak = make_video(app, user, title="a long walk on a wide beach at sunset", files=False)
-    strong = make_video(app, user, title="sunset", tags=["sunset"],
-                        description="sunset sunset", files=False)
-    for status, privacy in (("completed", "private"), ("completed", "unlisted"),
-                            ("pending", "public"), ("failed", "public")):
-        make_video(app, user, title="sunset sunset sunset", status=status, privacy=privacy,
-                   files=False)
+    strong = make_video(
+        app, user, title="sunset", tags=["sunset"], description="sunset sunset", files=False
+    )
+    for status, privacy in (
+        ("completed", "private"),
+        ("completed", "unlisted"),
+        ("pending", "public"),
+        ("failed", "public"),
+    ):
+        make_video(
+            app, user, title="sunset sunset sunset", status=status, privacy=privacy, files=False
+        )
     r = other_user.get("/api/videos/search?q=sunset")
     assert ids(r) == [strong.public_id, weak.public_id]
     assert r.json["total_count"] == 2 and r.json["has_more"] is False
@@ -55,13 +67,27 @@ def test_search_ranks_by_relevance_and_hides_what_lists_hide(app, user, other_us
 
 def test_search_window_keeps_the_newest_matches_ranked(app, user, other_user, monkeypatch):
     start = now() - dt.timedelta(days=1)
-    old_best = make_video(app, user, title="ocean ocean ocean", tags=["ocean"],
-                          files=False, created_at=start)
-    newer = [make_video(app, user, title=f"ocean view {i}", files=False,
-                        created_at=start + dt.timedelta(minutes=i + 1)).public_id
-             for i in range(4)]
-    hidden = make_video(app, user, title="ocean ocean", privacy="private", files=False,
-                        created_at=start + dt.timedelta(hours=1))
+    old_best = make_video(
+        app, user, title="ocean ocean ocean", tags=["ocean"], files=False, created_at=start
+    )
+    newer = [
+        make_video(
+            app,
+            user,
+            title=f"ocean view {i}",
+            files=False,
+            created_at=start + dt.timedelta(minutes=i + 1),
+        ).public_id
+        for i in range(4)
+    ]
+    hidden = make_video(
+        app,
+        user,
+        title="ocean ocean",
+        privacy="private",
+        files=False,
+        created_at=start + dt.timedelta(hours=1),
+    )
     monkeypatch.setattr(catalog, "SEARCH_WINDOW", 3)
     r = other_user.get("/api/videos/search?q=ocean&page_size=2")
     # The three newest listed matches (the private one takes no place in the window).

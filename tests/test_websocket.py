@@ -1,5 +1,6 @@
-"""flask-sock on waitress (clipset.websocket), with a bare Flask app: real waitress, real
+"""flask-sock on waitress (clipset.serve.websocket), with a bare Flask app: real waitress, real
 clients, raw sockets where the bytes on the wire are the point."""
+
 from __future__ import annotations
 
 import base64
@@ -15,17 +16,22 @@ import websocket
 from flask import Flask
 from flask_sock import Sock
 
-from clipset.waitress_adapter import WaitressServer
-from clipset.websocket import SESSION_KEY, WebSockets, websocket_paths
+from clipset.serve.adapter import WaitressServer
+from clipset.serve.websocket import WebSockets, websocket_paths
+from clipset.sockets import SESSION_KEY
 
 
 # -- a tiny raw client: the bytes on the wire, nothing hidden -------------------------
 def raw_connect(port: int, path: str = "/ws", expect_101: bool = True) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", port), timeout=5)
     key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                  f"Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    sock.sendall(
+        (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+    )
     if not expect_101:
         return sock
     head = b""
@@ -125,9 +131,16 @@ class Served:
         self.app = make_app()
         self.websockets = WebSockets(websocket_paths(self.app), max_connections, **options)
         self.server = WaitressServer(
-            self.app, host="127.0.0.1", port=0, threads=threads, connection_limit=100,
-            per_client=100, head_timeout=300, gate=lambda *_: 1 << 20,
-            websockets=self.websockets)
+            self.app,
+            host="127.0.0.1",
+            port=0,
+            threads=threads,
+            connection_limit=100,
+            per_client=100,
+            head_timeout=300,
+            gate=lambda *_: 1 << 20,
+            websockets=self.websockets,
+        )
         self.port = self.server.port
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -154,6 +167,7 @@ def served():
     def start(**kw) -> Served:
         servers.append(Served(**kw))
         return servers[-1]
+
     yield start
     for server in servers:
         server.stop()

@@ -1,22 +1,55 @@
 """The HTTP layer: blueprints that parse, authorize, call a service and serialize."""
+
 from __future__ import annotations
 
 from flask import Flask
 
-from ..db import database
-from . import media, videos
-from . import drafts, jobs, uploads
-from . import endpoint, realtime
-from . import (accounts, admin, categories, docs, errors, headers, host, invitations, social,
-               spa, system, users)
+from ..store.db import database
+from . import (
+    accounts,
+    admin,
+    categories,
+    docs,
+    drafts,
+    endpoint,
+    errors,
+    headers,
+    host,
+    invitations,
+    jobs,
+    media,
+    realtime,
+    social,
+    spa,
+    system,
+    uploads,
+    users,
+    videos,
+)
 
-BLUEPRINTS = (system.bp, docs.bp, accounts.bp, users.bp, invitations.bp, categories.bp, admin.bp,
-               social.bp, videos.bp, media.bp, host.bp,
-               uploads.bp, uploads.tus, drafts.bp, jobs.bp, realtime.bp)
+BLUEPRINTS = (
+    system.bp,
+    docs.bp,
+    accounts.bp,
+    users.bp,
+    invitations.bp,
+    categories.bp,
+    admin.bp,
+    social.bp,
+    videos.bp,
+    media.bp,
+    host.bp,
+    uploads.bp,
+    uploads.tus,
+    drafts.bp,
+    jobs.bp,
+    realtime.bp,
+)
 
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = endpoint.BoundedInt  # before any rule is added
+
     @app.before_request
     def open_db():
         database.connect(reuse_if_open=True)

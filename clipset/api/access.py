@@ -1,10 +1,11 @@
 """Who is calling: the bearer token resolved to a user, once per request."""
+
 from __future__ import annotations
 
 from flask import current_app, g, request
 
 from ..errors import Forbidden, Unauthorized
-from ..models import User
+from ..store.models import User
 
 
 def services():

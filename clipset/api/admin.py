@@ -1,60 +1,20 @@
 """The admin area: runtime configuration, instance statistics and the dashboard's
 insights (history, quota use, activity, processing queue)."""
+
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
 from flask import Blueprint
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
-from ..services.config import MAX_WORKERS
 from .access import services
+from .configuration import ConfigOut, ConfigPatch
 from .endpoint import ADMIN, endpoint
-from .schemas import In, Out, Page, PageQuery, UserRef, UtcDatetime, VideoId
+from .schemas import In, Out, Page, PageQuery, Status, UserRef, UtcDatetime, VideoId
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")
-
-MiB = 1024**2
-
-
-def known_formats(schema: dict) -> None:
-    """The document lists the formats the media package knows (loaded when it is built:
-    PyAV loads when needed, not at start); anything else is refused by the service."""
-    from ..media import KNOWN_FORMATS
-
-    schema["items"] = {"type": "string", "enum": list(KNOWN_FORMATS)}
-
-
-class ConfigOut(Out):
-    max_file_size_bytes: int
-    weekly_upload_limit_bytes: int
-    accepted_formats: list[str]
-    worker_count: int
-    keep_originals: bool
-    backup_dir: str | None = Field(description="Folder scheduled backups go to; null: none.")
-    backup_interval_hours: int
-    backup_keep: int = Field(description="Scheduled backups kept; older ones are deleted.")
-
-
-class ConfigPatch(In):
-    """Any subset of the configuration; fields left out keep their value."""
-    max_file_size_bytes: int = Field(None, ge=MiB)
-    weekly_upload_limit_bytes: int = Field(None, ge=0)
-    accepted_formats: list[str] = Field(None, min_length=1, max_length=16,
-                                        json_schema_extra=known_formats)
-    worker_count: int = Field(None, ge=1, le=MAX_WORKERS)
-    keep_originals: bool = Field(None, strict=True)
-    backup_dir: str | None = Field(None, max_length=1024, description="An existing, "
-                                   "writable folder (another disk or a NAS mount); null or "
-                                   "empty turns scheduled backups off.")
-    backup_interval_hours: int = Field(None, ge=1, le=24 * 31)
-    backup_keep: int = Field(None, ge=1, le=365)
-
-    @field_validator("accepted_formats")
-    @classmethod
-    def _lower(cls, formats: list[str]) -> list[str]:
-        return [f.strip().lower() for f in formats]
 
 
 class UserCounts(Out):
@@ -76,30 +36,37 @@ class VideoCounts(Out):
 
 
 class DiskOut(Out):
-    state: Literal["ok", "low", "full"] = Field(description="`full`: no new upload fits, "
-                                                "or processing waits for room.")
+    state: Literal["ok", "low", "full"] = Field(
+        description="`full`: no new upload fits, or processing waits for room."
+    )
     detail: str | None = Field(description="Why, in words, when not `ok`.")
     free_bytes: int
     total_bytes: int
     reserved_bytes: int = Field(description="Still to come of every unfinished upload.")
     margin_bytes: int = Field(description="Kept free for the database and logs.")
-    processing_waits: bool = Field(description="A job found the disk full; processing "
-                                               "resumes once there is room.")
-    read_only: bool = Field(description="Started on a full disk: the database is "
-                                        "read-only until there is room again.")
+    processing_waits: bool = Field(
+        description="A job found the disk full; processing resumes once there is room."
+    )
+    read_only: bool = Field(
+        description="Started on a full disk: the database is read-only until there is room again."
+    )
 
 
 class StatsOut(Out):
     users: UserCounts
     videos: VideoCounts
-    bytes_stored: int = Field(description="Recorded sizes of processed videos plus the "
-                                          "files now in the originals and uploads folders.")
+    bytes_stored: int = Field(
+        description="Recorded sizes of processed videos plus the "
+        "files now in the originals and uploads folders."
+    )
     disk_free_bytes: int
     disk_total_bytes: int
     queue_length: int = Field(description="Videos pending or processing.")
     disk: DiskOut
-    video_encoder: str = Field(description="The H.264 encoder transcodes use: a hardware "
-                                           "one that passed a test encode, or libx264.")
+    video_encoder: str = Field(
+        description="The H.264 encoder transcodes use: a hardware "
+        "one that passed a test encode, or libx264."
+    )
 
 
 @endpoint(bp, "/config", response=ConfigOut, auth=ADMIN)
@@ -131,13 +98,15 @@ class WeekOut(Out):
     uploads: int = Field(description="Videos created this week (that still exist).")
     upload_bytes: int = Field(description="Their uploaded (source) sizes.")
     stored_bytes_total: int = Field(
-        description="Output bytes of the existing videos created by the end of the week.")
+        description="Output bytes of the existing videos created by the end of the week."
+    )
     new_users: int
 
 
 class ForecastOut(Out):
-    bytes_per_day: float = Field(description="Average growth of stored bytes over the "
-                                             "window, up to now.")
+    bytes_per_day: float = Field(
+        description="Average growth of stored bytes over the window, up to now."
+    )
     disk_free_bytes: int
     days_until_full: float | None = Field(description="Null when storage is not growing.")
     full_at: dt.date | None
@@ -152,8 +121,9 @@ class QuotaUsageOut(Out):
     user: UserRef
     used_bytes: int
     limit_bytes: int
-    percent: float = Field(description="Of the limit; above 100 when the limit was lowered "
-                                       "after the bytes were used.")
+    percent: float = Field(
+        description="Of the limit; above 100 when the limit was lowered after the bytes were used."
+    )
 
 
 class QuotaPage(Page[QuotaUsageOut]):
@@ -172,14 +142,23 @@ class VideoRef(Out):
 
 
 class ActivityItemOut(Out):
-    type: Literal["user.registered", "video.uploaded", "video.processed", "video.failed",
-                  "comment.posted", "invitation.created", "invitation.used"]
+    type: Literal[
+        "user.registered",
+        "video.uploaded",
+        "video.processed",
+        "video.failed",
+        "comment.posted",
+        "invitation.created",
+        "invitation.used",
+    ]
     at: UtcDatetime
     actor: UserRef | None
     video: VideoRef | None
-    detail: str | None = Field(description="The file name, transcode mode, error, "
-                                           "comment text or invited email; at most 140 "
-                                           "characters for errors and comments.")
+    detail: str | None = Field(
+        description="The file name, transcode mode, error, "
+        "comment text or invited email; at most 140 "
+        "characters for errors and comments."
+    )
 
 
 class ActivityOut(Out):
@@ -190,7 +169,7 @@ class QueuedVideoOut(Out):
     id: VideoId
     title: str
     uploader: UserRef
-    processing_status: Literal["pending", "processing", "completed", "failed"]
+    processing_status: Status
     progress: float
     attempts: int
     error_message: str | None
@@ -202,13 +181,15 @@ class QueuedVideoOut(Out):
 
 
 class QueueOut(Out):
-    pending: list[QueuedVideoOut] = Field(description="In the order the workers take them "
-                                                      "(oldest first), at most 100.")
+    pending: list[QueuedVideoOut] = Field(
+        description="In the order the workers take them (oldest first), at most 100."
+    )
     pending_total: int
     processing: list[QueuedVideoOut]
     failed: list[QueuedVideoOut] = Field(description="Newest first, at most 50.")
-    recent: list[QueuedVideoOut] = Field(description="Completed in the last 24 hours, "
-                                                     "newest first, at most 20.")
+    recent: list[QueuedVideoOut] = Field(
+        description="Completed in the last 24 hours, newest first, at most 20."
+    )
     paused: bool = Field(description="Workers take no new jobs while paused.")
 
 
@@ -247,7 +228,7 @@ def queue():
 @endpoint(bp, "/queue/paused", "PATCH", body=PausedIn, response=PausedOut, auth=ADMIN)
 def set_queue_paused(body: PausedIn):
     """Pause or resume processing; running jobs finish, pending ones wait."""
-    return services().insights.set_paused(body.paused)
+    return services().jobs.set_paused(body.paused)
 
 
 # -- backups --------------------------------------------------------------------------
@@ -259,11 +240,13 @@ class BackupStatusOut(Out):
     last_success_at: UtcDatetime | None
     last_path: str | None = Field(description="The newest backup made.")
     last_bytes: int | None = Field(description="Size of the newest backup.")
-    last_copied_bytes: int | None = Field(description="Bytes it copied; unchanged media "
-                                                      "are hard-linked from the one before.")
+    last_copied_bytes: int | None = Field(
+        description="Bytes it copied; unchanged media are hard-linked from the one before."
+    )
     last_failure_at: UtcDatetime | None
-    last_error: str | None = Field(description="Why the last attempt failed; null once "
-                                               "one succeeds.")
+    last_error: str | None = Field(
+        description="Why the last attempt failed; null once one succeeds."
+    )
     next_at: UtcDatetime | None = Field(description="When the next scheduled backup runs.")
 
 

@@ -4,8 +4,9 @@ Only the upload endpoints take large bodies (a tus PATCH on ``/api/uploads/<id>`
 one-shot multipart ``POST /api/videos``), and only once their upload link or bearer token
 checks out; the check is signatures only (no database), so it runs before a byte of the
 body is read. Everything else may send at most ``max_request_body_bytes``. The server
-asks ``BodyGate`` (see ``clipset.waitress_adapter``); the views still check everything.
+asks ``BodyGate`` (see ``clipset.serve.adapter``); the views still check everything.
 """
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs
@@ -23,22 +24,25 @@ class BodyGate:
         self.services = services
         self.max_body = max_body
 
-    def __call__(self, method: str, path: str, query: str, authorization: str,
-                 length: int | None) -> int:
+    def __call__(
+        self, method: str, path: str, query: str, authorization: str, length: int | None
+    ) -> int:
         upload = self._upload_id(method, path)
         if upload is not None:
             self._authorize(upload, query, authorization)
             return UPLOAD_BODY_LIMIT
         if length is not None and length > self.max_body:
-            raise PayloadTooLarge(f"This request's body may be at most {self.max_body} "
-                                  "bytes.", error_code="body_too_large")
+            raise PayloadTooLarge(
+                f"This request's body may be at most {self.max_body} bytes.",
+                error_code="body_too_large",
+            )
         return self.max_body
 
     @staticmethod
     def _upload_id(method: str, path: str) -> str | None:
         """The upload's id for a tus PATCH, "" for the one-shot upload, else None."""
         if method == "PATCH" and path.startswith(tus.url_prefix + "/"):
-            upload_id = path[len(tus.url_prefix) + 1:]
+            upload_id = path[len(tus.url_prefix) + 1 :]
             return upload_id if upload_id and "/" not in upload_id else None
         if method == "POST" and path == drafts.url_prefix:
             return ""

@@ -1,4 +1,5 @@
 """Categories: everyone signed in reads them; admins manage them."""
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -29,22 +30,36 @@ def list_categories():
     return services().categories.list()
 
 
-@endpoint(bp, "/categories", "POST", body=CategoryIn, response=CategoryOut, status=201,
-          auth=ADMIN, errors=(409,))
+@endpoint(
+    bp,
+    "/categories",
+    "POST",
+    body=CategoryIn,
+    response=CategoryOut,
+    status=201,
+    auth=ADMIN,
+    errors=(409,),
+)
 def create_category(body: CategoryIn):
     """Add a category; its slug is derived from the name."""
     return services().categories.create(body.name)
 
 
-@endpoint(bp, "/categories/<int:category_id>", "PATCH", body=CategoryIn,
-          response=CategoryOut, auth=ADMIN, errors=(404, 409))
+@endpoint(
+    bp,
+    "/categories/<int:category_id>",
+    "PATCH",
+    body=CategoryIn,
+    response=CategoryOut,
+    auth=ADMIN,
+    errors=(404, 409),
+)
 def rename_category(category_id: int, body: CategoryIn):
     """Rename a category (its slug follows the new name)."""
     return services().categories.rename(category_id, body.name)
 
 
-@endpoint(bp, "/categories/<int:category_id>", "DELETE", status=204, auth=ADMIN,
-          errors=(404,))
+@endpoint(bp, "/categories/<int:category_id>", "DELETE", status=204, auth=ADMIN, errors=(404,))
 def delete_category(category_id: int):
     """Delete a category; its videos stay, uncategorized."""
     services().categories.delete(category_id)

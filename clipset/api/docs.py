@@ -1,4 +1,5 @@
 """The OpenAPI 3 document, built from the routes' own schemas, and Swagger UI served locally."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from .. import __version__
-from ..db import MAX_INT, MIN_INT
+from ..store.db import MAX_INT, MIN_INT
 from .endpoint import ADMIN, PUBLIC, Operation
 from .schemas import ErrorOut
 
@@ -32,17 +33,25 @@ _PAGE = """<!doctype html>
 _INIT = """window.ui = SwaggerUIBundle({url: "openapi.json", dom_id: "#swagger-ui",
   deepLinking: true, persistAuthorization: true});"""
 
-_STATUS_TEXT = {400: "Invalid input", 401: "Not signed in", 403: "Not allowed",
-                404: "Not found", 409: "Conflict", 413: "Too large", 415: "Unsupported media",
-                422: "Unreadable media", 429: "Rate limited", 507: "Disk full"}
+_STATUS_TEXT = {
+    400: "Invalid input",
+    401: "Not signed in",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Conflict",
+    413: "Too large",
+    415: "Unsupported media",
+    422: "Unreadable media",
+    429: "Rate limited",
+    507: "Disk full",
+}
 
 
 def _path(rule: str) -> tuple[str, list[dict]]:
     params = []
     for converter, name in _CONVERTER.findall(rule):
         kind = {"int": "integer", "float": "number"}.get(converter, "string")
-        params.append({"name": name, "in": "path", "required": True,
-                       "schema": {"type": kind}})
+        params.append({"name": name, "in": "path", "required": True, "schema": {"type": kind}})
     return _CONVERTER.sub(r"{\2}", rule), params
 
 
@@ -50,8 +59,15 @@ def _query_params(schema: dict) -> list[dict]:
     params = []
     required = set(schema.get("required", []))
     for name, prop in schema.get("properties", {}).items():
-        params.append({"name": name, "in": "query", "required": name in required,
-                       "schema": prop, "description": prop.get("description", "")})
+        params.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "schema": prop,
+                "description": prop.get("description", ""),
+            }
+        )
     return params
 
 
@@ -83,7 +99,8 @@ def build(app: Flask) -> dict:
     for _, op in operations:
         if op.response is not None and op.response not in response_schemas:
             response_schemas[op.response] = TypeAdapter(op.response).json_schema(
-                ref_template=_REF, mode="serialization")
+                ref_template=_REF, mode="serialization"
+            )
     key_map, defs = models_json_schema(keyed, ref_template=_REF)
     components = dict(defs.get("$defs", {}))
     for schema in response_schemas.values():
@@ -98,8 +115,12 @@ def build(app: Flask) -> dict:
     paths: dict = {}
     for rule, op in sorted(operations, key=lambda item: item[0]):
         path, params = _path(rule)
-        entry = {"summary": op.summary, "tags": [op.tag], "operationId": f"{op.method.lower()}"
-                 f"{re.sub(r'[^a-zA-Z0-9]+', '_', path)}", "parameters": list(params)}
+        entry = {
+            "summary": op.summary,
+            "tags": [op.tag],
+            "operationId": f"{op.method.lower()}{re.sub(r'[^a-zA-Z0-9]+', '_', path)}",
+            "parameters": list(params),
+        }
         if op.description:
             entry["description"] = op.description
         if op.query is not None:
@@ -107,8 +128,10 @@ def build(app: Flask) -> dict:
             entry["parameters"] += _query_params(schema)
         entry["parameters"] += list(op.headers)
         if op.body is not None:
-            entry["requestBody"] = {"required": True,
-                                    "content": {"application/json": {"schema": ref(op.body)}}}
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": ref(op.body)}},
+            }
             if op.method == "PATCH":  # an empty change is refused (api/endpoint.py)
                 name = ref(op.body)["$ref"].rsplit("/", 1)[-1]
                 components[name]["minProperties"] = 1
@@ -127,8 +150,10 @@ def build(app: Flask) -> dict:
             codes.add(403)
         error = {"application/json": {"schema": ref(ErrorOut)}}
         for code in sorted(codes):
-            responses[str(code)] = {"description": _STATUS_TEXT.get(code, "Error"),
-                                    "content": error}
+            responses[str(code)] = {
+                "description": _STATUS_TEXT.get(code, "Error"),
+                "content": error,
+            }
         entry["responses"] = responses
         if op.auth != PUBLIC:
             entry["security"] = [{"bearer": []}]
@@ -136,13 +161,19 @@ def build(app: Flask) -> dict:
 
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Clipset API", "version": __version__,
-                 "description": "Private video sharing for a household or small team. "
-                                "Errors are `{detail, error_code}` with a fitting status."},
+        "info": {
+            "title": "Clipset API",
+            "version": __version__,
+            "description": "Private video sharing for a household or small team. "
+            "Errors are `{detail, error_code}` with a fitting status.",
+        },
         "paths": paths,
-        "components": {"schemas": components,
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                                      "bearerFormat": "JWT"}}},
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
+        },
     }
 
 

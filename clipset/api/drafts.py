@@ -1,23 +1,23 @@
 """Drafts, finalize and the one-shot multipart upload (``/api/videos``)."""
+
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import Blueprint, request
 from pydantic import Field
 from werkzeug.formparser import FormDataParser
 
 from ..errors import UnsupportedMedia, ValidationFailed
-from ..db import MAX_INT
-from ..models import PRIVACY, Draft
 from ..services.videos import DESCRIPTION_MAX, TITLE_MAX, TITLE_PATTERN
+from ..store.db import MAX_INT
+from ..store.models import PRIVACY, Draft
 from .access import current_user, services
 from .endpoint import endpoint, whole_number
-from .schemas import In, Out, UtcDatetime, VideoOut
+from .schemas import In, Out, Privacy, Tags, UtcDatetime, VideoOut
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/videos")
 
-Privacy = Literal["public", "unlisted", "private"]
 # Text fields of the one-shot form are small; the file part goes straight to disk.
 # Werkzeug applies this bound to its parse buffer too (one 64 KiB read plus the tail kept
 # while looking for the boundary), so it must stay well above the read size or binary
@@ -27,20 +27,19 @@ FORM_FIELD_MEMORY = 1024 * 1024
 
 class DraftIn(In):
     upload_id: str = Field(min_length=1, max_length=32)
-    title: str = Field(min_length=1, max_length=TITLE_MAX,
-                       pattern=TITLE_PATTERN)
-    description: str | None = Field(None, max_length=5000)
-    tags: list[str] | None = Field(None, max_length=20)
+    title: str = Field(min_length=1, max_length=TITLE_MAX, pattern=TITLE_PATTERN)
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
+    tags: Tags | None = None
     category_id: int | None = None
     privacy: Privacy | None = None
 
 
 class DraftPatch(In):
     """Any subset; `null` clears trim_start, trim_end, cover_time and category_id."""
-    title: str = Field(None, min_length=1, max_length=TITLE_MAX,
-                       pattern=TITLE_PATTERN)
-    description: str = Field(None, max_length=5000)
-    tags: list[str] = Field(None, max_length=20)
+
+    title: str = Field(None, min_length=1, max_length=TITLE_MAX, pattern=TITLE_PATTERN)
+    description: str = Field(None, max_length=DESCRIPTION_MAX)
+    tags: Tags = None
     category_id: int | None = None
     privacy: Privacy = None
     trim_start: float | None = Field(None, ge=0)
@@ -61,8 +60,10 @@ class DraftOut(Out):
     trim_start: float | None
     trim_end: float | None
     cover_time: float | None
-    probe: dict[str, Any] = Field(description="What the server found in the file: "
-                                              "container, duration, width, height, codecs…")
+    probe: dict[str, Any] = Field(
+        description="What the server found in the file: "
+        "container, duration, width, height, codecs…"
+    )
     created_at: UtcDatetime
     updated_at: UtcDatetime
 
@@ -72,17 +73,28 @@ class FinalizeIn(In):
 
 
 def _out(draft: Draft) -> dict:
-    return {"id": draft.id, "upload_id": draft.upload.id, "filename": draft.upload.filename,
-            "size_bytes": draft.upload.length, "title": draft.title,
-            "description": draft.description, "tags": draft.tags,
-            "category_id": draft.category_id, "privacy": draft.privacy,
-            "trim_start": draft.trim_start, "trim_end": draft.trim_end,
-            "cover_time": draft.cover_time, "probe": draft.probe,
-            "created_at": draft.created_at, "updated_at": draft.updated_at}
+    return {
+        "id": draft.id,
+        "upload_id": draft.upload.id,
+        "filename": draft.upload.filename,
+        "size_bytes": draft.upload.length,
+        "title": draft.title,
+        "description": draft.description,
+        "tags": draft.tags,
+        "category_id": draft.category_id,
+        "privacy": draft.privacy,
+        "trim_start": draft.trim_start,
+        "trim_end": draft.trim_end,
+        "cover_time": draft.cover_time,
+        "probe": draft.probe,
+        "created_at": draft.created_at,
+        "updated_at": draft.updated_at,
+    }
 
 
-@endpoint(bp, "/drafts", "POST", body=DraftIn, response=DraftOut, status=201,
-          errors=(404, 409, 415, 422))
+@endpoint(
+    bp, "/drafts", "POST", body=DraftIn, response=DraftOut, status=201, errors=(404, 409, 415, 422)
+)
 def create_draft(body: DraftIn):
     """Make a draft from a finished upload; the server probes the file here.
 
@@ -104,8 +116,7 @@ def get_draft(draft_id: int):
     return _out(services().drafts.get(current_user(), draft_id))
 
 
-@endpoint(bp, "/drafts/<int:draft_id>", "PATCH", body=DraftPatch, response=DraftOut,
-          errors=(404,))
+@endpoint(bp, "/drafts/<int:draft_id>", "PATCH", body=DraftPatch, response=DraftOut, errors=(404,))
 def update_draft(draft_id: int, body: DraftPatch):
     """Edit details, trim (start < end, at least 0.5 s) and cover time."""
     changes = body.model_dump(exclude_unset=True)
@@ -118,27 +129,44 @@ def delete_draft(draft_id: int):
     services().drafts.delete(current_user(), draft_id)
 
 
-@endpoint(bp, "/finalize", "POST", body=FinalizeIn, response=VideoOut, status=201,
-          errors=(404,))
+@endpoint(bp, "/finalize", "POST", body=FinalizeIn, response=VideoOut, status=201, errors=(404,))
 def finalize(body: FinalizeIn):
     """Post a draft: it becomes a `pending` video and is queued for processing."""
     return services().drafts.finalize(current_user(), body.draft_id)
 
 
-_FORM = {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file", "title"],
-    "properties": {
-        "file": {"type": "string", "format": "binary", "description": "The video."},
-        "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX,
-                  "pattern": TITLE_PATTERN},
-        "description": {"type": "string", "maxLength": DESCRIPTION_MAX},
-        "tags": {"type": "string", "description": "Comma-separated."},
-        "category_id": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
-        "privacy": {"type": "string", "enum": list(PRIVACY)}}}}}
+_FORM = {
+    "multipart/form-data": {
+        "schema": {
+            "type": "object",
+            "required": ["file", "title"],
+            "properties": {
+                "file": {"type": "string", "format": "binary", "description": "The video."},
+                "title": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": TITLE_MAX,
+                    "pattern": TITLE_PATTERN,
+                },
+                "description": {"type": "string", "maxLength": DESCRIPTION_MAX},
+                "tags": {"type": "string", "description": "Comma-separated."},
+                "category_id": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
+                "privacy": {"type": "string", "enum": list(PRIVACY)},
+            },
+        }
+    }
+}
 
 
-@endpoint(bp, "", "POST", response=VideoOut, status=201, content=_FORM,
-          errors=(400, 404, 413, 415, 422, 507))
+@endpoint(
+    bp,
+    "",
+    "POST",
+    response=VideoOut,
+    status=201,
+    content=_FORM,
+    errors=(400, 404, 413, 415, 422, 507),
+)
 def upload_video():
     """One-shot upload for scripts: multipart form with `file`, `title`, and optionally
     `description`, `tags` (comma-separated), `category_id`, `privacy`.
@@ -146,8 +174,9 @@ def upload_video():
     Example: `curl -H "Authorization: Bearer $TOKEN" -F file=@clip.mp4 -F title=Hi
     http://host:8420/api/videos`. The file streams to disk, never into memory."""
     if request.mimetype != "multipart/form-data":
-        raise UnsupportedMedia("Send a multipart/form-data form with a `file` field.",
-                               error_code="multipart_required")
+        raise UnsupportedMedia(
+            "Send a multipart/form-data form with a `file` field.", error_code="multipart_required"
+        )
     return services().drafts.one_shot(current_user(), request.content_length, _receive)
 
 
@@ -159,15 +188,20 @@ def _receive(open_file) -> dict[str, Any]:
         names.append(filename or "upload")
         return open_file()
 
-    parser = FormDataParser(stream_factory=stream_factory,
-                            max_form_memory_size=FORM_FIELD_MEMORY, max_form_parts=64)
-    _, form, files = parser.parse(request.stream, request.mimetype, request.content_length,
-                                  request.mimetype_params)
+    parser = FormDataParser(
+        stream_factory=stream_factory, max_form_memory_size=FORM_FIELD_MEMORY, max_form_parts=64
+    )
+    _, form, files = parser.parse(
+        request.stream, request.mimetype, request.content_length, request.mimetype_params
+    )
     if "file" not in files:
         raise ValidationFailed("file: attach the video as the `file` field", field="file")
     category = form.get("category_id", "").strip()
-    return {"filename": names[0], "title": form.get("title"),
-            "description": form.get("description"),
-            "tags": form.get("tags", "").split(","),
-            "category_id": whole_number(category, "category_id") if category else None,
-            "privacy": form.get("privacy") or None}
+    return {
+        "filename": names[0],
+        "title": form.get("title"),
+        "description": form.get("description"),
+        "tags": form.get("tags", "").split(","),
+        "category_id": whole_number(category, "category_id") if category else None,
+        "privacy": form.get("privacy") or None,
+    }

@@ -6,6 +6,7 @@ to the view as ``body=`` and ``query=``, serializes what the view returns throug
 response model, and records all of it for the OpenAPI document (api/docs.py), so the
 document is generated from the same schemas that validate requests.
 """
+
 from __future__ import annotations
 
 import functools
@@ -17,10 +18,11 @@ from typing import Any, Callable
 
 import pydantic
 from flask import Blueprint, Response, g, jsonify, request
-from werkzeug.routing import IntegerConverter, ValidationError as NoMatch
+from werkzeug.routing import IntegerConverter
+from werkzeug.routing import ValidationError as NoMatch
 
-from ..db import MAX_INT, MIN_INT
 from ..errors import BadRequest, PayloadTooLarge, ValidationFailed
+from ..store.db import MAX_INT, MIN_INT
 from .access import current_user, require_admin
 
 PUBLIC, USER, ADMIN = "public", "user", "admin"
@@ -126,8 +128,11 @@ def _query_args(model: type[pydantic.BaseModel]) -> dict[str, Any]:
     known = {info.alias or name for name, info in model.model_fields.items()}
     unknown = sorted(set(request.args) - known)
     if unknown:  # a misspelt filter would otherwise be ignored without a word
-        raise ValidationFailed(f"{unknown[0]}: unknown query parameter; this endpoint takes "
-                               f"{', '.join(sorted(known))}", field=unknown[0])
+        raise ValidationFailed(
+            f"{unknown[0]}: unknown query parameter; this endpoint takes "
+            f"{', '.join(sorted(known))}",
+            field=unknown[0],
+        )
     values: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         key = info.alias or name
@@ -160,8 +165,10 @@ def _json_body() -> Any:
     try:
         data = json.loads(raw, parse_int=_parse_int)
     except (ValueError, RecursionError):  # RecursionError: nested too deeply
-        raise BadRequest("The request body is not valid JSON (or is nested too deeply).",
-                         error_code="invalid_json") from None
+        raise BadRequest(
+            "The request body is not valid JSON (or is nested too deeply).",
+            error_code="invalid_json",
+        ) from None
     if not isinstance(data, dict):
         raise ValidationFailed("body: expected a JSON object", field="body")
     return data
@@ -173,8 +180,7 @@ def serialize(response_model: Any, value: Any) -> Any:
     if response_model is None:
         return value
     adapter = _adapter(response_model)
-    return adapter.dump_python(adapter.validate_python(value, from_attributes=True),
-                               mode="json")
+    return adapter.dump_python(adapter.validate_python(value, from_attributes=True), mode="json")
 
 
 @functools.lru_cache(maxsize=None)
@@ -182,10 +188,20 @@ def _adapter(model: Any) -> pydantic.TypeAdapter:
     return pydantic.TypeAdapter(model)
 
 
-def endpoint(bp: Blueprint, rule: str, method: str = "GET", *, body=None, query=None,
-             response=None, status: int = 200, auth: str = USER,
-             errors: tuple[int, ...] = (), headers: tuple[dict, ...] = (),
-             content: dict | None = None) -> Callable:
+def endpoint(
+    bp: Blueprint,
+    rule: str,
+    method: str = "GET",
+    *,
+    body=None,
+    query=None,
+    response=None,
+    status: int = 200,
+    auth: str = USER,
+    errors: tuple[int, ...] = (),
+    headers: tuple[dict, ...] = (),
+    content: dict | None = None,
+) -> Callable:
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(**kwargs):
@@ -194,8 +210,7 @@ def endpoint(bp: Blueprint, rule: str, method: str = "GET", *, body=None, query=
             if body is not None:
                 data = _json_body()
                 if method == "PATCH" and not data:
-                    raise ValidationFailed("body: send at least one field to change",
-                                           field="body")
+                    raise ValidationFailed("body: send at least one field to change", field="body")
                 _check_ints(data)
                 try:
                     kwargs["body"] = body.model_validate(data)
@@ -216,9 +231,21 @@ def endpoint(bp: Blueprint, rule: str, method: str = "GET", *, body=None, query=
 
         doc = (view.__doc__ or "").strip()
         summary, _, description = doc.partition("\n")
-        wrapper.__openapi__ = Operation(method, summary.strip() or view.__name__,
-                                        description.strip(), auth, status, body, query,
-                                        response, errors, bp.name, headers, content)
+        wrapper.__openapi__ = Operation(
+            method,
+            summary.strip() or view.__name__,
+            description.strip(),
+            auth,
+            status,
+            body,
+            query,
+            response,
+            errors,
+            bp.name,
+            headers,
+            content,
+        )
         bp.add_url_rule(rule, view.__name__, wrapper, methods=[method])
         return wrapper
+
     return decorate

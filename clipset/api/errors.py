@@ -1,4 +1,5 @@
 """One error handler: every failure under /api answers ``{"detail", "error_code"}``."""
+
 from __future__ import annotations
 
 import logging
@@ -14,9 +15,18 @@ from ..services.storage import as_disk_full
 
 log = logging.getLogger(__name__)
 
-_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
-          405: "method_not_allowed", 409: "conflict", 413: "file_too_large",
-          415: "unsupported_media", 416: "range_not_satisfiable", 429: "rate_limited"}
+_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "file_too_large",
+    415: "unsupported_media",
+    416: "range_not_satisfiable",
+    429: "rate_limited",
+}
 
 
 def _json(detail: str, code: str, status: int, headers=None, field=None):
@@ -36,8 +46,12 @@ class TracebackLog:
     """Writes each distinct traceback in full, then only counts repeats for a while, so
     a client that keeps hitting one bug cannot fill the log (it rotates at 5 MiB)."""
 
-    def __init__(self, quiet_seconds: float = TRACEBACK_QUIET_SECONDS,
-                 clock=time.monotonic, max_kinds: int = 1000):
+    def __init__(
+        self,
+        quiet_seconds: float = TRACEBACK_QUIET_SECONDS,
+        clock=time.monotonic,
+        max_kinds: int = 1000,
+    ):
         self.quiet = quiet_seconds
         self._clock = clock
         self._max_kinds = max_kinds

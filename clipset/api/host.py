@@ -1,5 +1,6 @@
 """The host machine in the admin area: its LAN address and QR code, and, for a browser on
 that machine, start at login and stop (what the tray menu offers, where it has none)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, request
@@ -18,9 +19,11 @@ class LanOut(Out):
 
 
 class HostOut(Out):
-    on_this_computer: bool = Field(description="Whether this browser runs on the computer "
-                                               "that runs Clipset; the controls below "
-                                               "answer only there.")
+    on_this_computer: bool = Field(
+        description="Whether this browser runs on the computer "
+        "that runs Clipset; the controls below "
+        "answer only there."
+    )
     start_at_login: bool | None = Field(description="Null away from that computer.")
     can_stop: bool
 
@@ -42,8 +45,15 @@ def host():
     return services().host.controls(client_address())
 
 
-@endpoint(bp, "/host/start-at-login", "PATCH", body=StartAtLoginIn, response=HostOut,
-          auth=ADMIN, errors=(403, 409))
+@endpoint(
+    bp,
+    "/host/start-at-login",
+    "PATCH",
+    body=StartAtLoginIn,
+    response=HostOut,
+    auth=ADMIN,
+    errors=(403, 409),
+)
 def start_at_login(body: StartAtLoginIn):
     """Start Clipset when the host's user logs in, or not (from that computer only)."""
     return services().host.set_start_at_login(client_address(), body.enabled)

@@ -1,4 +1,5 @@
 """Invitations: admins make single-use links; anyone may check one before registering."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -47,30 +48,32 @@ def _with_link(invitation: dict) -> dict:
     return {**invitation, "link": link}
 
 
-@endpoint(bp, "/invitations", "POST", body=InvitationIn, response=InvitationOut, status=201,
-          auth=ADMIN)
+@endpoint(
+    bp, "/invitations", "POST", body=InvitationIn, response=InvitationOut, status=201, auth=ADMIN
+)
 def create_invitation(body: InvitationIn):
     """Make a single-use invitation link, valid for `invitation_ttl_days` days."""
     return _with_link(services().invitations.create(g.user, body.email))
 
 
-@endpoint(bp, "/invitations", query=InvitationsQuery, response=Page[InvitationOut],
-          auth=ADMIN)
+@endpoint(bp, "/invitations", query=InvitationsQuery, response=Page[InvitationOut], auth=ADMIN)
 def list_invitations(query: InvitationsQuery):
     """Invitations, newest first, optionally only those with one `status`."""
     page = services().invitations.list(query.status, query.page, query.page_size)
     return {**page, "items": [_with_link(i) for i in page["items"]]}
 
 
-@endpoint(bp, "/invitations/validate/<token>", response=ValidationOut, auth=PUBLIC,
-          errors=(404, 409))
+@endpoint(
+    bp, "/invitations/validate/<token>", response=ValidationOut, auth=PUBLIC, errors=(404, 409)
+)
 def validate_invitation(token: str):
     """Whether an invitation can still be used (404 unknown, 409 used/expired/revoked)."""
     return services().invitations.validate(token)
 
 
-@endpoint(bp, "/invitations/<int:invitation_id>", "DELETE", status=204, auth=ADMIN,
-          errors=(404, 409))
+@endpoint(
+    bp, "/invitations/<int:invitation_id>", "DELETE", status=204, auth=ADMIN, errors=(404, 409)
+)
 def revoke_invitation(invitation_id: int):
     """Revoke an invitation that has not been used."""
     services().invitations.revoke(invitation_id)

@@ -1,4 +1,5 @@
 """Admin control of processing jobs."""
+
 from __future__ import annotations
 
 from flask import Blueprint, g
@@ -10,8 +11,7 @@ from .schemas import VideoOut
 bp = Blueprint("jobs", __name__, url_prefix="/api/admin")
 
 
-@endpoint(bp, "/videos/<video_id>/retry", "POST", response=VideoOut, auth=ADMIN,
-          errors=(404, 409))
+@endpoint(bp, "/videos/<video_id>/retry", "POST", response=VideoOut, auth=ADMIN, errors=(404, 409))
 def retry(video_id: str):
     """Queue a failed video for processing again (its attempts start over).
 

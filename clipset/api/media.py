@@ -12,6 +12,7 @@ Bytes are never held in memory: under waitress the open file, positioned at the 
 the range, goes to its ``wsgi.file_wrapper``, which sends exactly Content-Length bytes
 from its own loop; elsewhere a generator reads 256 KiB chunks.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,15 +31,15 @@ CHUNK = 256 * 1024
 
 @bp.get("/videos/<video_id>.mp4")
 def video(video_id: str):
-    path, max_age = services().catalog.media_file(video_id, "video",
-                                                  request.args.get("token", ""))
+    path, max_age = services().catalog.media_file(video_id, "video", request.args.get("token", ""))
     return send_ranges(path, "video/mp4", max_age)
 
 
 @bp.get("/thumbnails/<video_id>.jpg")
 def thumbnail(video_id: str):
-    path, max_age = services().catalog.media_file(video_id, "thumbnail",
-                                                  request.args.get("token", ""))
+    path, max_age = services().catalog.media_file(
+        video_id, "thumbnail", request.args.get("token", "")
+    )
     return send_ranges(path, "image/jpeg", max_age)
 
 
@@ -71,17 +72,24 @@ def _bounds(first: tuple[int, int | None], size: int) -> tuple[int, int] | None:
 def send_ranges(path: Path, mimetype: str, max_age: int) -> Response:
     stat = path.stat()
     size, mtime, etag = stat.st_size, int(stat.st_mtime), _etag(stat)
-    headers = {"Accept-Ranges": "bytes", "ETag": f'"{etag}"',
-               "Last-Modified": http_date(mtime),
-               "Cache-Control": f"private, max-age={max_age}"}
+    headers = {
+        "Accept-Ranges": "bytes",
+        "ETag": f'"{etag}"',
+        "Last-Modified": http_date(mtime),
+        "Cache-Control": f"private, max-age={max_age}",
+    }
 
     if request.if_none_match.contains(etag) or request.if_none_match.star_tag:
         return Response(status=304, headers=headers)
 
     start, length, status = 0, size, 200
     ranges = request.range
-    if (ranges is not None and ranges.units == "bytes" and len(ranges.ranges) == 1
-            and _if_range_matches(etag, mtime)):
+    if (
+        ranges is not None
+        and ranges.units == "bytes"
+        and len(ranges.ranges) == 1
+        and _if_range_matches(etag, mtime)
+    ):
         bounds = _bounds(ranges.ranges[0], size)
         if bounds is None:
             raise RangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"})
@@ -91,8 +99,9 @@ def send_ranges(path: Path, mimetype: str, max_age: int) -> Response:
 
     headers["Content-Length"] = str(length)
     body = [] if request.method == "HEAD" else _body(path, start, length)
-    return Response(body, status=status, mimetype=mimetype, headers=headers,
-                    direct_passthrough=True)
+    return Response(
+        body, status=status, mimetype=mimetype, headers=headers, direct_passthrough=True
+    )
 
 
 def _body(path: Path, start: int, length: int):

@@ -3,9 +3,10 @@
 A client signs in with its JWT (``?token=`` or a first message ``{"type": "auth",
 "token"}``), then follows videos with ``{"type": "subscribe", "video_ids": [...]}`` (and
 ``unsubscribe``). Server messages are ``{"type": ..., ...data}``. Who hears which event is
-the ``Fanout``'s decision (``clipset.events``); this connection's thread only relays: it
+the ``Fanout``'s decision (``services.fanout``); this connection's thread only relays: it
 sleeps until a client message, an outgoing message, or a close request wakes it.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,11 +15,11 @@ from flask import Blueprint, current_app, request
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 
-from ..db import database
 from ..errors import Unauthorized
-from ..events import SESSION_ENDED, Fanout, Listener, encode
-from ..models import is_public_id
-from ..websocket import GOING_AWAY, SESSION_KEY, TRY_AGAIN_LATER
+from ..services.fanout import Fanout, Listener, encode
+from ..sockets import GOING_AWAY, SESSION_ENDED, SESSION_KEY, TRY_AGAIN_LATER
+from ..store.db import database
+from ..store.models import is_public_id
 from .access import services
 from .endpoint import PUBLIC, Operation
 from .schemas import In
@@ -37,8 +38,10 @@ MAX_FOLLOWED = 1000
 def _setup(state):
     app = state.app
     svc = app.extensions["clipset"]
-    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": PING_INTERVAL,
-                                                  "max_message_size": MAX_MESSAGE_BYTES})
+    app.config.setdefault(
+        "SOCK_SERVER_OPTIONS",
+        {"ping_interval": PING_INTERVAL, "max_message_size": MAX_MESSAGE_BYTES},
+    )
     app.extensions[FANOUT_KEY] = Fanout(svc.events, svc.tokens)
 
 
@@ -59,15 +62,24 @@ class LiveQuery(In):
 def _documented(view):
     # flask-sock copies the attribute onto the view it registers.
     view.__openapi__ = Operation(
-        "GET", "Live events (WebSocket)",
+        "GET",
+        "Live events (WebSocket)",
         "Upgrade to a WebSocket. Sign in with `?token=<jwt>` or a first message "
-        "`{\"type\": \"auth\", \"token\"}`; follow videos with `{\"type\": \"subscribe\", "
-        "\"video_ids\": [...]}` (and `unsubscribe`). Server messages: `like.updated`, "
+        '`{"type": "auth", "token"}`; follow videos with `{"type": "subscribe", '
+        '"video_ids": [...]}` (and `unsubscribe`). Server messages: `like.updated`, '
         "`comment.created`, `comment.deleted` (followed videos you may see), "
         "`video.progress`, `video.ready`, `video.failed` (your own videos). Close codes: "
         "4401 not signed in or session ended, 1013 too many connections or too slow, "
         "1001 server shutting down. A request that is not a WebSocket upgrade answers 404 "
-        "(no such page).", PUBLIC, 101, None, LiveQuery, None, (404,), bp.name)
+        "(no such page).",
+        PUBLIC,
+        101,
+        None,
+        LiveQuery,
+        None,
+        (404,),
+        bp.name,
+    )
     return view
 
 
@@ -90,9 +102,13 @@ def _serve(ws, session) -> None:
     try:
         user, token = _authenticate(ws)
         if session is not None and not session.claim(user.id):
-            raise _Refused(TRY_AGAIN_LATER, _error(
-                "You have too many live connections open. Close some tabs or try again "
-                "later.", "too_many_connections"))
+            raise _Refused(
+                TRY_AGAIN_LATER,
+                _error(
+                    "You have too many live connections open. Close some tabs or try again later.",
+                    "too_many_connections",
+                ),
+            )
     except _Refused as refused:
         _send(ws, refused.message)
         ws.close(refused.code, refused.message["detail"][:120])
@@ -101,8 +117,13 @@ def _serve(ws, session) -> None:
     if session is not None:
         session.on_close_request(ws.event.set)
     try:
-        _send(ws, {"type": "auth.ok", "user": {"id": user.id, "username": user.username,
-                                               "role": user.role}})
+        _send(
+            ws,
+            {
+                "type": "auth.ok",
+                "user": {"id": user.id, "username": user.username, "role": user.role},
+            },
+        )
         _relay(ws, listener, session)
     finally:
         fanout().disconnect(listener)
@@ -113,10 +134,15 @@ def _authenticate(ws):
     if not token:
         raw = ws.receive(timeout=AUTH_TIMEOUT)
         message = _parse(raw) if raw is not None else None
-        if message is None or message.get("type") != "auth" or \
-                not isinstance(message.get("token"), str):
-            raise _Refused(SESSION_ENDED, _error(
-                "Send {\"type\": \"auth\", \"token\": ...} first.", "not_authenticated"))
+        if (
+            message is None
+            or message.get("type") != "auth"
+            or not isinstance(message.get("token"), str)
+        ):
+            raise _Refused(
+                SESSION_ENDED,
+                _error('Send {"type": "auth", "token": ...} first.', "not_authenticated"),
+            )
         token = message["token"]
     try:
         with database.connection_context():
@@ -150,17 +176,19 @@ def _relay(ws, listener: Listener, session) -> None:
 def _handle(listener: Listener, raw) -> dict | None:
     message = _parse(raw)
     if message is None:
-        return _error("Messages are JSON objects with a \"type\".", "invalid_message")
+        return _error('Messages are JSON objects with a "type".', "invalid_message")
     kind = message.get("type")
     if kind in ("subscribe", "unsubscribe"):
         ids = message.get("video_ids")
         if not isinstance(ids, list) or not all(is_public_id(i) for i in ids):
-            return _error("video_ids: a list of video ids.", "invalid_message",
-                          field="video_ids")
+            return _error("video_ids: a list of video ids.", "invalid_message", field="video_ids")
         if kind == "subscribe":
             if len(listener.video_ids | set(ids)) > MAX_FOLLOWED:
-                return _error(f"Follow at most {MAX_FOLLOWED} videos per connection.",
-                              "too_many_subscriptions", field="video_ids")
+                return _error(
+                    f"Follow at most {MAX_FOLLOWED} videos per connection.",
+                    "too_many_subscriptions",
+                    field="video_ids",
+                )
             listener.follow(ids)
         else:
             listener.unfollow(ids)

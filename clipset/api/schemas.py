@@ -1,4 +1,5 @@
 """Response and shared request shapes (pydantic); field names are the API contract."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,23 +7,44 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, PlainSerializer
 
-from ..models import iso_utc
-from ..pagination import MAX_PAGE, MAX_PAGE_SIZE
-
+from ..services.videos import TAGS_MAX, TAGS_SENT_MAX
+from ..store.models import PRIVACY, STATUSES, iso_utc
+from ..store.pagination import MAX_PAGE, MAX_PAGE_SIZE
 
 # Times are stored as naive UTC and sent as ISO 8601 with a trailing Z.
 UtcDatetime = Annotated[dt.datetime, PlainSerializer(iso_utc, return_type=str)]
 
 T = TypeVar("T")
 
+# The models' value lists, as the API states them.
+Privacy = Literal[PRIVACY]
+Status = Literal[STATUSES]
+# A video's tags as sent; the service normalizes them and holds them to TAGS_MAX.
+Tags = Annotated[
+    list[str],
+    Field(
+        max_length=TAGS_SENT_MAX,
+        description=f"At most {TAGS_MAX} once normalized (lower-case, de-duplicated).",
+    ),
+]
+
 # A video's ``id`` in every response is its public id; the integer key stays inside.
 # Read from a Video's ``public_id`` (or an ``id`` already made public, in dicts).
-VideoId = Annotated[str, Field(validation_alias=AliasChoices("public_id", "id"),
-                               description="The video's public id: 11 URL-safe characters.")]
+VideoId = Annotated[
+    str,
+    Field(
+        validation_alias=AliasChoices("public_id", "id"),
+        description="The video's public id: 11 URL-safe characters.",
+    ),
+]
 # The same for ``video_id`` of rows that belong to a video (loaded with it).
-VideoOfRow = Annotated[str, Field(
-    validation_alias=AliasChoices(AliasPath("video", "public_id"), "video_id"),
-    description="The video's public id.")]
+VideoOfRow = Annotated[
+    str,
+    Field(
+        validation_alias=AliasChoices(AliasPath("video", "public_id"), "video_id"),
+        description="The video's public id.",
+    ),
+]
 
 
 class Out(BaseModel):
@@ -84,10 +106,10 @@ class VideoOut(Out):
     description: str
     tags: list[str]
     category_id: int | None
-    privacy: Literal["public", "unlisted", "private"]
+    privacy: Privacy
     is_featured: bool
     storage_key: str
-    processing_status: Literal["pending", "processing", "completed", "failed"]
+    processing_status: Status
     progress: float
     error_message: str | None
     transcode_mode: Literal["transcode", "remux"] | None
@@ -103,6 +125,7 @@ class VideoOut(Out):
     uploader: UserRef
     created_at: UtcDatetime
     recorded_at: UtcDatetime | None = Field(
-        description="When the camera recorded it, from the file's tags (null if none).")
+        description="When the camera recorded it, from the file's tags (null if none)."
+    )
     processing_started_at: UtcDatetime | None
     processing_finished_at: UtcDatetime | None

@@ -1,4 +1,5 @@
 """Likes and comments on videos the caller may see."""
+
 from __future__ import annotations
 
 from flask import Blueprint, g
@@ -25,11 +26,15 @@ class LikeOut(Out):
 class CommentIn(In):
     # Length and range are checked by the service (one rule, clear messages); the
     # schema only documents them.
-    body: str = Field(json_schema_extra={"minLength": 1, "maxLength": MAX_COMMENT_LENGTH},
-                      description="Plain text, trimmed; never rendered as HTML.")
+    body: str = Field(
+        json_schema_extra={"minLength": 1, "maxLength": MAX_COMMENT_LENGTH},
+        description="Plain text, trimmed; never rendered as HTML.",
+    )
     timestamp_seconds: float | None = Field(
-        None, json_schema_extra={"minimum": 0},
-        description="The moment of the video the comment refers to.")
+        None,
+        json_schema_extra={"minimum": 0},
+        description="The moment of the video the comment refers to.",
+    )
 
 
 class CommentOut(Out):
@@ -47,29 +52,35 @@ def like(video_id: str):
     return services().social.like(g.user, video_id)
 
 
-@endpoint(bp, "/videos/<video_id>/unlike", "DELETE", response=LikeState,
-          errors=(404, 409))
+@endpoint(bp, "/videos/<video_id>/unlike", "DELETE", response=LikeState, errors=(404, 409))
 def unlike(video_id: str):
     """Take a like back (unliking twice changes nothing)."""
     return services().social.unlike(g.user, video_id)
 
 
-@endpoint(bp, "/videos/<video_id>/likes", query=PageQuery, response=Page[LikeOut],
-          errors=(404,))
+@endpoint(bp, "/videos/<video_id>/likes", query=PageQuery, response=Page[LikeOut], errors=(404,))
 def likes(video_id: str, query: PageQuery):
     """Who liked a video, newest first."""
     return services().social.likes(g.user, video_id, query.page, query.page_size)
 
 
-@endpoint(bp, "/videos/<video_id>/comment", "POST", body=CommentIn, response=CommentOut,
-          status=201, errors=(404, 409, 429))
+@endpoint(
+    bp,
+    "/videos/<video_id>/comment",
+    "POST",
+    body=CommentIn,
+    response=CommentOut,
+    status=201,
+    errors=(404, 409, 429),
+)
 def comment(video_id: str, body: CommentIn):
     """Comment on a video, optionally at a moment of it (rate limited per user)."""
     return services().social.comment(g.user, video_id, body.body, body.timestamp_seconds)
 
 
-@endpoint(bp, "/videos/<video_id>/comments", query=PageQuery, response=Page[CommentOut],
-          errors=(404,))
+@endpoint(
+    bp, "/videos/<video_id>/comments", query=PageQuery, response=Page[CommentOut], errors=(404,)
+)
 def comments(video_id: str, query: PageQuery):
     """A video's comments, newest first."""
     return services().social.comments(g.user, video_id, query.page, query.page_size)

@@ -9,6 +9,7 @@ fed HTML. Nothing outside the build is ever looked at, so the answers say nothin
 other files on the machine. The build holds ``name.gz`` beside its text files; browsers
 that accept gzip get those bytes.
 """
+
 from __future__ import annotations
 
 import mimetypes
@@ -23,8 +24,13 @@ bp = Blueprint("spa", __name__)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Types Python's table may lack or get wrong on some systems.
-TYPES = {".webmanifest": "application/manifest+json", ".js": "text/javascript",
-         ".mjs": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+TYPES = {
+    ".webmanifest": "application/manifest+json",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+}
 # A last path segment like "app.js" or "logo.png" names a file, not a screen of the app.
 FILE_LIKE = re.compile(r"\.[A-Za-z0-9]{1,12}$")
 # App routes whose last segment may contain a dot: usernames (``/u/ann.lee``).
@@ -34,7 +40,8 @@ NOT_BUILT = """<!doctype html>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
 <h1>The web app is not built</h1>
 <p>Clipset's API is running, but the web app in <code>web/dist</code> has not been built.
-Build it with <code>make run</code> (or <code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>)
+Build it with <code>make run</code>
+(or <code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>)
 and reload this page.</p>
 <p>The API is documented at <a href="/api/docs">/api/docs</a>.</p>
 </body></html>

@@ -1,4 +1,5 @@
 """Health."""
+
 from __future__ import annotations
 
 from flask import Blueprint

@@ -1,4 +1,5 @@
 """Users: the admin's list and account controls, and profiles for everyone signed in."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -43,15 +44,29 @@ def get_user_by_username(username: str):
     return services().users.by_username(g.user, username)
 
 
-@endpoint(bp, "/users/<int:user_id>/role", "PATCH", body=RoleIn, response=UserOut,
-          auth=ADMIN, errors=(404, 409))
+@endpoint(
+    bp,
+    "/users/<int:user_id>/role",
+    "PATCH",
+    body=RoleIn,
+    response=UserOut,
+    auth=ADMIN,
+    errors=(404, 409),
+)
 def set_role(user_id: int, body: RoleIn):
     """Make a user an admin or a regular user (the last active admin stays one)."""
     return services().users.set_role(user_id, body.role)
 
 
-@endpoint(bp, "/users/<int:user_id>/active", "PATCH", body=ActiveIn, response=UserOut,
-          auth=ADMIN, errors=(404, 409))
+@endpoint(
+    bp,
+    "/users/<int:user_id>/active",
+    "PATCH",
+    body=ActiveIn,
+    response=UserOut,
+    auth=ADMIN,
+    errors=(404, 409),
+)
 def set_active(user_id: int, body: ActiveIn):
     """Activate or deactivate a user; deactivation signs them out everywhere at once."""
     return services().users.set_active(user_id, body.is_active)

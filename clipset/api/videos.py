@@ -4,6 +4,7 @@ Creating videos (upload URLs, drafts, finalize, the one-shot ``POST /api/videos`
 likes/comments live in their own blueprints. A ``<video_id>`` is a public id; literal
 paths (``/feed``, ``/mine``...) win over it in routing, and never look like one.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -12,10 +13,10 @@ from flask import Blueprint, g
 from pydantic import Field
 
 from ..services.catalog import CURSOR_FORMAT
-from ..services.videos import TITLE_MAX, TITLE_PATTERN
+from ..services.videos import DESCRIPTION_MAX, TITLE_MAX, TITLE_PATTERN
 from .access import services
 from .endpoint import ADMIN, endpoint
-from .schemas import In, Out, Page, PageQuery, UtcDatetime, VideoOut
+from .schemas import In, Out, Page, PageQuery, Privacy, Tags, UtcDatetime, VideoOut
 
 bp = Blueprint("videos", __name__, url_prefix="/api/videos")
 
@@ -24,16 +25,14 @@ SearchText = Field(None, max_length=200)
 
 
 class DetailsIn(In):
-    title: str = Field(None, min_length=1, max_length=TITLE_MAX,
-                       pattern=TITLE_PATTERN)
-    description: str | None = Field(None, max_length=5000)
-    # At most 20 after normalizing (lower-case, de-duplicated): checked by the service.
-    tags: list[str] | None = Field(None, max_length=100)
+    title: str = Field(None, min_length=1, max_length=TITLE_MAX, pattern=TITLE_PATTERN)
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
+    tags: Tags | None = None
     category_id: int | None = None
 
 
 class PrivacyIn(In):
-    privacy: Literal["public", "unlisted", "private"]
+    privacy: Privacy
 
 
 class FeatureIn(In):
@@ -49,9 +48,12 @@ class ListQuery(PageQuery):
 
 
 class FeedQuery(In):
-    cursor: str | None = Field(None, max_length=200, description="A `next_cursor` from an "
-                               "earlier page, as it came; any other answers 400.",
-                               json_schema_extra={"format": CURSOR_FORMAT})
+    cursor: str | None = Field(
+        None,
+        max_length=200,
+        description="A `next_cursor` from an earlier page, as it came; any other answers 400.",
+        json_schema_extra={"format": CURSOR_FORMAT},
+    )
     limit: int = Field(10, ge=1, le=50)
 
 
@@ -61,8 +63,9 @@ class SearchQuery(PageQuery):
 
 class MineQuery(PageQuery):
     search: str | None = SearchText
-    sort_by: Literal["created_at", "recorded_at", "title", "view_count", "like_count",
-                     "file_size_bytes"] = "created_at"
+    sort_by: Literal[
+        "created_at", "recorded_at", "title", "view_count", "like_count", "file_size_bytes"
+    ] = "created_at"
     sort_order: Order = "desc"
 
 
@@ -89,8 +92,16 @@ class MediaUrlOut(Out):
 @endpoint(bp, "", query=ListQuery, response=Page[VideoOut])
 def list_videos(query: ListQuery):
     """Public, finished videos, filtered and sorted; `q` searches title, description, tags."""
-    return services().catalog.list(g.user, query.page, query.page_size, query.category_id,
-                                   query.uploaded_by, query.q, query.sort_by, query.order)
+    return services().catalog.list(
+        g.user,
+        query.page,
+        query.page_size,
+        query.category_id,
+        query.uploaded_by,
+        query.q,
+        query.sort_by,
+        query.order,
+    )
 
 
 @endpoint(bp, "/feed", query=FeedQuery, response=FeedOut, errors=(400,))
@@ -111,8 +122,7 @@ def search(query: SearchQuery):
     return services().catalog.search(g.user, query.q, query.page, query.page_size)
 
 
-@endpoint(bp, "/user/<int:user_id>", query=PageQuery, response=Page[VideoOut],
-          errors=(404,))
+@endpoint(bp, "/user/<int:user_id>", query=PageQuery, response=Page[VideoOut], errors=(404,))
 def by_uploader(user_id: int, query: PageQuery):
     """A user's videos: their public ones, or all of them when it is your own list."""
     return services().catalog.by_uploader(g.user, user_id, query.page, query.page_size)
@@ -134,8 +144,9 @@ def by_key(storage_key: str):
 @endpoint(bp, "/mine", query=MineQuery, response=Page[VideoOut])
 def mine(query: MineQuery):
     """Your videos in any state (pending, processing, failed included)."""
-    return services().catalog.mine(g.user, query.page, query.page_size, query.search,
-                                   query.sort_by, query.sort_order)
+    return services().catalog.mine(
+        g.user, query.page, query.page_size, query.search, query.sort_by, query.sort_order
+    )
 
 
 @endpoint(bp, "/mine/recent", query=RecentQuery, response=list[VideoOut])
@@ -164,23 +175,28 @@ def record_view(video_id: str):
 
 
 # -- manage ------------------------------------------------------------------------------
-@endpoint(bp, "/<video_id>/details", "PATCH", body=DetailsIn, response=VideoOut,
-          errors=(403, 404))
+@endpoint(bp, "/<video_id>/details", "PATCH", body=DetailsIn, response=VideoOut, errors=(403, 404))
 def update_details(video_id: str, body: DetailsIn):
     """Change title, description, tags or category (owner or admin); omitted fields stay."""
     changes = body.model_dump(include=body.model_fields_set)
     return services().videos.update_details(g.user, video_id, changes)
 
 
-@endpoint(bp, "/<video_id>/privacy", "PATCH", body=PrivacyIn, response=VideoOut,
-          errors=(403, 404))
+@endpoint(bp, "/<video_id>/privacy", "PATCH", body=PrivacyIn, response=VideoOut, errors=(403, 404))
 def set_privacy(video_id: str, body: PrivacyIn):
     """Make a video public, unlisted or private (owner or admin)."""
     return services().videos.set_privacy(g.user, video_id, body.privacy)
 
 
-@endpoint(bp, "/<video_id>/feature", "PATCH", body=FeatureIn, response=VideoOut,
-          auth=ADMIN, errors=(403, 404))
+@endpoint(
+    bp,
+    "/<video_id>/feature",
+    "PATCH",
+    body=FeatureIn,
+    response=VideoOut,
+    auth=ADMIN,
+    errors=(403, 404),
+)
 def set_featured(video_id: str, body: FeatureIn):
     """Feature or unfeature a video (admin)."""
     return services().videos.set_featured(g.user, video_id, body.is_featured)

@@ -12,11 +12,25 @@ The public interface: ``probe``/``verify``/``check_head`` (probing.py) and ``pro
 (processing.py).
 This package is the only code that imports ``av``.
 """
+
 from . import encoders
 from .capabilities import capabilities
 from .probing import HEAD_BYTES, KNOWN_FORMATS, Probe, check_head, probe, verify
 from .processing import Cancelled, Options, Result, fit_size, needs_transcode, process
 
-__all__ = ["HEAD_BYTES", "KNOWN_FORMATS", "Cancelled", "capabilities", "check_head", "encoders",
-           "Options", "Probe", "Result", "fit_size", "needs_transcode", "probe", "process",
-           "verify"]
+__all__ = [
+    "HEAD_BYTES",
+    "KNOWN_FORMATS",
+    "Cancelled",
+    "capabilities",
+    "check_head",
+    "encoders",
+    "Options",
+    "Probe",
+    "Result",
+    "fit_size",
+    "needs_transcode",
+    "probe",
+    "process",
+    "verify",
+]

@@ -8,6 +8,7 @@ to BT.709 gamut mapping, BT.1886 encode) is computed here once per transfer into
 file that ``lut3d`` applies with tetrahedral interpolation. Plain Python math (33^3
 points, well under a second), cached on disk by content hash.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,10 +20,15 @@ from functools import lru_cache
 # FFmpeg's enum values (AVColorPrimaries, AVColorTransferCharacteristic, AVColorSpace,
 # AVColorRange), as PyAV reports them.
 PRIMARIES = {1: "bt709", 5: "bt470bg", 6: "smpte170m", 9: "bt2020"}
-TRANSFERS = {1: "bt709", 6: "smpte170m", 14: "bt2020-10", 15: "bt2020-12", 16: "smpte2084",
-             18: "arib-std-b67"}
-MATRICES = {0: "rgb", 1: "bt709", 5: "bt470bg", 6: "smpte170m", 9: "bt2020nc",
-            10: "bt2020c"}
+TRANSFERS = {
+    1: "bt709",
+    6: "smpte170m",
+    14: "bt2020-10",
+    15: "bt2020-12",
+    16: "smpte2084",
+    18: "arib-std-b67",
+}
+MATRICES = {0: "rgb", 1: "bt709", 5: "bt470bg", 6: "smpte170m", 9: "bt2020nc", 10: "bt2020c"}
 RANGES = {1: "tv", 2: "pc"}
 
 HDR_TRANSFERS = ("smpte2084", "arib-std-b67")
@@ -131,14 +137,19 @@ def _eetf(nits: float) -> float:
         return nits
     t = (e1 - _KNEE) / (1 - _KNEE)
     t2, t3 = t * t, t * t * t
-    e2 = ((2 * t3 - 3 * t2 + 1) * _KNEE + (t3 - 2 * t2 + t) * (1 - _KNEE)
-          + (-2 * t3 + 3 * t2) * _MAX_LUM)
+    e2 = (
+        (2 * t3 - 3 * t2 + 1) * _KNEE
+        + (t3 - 2 * t2 + t) * (1 - _KNEE)
+        + (-2 * t3 + 3 * t2) * _MAX_LUM
+    )
     return pq_to_nits(e2 * _SRC_PEAK_PQ)
 
 
-_BT2020_TO_BT709 = ((1.660491, -0.587641, -0.072850),
-                    (-0.124550, 1.132900, -0.008349),
-                    (-0.018151, -0.100579, 1.118730))
+_BT2020_TO_BT709 = (
+    (1.660491, -0.587641, -0.072850),
+    (-0.124550, 1.132900, -0.008349),
+    (-0.018151, -0.100579, 1.118730),
+)
 
 
 def _to_sdr(r, g, b):

@@ -5,6 +5,7 @@ each is tried with a tiny test encode, lazily (the first job, or ``clipset docto
 never at import. One that fails later, mid-job, is dropped for the rest of the run and
 the job is redone with libx264 (processing.process does that).
 """
+
 from __future__ import annotations
 
 import logging
@@ -69,8 +70,7 @@ def choose(preference: str = AUTO) -> str:
     candidates = HARDWARE_H264_ENCODERS if preference == AUTO else (preference,)
     chosen = next((name for name in candidates if works(name)), SOFTWARE)
     if preference not in (AUTO, SOFTWARE, chosen):
-        log.warning("video encoder %s does not work on this machine; using %s",
-                    preference, chosen)
+        log.warning("video encoder %s does not work on this machine; using %s", preference, chosen)
     with _lock:
         _chosen[preference] = chosen
     return chosen

@@ -1,5 +1,6 @@
 """Decoded frames -> the frames we encode: deinterlaced, upright, even-sized, fitted,
 SDR BT.709 limited-range yuv420p, at most ``max_fps``, on the source's own clock."""
+
 from __future__ import annotations
 
 import math
@@ -12,8 +13,11 @@ from . import colour
 from .probing import Probe
 
 _GRAPH_BUSY = (av.error.BlockingIOError, BlockingIOError)
-_ROTATE = {90: [("transpose", "clock")], 270: [("transpose", "cclock")],
-           180: [("hflip", None), ("vflip", None)]}
+_ROTATE = {
+    90: [("transpose", "clock")],
+    270: [("transpose", "cclock")],
+    180: [("hflip", None), ("vflip", None)],
+}
 
 
 def decimation(rate: float | None, max_fps: float) -> float | None:
@@ -22,6 +26,18 @@ def decimation(rate: float | None, max_fps: float) -> float | None:
     if not rate or not max_fps or rate <= max_fps + 0.01:
         return None
     return rate / math.ceil(rate / max_fps - 1e-3)
+
+
+def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
+    """Fit inside the box turned to the clip's orientation; never upscale; even sides."""
+    box_w, box_h = (
+        (max_width, max_height)
+        if width >= height
+        else (min(max_width, max_height), max(max_width, max_height))
+    )
+    scale = min(1.0, box_w / width, box_h / height)
+    even = lambda v: max(2, int(v * scale + 1e-6) // 2 * 2)
+    return even(width), even(height)
 
 
 class Shaper:
@@ -36,8 +52,9 @@ class Shaper:
     def _build(self, frame):
         p = self.p
         graph = av.filter.Graph()
-        src = graph.add_buffer(width=frame.width, height=frame.height,
-                               format=frame.format.name, time_base=self.tb)
+        src = graph.add_buffer(
+            width=frame.width, height=frame.height, format=frame.format.name, time_base=self.tb
+        )
         steps = []
         if p.interlaced:
             # Every frame, field order from the frame's flags: phone/camcorder interlacing
@@ -45,27 +62,39 @@ class Shaper:
             steps.append(("bwdif", "mode=send_frame:parity=auto:deint=all"))
         steps += _ROTATE.get(p.rotation, [])
         width, height = self.size
-        crop = p.pixel_aspect == 1 and (width, height) == (p.width - p.width % 2,
-                                                           p.height - p.height % 2)
+        crop = p.pixel_aspect == 1 and (width, height) == (
+            p.width - p.width % 2,
+            p.height - p.height % 2,
+        )
         if crop and (p.width % 2 or p.height % 2):
             # An odd side loses one pixel instead of the picture being stretched.
             steps.append(("crop", f"{width}:{height}:0:0"))
         in_range = "pc" if colour.is_full_range(frame.format.name, p.colour_range) else "tv"
         matrix = colour.source_matrix(p.colour_matrix, frame.height)
         if colour.is_hdr(p.colour_transfer):
-            steps += [("scale", f"w={width}:h={height}:in_color_matrix=bt2020:"
-                                f"in_range={in_range}"),
-                      ("format", "gbrp16le"),
-                      # Options as a dict: the LUT's path needs no filter-string escaping.
-                      ("lut3d", {"file": colour.tonemap_lut(p.colour_transfer),
-                                 "interp": "tetrahedral"}),
-                      ("scale", "out_color_matrix=bt709:out_range=tv")]
+            steps += [
+                ("scale", f"w={width}:h={height}:in_color_matrix=bt2020:in_range={in_range}"),
+                ("format", "gbrp16le"),
+                # Options as a dict: the LUT's path needs no filter-string escaping.
+                (
+                    "lut3d",
+                    {"file": colour.tonemap_lut(p.colour_transfer), "interp": "tetrahedral"},
+                ),
+                ("scale", "out_color_matrix=bt709:out_range=tv"),
+            ]
         else:
-            steps.append(("scale", f"w={width}:h={height}:in_color_matrix={matrix}:"
-                                   f"in_range={in_range}:out_color_matrix=bt709:out_range=tv"))
+            steps.append(
+                (
+                    "scale",
+                    f"w={width}:h={height}:in_color_matrix={matrix}:"
+                    f"in_range={in_range}:out_color_matrix=bt709:out_range=tv",
+                )
+            )
         steps.append(("format", "yuv420p"))
-        nodes = [src] + [graph.add(name, **args) if isinstance(args, dict)
-                         else graph.add(name, args) for name, args in steps]
+        nodes = [src] + [
+            graph.add(name, **args) if isinstance(args, dict) else graph.add(name, args)
+            for name, args in steps
+        ]
         sink = graph.add("buffersink")
         graph.link_nodes(*nodes, sink)
         graph.configure()
@@ -122,8 +151,9 @@ class VideoPath:
         """The frames to encode for this source frame (none, one, or a delayed few)."""
         pts = frame.pts
         if pts is None:
-            pts = self.origin_ticks + (self.last_pts + self.step if self.last_pts is not None
-                                       else 0)
+            pts = self.origin_ticks + (
+                self.last_pts + self.step if self.last_pts is not None else 0
+            )
         t = float(pts * self.tb) - self.zero
         self.tracker.at(t)
         if t < self.start - 1e-6:
@@ -145,8 +175,11 @@ class VideoPath:
         kept = []
         for frame in frames:
             pts = frame.pts
-            if self.gap is not None and self.kept_pts is not None and (
-                    pts - self.kept_pts < self.gap):
+            if (
+                self.gap is not None
+                and self.kept_pts is not None
+                and (pts - self.kept_pts < self.gap)
+            ):
                 continue  # above the frame-rate cap: dropped evenly on the source timeline
             if self.kept_pts is not None and pts <= self.kept_pts:
                 continue
@@ -164,6 +197,7 @@ def save_thumbnail(frame, dst: str, max_width: int):
     """A JPEG of a shaped (BT.709 limited-range) frame."""
     width = min(frame.width, max_width)
     height = max(2, round(frame.height * width / frame.width))
-    image = frame.reformat(width, height, "rgb24", src_colorspace="itu709",
-                           src_color_range="MPEG").to_image()
+    image = frame.reformat(
+        width, height, "rgb24", src_colorspace="itu709", src_color_range="MPEG"
+    ).to_image()
     image.save(dst, format="JPEG", quality=85, optimize=True)

@@ -1,4 +1,5 @@
 """Inspect a file by its bytes: container, codecs, display size, rotation, duration."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,21 +12,23 @@ from fractions import Fraction
 import av
 
 from ..errors import UnreadableMedia, UnsupportedMedia
+from ..settings import FORMAT_NAMES, KNOWN_FORMATS
 from . import colour
 
-# Our container names and what people call them, for messages.
-FORMAT_NAMES = {
-    "mp4": "MP4", "mov": "QuickTime MOV", "m4v": "M4V", "mkv": "Matroska MKV",
-    "webm": "WebM", "avi": "AVI", "mts": "AVCHD camcorder file (MTS/M2TS)",
-    "3gp": "3GP phone video", "mpg": "MPEG/DVD video (MPG/VOB)", "dv": "DV camcorder file",
-    "gif": "animated GIF",
-}
-KNOWN_FORMATS = tuple(FORMAT_NAMES)
 MIN_DURATION = 0.02  # seconds; shorter (a 1 ms single frame) is too short to process
-_MAX_BAD_PACKETS = 100  # undecodable packets tolerated before calling the file unreadable
+MAX_BAD_PACKETS = 100  # undecodable packets tolerated before calling the file unreadable
 # Errors PyAV raises for bad bytes. OSErrors are handled separately: they can be ours (disk full).
-_BAD_INPUT = (av.FFmpegError, ValueError, EOFError, UnicodeDecodeError, MemoryError,
-              OverflowError, IndexError, ZeroDivisionError, RuntimeError)
+BAD_INPUT = (
+    av.FFmpegError,
+    ValueError,
+    EOFError,
+    UnicodeDecodeError,
+    MemoryError,
+    OverflowError,
+    IndexError,
+    ZeroDivisionError,
+    RuntimeError,
+)
 
 
 @dataclass(frozen=True)
@@ -92,13 +95,16 @@ def _looks_like_video_container(path: str) -> bool:
             head = f.read(200)
     except OSError:
         return False
-    return (head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
-            or head[:4] == b"\x1a\x45\xdf\xa3"
-            or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
-            or head[:4] == b"\x00\x00\x01\xba"  # MPEG program stream
-            # MPEG-TS sync bytes 188 apart; M2TS packets have a 4-byte prefix.
-            or head[0:1] == head[188:189] == b"\x47" or head[4:5] == head[196:197] == b"\x47"
-            or head[:6] in (b"GIF87a", b"GIF89a"))
+    return (
+        head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
+        or head[:4] == b"\x1a\x45\xdf\xa3"
+        or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
+        or head[:4] == b"\x00\x00\x01\xba"  # MPEG program stream
+        # MPEG-TS sync bytes 188 apart; M2TS packets have a 4-byte prefix.
+        or head[0:1] == head[188:189] == b"\x47"
+        or head[4:5] == head[196:197] == b"\x47"
+        or head[:6] in (b"GIF87a", b"GIF89a")
+    )
 
 
 def _open(path: str):
@@ -106,16 +112,18 @@ def _open(path: str):
         return av.open(str(path), metadata_errors="replace")
     except (FileNotFoundError, PermissionError, IsADirectoryError):
         raise
-    except (OSError, *_BAD_INPUT) as e:
+    except (OSError, *BAD_INPUT) as e:
         if _looks_like_video_container(str(path)):
             raise UnreadableMedia(
-                "This video file is damaged or incomplete and could not be read.") from e
+                "This video file is damaged or incomplete and could not be read."
+            ) from e
         raise UnsupportedMedia(
             "This file is not a video we can read. Upload an MP4, MOV, MKV, WebM, AVI, "
-            "AVCHD (MTS), 3GP, MPG/VOB, DV or animated GIF video.") from e
+            "AVCHD (MTS), 3GP, MPG/VOB, DV or animated GIF video."
+        ) from e
 
 
-def _video_stream(container):
+def video_stream(container):
     for s in container.streams.video:
         if not (s.disposition & av.stream.Disposition.attached_pic):
             return s
@@ -129,14 +137,14 @@ def _first_frame(container, stream):
         try:
             for frame in packet.decode():
                 return frame
-        except _BAD_INPUT:
+        except BAD_INPUT:
             bad += 1
-            if bad > _MAX_BAD_PACKETS:
+            if bad > MAX_BAD_PACKETS:
                 return None
     try:
         for frame in stream.decode(None):
             return frame
-    except _BAD_INPUT:
+    except BAD_INPUT:
         pass
     return None
 
@@ -145,7 +153,7 @@ def _clockwise(frame) -> int:
     """Display rotation in clockwise degrees, snapped to a quarter turn."""
     try:
         ccw = frame.rotation or 0
-    except _BAD_INPUT:
+    except BAD_INPUT:
         return 0
     return int(round(-ccw / 90.0)) * 90 % 360
 
@@ -168,7 +176,7 @@ def _duration(container, stream) -> float:
     return float((last - start) * stream.time_base) if last is not None else 0.0
 
 
-def _rate(stream) -> Fraction | None:
+def frame_rate(stream) -> Fraction | None:
     rate = stream.average_rate or stream.guessed_rate
     return rate if rate and 0 < rate < 1000 else None
 
@@ -178,10 +186,10 @@ def probe(path, *, accepted_formats=None, max_side: int = 8192, max_duration=Non
 
     ``accepted_formats`` defaults to all of KNOWN_FORMATS."""
     accepted = tuple(accepted_formats) if accepted_formats is not None else KNOWN_FORMATS
-    return _probe(str(path), accepted, max_side, max_duration)
+    return probe_file(str(path), accepted, max_side, max_duration)
 
 
-def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Probe:
+def probe_file(path: str, accepted: tuple | None, max_side: int, max_duration) -> Probe:
     size = os.path.getsize(path)
     if size == 0:
         raise UnreadableMedia("The file is empty.")
@@ -192,8 +200,9 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
             if accepted is not None and name not in accepted:
                 raise UnsupportedMedia(
                     f"{format_name_of(name)} files are not accepted here. Accepted "
-                    f"formats: {', '.join(format_name_of(a) for a in accepted)}.")
-            stream = _video_stream(container)
+                    f"formats: {', '.join(format_name_of(a) for a in accepted)}."
+                )
+            stream = video_stream(container)
             if stream is None:
                 if container.streams.audio:
                     raise UnsupportedMedia("This file has sound but no video.")
@@ -203,42 +212,58 @@ def _probe(path: str, accepted: tuple | None, max_side: int, max_duration) -> Pr
                 raise UnsupportedMedia("The video in this file uses a codec we cannot decode.")
             stream.thread_type = "AUTO"
             audio = container.streams.audio[0] if container.streams.audio else None
-            audio_codec = (audio.codec_context.codec.canonical_name
-                           if audio and audio.codec_context else None)
-            fps = _rate(stream)
+            audio_codec = (
+                audio.codec_context.codec.canonical_name if audio and audio.codec_context else None
+            )
+            fps = frame_rate(stream)
             frame = _first_frame(container, stream)
             duration = _duration(container, stream)
         except OSError as e:
             if e.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise
             raise UnreadableMedia("This video file could not be read.") from e
-        except _BAD_INPUT as e:
+        except BAD_INPUT as e:
             raise UnreadableMedia("This video file is damaged and could not be read.") from e
         if frame is None:
-            raise UnreadableMedia("No picture could be decoded from this video; "
-                                  "the file is damaged or incomplete.")
+            raise UnreadableMedia(
+                "No picture could be decoded from this video; the file is damaged or incomplete."
+            )
         rotation = _clockwise(frame)
         aspect = _pixel_aspect(stream)
         w, h = max(1, round(frame.width * aspect)), frame.height
         if rotation in (90, 270):
             w, h = h, w
         if max(w, h) > max_side:
-            raise UnreadableMedia(f"The video is {w}x{h}; at most {max_side} pixels on a "
-                                  "side are supported.")
+            raise UnreadableMedia(
+                f"The video is {w}x{h}; at most {max_side} pixels on a side are supported."
+            )
         if duration <= 0:
             raise UnreadableMedia("The video's length could not be determined.")
         if duration < MIN_DURATION:
-            raise UnreadableMedia(f"The video is {duration * 1000:.0f} ms long: too short "
-                                  "to process.")
+            raise UnreadableMedia(
+                f"The video is {duration * 1000:.0f} ms long: too short to process."
+            )
         if max_duration is not None and duration > max_duration:
-            raise UnreadableMedia(f"The video is {_clock(duration)} long; the longest "
-                                  f"allowed is {_clock(max_duration)}.")
-        return Probe(container=name, duration=round(duration, 3), width=w, height=h,
-                     rotation=rotation, fps=round(float(fps), 3) if fps else None,
-                     video_codec=ctx.codec.canonical_name, pix_fmt=frame.format.name,
-                     audio_codec=audio_codec, bitrate=container.bit_rate or None,
-                     size_bytes=size, pixel_aspect=round(float(aspect), 6),
-                     recorded_at=_recorded_at(container, stream), **_colour(ctx, frame))
+            raise UnreadableMedia(
+                f"The video is {_clock(duration)} long; the longest "
+                f"allowed is {_clock(max_duration)}."
+            )
+        return Probe(
+            container=name,
+            duration=round(duration, 3),
+            width=w,
+            height=h,
+            rotation=rotation,
+            fps=round(float(fps), 3) if fps else None,
+            video_codec=ctx.codec.canonical_name,
+            pix_fmt=frame.format.name,
+            audio_codec=audio_codec,
+            bitrate=container.bit_rate or None,
+            size_bytes=size,
+            pixel_aspect=round(float(aspect), 6),
+            recorded_at=_recorded_at(container, stream),
+            **_colour(ctx, frame),
+        )
     finally:
         container.close()
 
@@ -276,20 +301,25 @@ def _parse_date(text) -> dt.datetime | None:
 
 def _colour(ctx, frame) -> dict:
     """Colour tags and interlacing, from the frame or else the stream's parameters."""
+
     def pick(attr, table):
         return colour.name(table, getattr(frame, attr, None)) or colour.name(
-            table, getattr(ctx, attr, None))
+            table, getattr(ctx, attr, None)
+        )
+
     try:
         field_order = int(getattr(ctx, "field_order", 0) or 0)
     except (TypeError, ValueError):
         field_order = 0
     # AVFieldOrder: 2..5 are the interlaced orders (TT, BB, TB, BT).
     interlaced = bool(getattr(frame, "interlaced_frame", False)) or 2 <= field_order <= 5
-    return {"colour_primaries": pick("color_primaries", colour.PRIMARIES),
-            "colour_transfer": pick("color_trc", colour.TRANSFERS),
-            "colour_matrix": pick("colorspace", colour.MATRICES),
-            "colour_range": pick("color_range", colour.RANGES),
-            "interlaced": interlaced}
+    return {
+        "colour_primaries": pick("color_primaries", colour.PRIMARIES),
+        "colour_transfer": pick("color_trc", colour.TRANSFERS),
+        "colour_matrix": pick("colorspace", colour.MATRICES),
+        "colour_range": pick("color_range", colour.RANGES),
+        "interlaced": interlaced,
+    }
 
 
 def _pixel_aspect(stream) -> Fraction:
@@ -307,15 +337,19 @@ def format_name_of(name: str) -> str:
 
 def _clock(seconds: float) -> str:
     s = int(round(seconds))
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    return (
+        f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    )
 
 
 def verify(path) -> Probe:
     """Probe a processed output and check it is what browsers play."""
     p = probe(path, accepted_formats=("mp4",), max_side=1 << 16)
     if p.video_codec != "h264" or p.pix_fmt != "yuv420p" or p.audio_codec not in (None, "aac"):
-        raise UnreadableMedia(f"The processed video is not H.264/AAC yuv420p "
-                              f"({p.video_codec}/{p.audio_codec}/{p.pix_fmt}).")
+        raise UnreadableMedia(
+            f"The processed video is not H.264/AAC yuv420p "
+            f"({p.video_codec}/{p.audio_codec}/{p.pix_fmt})."
+        )
     return p
 
 
@@ -337,14 +371,15 @@ def check_head(path) -> None:
         head = f.read(HEAD_BYTES)
     try:
         container = av.open(io.BytesIO(head), metadata_errors="replace")
-    except (OSError, *_BAD_INPUT) as e:
+    except (OSError, *BAD_INPUT) as e:
         raise UnsupportedMedia(
             "This file is not a video: its first bytes are not any video format we know. "
-            "Upload an MP4, MOV, M4V, MKV, WebM or AVI video.") from e
+            "Upload an MP4, MOV, M4V, MKV, WebM or AVI video."
+        ) from e
     try:
         if container.format.name.endswith("_pipe") or container.format.name == "image2":
             raise UnsupportedMedia("This file is a picture, not a video.")
-        if _video_stream(container) is None:
+        if video_stream(container) is None:
             if container.streams.audio:
                 raise UnsupportedMedia("This file has sound but no video.")
             raise UnsupportedMedia("This file contains no video.")

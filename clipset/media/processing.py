@@ -1,4 +1,5 @@
 """Make the browser-ready MP4 and thumbnail: remux when possible, otherwise transcode."""
+
 from __future__ import annotations
 
 import errno
@@ -13,14 +14,21 @@ import av
 import av.filter
 
 from ..errors import InsufficientStorage, UnreadableMedia, ValidationFailed
-from . import audio, colour, encoders
-from .frames import Shaper, VideoPath, decimation, save_thumbnail
-from .probing import (_BAD_INPUT, _MAX_BAD_PACKETS, MIN_DURATION, Probe, _probe, _rate,
-                      _video_stream, verify)
+from . import colour, encoders
+from .frames import Shaper, decimation, fit_size, save_thumbnail
+from .probing import (
+    BAD_INPUT,
+    MIN_DURATION,
+    Probe,
+    probe_file,
+    verify,
+    video_stream,
+)
+from .transcode import NO_SEEK as _NO_SEEK
+from .transcode import out_container as _out_container
+from .transcode import transcode as _transcode
 
 _REMUX_FROM = {"mp4", "mov", "m4v", "mkv", "3gp"}  # containers whose H.264 timestamps copy cleanly
-# Streams without an index: seeking guesses a byte offset and can land past the trim start.
-_NO_SEEK = {"mts", "mpg", "dv", "gif"}
 _PROGRESS_EVERY = 0.25  # seconds between progress callbacks
 
 
@@ -35,7 +43,7 @@ class Options:
     trim_start: float | None = None  # seconds on the source's timeline
     trim_end: float | None = None
     cover_time: float | None = None  # seconds on the source's timeline
-    # The SPEC's output box (turned to a portrait clip's orientation by fit_size).
+    # The output box, at most 1080p (turned to a portrait clip's orientation by fit_size).
     max_width: int = 1920
     max_height: int = 1080
     threads: int = 0
@@ -62,37 +70,40 @@ class Result:
     encoder: str | None = None  # the H.264 encoder that made it; None for a remux
 
 
-def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
-    """Fit inside the box turned to the clip's orientation; never upscale; even sides."""
-    box_w, box_h = (max_width, max_height) if width >= height else (min(max_width, max_height),
-                                                                    max(max_width, max_height))
-    scale = min(1.0, box_w / width, box_h / height)
-    even = lambda v: max(2, int(v * scale + 1e-6) // 2 * 2)  # noqa: E731
-    return even(width), even(height)
-
-
 def needs_transcode(p: Probe, options: Options) -> bool:
     # A rotation tag alone is no reason: a remux keeps it and browsers apply it, so
     # phone clips (H.264 + AAC, tagged portrait) are copied, not re-encoded. The size
     # checks use the displayed size, so the box stays orientation-aware.
-    return (options.force_transcode or options.trim_start or options.trim_end is not None
-            or p.container not in _REMUX_FROM or p.video_codec != "h264"
-            or p.pix_fmt != "yuv420p" or p.audio_codec not in (None, "aac")
-            or p.pixel_aspect != 1  # the output has square pixels: sizes mean what they say
-            or _colour_needs_transcode(p) or p.interlaced
-            or decimation(p.fps, options.max_fps) is not None
-            or p.width % 2 or p.height % 2
-            or fit_size(p.width, p.height, options.max_width, options.max_height)
-            != (p.width, p.height))
+    return (
+        options.force_transcode
+        or options.trim_start
+        or options.trim_end is not None
+        or p.container not in _REMUX_FROM
+        or p.video_codec != "h264"
+        or p.pix_fmt != "yuv420p"
+        or p.audio_codec not in (None, "aac")
+        or p.pixel_aspect != 1  # the output has square pixels: sizes mean what they say
+        or _colour_needs_transcode(p)
+        or p.interlaced
+        or decimation(p.fps, options.max_fps) is not None
+        or p.width % 2
+        or p.height % 2
+        or fit_size(p.width, p.height, options.max_width, options.max_height)
+        != (p.width, p.height)
+    )
 
 
 def _colour_needs_transcode(p: Probe) -> bool:
     # HDR is tone-mapped; full range is made limited (players disagree on the flag);
     # BT.601-matrix HD is converted to BT.709, the matrix players assume for HD.
-    return (colour.is_hdr(p.colour_transfer)
-            or colour.is_full_range(p.pix_fmt, p.colour_range)
-            or (p.colour_matrix in ("smpte170m", "bt470bg")
-                and min(p.width, p.height) >= colour.HD_HEIGHT))
+    return (
+        colour.is_hdr(p.colour_transfer)
+        or colour.is_full_range(p.pix_fmt, p.colour_range)
+        or (
+            p.colour_matrix in ("smpte170m", "bt470bg")
+            and min(p.width, p.height) >= colour.HD_HEIGHT
+        )
+    )
 
 
 class _Progress:
@@ -111,20 +122,28 @@ class _Progress:
             self.callback(max(0.0, min(99.0, 100.0 * (seconds - self.start) / self.span)))
 
 
-def process(src, dst_video, dst_thumbnail, options: Options = Options(),
-            progress: Callable[[float], None] | None = None,
-            cancel: threading.Event | None = None) -> Result:
+def process(
+    src,
+    dst_video,
+    dst_thumbnail,
+    options: Options = Options(),
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Result:
     """Make a browser-ready MP4 and a JPEG thumbnail. Removes its outputs on failure."""
     src, dst_video, dst_thumbnail = str(src), str(dst_video), str(dst_thumbnail)
     # The caller already applied its format and size limits when the file was uploaded.
-    p = _probe(src, None, 1 << 16, None)
+    p = probe_file(src, None, 1 << 16, None)
     start = max(0.0, options.trim_start or 0.0)
     end = min(p.duration, options.trim_end) if options.trim_end is not None else p.duration
     if end - start < MIN_DURATION and options.trim_start is None and options.trim_end is None:
         raise UnreadableMedia("The video is too short to process.")
     if end - start < MIN_DURATION:
-        raise ValidationFailed("The trim leaves nothing of the video: trim_end must be after "
-                               "trim_start and inside the video.", field="trim_end")
+        raise ValidationFailed(
+            "The trim leaves nothing of the video: trim_end must be after "
+            "trim_start and inside the video.",
+            field="trim_end",
+        )
     cover = options.cover_time
     cover = start + min(1.0, 0.1 * (end - start)) if cover is None else cover
     cover = min(max(cover, start), max(start, end - 0.05))
@@ -138,24 +157,28 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
                 _thumbnail_from_file(src, cover, dst_thumbnail, options, p)
             else:
                 encoder = options.encoder
+
+                def transcode(encoder: str) -> None:
+                    args = (src, dst_video, dst_thumbnail, p, options, start, end, cover)
+                    _transcode(*args, tracker, encoder)
+
                 try:
-                    _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
-                               tracker, encoder)
+                    transcode(encoder)
                 except encoders.EncoderFailed as e:
                     # The hardware, not the file: redo it in software (the output is
                     # rewritten from the start), and stop using that encoder.
                     encoders.failed(e.encoder)
                     encoder = encoders.SOFTWARE
-                    _transcode(src, dst_video, dst_thumbnail, p, options, start, end, cover,
-                               tracker, encoder)
+                    transcode(encoder)
         except OSError as e:
             if e.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise InsufficientStorage("The disk filled up while processing the video.") from e
             if not isinstance(e, av.FFmpegError) or isinstance(
-                    e, (FileNotFoundError, PermissionError, IsADirectoryError)):
+                e, (FileNotFoundError, PermissionError, IsADirectoryError)
+            ):
                 raise  # our side's I/O problem, not the file's
             raise UnreadableMedia("The video could not be processed: the file is damaged.") from e
-        except _BAD_INPUT as e:
+        except BAD_INPUT as e:
             raise UnreadableMedia("The video could not be processed: the file is damaged.") from e
         out = verify(dst_video)
     except BaseException:
@@ -167,20 +190,25 @@ def process(src, dst_video, dst_thumbnail, options: Options = Options(),
         raise
     if progress is not None:
         progress(100.0)
-    return Result(mode=mode, duration=out.duration, width=out.width, height=out.height,
-                  fps=out.fps, video_codec=out.video_codec, audio_codec=out.audio_codec,
-                  bitrate=out.bitrate, size_bytes=out.size_bytes, recorded_at=p.recorded_at,
-                  encoder=encoder)
-
-
-def _out_container(path: str):
-    return av.open(path, "w", format="mp4", options={"movflags": "+faststart"})
+    return Result(
+        mode=mode,
+        duration=out.duration,
+        width=out.width,
+        height=out.height,
+        fps=out.fps,
+        video_codec=out.video_codec,
+        audio_codec=out.audio_codec,
+        bitrate=out.bitrate,
+        size_bytes=out.size_bytes,
+        recorded_at=p.recorded_at,
+        encoder=encoder,
+    )
 
 
 def _remux(src: str, dst: str, tracker: _Progress):
     inp = av.open(src, metadata_errors="replace")
     try:
-        vin = _video_stream(inp)
+        vin = video_stream(inp)
         ain = inp.streams.audio[0] if inp.streams.audio else None
         out = _out_container(dst)
         try:
@@ -206,148 +234,17 @@ def _remux(src: str, dst: str, tracker: _Progress):
         inp.close()
 
 
-def _transcode(src, dst, dst_thumb, p: Probe, options: Options, start: float, end: float,
-               cover: float, tracker: _Progress, encoder: str = encoders.SOFTWARE):
-    inp = av.open(src, metadata_errors="replace")
-    try:
-        vin = _video_stream(inp)
-        ain = inp.streams.audio[0] if inp.streams.audio else None
-        vin.thread_type = "FRAME"
-        vin.thread_count = 0
-        tb = vin.time_base or Fraction(1, 90000)
-        rate = _rate(vin)
-        size = fit_size(p.width, p.height, options.max_width, options.max_height)
-        video = VideoPath(p, tb, rate, size, start, end, cover, tracker, options.max_fps)
-
-        out = _out_container(dst)
-        try:
-            vout = out.add_stream(encoder, rate=video.out_rate)
-            vout.width, vout.height, vout.pix_fmt = size[0], size[1], "yuv420p"
-            _tag_bt709(vout.codec_context, p)
-            # Encode on the source's own clock so variable frame rate timing is kept.
-            vout.codec_context.time_base = tb
-            vout.codec_context.thread_type = "FRAME"  # much faster than PyAV's default SLICE
-            vout.codec_context.thread_count = options.threads
-            vout.options = encoders.encoder_options(encoder, options.crf, options.preset)
-            aout = resampler = None
-            if ain is not None and ain.codec_context is not None:
-                ain.thread_type = "AUTO"
-                aout, resampler, sr = audio.add_track(out, ain, options.audio_bitrate,
-                                                      options.surround)
-
-            def encode(frame):
-                try:
-                    out.mux(vout.encode(frame))
-                except Exception as exc:
-                    if encoder == encoders.SOFTWARE:
-                        raise
-                    raise encoders.EncoderFailed(encoder, exc) from exc
-
-            # Opened now, so a hardware encoder that can't start fails here, as itself.
-            try:
-                out.start_encoding()
-            except Exception as exc:
-                if encoder == encoders.SOFTWARE:
-                    raise
-                raise encoders.EncoderFailed(encoder, exc) from exc
-            # Timestamps may start anywhere (MPEG streams: often past 0.5 s); trims and
-            # the cover are on the timeline a player shows, which starts at the first one.
-            zero = (inp.start_time or 0) / av.time_base
-            origin = zero + (start if options.trim_start else 0.0)
-            video.zero, video.origin_ticks = zero, int(round(origin / tb))
-            if start > 0 and p.container not in _NO_SEEK:
-                try:
-                    inp.seek(int((zero + start) / tb), stream=vin, backward=True)
-                except _BAD_INPUT:
-                    pass  # decode from the beginning instead
-            audio_done = aout is None
-            audio_samples = None  # samples written so far; None until the first frame
-            bad = 0
-
-            for packet in inp.demux(*([vin] + ([ain] if aout is not None else []))):
-                if video.done and audio_done:
-                    break
-                is_video = packet.stream_index == vin.index
-                if video.done if is_video else audio_done:
-                    continue
-                try:
-                    frames = packet.decode()
-                except _BAD_INPUT:
-                    bad += 1  # skip a damaged packet, as players do
-                    if bad > _MAX_BAD_PACKETS:
-                        raise
-                    continue
-                for frame in frames:
-                    if is_video:
-                        for shaped in video.convert(frame):
-                            encode(shaped)
-                        if video.done:
-                            break
-                        continue
-                    t = origin
-                    if frame.pts is not None and frame.time_base is not None:
-                        t = float(frame.pts * frame.time_base)
-                        if t - zero + frame.samples / (frame.sample_rate or 1) <= start:
-                            continue
-                        if t - zero >= end:
-                            audio_done = True
-                            break
-                    if audio_samples is None:
-                        # From the first decoded frame, not the first the resampler gives
-                        # back: it holds back a short first frame (Opus after pre-skip).
-                        audio_samples = max(0, int(round((t - origin) * sr)))
-                    for rf in resampler.resample(frame):
-                        rf.pts, rf.time_base = audio_samples, Fraction(1, sr)
-                        audio_samples += rf.samples
-                        out.mux(aout.encode(rf))
-            if not video.done:
-                for frame in _flush(vin):
-                    for shaped in video.convert(frame):
-                        encode(shaped)
-            for shaped in video.flush():
-                encode(shaped)
-            if video.last is None:
-                raise UnreadableMedia("No picture could be decoded from this video.")
-            encode(None)
-            if aout is not None and audio_samples is not None:
-                for rf in resampler.resample(None):
-                    rf.pts, rf.time_base = audio_samples, Fraction(1, sr)
-                    audio_samples += rf.samples
-                    out.mux(aout.encode(rf))
-                out.mux(aout.encode(None))
-        finally:
-            out.close()
-        save_thumbnail(video.thumb or video.last, dst_thumb, options.thumbnail_max_width)
-    finally:
-        inp.close()
-
-
-def _flush(stream):
-    try:
-        return stream.decode(None)
-    except _BAD_INPUT:
-        return []
-
-
-def _tag_bt709(ctx, p: Probe):
-    """What the encoder writes into the stream's VUI: what the frames now are."""
-    ctx.color_primaries = colour.output_primaries(p.colour_primaries, p.colour_transfer)
-    ctx.color_trc = colour.OUT_BT709
-    ctx.colorspace = colour.OUT_BT709
-    ctx.color_range = colour.OUT_RANGE_TV
-
-
 def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, p: Probe):
     inp = av.open(src, metadata_errors="replace")
     try:
-        vin = _video_stream(inp)
+        vin = video_stream(inp)
         vin.thread_type = "AUTO"
         tb = vin.time_base or Fraction(1, 90000)
         zero = (inp.start_time or 0) / av.time_base
         if p.container not in _NO_SEEK:
             try:
                 inp.seek(int((zero + cover) / tb), stream=vin, backward=True)
-            except _BAD_INPUT:
+            except BAD_INPUT:
                 pass
         chosen = None
         for frame in inp.decode(vin):
@@ -356,8 +253,13 @@ def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, p: 
                 break
         if chosen is None:
             raise UnreadableMedia("No picture could be decoded for the thumbnail.")
-        shaper = Shaper(p, (chosen.width, chosen.height) if p.rotation in (0, 180)
-                        else (chosen.height, chosen.width), tb)
+        shaper = Shaper(
+            p,
+            (chosen.width, chosen.height)
+            if p.rotation in (0, 180)
+            else (chosen.height, chosen.width),
+            tb,
+        )
         shaped = shaper.push(chosen) + shaper.flush()
         save_thumbnail(shaped[0], dst, options.thumbnail_max_width)
     finally:

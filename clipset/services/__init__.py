@@ -1,17 +1,16 @@
 """Business rules. Nothing here imports Flask; the API layer calls these objects."""
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
 
-from ..autostart import Autostart, launch_command
-from .. import db
-from ..db import database
-from ..dirs import DataDir
-from ..events import Hub
-from ..models import Upload, Video
+from ..security.tokens import TokenIssuer, UrlSigner
 from ..settings import Settings
-from ..tokens import TokenIssuer, UrlSigner
+from ..store import db
+from ..store.db import database
+from ..store.dirs import DataDir
+from ..store.models import Upload, Video
 from . import storage
 from .accounts import Accounts
 from .backups import Backups
@@ -19,7 +18,8 @@ from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
 from .drafts import Drafts
-from .host import Host
+from .host import Host, HostHooks
+from .hub import Hub
 from .insights import Insights
 from .invitations import Invitations
 from .jobs import Jobs
@@ -37,26 +37,27 @@ log = logging.getLogger(__name__)
 class Services:
     """Every service, wired once per app; later features add theirs here."""
 
-    def __init__(self, settings: Settings, data: DataDir, keys: list[bytes]):
+    def __init__(self, settings: Settings, data: DataDir, keys: list[bytes], host: HostHooks):
         self.settings = settings
         self.data = data
         self.keys = keys
         self.events = Hub()
         self.config = RuntimeConfig(settings)
         self.tokens = TokenIssuer(keys, dt.timedelta(hours=settings.token_ttl_hours))
-        self.accounts = Accounts(settings, self.tokens)
+        self.accounts = Accounts(settings, self.tokens, host.is_this_machine)
         self.users = Users(data)
         self.invitations = Invitations(settings)
         self.categories = Categories()
         self.social = Social(self.events)
-        self.host = Host(settings, _autostart(settings, data))
+        self.host = Host(settings, host)
         self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
         self.catalog = Catalog(data, self.media_urls)
         self.videos = Videos(data)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.jobs = Jobs(settings, data, self.config, self.events)
-        self.stats = Stats(data, settings.disk_margin_bytes, self.jobs,
-                           settings.video_encoder)
+        # An admin's new worker count resizes the running pool at once.
+        self.config.on_change(lambda values: self.jobs.resize(values["worker_count"]))
+        self.stats = Stats(data, settings.disk_margin_bytes, self.jobs, settings.video_encoder)
         self.insights = Insights(data, self.config, self.jobs)
         self.drafts = Drafts(settings, data, self.config, self.uploads, self.jobs.wake)
         self.backups = Backups(data, self.config)
@@ -69,8 +70,10 @@ class Services:
             with database.connection_context():
                 self.uploads.recover()
                 storage.set_aside_orphans(
-                    self.data, {key for key, in Video.select(Video.storage_key).tuples()},
-                    {upload_id for upload_id, in Upload.select(Upload.id).tuples()})
+                    self.data,
+                    {key for (key,) in Video.select(Video.storage_key).tuples()},
+                    {upload_id for (upload_id,) in Upload.select(Upload.id).tuples()},
+                )
         except Exception as exc:
             if not storage.is_disk_full(exc):
                 raise
@@ -84,10 +87,3 @@ class Services:
         self.jobs.stop()
         self.schedules.stop()
         db.release()  # the WAL is checkpointed when the last connection closes
-
-
-def _autostart(settings: Settings, data: DataDir) -> Autostart:
-    command = launch_command(settings.data_dir)
-    if settings.testing:  # never the real login items: a Linux entry inside the data dir
-        return Autostart(command, platform="linux", home=data.root / "home", environ={})
-    return Autostart(command)

@@ -2,16 +2,17 @@
 ``backup_interval_hours``, keeping the newest ``backup_keep`` snapshots; and what the
 dashboard and ``clipset doctor`` show of them. The last outcome is kept in the Config
 table, so it survives a restart and the next run is due from it."""
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import threading
 
-from ..db import immediate
-from ..dirs import DataDir
 from ..errors import BackupFailed, ClipsetError, Conflict
-from ..models import Config, now
+from ..store.db import immediate
+from ..store.dirs import DataDir
+from ..store.models import Config, now
 from . import snapshots
 from .config import RuntimeConfig
 
@@ -42,11 +43,13 @@ class Backups:
         with immediate():
             row = Config.get_or_none(Config.key == STATE_KEY)
             value = {**(row.value if row is not None else {}), **changes}
-            (Config.insert(key=STATE_KEY, value=value, updated_at=now())
-             .on_conflict("replace").execute())
+            (
+                Config.insert(key=STATE_KEY, value=value, updated_at=now())
+                .on_conflict("replace")
+                .execute()
+            )
 
-    def next_at(self, config: dict | None = None, state: dict | None = None) \
-            -> dt.datetime | None:
+    def next_at(self, config: dict | None = None, state: dict | None = None) -> dt.datetime | None:
         """When the next scheduled backup runs; None when no backup folder is set."""
         config = config or self.config.get()
         state = self.state() if state is None else state
@@ -62,17 +65,19 @@ class Backups:
 
     def status(self) -> dict:
         config, state = self.config.get(), self.state()
-        return {"backup_dir": config["backup_dir"],
-                "interval_hours": config["backup_interval_hours"],
-                "keep": config["backup_keep"],
-                "running": self._running.locked(),
-                "last_success_at": _parse(state.get("success_at")),
-                "last_path": state.get("path"),
-                "last_bytes": state.get("bytes"),
-                "last_copied_bytes": state.get("copied_bytes"),
-                "last_failure_at": _parse(state.get("failure_at")),
-                "last_error": state.get("error"),
-                "next_at": self.next_at(config, state)}
+        return {
+            "backup_dir": config["backup_dir"],
+            "interval_hours": config["backup_interval_hours"],
+            "keep": config["backup_keep"],
+            "running": self._running.locked(),
+            "last_success_at": _parse(state.get("success_at")),
+            "last_path": state.get("path"),
+            "last_bytes": state.get("bytes"),
+            "last_copied_bytes": state.get("copied_bytes"),
+            "last_failure_at": _parse(state.get("failure_at")),
+            "last_error": state.get("error"),
+            "next_at": self.next_at(config, state),
+        }
 
     # -- running ----------------------------------------------------------------------
     def run(self) -> dict:
@@ -80,15 +85,17 @@ class Backups:
         is recorded either way. Raises what went wrong."""
         config = self.config.get()
         if not config["backup_dir"]:
-            raise BackupFailed("Choose a backup folder first (backup_dir).",
-                               error_code="backup_dir_unset")
+            raise BackupFailed(
+                "Choose a backup folder first (backup_dir).", error_code="backup_dir_unset"
+            )
         if not self._running.acquire(blocking=False):
             raise Conflict("A backup is running already.", error_code="backup_running")
         started = now()
         try:
             made = snapshots.create(self.data, config["backup_dir"])
-            snapshots.prune(snapshots.check_destination(config["backup_dir"]),
-                            config["backup_keep"])
+            snapshots.prune(
+                snapshots.check_destination(config["backup_dir"]), config["backup_keep"]
+            )
         except ClipsetError as exc:
             self._failed(started, exc.detail)
             raise
@@ -97,17 +104,25 @@ class Backups:
             raise
         finally:
             self._running.release()
-        self._record(attempted_at=started.isoformat(), success_at=now().isoformat(),
-                     path=made["path"], bytes=made["bytes"],
-                     copied_bytes=made["copied_bytes"], error=None)
-        log.info("backup made in %s (%d bytes, %d copied)", made["path"], made["bytes"],
-                 made["copied_bytes"])
+        self._record(
+            attempted_at=started.isoformat(),
+            success_at=now().isoformat(),
+            path=made["path"],
+            bytes=made["bytes"],
+            copied_bytes=made["copied_bytes"],
+            error=None,
+        )
+        log.info(
+            "backup made in %s (%d bytes, %d copied)",
+            made["path"],
+            made["bytes"],
+            made["copied_bytes"],
+        )
         return made
 
     def _failed(self, started: dt.datetime, message: str) -> None:
         log.warning("backup failed: %s", message)
-        self._record(attempted_at=started.isoformat(), failure_at=now().isoformat(),
-                     error=message)
+        self._record(attempted_at=started.isoformat(), failure_at=now().isoformat(), error=message)
 
     def run_if_due(self) -> bool:
         """The schedule's tick: backs up when one is due; True if it ran (whatever the

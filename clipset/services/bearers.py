@@ -4,10 +4,11 @@ Signed media and upload URLs name the user by their random ``subject`` and carry
 ``token_version``, like a sign-in token: a deleted user's links never pass as a later
 user's, and logout, password change and deactivation end the links with the sessions.
 """
+
 from __future__ import annotations
 
 from ..errors import Forbidden
-from ..models import User
+from ..store.models import User
 
 
 def claims_for(user: User) -> dict:

@@ -4,6 +4,7 @@ Every path goes through ``visibility``: single lookups answer 404 when the calle
 see the video (never 403, so ids don't leak), lists only ever show ``listed()`` videos
 except the caller's own library.
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,11 +17,11 @@ from pathlib import Path
 from peewee import SQL, fn
 from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
-from ..db import database
-from ..dirs import DataDir
 from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
-from ..models import Like, User, Video, is_public_id
-from ..pagination import COUNT_CAP, paginate
+from ..store.db import database
+from ..store.dirs import DataDir
+from ..store.models import Like, User, Video, is_public_id
+from ..store.pagination import COUNT_CAP, paginate
 from .bearers import bearer
 from .media_urls import MediaUrls
 from .visibility import can_view, listed
@@ -47,6 +48,7 @@ _WORD = re.compile(r"[^\W_]+")
 class VideoSearch(FTS5Model):
     """Query handle for the ``video_search`` FTS5 table (created by migrations, kept in
     step by triggers); never created from here."""
+
     rowid = RowIDField()
     title = SearchField()
     description = SearchField()
@@ -95,27 +97,42 @@ def visible(user: User, video: Video | None) -> Video:
     return video
 
 
+NOT_READY = "This video is not ready yet; it is still being processed."
+
+
+def ready(video: Video, detail: str = NOT_READY) -> Video:
+    """``video`` once it has finished processing; until then 409 ``not_ready``."""
+    if video.processing_status != "completed":
+        raise Conflict(detail, error_code="not_ready")
+    return video
+
+
 def _matching(query, text: str):
     expr = fts_query(text)
     if expr is None:
         return query.where(SQL("0"))  # nothing searchable: nothing matches
-    return (query.join(VideoSearch, on=(VideoSearch.rowid == Video.id), attr="_search")
-            .where(VideoSearch.match(expr)))
+    return query.join(VideoSearch, on=(VideoSearch.rowid == Video.id), attr="_search").where(
+        VideoSearch.match(expr)
+    )
 
 
 def _newest_matches(query):
     """``query`` (already matching) cut to the newest ``SEARCH_WINDOW`` matches: the
     boundary id is found walking the FTS index by rowid, then a rowid range lets FTS5
     rank only those."""
-    boundary = (query.select(Video.id).order_by(VideoSearch.rowid.desc())
-                .offset(SEARCH_WINDOW - 1).limit(1).scalar())
+    boundary = (
+        query.select(Video.id)
+        .order_by(VideoSearch.rowid.desc())
+        .offset(SEARCH_WINDOW - 1)
+        .limit(1)
+        .scalar()
+    )
     return query if boundary is None else query.where(VideoSearch.rowid >= boundary)
 
 
 def _ordered(query, sort_by: str, order: str, allowed=tuple(SORTS)):
     if sort_by not in allowed:
-        raise ValidationFailed(f"sort_by: choose one of {', '.join(allowed)}",
-                               field="sort_by")
+        raise ValidationFailed(f"sort_by: choose one of {', '.join(allowed)}", field="sort_by")
     if order not in ("asc", "desc"):
         raise ValidationFailed("order: choose asc or desc", field="order")
     column = SORTS[sort_by]
@@ -141,10 +158,12 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
         if not is_public_id(video_id):
             raise ValueError(video_id)
         return dt.datetime.fromisoformat(created), video_id
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError,
-            RecursionError):
-        raise BadRequest("This cursor is not valid; start again from the first page.",
-                         error_code="invalid_cursor", field="cursor") from None
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
+        raise BadRequest(
+            "This cursor is not valid; start again from the first page.",
+            error_code="invalid_cursor",
+            field="cursor",
+        ) from None
 
 
 class Catalog:
@@ -160,9 +179,17 @@ class Catalog:
         return visible(user, with_uploader(user).where(Video.storage_key == storage_key).first())
 
     # -- lists (the same listed() videos for every signed-in caller) -----------------
-    def list(self, viewer: User, page: int, page_size: int, category_id: int | None = None,
-             uploaded_by: int | None = None, q: str | None = None,
-             sort_by: str = "created_at", order: str = "desc") -> dict:
+    def list(
+        self,
+        viewer: User,
+        page: int,
+        page_size: int,
+        category_id: int | None = None,
+        uploaded_by: int | None = None,
+        q: str | None = None,
+        sort_by: str = "created_at",
+        order: str = "desc",
+    ) -> dict:
         query = with_uploader(viewer).where(listed())
         if category_id is not None:
             query = query.where(Video.category == category_id)
@@ -170,8 +197,9 @@ class Catalog:
             query = query.where(Video.uploader == uploaded_by)
         if q:
             query = _matching(query, q)
-        return paginate(_ordered(query, sort_by, order, PUBLIC_SORTS), page, page_size,
-                        count_cap=COUNT_CAP)
+        return paginate(
+            _ordered(query, sort_by, order, PUBLIC_SORTS), page, page_size, count_cap=COUNT_CAP
+        )
 
     def feed(self, viewer: User, cursor: str | None, limit: int) -> dict:
         """Newest listed videos first; the cursor is the last (created_at, public id) seen, so
@@ -182,17 +210,20 @@ class Catalog:
             created, last_id = decode_cursor(cursor)
             query = query.where(
                 (Video.created_at < created)
-                | ((Video.created_at == created) & (Video.public_id < last_id)))
-        rows = list(query.order_by(Video.created_at.desc(), Video.public_id.desc())
-                    .limit(limit + 1))
+                | ((Video.created_at == created) & (Video.public_id < last_id))
+            )
+        rows = list(
+            query.order_by(Video.created_at.desc(), Video.public_id.desc()).limit(limit + 1)
+        )
         more = len(rows) > limit
         rows = rows[:limit]
         return {"items": rows, "next_cursor": encode_cursor(rows[-1]) if more else None}
 
     def featured(self, viewer: User, page: int, page_size: int) -> dict:
         query = with_uploader(viewer).where(listed(), Video.is_featured == True)  # noqa: E712
-        return paginate(_ordered(query, "created_at", "desc"), page, page_size,
-                        count_cap=COUNT_CAP)
+        return paginate(
+            _ordered(query, "created_at", "desc"), page, page_size, count_cap=COUNT_CAP
+        )
 
     def by_uploader(self, viewer: User, user_id: int, page: int, page_size: int) -> dict:
         """A user's videos: everything of their own to the owner, listed ones to others."""
@@ -201,26 +232,34 @@ class Catalog:
         query = with_uploader(viewer).where(Video.uploader == user_id)
         if viewer.id != user_id:
             query = query.where(listed())
-        return paginate(_ordered(query, "created_at", "desc"), page, page_size,
-                        count_cap=COUNT_CAP)
+        return paginate(
+            _ordered(query, "created_at", "desc"), page, page_size, count_cap=COUNT_CAP
+        )
 
     def search(self, viewer: User, q: str, page: int, page_size: int) -> dict:
         """Relevance first among the newest ``SEARCH_WINDOW`` matches; ``total_count``
         is exact within them."""
         query = _matching(with_uploader(viewer).where(listed()), q)
         if fts_query(q) is not None:
-            query = (_newest_matches(query)
-                     .order_by(SQL("rank"), Video.created_at.desc(), Video.id.desc()))
+            query = _newest_matches(query).order_by(
+                SQL("rank"), Video.created_at.desc(), Video.id.desc()
+            )
         return paginate(query, page, page_size)
 
     # -- the signed-in user's library (any status) --------------------------------
-    def mine(self, user: User, page: int, page_size: int, search: str | None = None,
-             sort_by: str = "created_at", sort_order: str = "desc") -> dict:
+    def mine(
+        self,
+        user: User,
+        page: int,
+        page_size: int,
+        search: str | None = None,
+        sort_by: str = "created_at",
+        sort_order: str = "desc",
+    ) -> dict:
         query = with_uploader(user).where(Video.uploader == user.id)
         if search:
             query = _matching(query, search)
-        return paginate(_ordered(query, sort_by, sort_order), page, page_size,
-                        count_cap=COUNT_CAP)
+        return paginate(_ordered(query, sort_by, sort_order), page, page_size, count_cap=COUNT_CAP)
 
     def recent(self, user: User, limit: int) -> list[Video]:
         limit = max(1, min(limit, RECENT_MAX))
@@ -229,10 +268,7 @@ class Catalog:
 
     # -- media -----------------------------------------------------------------------
     def media_url(self, user: User, video_id: int, kind: str) -> dict:
-        video = self.get(user, video_id)
-        if video.processing_status != "completed":
-            raise Conflict("This video is not ready yet; it is still being processed.",
-                           error_code="not_ready")
+        video = ready(self.get(user, video_id))
         return self.urls.issue(user, video, kind)
 
     def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path, int]:
@@ -248,8 +284,9 @@ class Catalog:
         visible(user, video)
         if video.processing_status != "completed":
             raise not_found()
-        path = (self.data.video_file if kind == "video"
-                else self.data.thumbnail_file)(video.storage_key)
+        path = (self.data.video_file if kind == "video" else self.data.thumbnail_file)(
+            video.storage_key
+        )
         if not path.is_file():
             raise NotFound("The file of this video is missing.", error_code="file_missing")
         return path, min(self.urls.ttl_for(video), 3600)

@@ -1,4 +1,5 @@
 """Categories: admin-managed names with URL slugs; deleting one uncategorizes its videos."""
+
 from __future__ import annotations
 
 import re
@@ -6,9 +7,9 @@ import unicodedata
 
 from peewee import JOIN, IntegrityError, fn
 
-from ..db import immediate
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..models import Category, Video
+from ..store.db import immediate
+from ..store.models import Category, Video
 from .visibility import listed
 
 
@@ -24,9 +25,12 @@ class Categories:
         # Counts only what browsing the category shows (public, finished videos), so
         # the number never hints at someone's private videos.
         count = fn.COUNT(Video.id).alias("video_count")
-        query = (Category.select(Category, count)
-                 .join(Video, JOIN.LEFT_OUTER, on=(Video.category == Category.id) & listed())
-                 .group_by(Category.id).order_by(fn.LOWER(Category.name)))
+        query = (
+            Category.select(Category, count)
+            .join(Video, JOIN.LEFT_OUTER, on=(Video.category == Category.id) & listed())
+            .group_by(Category.id)
+            .order_by(fn.LOWER(Category.name))
+        )
         return [_describe(c, c.video_count) for c in query]
 
     def create(self, name: str) -> dict:
@@ -42,7 +46,7 @@ class Categories:
     def rename(self, category_id: int, name: str) -> dict:
         name = _clean(name)
         with immediate():
-            category = _get(category_id)
+            _get(category_id)  # 404 for a category that isn't there
             _refuse_duplicate(name, category_id)
             slug = _free_slug(name, category_id)
             Category.update(name=name, slug=slug).where(Category.id == category_id).execute()
@@ -57,8 +61,13 @@ class Categories:
 
 
 def _describe(category: Category, video_count: int) -> dict:
-    return {"id": category.id, "name": category.name, "slug": category.slug,
-            "created_at": category.created_at, "video_count": video_count}
+    return {
+        "id": category.id,
+        "name": category.name,
+        "slug": category.slug,
+        "created_at": category.created_at,
+        "video_count": video_count,
+    }
 
 
 def _clean(name: str) -> str:
@@ -93,14 +102,16 @@ def _refuse_duplicate(name: str, except_id: int | None = None) -> None:
 
 
 def _exists(name: str) -> Conflict:
-    return Conflict(f"A category named {name!r} already exists.",
-                    error_code="category_exists", field="name")
+    return Conflict(
+        f"A category named {name!r} already exists.", error_code="category_exists", field="name"
+    )
 
 
 def _free_slug(name: str, except_id: int | None = None) -> str:
     base = slugify(name)
     taken = Category.select(Category.slug).where(
-        (Category.slug == base) | Category.slug.startswith(f"{base}-"))
+        (Category.slug == base) | Category.slug.startswith(f"{base}-")
+    )
     if except_id is not None:
         taken = taken.where(Category.id != except_id)
     used = {c.slug for c in taken}

@@ -3,18 +3,17 @@
 Read on every use (one small query) so a change applies at once, without a restart and
 without a cache to invalidate; listeners hear about changes (the worker pool resizes).
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
 
 from peewee import Value
 
-from ..db import immediate
 from ..errors import ClipsetError, ValidationFailed
-from ..models import Config, now
-from ..settings import RUNTIME_KEYS, Settings
-
-MAX_WORKERS = 8
+from ..settings import BY_NAME, KNOWN_FORMATS, RUNTIME_KEYS, Settings
+from ..store.db import immediate
+from ..store.models import Config, now
 
 
 class RuntimeConfig:
@@ -41,8 +40,11 @@ class RuntimeConfig:
                 # JSON null, not SQL NULL: a setting turned off (backup_dir) stays off
                 # rather than falling back to the settings file.
                 stored = Value("null", converter=False) if value is None else value
-                (Config.insert(key=key, value=stored, updated_at=now())
-                 .on_conflict("replace").execute())
+                (
+                    Config.insert(key=key, value=stored, updated_at=now())
+                    .on_conflict("replace")
+                    .execute()
+                )
         values = self.get()
         for listener in self._listeners:
             listener(values)
@@ -54,18 +56,17 @@ class RuntimeConfig:
         if unknown:
             field = sorted(unknown)[0]
             raise ValidationFailed(f"{field}: not a configurable setting", field=field)
-        formats = changes.get("accepted_formats")
-        if formats is not None:
-            from ..media import KNOWN_FORMATS  # PyAV loads when needed, not at start
-
-            bad = sorted(set(formats) - set(KNOWN_FORMATS))
-            if bad:
-                raise ValidationFailed(
-                    f"accepted_formats: unknown format(s) {', '.join(bad)}; choose from "
-                    f"{', '.join(KNOWN_FORMATS)}", field="accepted_formats")
-            if not formats:
-                raise ValidationFailed("accepted_formats: accept at least one format",
-                                       field="accepted_formats")
+        for key, value in changes.items():
+            problem = _out_of_bounds(value, BY_NAME[key].bounds)
+            if problem:
+                raise ValidationFailed(f"{key}: {problem}", field=key)
+        bad = sorted(set(changes.get("accepted_formats") or ()) - set(KNOWN_FORMATS))
+        if bad:
+            raise ValidationFailed(
+                f"accepted_formats: unknown format(s) {', '.join(bad)}; choose from "
+                f"{', '.join(KNOWN_FORMATS)}",
+                field="accepted_formats",
+            )
         if changes.get("backup_dir") == "":
             changes["backup_dir"] = None  # empty turns scheduled backups off
         if changes.get("backup_dir"):
@@ -74,9 +75,24 @@ class RuntimeConfig:
             try:
                 changes["backup_dir"] = str(check_destination(changes["backup_dir"]))
             except ClipsetError as exc:
-                raise ValidationFailed(f"backup_dir: {exc.detail}", field="backup_dir",
-                                       error_code=exc.error_code) from None
-        workers = changes.get("worker_count")
-        if workers is not None and not 1 <= workers <= MAX_WORKERS:
-            raise ValidationFailed(f"worker_count: must be between 1 and {MAX_WORKERS}",
-                                   field="worker_count")
+                raise ValidationFailed(
+                    f"backup_dir: {exc.detail}", field="backup_dir", error_code=exc.error_code
+                ) from None
+
+
+def _out_of_bounds(value: Any, bounds: dict[str, int]) -> str | None:
+    """What is wrong with ``value`` by its setting's ``bounds``, or None."""
+    if value is None:
+        return None
+    if isinstance(value, (list, str)):
+        if len(value) < bounds.get("min_length", 0):
+            return f"give at least {bounds['min_length']}"
+        if len(value) > bounds.get("max_length", len(value)):
+            return f"give at most {bounds['max_length']}"
+        return None
+    low, high = bounds.get("ge"), bounds.get("le")
+    if (low is not None and value < low) or (high is not None and value > high):
+        if low is not None and high is not None:
+            return f"must be between {low} and {high}"
+        return f"must be at least {low}" if low is not None else f"must be at most {high}"
+    return None

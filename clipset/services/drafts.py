@@ -1,23 +1,29 @@
 """Drafts: a finished upload, probed, with the details and edits chosen before posting.
 Finalizing turns a draft into a ``pending`` video for the job workers; the one-shot
 upload runs the very same upload → draft → finalize steps."""
+
 from __future__ import annotations
 
 import contextlib
 import os
 from typing import Any, Callable
 
-from ..db import immediate
-from ..dirs import DataDir
 from ..errors import (
-    BadRequest, Conflict, NotFound, PayloadTooLarge, UnreadableMedia, UnsupportedMedia,
+    BadRequest,
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    UnreadableMedia,
+    UnsupportedMedia,
     ValidationFailed,
 )
-from ..models import Draft, Upload, User, Video, now
 from ..settings import Settings
+from ..store.db import immediate
+from ..store.dirs import DataDir
+from ..store.models import Draft, Upload, User, Video, now
 from . import quota
-from .config import RuntimeConfig
 from .catalog import find
+from .config import RuntimeConfig
 from .uploads import Uploads
 from .videos import DETAILS, check_privacy, clean_details
 
@@ -26,29 +32,48 @@ MIN_CLIP = 0.5  # seconds a trimmed clip must keep
 EDIT_FIELDS = ("trim_start", "trim_end", "cover_time")
 
 
-def check_edits(duration: float | None, trim_start: float | None, trim_end: float | None,
-                cover_time: float | None) -> None:
+def check_edits(
+    duration: float | None,
+    trim_start: float | None,
+    trim_end: float | None,
+    cover_time: float | None,
+) -> None:
     """0 ≤ start < end ≤ duration, at least MIN_CLIP long; the cover inside the clip."""
     duration = duration or 0.0
     start = 0.0 if trim_start is None else trim_start
     end = duration if trim_end is None else trim_end
-    for name, value in (("trim_start", trim_start), ("trim_end", trim_end),
-                        ("cover_time", cover_time)):
+    for name, value in (
+        ("trim_start", trim_start),
+        ("trim_end", trim_end),
+        ("cover_time", cover_time),
+    ):
         if value is not None and not 0 <= value <= duration:
-            raise ValidationFailed(f"{name}: must be between 0 and the video's length of "
-                                   f"{duration:.2f} s", field=name)
+            raise ValidationFailed(
+                f"{name}: must be between 0 and the video's length of {duration:.2f} s", field=name
+            )
     if (trim_start is not None or trim_end is not None) and end - start < MIN_CLIP:
         field = "trim_end" if trim_end is not None else "trim_start"
-        raise ValidationFailed(f"{field}: the trimmed clip must be at least {MIN_CLIP} s long "
-                               f"and end after it starts", field=field)
+        raise ValidationFailed(
+            f"{field}: the trimmed clip must be at least {MIN_CLIP} s long "
+            f"and end after it starts",
+            field=field,
+        )
     if cover_time is not None and not start <= cover_time <= end:
-        raise ValidationFailed(f"cover_time: pick a moment inside the clip ({start:.2f}–"
-                               f"{end:.2f} s)", field="cover_time")
+        raise ValidationFailed(
+            f"cover_time: pick a moment inside the clip ({start:.2f}–{end:.2f} s)",
+            field="cover_time",
+        )
 
 
 class Drafts:
-    def __init__(self, settings: Settings, data: DataDir, config: RuntimeConfig,
-                 uploads: Uploads, wake_jobs: Callable[[], None]):
+    def __init__(
+        self,
+        settings: Settings,
+        data: DataDir,
+        config: RuntimeConfig,
+        uploads: Uploads,
+        wake_jobs: Callable[[], None],
+    ):
         self.settings = settings
         self.data = data
         self.config = config
@@ -65,14 +90,24 @@ class Drafts:
             # Again: the upload may have been cancelled or drafted while it was probed.
             self._draftable(user, upload_id)
             stamp = now()
-            return Draft.create(user=user.id, upload=upload.id, probe=probe, privacy=privacy,
-                                created_at=stamp, updated_at=stamp, **details)
+            return Draft.create(
+                user=user.id,
+                upload=upload.id,
+                probe=probe,
+                privacy=privacy,
+                created_at=stamp,
+                updated_at=stamp,
+                **details,
+            )
 
     def _draftable(self, user: User, upload_id: str) -> Upload:
-        upload = self.uploads.owned(user, upload_id)
+        upload = self.uploads.authorize(upload_id, user=user)
         if upload.state != "complete":
-            raise Conflict(f"The upload has {upload.offset} of {upload.length} bytes; finish "
-                           "it before making a draft.", error_code="upload_incomplete")
+            raise Conflict(
+                f"The upload has {upload.offset} of {upload.length} bytes; finish "
+                "it before making a draft.",
+                error_code="upload_incomplete",
+            )
         if Draft.select().where(Draft.upload == upload.id).exists():
             raise Conflict("This upload already has a draft.", error_code="draft_exists")
         return upload
@@ -81,26 +116,38 @@ class Drafts:
         from .. import media  # PyAV is loaded when the first video is probed
 
         try:
-            probe = media.probe(self.data.upload_file(upload.id),
-                                accepted_formats=self.config["accepted_formats"],
-                                max_duration=self.settings.max_duration_seconds)
+            probe = media.probe(
+                self.data.upload_file(upload.id),
+                accepted_formats=self.config["accepted_formats"],
+                max_duration=self.settings.max_duration_seconds,
+            )
         except (UnsupportedMedia, UnreadableMedia) as exc:
             self.uploads.discard(upload)
-            raise type(exc)(f"{exc.detail} The upload was removed and its quota given back.",
-                            error_code=exc.error_code) from None
+            raise type(exc)(
+                f"{exc.detail} The upload was removed and its quota given back.",
+                error_code=exc.error_code,
+            ) from None
         return probe.as_dict()
 
     # -- reading and editing ----------------------------------------------------------
     def get(self, user: User, draft_id: int) -> Draft:
-        draft = (Draft.select(Draft, Upload).join(Upload)
-                 .where(Draft.id == draft_id, Draft.user == user.id).first())
+        draft = (
+            Draft.select(Draft, Upload)
+            .join(Upload)
+            .where(Draft.id == draft_id, Draft.user == user.id)
+            .first()
+        )
         if draft is None:
             raise NotFound("This draft does not exist.", error_code="draft_not_found")
         return draft
 
     def list(self, user: User) -> list[Draft]:
-        return list(Draft.select(Draft, Upload).join(Upload).where(Draft.user == user.id)
-                    .order_by(Draft.updated_at.desc(), Draft.id.desc()))
+        return list(
+            Draft.select(Draft, Upload)
+            .join(Upload)
+            .where(Draft.user == user.id)
+            .order_by(Draft.updated_at.desc(), Draft.id.desc())
+        )
 
     def update(self, user: User, draft_id: int, changes: dict[str, Any]) -> Draft:
         with immediate():
@@ -133,12 +180,21 @@ class Drafts:
             with immediate():
                 draft = self.get(user, draft_id)
                 upload = draft.upload
-                video = Video(storage_key=upload.id, uploader=user.id, title=draft.title,
-                              description=draft.description, tags=draft.tags,
-                              category=draft.category_id, privacy=draft.privacy,
-                              trim_start=draft.trim_start, trim_end=draft.trim_end,
-                              cover_time=draft.cover_time, original_filename=upload.filename,
-                              source_size_bytes=upload.length, processing_status="pending")
+                video = Video(
+                    storage_key=upload.id,
+                    uploader=user.id,
+                    title=draft.title,
+                    description=draft.description,
+                    tags=draft.tags,
+                    category=draft.category_id,
+                    privacy=draft.privacy,
+                    trim_start=draft.trim_start,
+                    trim_end=draft.trim_end,
+                    cover_time=draft.cover_time,
+                    original_filename=upload.filename,
+                    source_size_bytes=upload.length,
+                    processing_status="pending",
+                )
                 source = self.data.upload_file(upload.id)
                 target = self.data.original_file(video.storage_key)
                 os.replace(source, target)
@@ -152,8 +208,12 @@ class Drafts:
         self.wake_jobs()
         return find(video.public_id, user)  # as the API shows it
 
-    def one_shot(self, user: User, content_length: int | None,
-                 receive: Callable[[Callable[[], Any]], dict[str, Any]]) -> Video:
+    def one_shot(
+        self,
+        user: User,
+        content_length: int | None,
+        receive: Callable[[Callable[[], Any]], dict[str, Any]],
+    ) -> Video:
         """Upload, draft and post in one request (scripts, curl).
 
         ``receive(open_file)`` parses the request, writing the file part to what
@@ -161,8 +221,9 @@ class Drafts:
         for the whole request body first (the file can't be larger), then trimmed to the
         file's real size."""
         if not content_length:
-            raise BadRequest("Send the Content-Length of the request.",
-                             error_code="length_required")
+            raise BadRequest(
+                "Send the Content-Length of the request.", error_code="length_required"
+            )
         upload = self.uploads.create(user, "upload", content_length, allowance=FORM_OVERHEAD)
         path = self.data.upload_file(upload.id)
         opened: list = []
@@ -183,13 +244,18 @@ class Drafts:
             if size == 0:
                 raise ValidationFailed("file: the file is empty", field="file")
             if size > limit:
-                raise PayloadTooLarge(f"This file is {size} bytes; the largest upload "
-                                      f"allowed is {limit} bytes.", field="file")
+                raise PayloadTooLarge(
+                    f"This file is {size} bytes; the largest upload allowed is {limit} bytes.",
+                    field="file",
+                )
             with immediate():
                 quota.release(user.id, upload.length - size, upload.created_at)
-                Upload.update(length=size, offset=size, state="complete",
-                              filename=(fields.pop("filename", None) or "upload")[:255]
-                              ).where(Upload.id == upload.id).execute()
+                Upload.update(
+                    length=size,
+                    offset=size,
+                    state="complete",
+                    filename=(fields.pop("filename", None) or "upload")[:255],
+                ).where(Upload.id == upload.id).execute()
             draft = self.create(user, upload.id, fields)
             return self.finalize(user, draft.id)
         except BaseException:

@@ -1,14 +1,15 @@
 """Invitations: single-use links that let someone create an account."""
+
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 
-from ..db import immediate
 from ..errors import Conflict, NotFound
-from ..models import Invitation, User, now
-from ..pagination import paginate
 from ..settings import Settings
+from ..store.db import immediate
+from ..store.models import Invitation, User, now
+from ..store.pagination import paginate
 
 _REFUSALS = {
     "revoked": ("This invitation has been revoked.", "invitation_revoked"),
@@ -40,17 +41,25 @@ def status(invitation: Invitation) -> str:
 
 def _where_status(name: str):
     unused = (Invitation.revoked == False) & Invitation.used_at.is_null()  # noqa: E712
-    return {"revoked": Invitation.revoked == True,  # noqa: E712
-            "used": (Invitation.revoked == False) & Invitation.used_at.is_null(False),  # noqa: E712
-            "expired": unused & (Invitation.expires_at <= now()),
-            "pending": unused & (Invitation.expires_at > now())}[name]
+    return {
+        "revoked": Invitation.revoked == True,  # noqa: E712
+        "used": (Invitation.revoked == False) & Invitation.used_at.is_null(False),  # noqa: E712
+        "expired": unused & (Invitation.expires_at <= now()),
+        "pending": unused & (Invitation.expires_at > now()),
+    }[name]
 
 
 def describe(invitation: Invitation) -> dict:
-    return {"id": invitation.id, "email": invitation.email, "token": invitation.token,
-            "created_at": invitation.created_at, "expires_at": invitation.expires_at,
-            "used_at": invitation.used_at, "revoked": invitation.revoked,
-            "status": status(invitation)}
+    return {
+        "id": invitation.id,
+        "email": invitation.email,
+        "token": invitation.token,
+        "created_at": invitation.created_at,
+        "expires_at": invitation.expires_at,
+        "used_at": invitation.used_at,
+        "revoked": invitation.revoked,
+        "status": status(invitation),
+    }
 
 
 class Invitations:
@@ -59,14 +68,17 @@ class Invitations:
 
     def create(self, admin: User, email: str | None) -> dict:
         created = now()
-        invitation = Invitation.create(token=secrets.token_urlsafe(24), email=email,
-                                       created_by=admin, created_at=created,
-                                       expires_at=created + self.ttl)
+        invitation = Invitation.create(
+            token=secrets.token_urlsafe(24),
+            email=email,
+            created_by=admin,
+            created_at=created,
+            expires_at=created + self.ttl,
+        )
         return describe(invitation)
 
     def list(self, status_filter: str | None, page: int, page_size: int) -> dict:
-        query = Invitation.select().order_by(Invitation.created_at.desc(),
-                                             Invitation.id.desc())
+        query = Invitation.select().order_by(Invitation.created_at.desc(), Invitation.id.desc())
         if status_filter:
             query = query.where(_where_status(status_filter))
         return paginate(query, page, page_size, describe)
@@ -81,6 +93,8 @@ class Invitations:
             if invitation is None:
                 raise NotFound("No such invitation.", error_code="invitation_not_found")
             if invitation.used_at is not None:
-                raise Conflict("This invitation has already been used; it can't be revoked.",
-                               error_code="invitation_used")
+                raise Conflict(
+                    "This invitation has already been used; it can't be revoked.",
+                    error_code="invitation_used",
+                )
             Invitation.update(revoked=True).where(Invitation.id == invitation_id).execute()

@@ -6,52 +6,49 @@ that was running when the process died is retried once; the second time it is fa
 so a file that crashes the process can't crash-loop the server. A job that finds the disk full
 goes back to the queue, its original kept, until there is room again.
 """
+
 from __future__ import annotations
 
-import errno
 import logging
-import os
 import threading
-import time
 import uuid
-from typing import Any
 
-from .. import db
-from ..db import database, immediate
-from ..dirs import DataDir
-from ..errors import ClipsetError, Conflict, InsufficientStorage, NotFound
-from ..events import Hub
-from ..models import User, Video, now
+from ..errors import Conflict, InsufficientStorage, NotFound
 from ..settings import Settings
+from ..store import db
+from ..store.db import database, immediate
+from ..store.dirs import DataDir
+from ..store.models import User, Video, now
 from . import storage
 from .catalog import find
 from .config import RuntimeConfig
+from .hub import Hub
+from .outcomes import DISK_FULL, Outcomes, message
 from .uploads import Uploads
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 2
 POLL_SECONDS = 5  # a safety net; finalize and retry wake the workers at once
-PROGRESS_EVERY = 0.5  # seconds between progress events (~2/s)
 
 INTERRUPTED_TWICE = "Processing was interrupted twice; the file may be damaged."
-DISK_FULL = "The server's disk is full."
 
 
 class _Worker:
     def __init__(self, pool: "Jobs", number: int):
         self.retired = threading.Event()
-        self.thread = threading.Thread(target=pool._work, args=(self,),
-                                       name=f"clipset-worker-{number}", daemon=True)
+        self.thread = threading.Thread(
+            target=pool._work, args=(self,), name=f"clipset-worker-{number}", daemon=True
+        )
 
 
 class Jobs:
-    def __init__(self, settings: Settings, data: DataDir, config: RuntimeConfig,
-                 events: Hub):
+    def __init__(self, settings: Settings, data: DataDir, config: RuntimeConfig, events: Hub):
         self.settings = settings
         self.data = data
         self.config = config
         self.events = events
+        self.outcomes = Outcomes(data, config, events)
         self._lock = threading.Condition()
         self._generation = 0  # bumped by wake(); a worker waits only if nothing changed
         self._workers: list[_Worker] = []
@@ -61,7 +58,6 @@ class Jobs:
         self._room_needed = 0  # bytes a job needs free before one starts (0: no wait)
         self._recovered = True  # False while start-up recovery waits for disk space
         self._numbers = 0
-        config.on_change(lambda values: self.resize(values["worker_count"]))
 
     # -- lifecycle --------------------------------------------------------------------
     def start(self) -> None:
@@ -123,6 +119,11 @@ class Jobs:
             self._paused = False
         self.wake()
 
+    def set_paused(self, paused: bool) -> dict:
+        """The admin's pause switch: jobs already running finish either way."""
+        self.pause() if paused else self.resume()
+        return {"paused": self.paused}
+
     @property
     def paused(self) -> bool:
         with self._lock:
@@ -143,12 +144,20 @@ class Jobs:
         the half-written outputs it left in ``tmp`` go (no worker is running yet)."""
         storage.remove(*self.data.tmp.iterdir())
         with immediate():
-            (Video.update(processing_status="failed", error_message=INTERRUPTED_TWICE,
-                          processing_finished_at=now())
-             .where(Video.processing_status == "processing",
-                    Video.attempts >= MAX_ATTEMPTS).execute())
-            (Video.update(processing_status="pending", progress=0)
-             .where(Video.processing_status == "processing").execute())
+            (
+                Video.update(
+                    processing_status="failed",
+                    error_message=INTERRUPTED_TWICE,
+                    processing_finished_at=now(),
+                )
+                .where(Video.processing_status == "processing", Video.attempts >= MAX_ATTEMPTS)
+                .execute()
+            )
+            (
+                Video.update(processing_status="pending", progress=0)
+                .where(Video.processing_status == "processing")
+                .execute()
+            )
 
     # -- admin ------------------------------------------------------------------------
     def retry(self, viewer: User, video_id: str) -> Video:
@@ -157,15 +166,25 @@ class Jobs:
             if video is None:
                 raise NotFound("This video does not exist.", error_code="video_not_found")
             if video.processing_status != "failed":
-                raise Conflict(f"Only a failed video can be retried; this one is "
-                               f"{video.processing_status}.", error_code="not_failed")
+                raise Conflict(
+                    f"Only a failed video can be retried; this one is {video.processing_status}.",
+                    error_code="not_failed",
+                )
             if not self.data.original_file(video.storage_key).exists():
-                raise NotFound("The uploaded original of this video is gone (it is removed "
-                               "after processing unless originals are kept), so it can't "
-                               "be processed again.", error_code="original_missing")
-            Video.update(processing_status="pending", attempts=0, progress=0,
-                         error_message=None, processing_started_at=None,
-                         processing_finished_at=None).where(Video.id == video.id).execute()
+                raise NotFound(
+                    "The uploaded original of this video is gone (it is removed "
+                    "after processing unless originals are kept), so it can't "
+                    "be processed again.",
+                    error_code="original_missing",
+                )
+            Video.update(
+                processing_status="pending",
+                attempts=0,
+                progress=0,
+                error_message=None,
+                processing_started_at=None,
+                processing_finished_at=None,
+            ).where(Video.id == video.id).execute()
         self.wake()
         return find(video_id, viewer)  # as the API shows it to them
 
@@ -199,16 +218,26 @@ class Jobs:
     @staticmethod
     def _claim() -> Video | None:
         while True:
-            candidate = (Video.select(Video.id).where(Video.processing_status == "pending")
-                         .order_by(Video.created_at, Video.id).first())
+            candidate = (
+                Video.select(Video.id)
+                .where(Video.processing_status == "pending")
+                .order_by(Video.created_at, Video.id)
+                .first()
+            )
             if candidate is None:
                 return None
-            claimed = (Video.update(processing_status="processing",
-                                    attempts=Video.attempts + 1, progress=0,
-                                    error_message=None, processing_started_at=now(),
-                                    processing_finished_at=None)
-                       .where(Video.id == candidate.id,
-                              Video.processing_status == "pending").execute())
+            claimed = (
+                Video.update(
+                    processing_status="processing",
+                    attempts=Video.attempts + 1,
+                    progress=0,
+                    error_message=None,
+                    processing_started_at=now(),
+                    processing_finished_at=None,
+                )
+                .where(Video.id == candidate.id, Video.processing_status == "pending")
+                .execute()
+            )
             if claimed:
                 return Video.get_by_id(candidate.id)
 
@@ -226,27 +255,39 @@ class Jobs:
         try:
             self._check_room(video)
             options = media.Options(
-                crf=self.settings.x264_crf, preset=self.settings.x264_preset,
-                max_fps=self.settings.max_fps, surround=self.settings.surround_audio,
+                crf=self.settings.x264_crf,
+                preset=self.settings.x264_preset,
+                max_fps=self.settings.max_fps,
+                surround=self.settings.surround_audio,
                 # Chosen by test encodes at the first job; a failure mid-job is redone
                 # in software by process itself, so the job doesn't fail.
                 encoder=media.encoders.choose(self.settings.video_encoder),
-                trim_start=video.trim_start, trim_end=video.trim_end,
-                cover_time=video.cover_time)
-            result = media.process(self.data.original_file(video.storage_key), tmp_video,
-                                   tmp_thumb, options, progress=self._reporter(video),
-                                   cancel=cancel)  # verified: H.264/AAC MP4 browsers play
-            self._complete(video, result, tmp_video, tmp_thumb)
+                trim_start=video.trim_start,
+                trim_end=video.trim_end,
+                cover_time=video.cover_time,
+            )
+            result = media.process(
+                self.data.original_file(video.storage_key),
+                tmp_video,
+                tmp_thumb,
+                options,
+                progress=self.outcomes.reporter(video),
+                cancel=cancel,
+            )  # verified: H.264/AAC MP4 browsers play
+            self.outcomes.complete(video, result, tmp_video, tmp_thumb)
         except media.Cancelled:
             # Stopped by shutdown: back in the queue, and the attempt doesn't count.
-            Video.update(processing_status="pending", attempts=Video.attempts - 1,
-                         progress=0, processing_started_at=None).where(
-                Video.id == video.id, Video.processing_status == "processing").execute()
+            Video.update(
+                processing_status="pending",
+                attempts=Video.attempts - 1,
+                progress=0,
+                processing_started_at=None,
+            ).where(Video.id == video.id, Video.processing_status == "processing").execute()
         except Exception as exc:
             if storage.is_disk_full(exc):
                 self._wait_for_room(video)
             else:
-                self._fail(video, _message(exc))
+                self.outcomes.fail(video, message(exc))
         finally:
             storage.remove(tmp_video, tmp_thumb)
             with self._lock:
@@ -258,8 +299,7 @@ class Jobs:
         the job waits rather than fill the disk."""
         original = self.data.original_file(video.storage_key)
         needed = original.stat().st_size if original.exists() else 0
-        room = storage.free_bytes(self.data) - self.settings.disk_margin_bytes \
-            - Uploads.reserved()
+        room = storage.free_bytes(self.data) - self.settings.disk_margin_bytes - Uploads.reserved()
         if room < needed:
             raise InsufficientStorage(DISK_FULL)
 
@@ -270,9 +310,13 @@ class Jobs:
         original = self.data.original_file(video.storage_key)
         with self._lock:
             self._room_needed = original.stat().st_size if original.exists() else 1
-        Video.update(processing_status="pending", attempts=Video.attempts - 1, progress=0,
-                     error_message=DISK_FULL, processing_started_at=None).where(
-            Video.id == video.id, Video.processing_status == "processing").execute()
+        Video.update(
+            processing_status="pending",
+            attempts=Video.attempts - 1,
+            progress=0,
+            error_message=DISK_FULL,
+            processing_started_at=None,
+        ).where(Video.id == video.id, Video.processing_status == "processing").execute()
 
     @property
     def waiting_for_disk(self) -> bool:
@@ -281,78 +325,8 @@ class Jobs:
             return True
         with self._lock:
             needed = self._room_needed
-        if needed and storage.free_bytes(self.data) - self.settings.disk_margin_bytes \
-                >= needed:
+        if needed and storage.free_bytes(self.data) - self.settings.disk_margin_bytes >= needed:
             with self._lock:
                 self._room_needed = 0
             return False
         return bool(needed)
-
-    def _reporter(self, video: Video):
-        last = [0.0]
-
-        def progress(percent: float) -> None:
-            moment = time.monotonic()
-            if moment - last[0] < PROGRESS_EVERY:
-                return
-            last[0] = moment
-            percent = round(max(0.0, min(100.0, float(percent))), 1)
-            Video.update(progress=percent).where(Video.id == video.id).execute()
-            self.events.publish("video.progress",
-                                {"video_id": video.public_id, "percent": percent},
-                                video_id=video.public_id, owner_id=video.uploader_id)
-        return progress
-
-    def _complete(self, video: Video, result: Any, tmp_video, tmp_thumb) -> None:
-        key = video.storage_key
-        os.replace(tmp_video, self.data.video_file(key))
-        if tmp_thumb.exists():
-            os.replace(tmp_thumb, self.data.thumbnail_file(key))
-        with immediate():
-            done = (Video.update(
-                processing_status="completed", progress=100, error_message=None,
-                transcode_mode=result.mode, duration_seconds=result.duration,
-                width=result.width, height=result.height, fps=result.fps,
-                video_codec=result.video_codec, audio_codec=result.audio_codec,
-                bitrate=result.bitrate, file_size_bytes=result.size_bytes,
-                recorded_at=result.recorded_at,
-                processing_finished_at=now())
-                .where(Video.id == video.id, Video.processing_status == "processing")
-                .execute())
-        if not done:  # deleted (or reset) while it was processing
-            if not Video.select().where(Video.id == video.id).exists():
-                storage.remove_video_files(self.data, key)
-            return
-        if not self.config["keep_originals"]:
-            storage.remove(self.data.original_file(key))
-        finished = Video.get_by_id(video.id)
-        self.events.publish("video.ready",
-                            {"video_id": video.public_id, **ready_summary(finished)},
-                            video_id=video.public_id, owner_id=video.uploader_id)
-
-    def _fail(self, video: Video, message: str) -> None:
-        Video.update(processing_status="failed", error_message=message,
-                     processing_finished_at=now()).where(
-            Video.id == video.id, Video.processing_status == "processing").execute()
-        self.events.publish("video.failed", {"video_id": video.public_id, "error": message},
-                            video_id=video.public_id, owner_id=video.uploader_id)
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, InsufficientStorage) or (
-            isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)):
-        return DISK_FULL
-    if isinstance(exc, ClipsetError):
-        return exc.detail
-    if isinstance(exc, FileNotFoundError):
-        return "The uploaded original of this video is missing."
-    log.error("processing failed", exc_info=exc)
-    return f"Processing failed unexpectedly ({type(exc).__name__}: {exc})."
-
-
-def ready_summary(video: Video) -> dict:
-    """What a client needs to show a finished video without fetching it again."""
-    return {"processing_status": video.processing_status,
-            "transcode_mode": video.transcode_mode,
-            "duration_seconds": video.duration_seconds,
-            "width": video.width, "height": video.height}

@@ -8,14 +8,15 @@ less than the video plus an hour, so a long film never stops playing half-way. H
 valid token is not enough on its own: every request re-checks that the user is still
 active and may still see the video (see ``Catalog.media_file``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import math
 
 from ..errors import Forbidden
-from ..models import User, Video, now
-from ..tokens import UrlSigner
+from ..security.tokens import UrlSigner
+from ..store.models import User, Video, now
 from .bearers import claims_for
 
 KINDS = {"video": ("videos", "mp4"), "thumbnail": ("thumbnails", "jpg")}
@@ -34,8 +35,10 @@ class MediaUrls:
     def issue(self, user: User, video: Video, kind: str) -> dict:
         folder, ext = KINDS[kind]
         token = self._signer.sign({**claims_for(user), "v": video.public_id, "k": kind})
-        return {"url": f"/media/{folder}/{video.public_id}.{ext}?token={token}",
-                "expires_at": now() + dt.timedelta(seconds=self.ttl_for(video))}
+        return {
+            "url": f"/media/{folder}/{video.public_id}.{ext}?token={token}",
+            "expires_at": now() + dt.timedelta(seconds=self.ttl_for(video)),
+        }
 
     def verify(self, token: str, video: Video | None, video_id: str, kind: str) -> dict:
         """The token's claims (see ``bearers.bearer``), else ``Forbidden`` (expired or
@@ -46,7 +49,8 @@ class MediaUrls:
         """
         max_age = self.ttl_for(video) if video is not None else self.ttl_seconds
         payload = self._signer.verify(token or "", max_age)
-        if not (isinstance(payload, dict) and payload.get("v") == video_id
-                and payload.get("k") == kind):
+        if not (
+            isinstance(payload, dict) and payload.get("v") == video_id and payload.get("k") == kind
+        ):
             raise Forbidden("This link is not valid.", error_code="invalid_link")
         return payload

@@ -1,15 +1,17 @@
 """The weekly upload quota: bytes are reserved before an upload starts, atomically, so
 parallel uploads can't exceed it, and given back when an upload is abandoned or a video
 deleted within the same quota week. Weeks start on Monday 00:00 UTC."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from peewee import fn
 
-from ..db import immediate
 from ..errors import QuotaExceeded
-from ..models import Config, User, now
+from ..store.db import immediate
+from ..store.models import Config, User, now
+from .storage import size_text
 
 WEEK_KEY = "quota_week"
 
@@ -38,37 +40,45 @@ def roll_over() -> bool:
             return False
         User.update(quota_used_bytes=0).execute()
         Config.insert(key=WEEK_KEY, value=current, updated_at=now()).on_conflict(
-            "replace").execute()
+            "replace"
+        ).execute()
     return True
 
 
 def reserve(user_id: int, nbytes: int, limit: int) -> None:
     roll_over()
     with immediate():
-        updated = (User.update(quota_used_bytes=User.quota_used_bytes + nbytes)
-                   .where(User.id == user_id, User.quota_used_bytes + nbytes <= limit)
-                   .execute())
+        updated = (
+            User.update(quota_used_bytes=User.quota_used_bytes + nbytes)
+            .where(User.id == user_id, User.quota_used_bytes + nbytes <= limit)
+            .execute()
+        )
         if not updated:
             used = User.get_by_id(user_id).quota_used_bytes
             left = max(0, limit - used)
-            raise QuotaExceeded(f"This upload needs {_mib(nbytes)} but only {_mib(left)} of "
-                                f"your weekly {_mib(limit)} quota is left.")
+            raise QuotaExceeded(
+                f"This upload needs {size_text(nbytes)} but only {size_text(left)} of "
+                f"your weekly {size_text(limit)} quota is left."
+            )
 
 
 def release(user_id: int, nbytes: int, reserved_at: dt.datetime) -> None:
     """Give bytes back, only if they were reserved in the current quota week."""
     if reserved_at < week_start():
         return
-    (User.update(quota_used_bytes=fn.MAX(0, User.quota_used_bytes - nbytes))
-     .where(User.id == user_id).execute())
+    (
+        User.update(quota_used_bytes=fn.MAX(0, User.quota_used_bytes - nbytes))
+        .where(User.id == user_id)
+        .execute()
+    )
 
 
 def usage(user_id: int, limit: int) -> dict:
     roll_over()  # a week nobody has reset yet shows as unused
     used = User.get_by_id(user_id).quota_used_bytes
-    return {"used_bytes": used, "limit_bytes": limit, "remaining_bytes": max(0, limit - used),
-            "resets_at": week_start() + dt.timedelta(days=7)}
-
-
-def _mib(nbytes: int) -> str:
-    return f"{nbytes / 1024**2:,.1f} MiB"
+    return {
+        "used_bytes": used,
+        "limit_bytes": limit,
+        "remaining_bytes": max(0, limit - used),
+        "resets_at": week_start() + dt.timedelta(days=7),
+    }

@@ -1,6 +1,8 @@
 """Housekeeping on a schedule: abandoned uploads and drafts go (their quota with them),
-the weekly quota rolls over, and scheduled backups run when due. One ``schedule.Scheduler`` of our own (not the module's
-global one) on a background thread that ``Services`` starts and stops."""
+the weekly quota rolls over, and scheduled backups run when due. One
+``schedule.Scheduler`` of our own (not the module's global one) on a background thread
+that ``Services`` starts and stops."""
+
 from __future__ import annotations
 
 import logging
@@ -9,8 +11,8 @@ from typing import Callable
 
 import schedule
 
-from .. import db
-from ..db import database
+from ..store import db
+from ..store.db import database
 from . import quota
 from .backups import Backups
 from .uploads import Uploads
@@ -38,8 +40,9 @@ class Schedules:
         scheduler.every().hour.do(_guarded, self.cleanup)
         scheduler.every().hour.do(_guarded, quota.roll_over)
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, args=(scheduler,),
-                                        name="clipset-schedules", daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, args=(scheduler,), name="clipset-schedules", daemon=True
+        )
         self._thread.start()
 
     def stop(self, timeout: float = 10) -> None:

@@ -8,6 +8,7 @@ written once and never changed, so a file the previous snapshot already holds wi
 same name, size and checksum is hard-linked from it instead of copied again. A snapshot
 is written under a hidden name and renamed when complete: a failed backup leaves nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,11 +18,11 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any, Callable
 
 from .. import __version__
-from ..dirs import DataDir
 from ..errors import BackupFailed
-from ..instance import InstanceLock
+from ..store.dirs import DataDir
 
 MANIFEST = "manifest.json"
 PREFIX = "clipset-"
@@ -36,18 +37,24 @@ def check_destination(folder: str | os.PathLike) -> Path:
     """The backup folder, if it exists and Clipset can write in it."""
     path = Path(folder).expanduser()
     if not path.is_absolute():
-        raise BackupFailed(f"The backup folder must be an absolute path, not {folder}.",
-                           error_code="backup_dir_invalid")
+        raise BackupFailed(
+            f"The backup folder must be an absolute path, not {folder}.",
+            error_code="backup_dir_invalid",
+        )
     if not path.is_dir():
-        raise BackupFailed(f"The backup folder {path} does not exist (is its disk or NAS "
-                           "mounted?).", error_code="backup_dir_missing")
+        raise BackupFailed(
+            f"The backup folder {path} does not exist (is its disk or NAS mounted?).",
+            error_code="backup_dir_missing",
+        )
     probe = path / f".clipset-write-test-{os.getpid()}"
     try:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise BackupFailed(f"Clipset can't write in the backup folder {path}: "
-                           f"{exc.strerror or exc}.", error_code="backup_dir_unwritable") from exc
+        raise BackupFailed(
+            f"Clipset can't write in the backup folder {path}: {exc.strerror or exc}.",
+            error_code="backup_dir_unwritable",
+        ) from exc
     return path
 
 
@@ -55,19 +62,26 @@ def snapshots(folder: Path) -> list[Path]:
     """Complete snapshots in ``folder``, oldest first."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_dir() and p.name.startswith(PREFIX) and (p / MANIFEST).is_file())
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_dir() and p.name.startswith(PREFIX) and (p / MANIFEST).is_file()
+    )
 
 
 def read_manifest(snapshot: Path) -> dict:
     try:
         manifest = json.loads((snapshot / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError) as exc:
-        raise BackupFailed(f"{snapshot} has no readable {MANIFEST}; it is not a Clipset "
-                           "backup or it is damaged.", error_code="backup_damaged") from exc
+        raise BackupFailed(
+            f"{snapshot} has no readable {MANIFEST}; it is not a Clipset backup or it is damaged.",
+            error_code="backup_damaged",
+        ) from exc
     if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
-        raise BackupFailed(f"{snapshot / MANIFEST} is not a backup this Clipset can read.",
-                           error_code="backup_damaged")
+        raise BackupFailed(
+            f"{snapshot / MANIFEST} is not a backup this Clipset can read.",
+            error_code="backup_damaged",
+        )
     return manifest
 
 
@@ -85,8 +99,9 @@ def create(data: DataDir, folder: str | os.PathLike) -> dict:
     without the file list, plus its path)."""
     folder = check_destination(folder)
     if not data.database.is_file():
-        raise BackupFailed(f"There is no database in {data.root} to back up.",
-                           error_code="nothing_to_back_up")
+        raise BackupFailed(
+            f"There is no database in {data.root} to back up.", error_code="nothing_to_back_up"
+        )
     existing = snapshots(folder)
     previous = existing[-1] if existing else None
     before = read_manifest(previous)["files"] if previous else {}
@@ -98,8 +113,7 @@ def create(data: DataDir, folder: str | os.PathLike) -> dict:
         files: dict[str, dict] = {}
         database = partial / data.database.name
         _backup_database(data.database, database)
-        files[data.database.name] = {"size": database.stat().st_size,
-                                     "sha256": _digest(database)}
+        files[data.database.name] = {"size": database.stat().st_size, "sha256": _digest(database)}
         stats["copied_files"] += 1
         stats["copied_bytes"] += database.stat().st_size
         for rel in SETTINGS_FILES:
@@ -112,20 +126,34 @@ def create(data: DataDir, folder: str | os.PathLike) -> dict:
             if not source.is_file():
                 missing.append(rel)  # deleted since the database was copied
                 continue
-            files[rel] = _copy_or_link(source, partial / rel, limit, before.get(rel),
-                                       previous / rel if previous else None, stats)
-        manifest = {"format": FORMAT, "clipset_version": __version__,
-                    "created_at": _utc_now().isoformat(timespec="seconds") + "Z",
-                    "schema_version": schema, "source": str(data.root),
-                    "bytes": sum(f["size"] for f in files.values()), **stats,
-                    "missing": missing, "files": files}
+            files[rel] = _copy_or_link(
+                source,
+                partial / rel,
+                limit,
+                before.get(rel),
+                previous / rel if previous else None,
+                stats,
+            )
+        manifest = {
+            "format": FORMAT,
+            "clipset_version": __version__,
+            "created_at": _utc_now().isoformat(timespec="seconds") + "Z",
+            "schema_version": schema,
+            "source": str(data.root),
+            "bytes": sum(f["size"] for f in files.values()),
+            **stats,
+            "missing": missing,
+            "files": files,
+        }
         _write_json(partial / MANIFEST, manifest)
         os.replace(partial, folder / name)
     except BaseException as exc:
         shutil.rmtree(partial, ignore_errors=True)
         if isinstance(exc, OSError):
-            raise BackupFailed(f"The backup into {folder} failed: {exc.strerror or exc}.",
-                               error_code="backup_failed") from exc
+            raise BackupFailed(
+                f"The backup into {folder} failed: {exc.strerror or exc}.",
+                error_code="backup_failed",
+            ) from exc
         if isinstance(exc, sqlite3.Error):
             raise BackupFailed(f"The database could not be copied: {exc}.") from exc
         raise
@@ -133,8 +161,11 @@ def create(data: DataDir, folder: str | os.PathLike) -> dict:
 
 
 def summary(snapshot: Path, manifest: dict) -> dict:
-    return {"path": str(snapshot), **{k: v for k, v in manifest.items() if k != "files"},
-            "file_count": len(manifest["files"])}
+    return {
+        "path": str(snapshot),
+        **{k: v for k, v in manifest.items() if k != "files"},
+        "file_count": len(manifest["files"]),
+    }
 
 
 def _new_name(folder: Path) -> str:
@@ -171,14 +202,17 @@ def _media_named(database: Path) -> tuple[list[tuple[str, int | None]], int]:
     conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
     try:
         schema = conn.execute("PRAGMA user_version").fetchone()[0]
-        keys = [k for k, in conn.execute('SELECT storage_key FROM "video"')]
+        keys = [k for (k,) in conn.execute('SELECT storage_key FROM "video"')]
         uploads = conn.execute('SELECT id, "offset" FROM "upload"').fetchall()
     finally:
         conn.close()
     named: list[tuple[str, int | None]] = []
     for key in keys:
-        for path in (layout.video_file(key), layout.thumbnail_file(key),
-                     layout.original_file(key)):
+        for path in (
+            layout.video_file(key),
+            layout.thumbnail_file(key),
+            layout.original_file(key),
+        ):
             named.append((path.as_posix(), None))
     for upload_id, offset in uploads:
         named.append((layout.upload_file(upload_id).as_posix(), offset))
@@ -186,13 +220,24 @@ def _media_named(database: Path) -> tuple[list[tuple[str, int | None]], int]:
     return named, schema
 
 
-def _copy_or_link(source: Path, target: Path, limit: int | None, before: dict | None,
-                  previous: Path | None, stats: dict) -> dict:
+def _copy_or_link(
+    source: Path,
+    target: Path,
+    limit: int | None,
+    before: dict | None,
+    previous: Path | None,
+    stats: dict,
+) -> dict:
     """Unchanged since the previous snapshot (same name, size, checksum): a hard link to
     it (a copy where the folder can't link); otherwise a verified copy."""
     size = source.stat().st_size if limit is None else min(limit, source.stat().st_size)
-    if before and previous is not None and before["size"] == size and previous.is_file() \
-            and _digest(source, limit) == before["sha256"]:
+    if (
+        before
+        and previous is not None
+        and before["size"] == size
+        and previous.is_file()
+        and _digest(source, limit) == before["sha256"]
+    ):
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(previous, target)
@@ -227,9 +272,11 @@ def _copy(source: Path, target: Path, stats: dict, limit: int | None = None) -> 
 def _verify(path: Path, expected: dict) -> dict:
     got = _digest(path)
     if got != expected["sha256"] or path.stat().st_size != expected["size"]:
-        raise BackupFailed(f"The copy {path} does not match what was read (size or "
-                           "checksum differs); the backup disk may be failing.",
-                           error_code="backup_damaged")
+        raise BackupFailed(
+            f"The copy {path} does not match what was read (size or "
+            "checksum differs); the backup disk may be failing.",
+            error_code="backup_damaged",
+        )
     return {"size": expected["size"], "sha256": got}
 
 
@@ -261,26 +308,30 @@ def find(source: str | os.PathLike) -> Path:
         return path
     found = snapshots(path)
     if not found:
-        raise BackupFailed(f"No Clipset backup found in {path}.",
-                           error_code="backup_not_found")
+        raise BackupFailed(f"No Clipset backup found in {path}.", error_code="backup_not_found")
     return found[-1]
 
 
-def restore(source: str | os.PathLike, data: DataDir) -> dict:
+def restore(source: str | os.PathLike, data: DataDir, in_use: Callable[[], Any]) -> dict:
     """Puts a snapshot back into ``data``, which must be empty (or not exist) and not in
-    use. Every file is checked against the manifest as it is copied into a hidden folder
+    use (``in_use`` answers the Clipset using it, with its ``pid``, or None). Every file
+    is checked against the manifest as it is copied into a hidden folder
     beside the data dir, which becomes the data dir only when all of them match."""
     snapshot = find(source)
     manifest = read_manifest(snapshot)
-    running = InstanceLock(data.root).read()
+    running = in_use()
     if running is not None:
-        raise BackupFailed(f"Clipset is running on {data.root} (pid {running.pid}); stop "
-                           "it before restoring, and restore into an empty folder.",
-                           error_code="data_dir_in_use")
+        raise BackupFailed(
+            f"Clipset is running on {data.root} (pid {running.pid}); stop "
+            "it before restoring, and restore into an empty folder.",
+            error_code="data_dir_in_use",
+        )
     if data.root.exists() and (not data.root.is_dir() or any(data.root.iterdir())):
-        raise BackupFailed(f"{data.root} is not empty; restore into a new or empty folder "
-                           "(move the current one aside first).",
-                           error_code="data_dir_not_empty")
+        raise BackupFailed(
+            f"{data.root} is not empty; restore into a new or empty folder "
+            "(move the current one aside first).",
+            error_code="data_dir_not_empty",
+        )
     data.root.parent.mkdir(parents=True, exist_ok=True)
     staging = data.root.parent / f".{data.root.name}.restoring-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -288,16 +339,22 @@ def restore(source: str | os.PathLike, data: DataDir) -> dict:
         for rel, entry in sorted(manifest["files"].items()):
             target = staging / rel
             if Path(rel).is_absolute() or ".." in Path(rel).parts:
-                raise BackupFailed(f"{snapshot / MANIFEST} names a file outside the "
-                                   f"data dir ({rel}).", error_code="backup_damaged")
+                raise BackupFailed(
+                    f"{snapshot / MANIFEST} names a file outside the data dir ({rel}).",
+                    error_code="backup_damaged",
+                )
             if not (snapshot / rel).is_file():
-                raise BackupFailed(f"The backup is missing {rel}; nothing was restored.",
-                                   error_code="backup_damaged")
+                raise BackupFailed(
+                    f"The backup is missing {rel}; nothing was restored.",
+                    error_code="backup_damaged",
+                )
             copied = _copy(snapshot / rel, target, {"copied_files": 0, "copied_bytes": 0})
             if copied != {"size": entry["size"], "sha256": entry["sha256"]}:
-                raise BackupFailed(f"The backup file {rel} is damaged (its size or checksum "
-                                   "differs from the manifest); nothing was restored.",
-                                   error_code="backup_damaged")
+                raise BackupFailed(
+                    f"The backup file {rel} is damaged (its size or checksum "
+                    "differs from the manifest); nothing was restored.",
+                    error_code="backup_damaged",
+                )
             if rel in PRIVATE:
                 os.chmod(target, 0o600)
         DataDir(staging).create()
@@ -307,7 +364,8 @@ def restore(source: str | os.PathLike, data: DataDir) -> dict:
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError):
-            raise BackupFailed(f"Restoring into {data.root} failed: {exc.strerror or exc}; "
-                               "nothing was restored.") from exc
+            raise BackupFailed(
+                f"Restoring into {data.root} failed: {exc.strerror or exc}; nothing was restored."
+            ) from exc
         raise
     return summary(snapshot, manifest)

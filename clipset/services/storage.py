@@ -1,5 +1,6 @@
 """Files on disk for uploads and videos; removal never fails the caller. Also what a full
 disk looks like (the OS's ENOSPC, SQLite's SQLITE_FULL) and whether there is room."""
+
 from __future__ import annotations
 
 import errno
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import peewee
 
-from .. import db
-from ..dirs import DataDir
 from ..errors import InsufficientStorage
+from ..store import db
+from ..store.dirs import DataDir
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,11 @@ def remove(*paths: Path) -> None:
 
 
 def remove_video_files(data: DataDir, storage_key: str) -> None:
-    remove(data.video_file(storage_key), data.thumbnail_file(storage_key),
-           data.original_file(storage_key))
+    remove(
+        data.video_file(storage_key),
+        data.thumbnail_file(storage_key),
+        data.original_file(storage_key),
+    )
 
 
 def set_aside_orphans(data: DataDir, video_keys: set[str], upload_ids: set[str]) -> int:
@@ -43,9 +47,11 @@ def set_aside_orphans(data: DataDir, video_keys: set[str], upload_ids: set[str])
     so they are moved to ``media/unclaimed`` rather than deleted; thumbnails, which are
     made again from the video, are deleted. Returns how many files were moved."""
     owned = video_keys | upload_ids  # an original is named by its upload until posted
-    keep = [(data.uploads, lambda f: f.name in upload_ids),
-            (data.originals, lambda f: f.name in owned),
-            (data.videos, lambda f: f.stem in video_keys)]
+    keep = [
+        (data.uploads, lambda f: f.name in upload_ids),
+        (data.originals, lambda f: f.name in owned),
+        (data.videos, lambda f: f.stem in video_keys),
+    ]
     moved = 0
     for folder, claimed in keep:
         for file in folder.iterdir():
@@ -59,8 +65,12 @@ def set_aside_orphans(data: DataDir, video_keys: set[str], upload_ids: set[str])
                     log.warning("could not move %s aside", file, exc_info=True)
     remove(*(f for f in data.thumbnails.iterdir() if f.is_file() and f.stem not in video_keys))
     if moved:
-        log.warning("moved %d media file(s) that no video or upload refers to into %s; "
-                    "check them, then delete them to free the space", moved, data.unclaimed)
+        log.warning(
+            "moved %d media file(s) that no video or upload refers to into %s; "
+            "check them, then delete them to free the space",
+            moved,
+            data.unclaimed,
+        )
     return moved
 
 
@@ -72,8 +82,9 @@ def is_disk_full(exc: BaseException) -> bool:
         if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
             return True
         if isinstance(exc, (sqlite3.OperationalError, peewee.OperationalError)) and (
-                str(exc).lower().startswith(FULL_SQLITE) or (
-                db.is_read_only() and "readonly" in str(exc).lower())):
+            str(exc).lower().startswith(FULL_SQLITE)
+            or (db.is_read_only() and "readonly" in str(exc).lower())
+        ):
             return True
         exc = exc.__cause__ or exc.__context__
     return False
@@ -97,13 +108,15 @@ def ensure_room(data: DataDir, nbytes: int, *, reserved: int, margin: int) -> No
     room = free - reserved - margin
     if room < nbytes:
         raise InsufficientStorage(
-            f"The server's disk has {_size(max(0, room))} left for uploads "
-            f"({_size(free)} free, {_size(reserved)} promised to uploads in progress, "
-            f"{_size(margin)} kept for the database and logs), not enough for this "
-            f"{_size(nbytes)} upload. Ask the host to free some space.")
+            f"The server's disk has {size_text(max(0, room))} left for uploads "
+            f"({size_text(free)} free, {size_text(reserved)} promised to uploads in progress, "
+            f"{size_text(margin)} kept for the database and logs), not enough for this "
+            f"{size_text(nbytes)} upload. Ask the host to free some space."
+        )
 
 
-def _size(nbytes: int) -> str:
+def size_text(nbytes: int) -> str:
+    """Bytes as people read them in messages: MiB, or GiB from one GiB up."""
     if nbytes < 1024**3:
         return f"{nbytes / 1024**2:,.1f} MiB"
     return f"{nbytes / 1024**3:,.2f} GiB"
@@ -116,22 +129,37 @@ def disk_report(data: DataDir, *, reserved: int, margin: int, processing_waits: 
     usage = shutil.disk_usage(data.media)
     room = usage.free - reserved - margin
     read_only = db.is_read_only()
-    state = "full" if room <= 0 or processing_waits or read_only else \
-        "low" if room < margin else "ok"
+    state = (
+        "full" if room <= 0 or processing_waits or read_only else "low" if room < margin else "ok"
+    )
     detail = None
     if read_only:
-        detail = ("Clipset started on a disk too full to write its database, so it is "
-                  "read-only: nothing can be uploaded, posted or changed. Free some space; "
-                  "Clipset writes again by itself once there is room.")
+        detail = (
+            "Clipset started on a disk too full to write its database, so it is "
+            "read-only: nothing can be uploaded, posted or changed. Free some space; "
+            "Clipset writes again by itself once there is room."
+        )
     elif state != "ok":
-        detail = (f"{_size(usage.free)} free of {_size(usage.total)}: "
-                  f"{_size(reserved)} is promised to uploads in progress and "
-                  f"{_size(margin)} is kept for the database and logs, leaving "
-                  f"{_size(max(0, room))} for new uploads.")
+        detail = (
+            f"{size_text(usage.free)} free of {size_text(usage.total)}: "
+            f"{size_text(reserved)} is promised to uploads in progress and "
+            f"{size_text(margin)} is kept for the database and logs, leaving "
+            f"{size_text(max(0, room))} for new uploads."
+        )
         if processing_waits:
             detail += " Processing waits until there is room for its output."
-        detail += (" New uploads are refused until you free some space." if state == "full"
-                   else " Free some space before the disk fills.")
-    return {"state": state, "detail": detail, "free_bytes": usage.free,
-            "total_bytes": usage.total, "reserved_bytes": reserved, "margin_bytes": margin,
-            "processing_waits": processing_waits, "read_only": read_only}
+        detail += (
+            " New uploads are refused until you free some space."
+            if state == "full"
+            else " Free some space before the disk fills."
+        )
+    return {
+        "state": state,
+        "detail": detail,
+        "free_bytes": usage.free,
+        "total_bytes": usage.total,
+        "reserved_bytes": reserved,
+        "margin_bytes": margin,
+        "processing_waits": processing_waits,
+        "read_only": read_only,
+    }

@@ -2,6 +2,7 @@
 sent, bytes are streamed to ``media/uploads/<id>`` at an offset, and an upload that is
 cancelled, refused or abandoned takes its file, its row and its quota reservation with it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -13,17 +14,23 @@ from typing import BinaryIO
 
 from peewee import JOIN, fn
 
-from ..db import immediate
-from ..dirs import DataDir
 from ..errors import (
-    Conflict, Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia, ValidationFailed,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMedia,
+    ValidationFailed,
 )
-from ..models import Draft, Upload, User, now
+from ..security.tokens import UrlSigner
 from ..settings import Settings
-from ..tokens import UrlSigner
+from ..store.db import immediate
+from ..store.dirs import DataDir
+from ..store.models import Draft, Upload, User, now
 from . import quota, storage
 from .bearers import bearer, claims_for
 from .config import RuntimeConfig
+from .videos import TAGS_MAX
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +40,9 @@ SAVE_EVERY = 8 * CHUNK
 
 
 class Uploads:
-    def __init__(self, settings: Settings, data: DataDir, config: RuntimeConfig,
-                 signer: UrlSigner):
+    def __init__(
+        self, settings: Settings, data: DataDir, config: RuntimeConfig, signer: UrlSigner
+    ):
         self.settings = settings
         self.data = data
         self.config = config
@@ -49,13 +57,23 @@ class Uploads:
     def limits(self, user: User) -> dict:
         """What the user may upload now: the weekly quota and the per-file limits."""
         config = self.config.get()
-        return {**quota.usage(user.id, config["weekly_upload_limit_bytes"]),
-                "max_file_size_bytes": config["max_file_size_bytes"],
-                "accepted_formats": config["accepted_formats"]}
+        return {
+            **quota.usage(user.id, config["weekly_upload_limit_bytes"]),
+            "max_file_size_bytes": config["max_file_size_bytes"],
+            "accepted_formats": config["accepted_formats"],
+            "max_tags": TAGS_MAX,
+        }
 
     # -- creating ---------------------------------------------------------------------
-    def create(self, user: User, filename: str, size: int, content_type: str | None = None,
-               *, allowance: int = 0) -> Upload:
+    def create(
+        self,
+        user: User,
+        filename: str,
+        size: int,
+        content_type: str | None = None,
+        *,
+        allowance: int = 0,
+    ) -> Upload:
         """Checks size, disk room and quota, reserves the quota, makes the row and an
         empty file. Serves ``upload-url``, tus creation and the one-shot upload (whose
         ``size`` is the whole request: ``allowance`` covers the form around the file)."""
@@ -67,19 +85,32 @@ class Uploads:
         config = self.config.get()
         limit = config["max_file_size_bytes"]
         if size > limit + allowance:
-            raise PayloadTooLarge(f"This file is {_gib(size)}; the largest upload allowed is "
-                                  f"{_gib(limit)}.", field="size")
+            raise PayloadTooLarge(
+                f"This file is {storage.size_text(size)}; the largest upload allowed is "
+                f"{storage.size_text(limit)}.",
+                field="size",
+            )
         created = now()
-        upload = Upload(user=user.id, filename=filename, content_type=content_type,
-                        length=size, created_at=created, updated_at=created,
-                        expires_at=created + self.ttl)
+        upload = Upload(
+            user=user.id,
+            filename=filename,
+            content_type=content_type,
+            length=size,
+            created_at=created,
+            updated_at=created,
+            expires_at=created + self.ttl,
+        )
         path = self.data.upload_file(upload.id)
         try:
             path.touch(exist_ok=False)
             # Under the write lock, so two uploads can't both count the same free space.
             with immediate():
-                storage.ensure_room(self.data, size, reserved=self.reserved(),
-                                    margin=self.settings.disk_margin_bytes)
+                storage.ensure_room(
+                    self.data,
+                    size,
+                    reserved=self.reserved(),
+                    margin=self.settings.disk_margin_bytes,
+                )
                 quota.reserve(user.id, size, config["weekly_upload_limit_bytes"])
                 upload.save(force_insert=True)
         except Exception as exc:
@@ -90,8 +121,11 @@ class Uploads:
     @staticmethod
     def reserved() -> int:
         """Bytes unfinished uploads are still owed: what is to come of each one."""
-        return (Upload.select(fn.COALESCE(fn.SUM(Upload.length - Upload.offset), 0))
-                .where(Upload.state == "uploading").scalar())
+        return (
+            Upload.select(fn.COALESCE(fn.SUM(Upload.length - Upload.offset), 0))
+            .where(Upload.state == "uploading")
+            .scalar()
+        )
 
     def url(self, upload: Upload) -> str:
         token = self.signer.sign({**claims_for(upload.user), "id": upload.id})
@@ -103,13 +137,13 @@ class Uploads:
         (whether the user it names still holds is checked by ``authorize``)."""
         claims = self.signer.verify(token, int(self.ttl.total_seconds()))
         if claims.get("id") != upload_id:
-            raise Forbidden("This upload link is for another upload.",
-                            error_code="invalid_link")
+            raise Forbidden("This upload link is for another upload.", error_code="invalid_link")
         return claims
 
     # -- finding ----------------------------------------------------------------------
-    def authorize(self, upload_id: str, *, token: str | None = None,
-                  user: User | None = None) -> Upload:
+    def authorize(
+        self, upload_id: str, *, token: str | None = None, user: User | None = None
+    ) -> Upload:
         """The upload, if the signed token is for it or ``user`` owns it; 404 otherwise
         (an upload of someone else is not found, not forbidden)."""
         upload = Upload.get_or_none(Upload.id == upload_id)
@@ -118,32 +152,46 @@ class Uploads:
         elif user is not None:
             owner = user.id
         else:
-            raise Forbidden("Use the upload URL you were given, or sign in.",
-                            error_code="invalid_link")
+            raise Forbidden(
+                "Use the upload URL you were given, or sign in.", error_code="invalid_link"
+            )
         if upload is None or upload.user_id != owner or upload.state == "consumed":
-            raise NotFound("This upload does not exist or was removed.",
-                           error_code="upload_not_found")
+            raise NotFound(
+                "This upload does not exist or was removed.", error_code="upload_not_found"
+            )
         return upload
 
-    def owned(self, user: User, upload_id: str) -> Upload:
-        return self.authorize(upload_id, user=user)
-
     # -- receiving bytes --------------------------------------------------------------
-    def append(self, upload: Upload, offset: int, stream: BinaryIO,
-               content_length: int | None) -> Upload:
-        """Writes ``stream`` at ``offset``, which must be where the upload stands."""
-        with self._exclusive(upload.id):
-            upload = Upload.get_or_none(Upload.id == upload.id)  # fresh, under the guard
+    def append(
+        self,
+        upload_id: str,
+        offset: int,
+        stream: BinaryIO,
+        content_length: int | None,
+        *,
+        token: str | None = None,
+        user: User | None = None,
+    ) -> Upload:
+        """Writes ``stream`` at ``offset``, which must be where the upload stands, for the
+        holder of the upload's link ``token`` or its owner ``user`` (as ``authorize``)."""
+        self.authorize(upload_id, token=token, user=user)
+        with self._exclusive(upload_id):
+            upload = Upload.get_or_none(Upload.id == upload_id)  # fresh, under the guard
             if upload is None:
                 raise NotFound("This upload was removed.", error_code="upload_not_found")
             if offset != upload.offset:
-                raise Conflict(f"The upload is at byte {upload.offset}, not {offset}. Ask "
-                               "for the offset (HEAD) and resume from there.",
-                               error_code="offset_mismatch")
+                raise Conflict(
+                    f"The upload is at byte {upload.offset}, not {offset}. Ask "
+                    "for the offset (HEAD) and resume from there.",
+                    error_code="offset_mismatch",
+                )
             room = upload.length - offset
             if content_length is not None and content_length > room:
-                raise PayloadTooLarge(f"Only {room} more bytes fit in this upload's declared "
-                                      f"length of {upload.length}.", error_code="past_length")
+                raise PayloadTooLarge(
+                    f"Only {room} more bytes fit in this upload's declared "
+                    f"length of {upload.length}.",
+                    error_code="past_length",
+                )
             position = saved = offset
             try:
                 with open(self.data.upload_file(upload.id), "r+b") as f:
@@ -156,7 +204,8 @@ class Uploads:
                         if position + len(chunk) > upload.length:
                             raise PayloadTooLarge(
                                 f"The data runs past the declared length of {upload.length}.",
-                                error_code="past_length")
+                                error_code="past_length",
+                            )
                         self._check_margin(len(chunk))
                         f.write(chunk)
                         position += len(chunk)
@@ -165,8 +214,10 @@ class Uploads:
                             self._save_offset(upload, position)
                             saved = position
             except FileNotFoundError:
-                raise NotFound("This upload's file is gone; start the upload again.",
-                               error_code="upload_not_found") from None
+                raise NotFound(
+                    "This upload's file is gone; start the upload again.",
+                    error_code="upload_not_found",
+                ) from None
             except OSError as exc:
                 raise storage.as_disk_full(exc) or exc
             finally:
@@ -182,12 +233,14 @@ class Uploads:
         if storage.free_bytes(self.data) - nbytes < self.settings.disk_margin_bytes:
             raise storage.InsufficientStorage(
                 "The server's disk filled up during this upload; what arrived is kept. "
-                "Resume once the host has freed some space.")
+                "Resume once the host has freed some space."
+            )
 
     def _refuse_if_not_video(self, upload: Upload, start: int) -> None:
         """Once the file's head has arrived, a file that is clearly not a video is refused
         (and removed, its quota given back) instead of being sent in full first."""
         from .. import media  # PyAV loads with the first upload, not at start
+
         head = min(media.HEAD_BYTES, upload.length)
         if not start < head <= upload.offset:
             return
@@ -200,7 +253,8 @@ class Uploads:
     def _save_offset(self, upload: Upload, position: int) -> None:
         state = "complete" if position >= upload.length else "uploading"
         Upload.update(offset=position, state=state, updated_at=now()).where(
-            Upload.id == upload.id).execute()
+            Upload.id == upload.id
+        ).execute()
         upload.offset, upload.state = position, state
 
     @contextlib.contextmanager
@@ -208,8 +262,9 @@ class Uploads:
         """One writer per upload; a second one is refused rather than interleaved."""
         with self._busy_lock:
             if upload_id in self._busy:
-                raise Conflict("Another request is writing to this upload.",
-                               error_code="upload_busy")
+                raise Conflict(
+                    "Another request is writing to this upload.", error_code="upload_busy"
+                )
             self._busy.add(upload_id)
         try:
             yield
@@ -258,20 +313,19 @@ class Uploads:
         """Uploads past ``expires_at`` that never became a draft, and drafts untouched for
         ``upload_expiry_hours``; returns how many uploads were removed."""
         at = at or now()
-        no_draft = Upload.select().join(Draft, on=(Draft.upload == Upload.id),
-                                        join_type=JOIN.LEFT_OUTER).where(
-            Draft.id.is_null(), Upload.expires_at < at)
-        stale = Upload.select().join(Draft, on=(Draft.upload == Upload.id)).where(
-            Draft.updated_at < at - self.ttl)
+        no_draft = (
+            Upload.select()
+            .join(Draft, on=(Draft.upload == Upload.id), join_type=JOIN.LEFT_OUTER)
+            .where(Draft.id.is_null(), Upload.expires_at < at)
+        )
+        stale = (
+            Upload.select()
+            .join(Draft, on=(Draft.upload == Upload.id))
+            .where(Draft.updated_at < at - self.ttl)
+        )
         removed = 0
         for upload in list(no_draft) + list(stale):
             removed += self.discard(upload)
         if removed:
             log.info("removed %d abandoned upload(s)", removed)
         return removed
-
-
-def _gib(nbytes: int) -> str:
-    if nbytes < 1024**3:
-        return f"{nbytes / 1024**2:,.1f} MiB"
-    return f"{nbytes / 1024**3:,.2f} GiB"

@@ -3,15 +3,16 @@
 The last active admin can't be demoted, deactivated or deleted, so the instance always
 keeps someone who can manage it; the check runs inside the write transaction.
 """
+
 from __future__ import annotations
 
 from peewee import fn
 
-from ..db import immediate
-from ..dirs import DataDir
 from ..errors import Conflict, NotFound
-from ..models import Comment, Like, Upload, User, Video
-from ..pagination import paginate
+from ..store.db import immediate
+from ..store.dirs import DataDir
+from ..store.models import Comment, Like, Upload, User, Video
+from ..store.pagination import paginate
 from . import storage
 
 
@@ -41,8 +42,14 @@ class Users:
     def shown_to(viewer: User, user: User) -> dict:
         """A user's public fields; the email only to themself and admins."""
         own = viewer.is_admin or viewer.id == user.id
-        return {"id": user.id, "username": user.username, "email": user.email if own else None,
-                "role": user.role, "is_active": user.is_active, "created_at": user.created_at}
+        return {
+            "id": user.id,
+            "username": user.username,
+            "email": user.email if own else None,
+            "role": user.role,
+            "is_active": user.is_active,
+            "created_at": user.created_at,
+        }
 
     # -- changing ---------------------------------------------------------------------
     def set_role(self, user_id: int, role: str) -> User:
@@ -69,8 +76,10 @@ class Users:
         with immediate():
             user = _get(User.id == user_id)
             _keep_an_admin(user, "delete")
-            keys = [v.storage_key for v in Video.select(Video.storage_key)
-                    .where(Video.uploader == user_id)]
+            keys = [
+                v.storage_key
+                for v in Video.select(Video.storage_key).where(Video.uploader == user_id)
+            ]
             uploads = [u.id for u in Upload.select(Upload.id).where(Upload.user == user_id)]
             _uncount_likes_and_comments(user_id)
             # The foreign keys cascade to videos, uploads, drafts, likes, comments, views.
@@ -90,22 +99,35 @@ def _get(condition) -> User:
 def _keep_an_admin(user: User, action: str) -> None:
     if not (user.is_admin and user.is_active):
         return
-    others = (User.select().where(User.role == "admin", User.is_active == True,  # noqa: E712
-                                  User.id != user.id).exists())
+    others = (
+        User.select()
+        .where(
+            User.role == "admin",
+            User.is_active == True,  # noqa: E712
+            User.id != user.id,
+        )
+        .exists()
+    )
     if not others:
-        raise Conflict(f"You can't {action} the last active admin. Make another user an "
-                       f"admin first.", error_code="last_admin")
+        raise Conflict(
+            f"You can't {action} the last active admin. Make another user an admin first.",
+            error_code="last_admin",
+        )
 
 
 def _uncount_likes_and_comments(user_id: int) -> None:
     """Other people's videos lose this user's likes and comments from their counters
     (one statement for all of them)."""
     likes = Like.select(fn.COUNT(Like.id)).where(Like.video == Video.id, Like.user == user_id)
-    comments = Comment.select(fn.COUNT(Comment.id)).where(Comment.video == Video.id,
-                                                          Comment.author == user_id)
+    comments = Comment.select(fn.COUNT(Comment.id)).where(
+        Comment.video == Video.id, Comment.author == user_id
+    )
     liked = Like.select(Like.video).where(Like.user == user_id)
     commented = Comment.select(Comment.video).where(Comment.author == user_id)
-    (Video.update(like_count=Video.like_count - likes,
-                  comment_count=Video.comment_count - comments)
-     .where(Video.uploader != user_id, Video.id.in_(liked) | Video.id.in_(commented))
-     .execute())
+    (
+        Video.update(
+            like_count=Video.like_count - likes, comment_count=Video.comment_count - comments
+        )
+        .where(Video.uploader != user_id, Video.id.in_(liked) | Video.id.in_(commented))
+        .execute()
+    )

@@ -3,17 +3,18 @@
 Owner or admin manage; a caller who cannot even see the video gets 404 (no leak), one
 who can see it but not manage it gets 403.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from ..db import immediate
-from ..dirs import DataDir
-from ..errors import Conflict, Forbidden, ValidationFailed
-from ..models import PRIVACY, Category, User, Video, View, now
+from ..errors import Forbidden, ValidationFailed
+from ..store.db import immediate
+from ..store.dirs import DataDir
+from ..store.models import PRIVACY, Category, User, Video, View, now
 from . import quota, storage
-from .catalog import find, visible
+from .catalog import find, ready, visible
 from .visibility import can_manage
 
 TITLE_MAX = 200
@@ -21,7 +22,9 @@ TITLE_MAX = 200
 # written so JSON Schema, Python and pydantic's regex engines read it alike.
 TITLE_PATTERN = r"[^\s\x1c-\x1f]"
 DESCRIPTION_MAX = 5000
-TAGS_MAX = 20
+TAGS_MAX = 20  # after normalizing (lower-case, de-duplicated, empty ones dropped)
+# What a request may send before normalizing: room for duplicates, a bound on the work.
+TAGS_SENT_MAX = 5 * TAGS_MAX
 TAG_MAX_CHARS = 40
 VIEW_WINDOW = dt.timedelta(hours=1)
 
@@ -36,8 +39,9 @@ def clean_title(title: str) -> str:
 def clean_description(description: str | None) -> str:
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        raise ValidationFailed(f"description: at most {DESCRIPTION_MAX} characters",
-                               field="description")
+        raise ValidationFailed(
+            f"description: at most {DESCRIPTION_MAX} characters", field="description"
+        )
     return description
 
 
@@ -47,8 +51,11 @@ def clean_tags(tags: list[str] | None) -> list[str]:
     for tag in tags or []:
         tag = " ".join(str(tag).split()).lower()
         if len(tag) > TAG_MAX_CHARS:
-            raise ValidationFailed(f"tags: each tag at most {TAG_MAX_CHARS} characters "
-                                   f"({tag[:TAG_MAX_CHARS]}… is longer)", field="tags")
+            raise ValidationFailed(
+                f"tags: each tag at most {TAG_MAX_CHARS} characters "
+                f"({tag[:TAG_MAX_CHARS]}… is longer)",
+                field="tags",
+            )
         if tag and tag not in out:
             out.append(tag)
     if len(out) > TAGS_MAX:
@@ -57,28 +64,36 @@ def clean_tags(tags: list[str] | None) -> list[str]:
 
 
 def check_category(category_id: int | None) -> int | None:
-    if category_id is not None and not Category.select().where(
-            Category.id == category_id).exists():
+    if (
+        category_id is not None
+        and not Category.select().where(Category.id == category_id).exists()
+    ):
         raise ValidationFailed("category_id: no such category", field="category_id")
     return category_id
 
 
 def check_privacy(privacy: str) -> str:
     if privacy not in PRIVACY:
-        raise ValidationFailed(f"privacy: choose one of {', '.join(PRIVACY)}",
-                               field="privacy")
+        raise ValidationFailed(f"privacy: choose one of {', '.join(PRIVACY)}", field="privacy")
     return privacy
 
 
 # A video's details and their rules, the same for drafts and posted videos.
-DETAILS = {"title": clean_title, "description": clean_description, "tags": clean_tags,
-           "category_id": check_category}
+DETAILS = {
+    "title": clean_title,
+    "description": clean_description,
+    "tags": clean_tags,
+    "category_id": check_category,
+}
 
 
 def clean_details(changes: dict[str, Any]) -> dict[str, Any]:
     """The details present in ``changes``, checked and cleaned, keyed by model field."""
-    return {("category" if name == "category_id" else name): clean(changes[name])
-            for name, clean in DETAILS.items() if name in changes}
+    return {
+        ("category" if name == "category_id" else name): clean(changes[name])
+        for name, clean in DETAILS.items()
+        if name in changes
+    }
 
 
 class Videos:
@@ -89,8 +104,9 @@ class Videos:
     def _managed(user: User, video_id: str) -> Video:
         video = visible(user, find(video_id))
         if not can_manage(user, video):
-            raise Forbidden("Only the uploader or an admin can change this video.",
-                            error_code="not_owner")
+            raise Forbidden(
+                "Only the uploader or an admin can change this video.", error_code="not_owner"
+            )
         return video
 
     def _update(self, user: User, video_id: str, fields: dict[str, Any]) -> Video:
@@ -126,15 +142,17 @@ class Videos:
     def record_view(self, user: User, video_id: str) -> dict:
         """Count a view at most once per user and video per hour."""
         with immediate():
-            video = visible(user, find(video_id))
-            if video.processing_status != "completed":
-                raise Conflict("This video is not ready yet.", error_code="not_ready")
+            video = ready(visible(user, find(video_id)), "This video is not ready yet.")
             at = now()
-            seen = View.select().where(View.user == user.id, View.video == video.id,
-                                       View.viewed_at > at - VIEW_WINDOW).exists()
+            seen = (
+                View.select()
+                .where(
+                    View.user == user.id, View.video == video.id, View.viewed_at > at - VIEW_WINDOW
+                )
+                .exists()
+            )
             if not seen:
                 View.create(user=user.id, video=video.id, viewed_at=at)
-                Video.update(view_count=Video.view_count + 1).where(
-                    Video.id == video.id).execute()
+                Video.update(view_count=Video.view_count + 1).where(Video.id == video.id).execute()
             count = Video.select(Video.view_count).where(Video.id == video.id).scalar()
         return {"view_count": count, "counted": not seen}

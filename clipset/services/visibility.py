@@ -5,9 +5,10 @@
 - ``public``: every signed-in user.
 Unfinished videos (pending, processing, failed) are their owner's (and admins') alone.
 """
+
 from __future__ import annotations
 
-from ..models import User, Video
+from ..store.models import User, Video
 
 
 def can_view(user: User | None, video: Video) -> bool:
@@ -19,8 +20,7 @@ def can_view(user: User | None, video: Video) -> bool:
 
 
 def can_manage(user: User | None, video: Video) -> bool:
-    return user is not None and user.is_active and (user.is_admin
-                                                    or video.uploader_id == user.id)
+    return user is not None and user.is_active and (user.is_admin or video.uploader_id == user.id)
 
 
 def listed():

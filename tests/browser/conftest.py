@@ -4,6 +4,7 @@ They need the built web app (``make web``) and ``/usr/bin/chromium`` (``make bro
 ``make test`` provides both. Without either they are skipped, saying which is missing.
 Screenshots of key screens go to ``test-artifacts/``.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -14,10 +15,17 @@ import pytest
 from clipset.api.spa import default_dist
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-        # Let the feed start videos (muted autoplay) without a user gesture.
-        "--autoplay-policy=no-user-gesture-required"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    # Let the feed start videos (muted autoplay) without a user gesture.
+    "--autoplay-policy=no-user-gesture-required",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -39,6 +47,7 @@ def chromium():
     if reason:
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
         browser = p.chromium.launch(executable_path=executable, headless=True, args=ARGS)
@@ -67,6 +76,7 @@ def new_page(chromium, base_url):
         page.errors = []
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
         return page
+
     yield make
     for context in contexts:
         context.close()
@@ -79,10 +89,12 @@ def shot():
 
     def save(page, name: str):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
     return save
 
 
-UNNAMED_CONTROLS = """() => [...document.querySelectorAll('button, input, select, textarea, a[href]')]
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll(
+    'button, input, select, textarea, a[href]')]
   .filter(el => el.type !== 'hidden' && el.getClientRects().length)
   .filter(el => !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
       || (el.labels && el.labels.length) || el.textContent.trim() || el.title))

@@ -1,5 +1,6 @@
 """Accessibility: axe-core (from the web app's node_modules, never a CDN) finds nothing on
 the main screens, in light and dark, at phone and desktop sizes. Screenshots of each."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ def violations(page) -> list[str]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_main_screens_have_no_accessibility_violations(app, admin, new_page, tmp_path, shot,
-                                                       scheme, size):
+def test_main_screens_have_no_accessibility_violations(
+    app, admin, new_page, tmp_path, shot, scheme, size
+):
     if not AXE.exists():
         pytest.skip("axe-core is not installed (cd web && npm install)")
     clip = make_clip(tmp_path / "walk.mp4", width=320, height=240, duration=2.0)

@@ -1,10 +1,10 @@
 """Setup, invitation, registration, sign-in and sign-out through the real web app."""
+
 from __future__ import annotations
 
 import re
 
 from playwright.sync_api import expect
-
 from support import PASSWORD
 
 
@@ -27,8 +27,9 @@ def token_of(page) -> str:
 
 
 def invite(page) -> dict:
-    r = page.request.post("/api/invitations", data={},
-                          headers={"Authorization": f"Bearer {token_of(page)}"})
+    r = page.request.post(
+        "/api/invitations", data={}, headers={"Authorization": f"Bearer {token_of(page)}"}
+    )
     assert r.status == 201, r.text()
     return r.json()
 
@@ -122,8 +123,9 @@ def test_wrong_password_is_explained_and_signed_out_pages_redirect(new_page, ano
 
 def test_phone_viewport_feed_and_upload(new_page, shot, anon, unnamed_controls):
     anon.post("/api/setup", json={"username": "admin", "password": PASSWORD})
-    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                    color_scheme="dark")
+    page = new_page(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, color_scheme="dark"
+    )
     sign_in(page, "admin")
     # Dark mode follows the system until the toggle picks a side, which is remembered.
     expect(page.locator("html")).to_have_class(re.compile(r"\bdark\b"))
@@ -151,6 +153,7 @@ def test_banner_when_the_live_connection_drops_and_returns(new_page, anon):
     def through(ws):
         ws.connect_to_server()
         sockets.append(ws)
+
     page.route_web_socket(re.compile(r"/api/ws$"), through)
     sign_in(page, "admin")
     for _ in range(100):
@@ -167,7 +170,7 @@ def test_banner_when_the_live_connection_drops_and_returns(new_page, anon):
             { subtree: true, childList: true, characterData: true }); }""")
     sockets[-1].close()
     page.wait_for_function(
-        "() => window.banners.has('Live updates paused — reconnecting…')", timeout=20_000)
-    page.wait_for_function("() => window.banners.has('Live updates are back.')",
-                           timeout=20_000)
+        "() => window.banners.has('Live updates paused — reconnecting…')", timeout=20_000
+    )
+    page.wait_for_function("() => window.banners.has('Live updates are back.')", timeout=20_000)
     assert len(sockets) >= 2

@@ -1,17 +1,18 @@
 """The admin area in the real browser against the real server: every screen, and a
 regular user who can reach none of it, in the UI or through the API."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 
 from playwright.sync_api import expect
+from video_rows import db, make_video, reload
 
-from clipset.models import Category, Video, now
 from clipset.settings import BY_NAME
+from clipset.store.models import Category, Video, now
 from tests.browser.conftest import UNNAMED_CONTROLS
 from tests.browser.test_browser_accounts import nav, sign_in, token_of
-from video_rows import db, make_video, reload
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
@@ -33,14 +34,28 @@ def auth(page) -> dict:
     return {"Authorization": f"Bearer {token_of(page)}"}
 
 
-def test_dashboard_charts_forecast_quota_activity_and_lan_qr(app, admin, make_user, new_page,
-                                                              shot):
+def test_dashboard_charts_forecast_quota_activity_and_lan_qr(
+    app, admin, make_user, new_page, shot
+):
     bea = make_user("bea")
     week_ago = now() - dt.timedelta(days=8)
-    make_video(app, admin, title="Beach day", size=40_000, source_size_bytes=50_000,
-               created_at=week_ago, processing_finished_at=week_ago)
-    make_video(app, bea, title="Garden walk", size=80_000, source_size_bytes=90_000,
-               processing_finished_at=now())
+    make_video(
+        app,
+        admin,
+        title="Beach day",
+        size=40_000,
+        source_size_bytes=50_000,
+        created_at=week_ago,
+        processing_finished_at=week_ago,
+    )
+    make_video(
+        app,
+        bea,
+        title="Garden walk",
+        size=80_000,
+        source_size_bytes=90_000,
+        processing_finished_at=now(),
+    )
     page = new_page(permissions=["clipboard-read", "clipboard-write"])
     sign_in(page, "admin")
     nav(page).get_by_role("link", name="Admin").click()
@@ -59,15 +74,22 @@ def test_dashboard_charts_forecast_quota_activity_and_lan_qr(app, admin, make_us
         expect(canvas).to_be_visible()
         assert canvas.evaluate("c => c.width > 0 && c.height > 0")
     expect(page.get_by_test_id("forecast")).to_have_text(
-        re.compile(r"^(At the current rate the disk fills (within a day|in about \d+ \w+)"
-                   r"( \(\w+ \d{4}\))?\.|Storage is not growing\.|At the current rate the disk won't "
-                   r"fill for more than ten years\.)$"))
+        re.compile(
+            r"^(At the current rate the disk fills (within a day|in about \d+ \w+)"
+            r"( \(\w+ \d{4}\))?\.|Storage is not growing\.|At the current rate the disk won't "
+            r"fill for more than ten years\.)$"
+        )
+    )
     # Per-user quota bars: bea uploaded this week, so she has some.
-    expect(page.get_by_role("progressbar", name=re.compile(r"^bea: \d+% of the weekly quota"))).to_be_visible()
+    expect(
+        page.get_by_role("progressbar", name=re.compile(r"^bea: \d+% of the weekly quota"))
+    ).to_be_visible()
     activity = page.get_by_role("region", name="Recent activity")
     expect(activity).to_contain_text("bea joined")
     expect(activity).to_contain_text("bea uploaded Garden walk")
-    expect(activity.get_by_role("link", name="Garden walk").first).to_have_attribute("href", re.compile(r"^/v/[A-Za-z0-9_-]{11}$"))
+    expect(activity.get_by_role("link", name="Garden walk").first).to_have_attribute(
+        "href", re.compile(r"^/v/[A-Za-z0-9_-]{11}$")
+    )
 
     # The LAN address with its QR code, drawn as an image (never injected markup).
     lan = page.get_by_role("region", name="Join from a phone")
@@ -85,8 +107,9 @@ def test_dashboard_charts_forecast_quota_activity_and_lan_qr(app, admin, make_us
     assert page.errors == []
 
 
-def test_this_computer_sets_start_at_login_and_stops_clipset(app, admin, new_page, shot,
-                                                             live_server):
+def test_this_computer_sets_start_at_login_and_stops_clipset(
+    app, admin, new_page, shot, live_server
+):
     # The browser runs on the host (loopback): the controls the tray menu has are here.
     page = new_page()
     sign_in(page, "admin")
@@ -119,7 +142,9 @@ def test_admin_screens_fit_a_phone_in_dark_mode(admin, new_page, shot):
         else:
             admin_nav(page).get_by_role("link", name=tab, exact=True).click()
             expect(page).to_have_url(re.compile(rf"/admin/{tab.lower()}$"))
-        expect(page.get_by_role("link", name=tab, exact=True)).to_have_attribute("aria-current", "page")
+        expect(page.get_by_role("link", name=tab, exact=True)).to_have_attribute(
+            "aria-current", "page"
+        )
         page.wait_for_load_state("networkidle")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, tab
         assert page.evaluate(UNNAMED_CONTROLS) == [], tab
@@ -162,7 +187,8 @@ def test_users_search_role_deactivate_delete_and_last_admin(admin, make_user, ne
     # The last admin can't demote themself; the refusal is in words.
     page.get_by_label("Role of admin").select_option("user")
     expect(page.get_by_test_id("users-problem")).to_have_text(
-        "You can't demote the last active admin. Make another user an admin first.")
+        "You can't demote the last active admin. Make another user an admin first."
+    )
     expect(page.get_by_label("Role of admin")).to_have_value("admin")
     assert admin.get("/api/auth/me").json["role"] == "admin"
 
@@ -190,7 +216,8 @@ def test_users_search_role_deactivate_delete_and_last_admin(admin, make_user, ne
     dialog.get_by_label("Type admin to confirm").fill("admin")
     dialog.get_by_role("button", name="Delete admin").click()
     expect(dialog.get_by_role("alert")).to_have_text(
-        "You can't delete the last active admin. Make another user an admin first.")
+        "You can't delete the last active admin. Make another user an admin first."
+    )
     shot(page, "admin-users-last-admin")
     assert page.errors == []
 
@@ -228,7 +255,8 @@ def test_invitation_create_copy_qr_and_revoke(admin, new_page, shot, base_url):
     expect(toast(page, "Link copied.")).to_be_visible()
     # The link the admin's browser reached the server by (the test client's host differs).
     assert page.evaluate("navigator.clipboard.readText()") == (
-        f"{base_url}/register?token={invitation['token']}")
+        f"{base_url}/register?token={invitation['token']}"
+    )
 
     row.get_by_role("button", name="Revoke").click()
     confirm = page.get_by_role("dialog", name="Revoke this invitation?")
@@ -292,10 +320,15 @@ def test_settings_saved_without_restart_and_errors_in_words(admin, user, new_pag
     form.get_by_role("button", name="Save settings").click()
     expect(toast(page, "Settings saved.")).to_be_visible()
     assert admin.get("/api/admin/config").json == {
-        "max_file_size_bytes": 500 * 1024**2, "weekly_upload_limit_bytes": int(2.5 * 1024**3),
+        "max_file_size_bytes": 500 * 1024**2,
+        "weekly_upload_limit_bytes": int(2.5 * 1024**3),
         "accepted_formats": [f for f in BY_NAME["accepted_formats"].default if f != "avi"],
-        "worker_count": 2, "keep_originals": True, "backup_dir": None,
-        "backup_interval_hours": 24, "backup_keep": 7}
+        "worker_count": 2,
+        "keep_originals": True,
+        "backup_dir": None,
+        "backup_interval_hours": 24,
+        "backup_keep": 7,
+    }
     # In force at once: an upload over the new limit is refused before a byte is sent.
     r = user.post("/api/videos/upload-url", json={"filename": "big.mp4", "size": 600 * 1024**2})
     assert r.status_code == 413
@@ -317,11 +350,13 @@ def test_settings_saved_without_restart_and_errors_in_words(admin, user, new_pag
     form.get_by_role("button", name="Save settings").click()
     expect(size).to_have_attribute("aria-invalid", "true")
     expect(page.locator(f"#{size.get_attribute('aria-describedby')}")).to_have_text(
-        "The largest file must be at least 1 MB.")
+        "The largest file must be at least 1 MB."
+    )
     size.fill("lots")
     form.get_by_role("button", name="Save settings").click()
     expect(page.locator(f"#{size.get_attribute('aria-describedby')}")).to_have_text(
-        "Enter a size, like 500 MB or 4 GB.")
+        "Enter a size, like 500 MB or 4 GB."
+    )
     shot(page, "admin-settings-error")
     assert admin.get("/api/admin/config").json["worker_count"] == 2
     assert page.errors == []
@@ -337,19 +372,33 @@ def test_queue_progress_failed_retry_pause_resume_and_feature(app, admin, new_pa
     assert admin.get("/api/admin/queue").json["paused"] is True
 
     data = app.extensions["clipset"].data
-    broken = make_video(app, admin, title="Broken clip", status="failed", files=False,
-                        error_message="This file isn't a video PyAV can read.",
-                        processing_finished_at=now())
+    broken = make_video(
+        app,
+        admin,
+        title="Broken clip",
+        status="failed",
+        files=False,
+        error_message="This file isn't a video PyAV can read.",
+        processing_finished_at=now(),
+    )
     data.original_file(broken.storage_key).write_bytes(b"not a video at all" * 100)
     # A job the workers didn't start (they are paused): its progress is polled live.
-    running = make_video(app, admin, title="Long film", status="processing", files=False,
-                         progress=40.0, processing_started_at=now())
+    running = make_video(
+        app,
+        admin,
+        title="Long film",
+        status="processing",
+        files=False,
+        progress=40.0,
+        processing_started_at=now(),
+    )
     done = make_video(app, admin, title="Sunset", processing_finished_at=now())
 
     failed = page.get_by_test_id("queue-failed")
     expect(failed).to_have_count(1)
     expect(failed.get_by_test_id("failure-reason")).to_have_text(
-        "This file isn't a video PyAV can read.")
+        "This file isn't a video PyAV can read."
+    )
     bar = page.get_by_role("progressbar", name=re.compile(r"^Long film: "))
     expect(bar).to_have_attribute("aria-valuenow", "40")
     with db():
@@ -367,8 +416,9 @@ def test_queue_progress_failed_retry_pause_resume_and_feature(app, admin, new_pa
 
     # The long film is "done" before the workers come back.
     with db():
-        Video.update(processing_status="completed", progress=100.0,
-                     processing_finished_at=now()).where(Video.id == running.id).execute()
+        Video.update(
+            processing_status="completed", progress=100.0, processing_finished_at=now()
+        ).where(Video.id == running.id).execute()
     page.get_by_role("button", name="Resume processing").click()
     expect(page.get_by_test_id("queue-state")).to_have_text("Processing is running.")
     # Resumed, the worker takes it, and the bytes are still not a video.
@@ -401,12 +451,19 @@ def _admin_only_routes(app) -> list[tuple[str, str]]:
     return sorted(routes)
 
 
-ADMIN_SCREENS = ["/admin", "/admin/users", "/admin/invitations", "/admin/categories",
-                 "/admin/settings", "/admin/queue"]
+ADMIN_SCREENS = [
+    "/admin",
+    "/admin/users",
+    "/admin/invitations",
+    "/admin/categories",
+    "/admin/settings",
+    "/admin/queue",
+]
 
 
-def test_regular_user_reaches_no_admin_page_and_no_admin_endpoint(app, admin, make_user,
-                                                                  new_page, shot):
+def test_regular_user_reaches_no_admin_page_and_no_admin_endpoint(
+    app, admin, make_user, new_page, shot
+):
     make_user("bea")
     make_video(app, admin, title="Some clip")
     page = new_page()
@@ -421,22 +478,36 @@ def test_regular_user_reaches_no_admin_page_and_no_admin_endpoint(app, admin, ma
 
     routes = _admin_only_routes(app)
     # The check covers the whole admin surface, not a hand-picked part of it.
-    for expected in [("GET", "/api/admin/stats"), ("GET", "/api/admin/stats/history"),
-                     ("GET", "/api/admin/quota"), ("GET", "/api/admin/activity"),
-                     ("GET", "/api/admin/queue"), ("PATCH", "/api/admin/queue/paused"),
-                     ("GET", "/api/admin/config"), ("PATCH", "/api/admin/config"),
-                     ("GET", "/api/admin/lan"), ("POST", "/api/admin/videos/1/retry"),
-                     ("GET", "/api/admin/host"), ("PATCH", "/api/admin/host/start-at-login"),
-                     ("POST", "/api/admin/host/stop"),
-                     ("GET", "/api/users"), ("PATCH", "/api/users/1/role"),
-                     ("PATCH", "/api/users/1/active"), ("DELETE", "/api/users/1"),
-                     ("POST", "/api/invitations"), ("GET", "/api/invitations"),
-                     ("DELETE", "/api/invitations/1"), ("POST", "/api/categories"),
-                     ("PATCH", "/api/categories/1"), ("DELETE", "/api/categories/1"),
-                     ("PATCH", "/api/videos/1/feature")]:
+    for expected in [
+        ("GET", "/api/admin/stats"),
+        ("GET", "/api/admin/stats/history"),
+        ("GET", "/api/admin/quota"),
+        ("GET", "/api/admin/activity"),
+        ("GET", "/api/admin/queue"),
+        ("PATCH", "/api/admin/queue/paused"),
+        ("GET", "/api/admin/config"),
+        ("PATCH", "/api/admin/config"),
+        ("GET", "/api/admin/lan"),
+        ("POST", "/api/admin/videos/1/retry"),
+        ("GET", "/api/admin/host"),
+        ("PATCH", "/api/admin/host/start-at-login"),
+        ("POST", "/api/admin/host/stop"),
+        ("GET", "/api/users"),
+        ("PATCH", "/api/users/1/role"),
+        ("PATCH", "/api/users/1/active"),
+        ("DELETE", "/api/users/1"),
+        ("POST", "/api/invitations"),
+        ("GET", "/api/invitations"),
+        ("DELETE", "/api/invitations/1"),
+        ("POST", "/api/categories"),
+        ("PATCH", "/api/categories/1"),
+        ("DELETE", "/api/categories/1"),
+        ("PATCH", "/api/videos/1/feature"),
+    ]:
         assert expected in routes
     # Called from the page with bea's own token, as a curious user would.
-    statuses = page.evaluate("""async (routes) => {
+    statuses = page.evaluate(
+        """async (routes) => {
         const token = localStorage.getItem('clipset.token');
         const out = {};
         for (const [method, path] of routes) {
@@ -445,10 +516,11 @@ def test_regular_user_reaches_no_admin_page_and_no_admin_endpoint(app, admin, ma
             out[`${method} ${path}`] = r.status;
         }
         return out;
-    }""", routes)
+    }""",
+        routes,
+    )
     assert statuses == {f"{m} {p}": 403 for m, p in routes}
     # Nothing changed behind the refusals.
     assert admin.get("/api/users/1").json["role"] == "admin"
     assert admin.get("/api/admin/queue").json["paused"] is False
     assert page.errors == []
-

@@ -1,5 +1,6 @@
 """The admin dashboard's Backups card and disk warning, in the real browser against the
 real server."""
+
 from __future__ import annotations
 
 import shutil

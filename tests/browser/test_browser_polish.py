@@ -1,4 +1,5 @@
 """The video page's player extras, the not-found page, phone tabs and words people use."""
+
 from __future__ import annotations
 
 import re
@@ -28,14 +29,17 @@ def test_video_page_shortcuts_speed_download_and_shape(app, admin, new_page, tmp
 
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("l")
-    page.wait_for_function("() => Math.abs(document.querySelector('[data-testid=player]')"
-                           ".currentTime - 10) < 0.5")
+    page.wait_for_function(
+        "() => Math.abs(document.querySelector('[data-testid=player]').currentTime - 10) < 0.5"
+    )
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => Math.abs(document.querySelector('[data-testid=player]')"
-                           ".currentTime - 15) < 0.5")
+    page.wait_for_function(
+        "() => Math.abs(document.querySelector('[data-testid=player]').currentTime - 15) < 0.5"
+    )
     page.keyboard.press("j")
-    page.wait_for_function("() => Math.abs(document.querySelector('[data-testid=player]')"
-                           ".currentTime - 5) < 0.5")
+    page.wait_for_function(
+        "() => Math.abs(document.querySelector('[data-testid=player]').currentTime - 5) < 0.5"
+    )
     page.keyboard.press("k")
     page.wait_for_function("() => !document.querySelector('[data-testid=player]').paused")
     page.keyboard.press("k")

@@ -1,5 +1,6 @@
 """Installable and quick: the manifest and its icons, the service worker's offline page,
 and compressed files, as the browser sees them."""
+
 from __future__ import annotations
 
 import struct
@@ -55,8 +56,10 @@ def test_offline_the_service_worker_shows_the_offline_page(admin, new_page):
 def test_the_browser_gets_compressed_scripts(admin, new_page):
     page = new_page()
     scripts = []
-    page.on("response", lambda r: scripts.append(r)
-            if "/assets/" in r.url and r.url.endswith(".js") else None)
+    page.on(
+        "response",
+        lambda r: scripts.append(r) if "/assets/" in r.url and r.url.endswith(".js") else None,
+    )
     page.goto("/login")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     assert scripts

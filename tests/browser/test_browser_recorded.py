@@ -1,12 +1,13 @@
 """The video page says when a clip was recorded, when the camera said so."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from playwright.sync_api import expect
+from video_rows import make_video
 
 from tests.browser.test_browser_accounts import sign_in
-from video_rows import make_video
 
 
 def test_video_page_shows_the_recording_date(app, admin, new_page):

@@ -1,5 +1,6 @@
 """A page whose code can't be fetched (offline, or after an update renamed the files) shows
 a clear error with a retry, and loads by itself once the server answers again."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -53,8 +54,9 @@ def test_an_updated_app_reloads_once_to_get_the_new_files(admin, new_page):
     page.route("**/assets/Upload-*.js", lambda route: route.fulfill(status=404, body="gone"))
     page.route(lambda url: url.endswith("/"), newer_build)
     nav(page).get_by_role("link", name="Upload").click()
-    page.wait_for_function("() => performance.getEntriesByType('navigation')[0]"
-                           "?.type === 'reload'")
+    page.wait_for_function(
+        "() => performance.getEntriesByType('navigation')[0]?.type === 'reload'"
+    )
     # One reload brings the new build's files; there is no second one (no reload loop).
     page.unroute(lambda url: url.endswith("/"))
     page.unroute("**/assets/Upload-*.js")

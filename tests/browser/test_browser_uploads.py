@@ -1,25 +1,24 @@
 """Uploads belong to the app: they carry on while the person browses, the top bar says how
 far they are, and posting leaves no ghost draft behind."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 from playwright.sync_api import expect
+from video_rows import db
 
-from clipset.models import Draft, Upload
-
+from clipset.store.models import Draft, Upload
 from tests.browser.test_browser_accounts import nav, sign_in
 from tests.media_factory import make_clip
-from video_rows import db
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture
 def clip(tmp_path):
-    return make_clip(tmp_path / "garden walk.mp4", width=320, height=240, duration=3.0,
-                     noise=True)
+    return make_clip(tmp_path / "garden walk.mp4", width=320, height=240, duration=3.0, noise=True)
 
 
 def wait_for(page, check, what):
@@ -31,8 +30,7 @@ def wait_for(page, check, what):
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_leaving_the_upload_page_keeps_the_upload_going(app, admin, new_page, clip, device,
-                                                        shot):
+def test_leaving_the_upload_page_keeps_the_upload_going(app, admin, new_page, clip, device, shot):
     page = new_page(**(PHONE if device == "phone" else {}))
     sign_in(page, "admin")
     half = clip.stat().st_size // 2
@@ -46,8 +44,10 @@ def test_leaving_the_upload_page_keeps_the_upload_going(app, admin, new_page, cl
         network["patches"] += 1
         if network["patches"] > 1:
             return route.abort()
-        route.continue_(post_data=request.post_data_buffer[:half],
-                        headers={**request.headers, "content-length": str(half)})
+        route.continue_(
+            post_data=request.post_data_buffer[:half],
+            headers={**request.headers, "content-length": str(half)},
+        )
 
     page.route("**/api/uploads/**", cut_off_halfway)
     nav(page).get_by_role("link", name="Upload").click()
@@ -108,8 +108,9 @@ def test_a_posted_video_is_no_ghost_draft_and_counts_in_the_quota(app, admin, ne
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_a_file_that_is_not_a_video_is_refused_in_its_first_chunk(app, admin, new_page,
-                                                                  tmp_path, device):
+def test_a_file_that_is_not_a_video_is_refused_in_its_first_chunk(
+    app, admin, new_page, tmp_path, device
+):
     notes = tmp_path / "holiday notes.mp4"
     notes.write_text("These are my holiday notes, not a video.\n" * 80_000)  # 3.4 MB
     page = new_page(**(PHONE if device == "phone" else {}))

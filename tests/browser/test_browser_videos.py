@@ -1,19 +1,18 @@
 """A clip's whole life in the browser: upload → processing → feed autoplay → live like
 in another browser → comment timestamp seeks → privacy hides it from the other person."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 from playwright.sync_api import expect
+from video_rows import db
 
-from clipset.models import Draft, Upload
-
+from clipset.store.models import Draft, Upload
 from tests.browser.conftest import UNNAMED_CONTROLS as UNNAMED
 from tests.browser.test_browser_accounts import nav, sign_in
-from tests.conftest import PASSWORD
 from tests.media_factory import make_clip
-from video_rows import db
 
 
 @pytest.fixture
@@ -45,8 +44,9 @@ def upload_through_ui(page, clip, title):
     return page.url.rsplit("/", 1)[1]
 
 
-def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admin, make_user,
-                                            unnamed_controls):
+def test_upload_watch_like_comment_and_hide(
+    pipeline, clip, new_page, shot, admin, make_user, unnamed_controls
+):
     make_user("bea")
     owner = new_page()
     sign_in(owner, "admin")
@@ -60,7 +60,8 @@ def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admi
     expect(viewer.get_by_test_id("feed-item")).to_have_count(1)
     viewer.wait_for_function(
         "() => (document.querySelector('[data-testid=feed-video]')?.currentTime ?? 0) > 0.2",
-        timeout=20_000)
+        timeout=20_000,
+    )
     shot(viewer, "feed-playing")
 
     # A like on the video page shows up in Bea's feed without a reload.
@@ -81,7 +82,8 @@ def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admi
     player.evaluate("v => { v.pause(); v.currentTime = 0; }")
     stamp.click()
     owner.wait_for_function(
-        "() => Math.abs(document.querySelector('[data-testid=player]').currentTime - 1) < 0.5")
+        "() => Math.abs(document.querySelector('[data-testid=player]').currentTime - 1) < 0.5"
+    )
     shot(owner, "video-page-commented")
     assert unnamed_controls(owner) == []
     assert unnamed_controls(viewer) == []
@@ -113,10 +115,10 @@ def test_upload_watch_like_comment_and_hide(pipeline, clip, new_page, shot, admi
     assert owner.errors == [] and viewer.errors == []
 
 
-def test_an_upload_cut_off_by_a_reload_resumes_where_it_stopped(pipeline, app, admin,
-                                                                new_page, tmp_path):
-    clip = make_clip(tmp_path / "long walk.mp4", width=320, height=240, duration=3.0,
-                     noise=True)
+def test_an_upload_cut_off_by_a_reload_resumes_where_it_stopped(
+    pipeline, app, admin, new_page, tmp_path
+):
+    clip = make_clip(tmp_path / "long walk.mp4", width=320, height=240, duration=3.0, noise=True)
     data, half = clip.read_bytes(), clip.stat().st_size // 2
     page = new_page()
     sign_in(page, "admin")
@@ -131,8 +133,10 @@ def test_an_upload_cut_off_by_a_reload_resumes_where_it_stopped(pipeline, app, a
         offsets.append(int(request.headers["upload-offset"]))
         if len(offsets) > 1:
             return route.abort()
-        route.continue_(post_data=request.post_data_buffer[:half],
-                        headers={**request.headers, "content-length": str(half)})
+        route.continue_(
+            post_data=request.post_data_buffer[:half],
+            headers={**request.headers, "content-length": str(half)},
+        )
 
     page.route("**/api/uploads/**", network_drops_halfway)
     nav(page).get_by_role("link", name="Upload").click()
@@ -152,8 +156,10 @@ def test_an_upload_cut_off_by_a_reload_resumes_where_it_stopped(pipeline, app, a
     unfinished = page.get_by_role("status").filter(has_text="Unfinished uploads")
     expect(unfinished).to_contain_text("long walk.mp4")
     resumed = []
-    page.on("request", lambda r: resumed.append(int(r.headers["upload-offset"]))
-            if r.method == "PATCH" else None)
+    page.on(
+        "request",
+        lambda r: resumed.append(int(r.headers["upload-offset"])) if r.method == "PATCH" else None,
+    )
     page.get_by_label("Choose video files").set_input_files(str(clip))
     item = page.get_by_test_id("upload-item")
     expect(item.get_by_text("Uploaded. Add the details and post it.")).to_be_visible()
@@ -174,8 +180,7 @@ def test_an_upload_cut_off_by_a_reload_resumes_where_it_stopped(pipeline, app, a
 @pytest.fixture
 def phone_clip(tmp_path):
     """As a phone records upright: landscape pixels tagged to be shown turned 90 degrees."""
-    return make_clip(tmp_path / "phone.mov", width=320, height=240, duration=2.0,
-                     rotation=90)
+    return make_clip(tmp_path / "phone.mov", width=320, height=240, duration=2.0, rotation=90)
 
 
 def test_phone_upload_and_feed(pipeline, phone_clip, new_page, shot, admin):
@@ -188,11 +193,14 @@ def test_phone_upload_and_feed(pipeline, phone_clip, new_page, shot, admin):
     expect(page.get_by_test_id("feed-item")).to_have_count(1)
     page.wait_for_function(
         "() => (document.querySelector('[data-testid=feed-video]')?.currentTime ?? 0) > 0.2",
-        timeout=20_000)
+        timeout=20_000,
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     # The clip was copied with its rotation tag, and the browser shows it portrait.
-    size = page.evaluate("(() => { const v = document.querySelector('[data-testid=feed-video]');"
-                         " return [v.videoWidth, v.videoHeight]; })()")
+    size = page.evaluate(
+        "(() => { const v = document.querySelector('[data-testid=feed-video]');"
+        " return [v.videoWidth, v.videoHeight]; })()"
+    )
     assert size == [240, 320]
     shot(page, "phone-feed-playing")
 
@@ -205,7 +213,8 @@ def test_uploaded_draft_survives_a_reload(pipeline, clip, new_page, admin):
     expect(page.get_by_text("Uploaded. Add the details and post it.")).to_be_visible()
     page.wait_for_function(
         "() => Object.values(JSON.parse(localStorage.getItem('clipset.uploads') || '{}'))"
-        ".some(u => u.draft_id)")
+        ".some(u => u.draft_id)"
+    )
     page.reload()
     drafts = page.get_by_role("region", name="Saved drafts")
     expect(drafts).to_contain_text("garden walk")

@@ -2,13 +2,15 @@
 // description, tags, category and who can see it. The parent decides when it may post.
 import { useEffect, useId, useMemo, useRef } from "react";
 import { formatDuration } from "../lib/format";
-import { useCategories } from "../lib/queries";
-import type { Details } from "../lib/uploadManager";
+import { useCategories, useQuota } from "../lib/queries";
+import { tagList, type Details } from "../lib/uploadManager";
 import type { Privacy } from "../lib/types";
 
 export function VideoDetailsForm({ file, details, onChange, footer }: { file: File; details: Details; onChange: (d: Details) => void; footer: React.ReactNode }) {
   const ids = useId();
   const categories = useCategories();
+  const maxTags = useQuota().data?.max_tags;
+  const tagCount = tagList(details.tags).length;
   const player = useRef<HTMLVideoElement>(null);
   const preview = useMemo(() => URL.createObjectURL(file), [file]);
   useEffect(() => () => URL.revokeObjectURL(preview), [preview]);
@@ -42,7 +44,8 @@ export function VideoDetailsForm({ file, details, onChange, footer }: { file: Fi
         </div>
         <div>
           <label className="label" htmlFor={`${ids}-tags`}>Tags (comma separated)</label>
-          <input id={`${ids}-tags`} className="input" value={details.tags} onChange={(e) => set({ tags: e.target.value })} />
+          <input id={`${ids}-tags`} className="input" value={details.tags} onChange={(e) => set({ tags: e.target.value })} aria-describedby={maxTags != null && tagCount > maxTags ? `${ids}-tags-err` : undefined} />
+          {maxTags != null && tagCount > maxTags && <p id={`${ids}-tags-err`} role="alert" className="mt-1 text-sm text-red-600 dark:text-red-400">Use at most {maxTags} tags (there are {tagCount}).</p>}
         </div>
         <div className="grid grid-cols-2 gap-3">
           <div>

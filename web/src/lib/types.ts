@@ -1,4 +1,4 @@
-// Shapes of the API contract (SPEC.md); field names are what the server sends.
+// Shapes of the API contract (/api/openapi.json); field names are what the server sends.
 
 export type Role = "admin" | "user";
 export type Privacy = "public" | "unlisted" | "private";
@@ -137,4 +137,5 @@ export interface Quota {
   limit_bytes: number;
   remaining_bytes: number;
   resets_at: string;
+  max_tags: number;
 }

@@ -37,6 +37,12 @@ export const remembered = {
  */
 export type Phase = "queued" | "requesting" | "uploading" | "paused" | "retrying" | "uploaded" | "posting" | "posted" | "refused" | "error";
 
+/** Comma-separated tags as the server keeps them: lower-case, single spaces, each once. */
+export function tagList(text: string): string[] {
+  const tags = text.split(",").map((t) => t.trim().split(/\s+/).join(" ").toLowerCase()).filter(Boolean);
+  return [...new Set(tags)];
+}
+
 export interface Details { title: string; description: string; tags: string; category_id: string; privacy: Privacy; trim_start: number | null; trim_end: number | null; cover_time: number | null }
 
 export interface UploadJob {
@@ -275,7 +281,7 @@ export class UploadManager {
     return {
       title: d.title.trim() || titleFrom(job.file.name),
       description: d.description,
-      tags: d.tags.split(",").map((t) => t.trim()).filter(Boolean).slice(0, 20),
+      tags: tagList(d.tags),
       category_id: d.category_id ? Number(d.category_id) : null,
       privacy: d.privacy,
     };

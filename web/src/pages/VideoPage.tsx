@@ -9,6 +9,7 @@ import { useLiveVideos } from "../lib/live";
 import { useCategories, useStreamUrl, useThumbnailUrl, useVideo } from "../lib/queries";
 import { useToast } from "../lib/toast";
 import type { Privacy, Video, VideoId } from "../lib/types";
+import { tagList } from "../lib/uploadManager";
 import { Comments } from "../components/Comments";
 import { LikeButton } from "../components/LikeButton";
 import { NotFound } from "../components/NotFound";
@@ -24,7 +25,7 @@ function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onC
     try {
       const v = await api.patch<Video>(`/api/videos/${video.id}/details`, {
         title: form.title, description: form.description,
-        tags: form.tags.split(",").map((t) => t.trim()).filter(Boolean),
+        tags: tagList(form.tags),
         category_id: form.category_id ? Number(form.category_id) : null,
       });
       queryClient.setQueryData(["video", video.id], v);

@@ -1,4 +1,5 @@
 """Start at login: the Windows Run key, a macOS LaunchAgent, or a Linux XDG autostart entry."""
+
 from __future__ import annotations
 
 import os
@@ -14,22 +15,29 @@ RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 
 def launch_command(data_dir: str | None = None) -> list[str]:
     """How to start this Clipset again: the executable itself when frozen."""
-    command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m",
-                                                                        "clipset"]
+    command = (
+        [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "clipset"]
+    )
     return command + (["--data-dir", data_dir] if data_dir else [])
 
 
 def _desktop_quote(arg: str) -> str:
     # The Desktop Entry spec: quote arguments holding reserved characters.
-    if arg and not any(c in arg for c in ' \t\n"\'\\><~|&;$*?#()`'):
+    if arg and not any(c in arg for c in " \t\n\"'\\><~|&;$*?#()`"):
         return arg
     escaped = "".join("\\" + c if c in '"`$\\' else c for c in arg)
     return f'"{escaped}"'
 
 
 class Autostart:
-    def __init__(self, command: list[str], platform: str = sys.platform,
-                 home: Path | None = None, environ: dict | None = None, winreg=None):
+    def __init__(
+        self,
+        command: list[str],
+        platform: str = sys.platform,
+        home: Path | None = None,
+        environ: dict | None = None,
+        winreg=None,
+    ):
         self.command = list(command)
         self.platform = platform
         self.home = Path.home() if home is None else Path(home)
@@ -51,13 +59,26 @@ class Autostart:
         if self.platform == "win32":
             return subprocess.list2cmdline(self.command)
         if self.platform == "darwin":
-            return plistlib.dumps({"Label": APP_ID, "ProgramArguments": self.command,
-                                   "RunAtLoad": True, "ProcessType": "Interactive"}).decode()
-        return "\n".join([
-            "[Desktop Entry]", "Type=Application", f"Name={NAME}",
-            "Comment=Private video sharing for a household or small team",
-            "Exec=" + " ".join(_desktop_quote(a) for a in self.command),
-            "Terminal=false", "X-GNOME-Autostart-enabled=true", ""])
+            return plistlib.dumps(
+                {
+                    "Label": APP_ID,
+                    "ProgramArguments": self.command,
+                    "RunAtLoad": True,
+                    "ProcessType": "Interactive",
+                }
+            ).decode()
+        return "\n".join(
+            [
+                "[Desktop Entry]",
+                "Type=Application",
+                f"Name={NAME}",
+                "Comment=Private video sharing for a household or small team",
+                "Exec=" + " ".join(_desktop_quote(a) for a in self.command),
+                "Terminal=false",
+                "X-GNOME-Autostart-enabled=true",
+                "",
+            ]
+        )
 
     # -- switching ------------------------------------------------------------------
     def winreg(self):

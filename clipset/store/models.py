@@ -3,6 +3,7 @@
 The schema itself is owned by ``migrations.py``; these classes describe the newest
 version of it (a test checks that the two agree).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,17 +12,23 @@ import secrets
 import uuid
 
 from peewee import (
-    AutoField, BigIntegerField, BooleanField, CharField, DateTimeField, FloatField,
-    ForeignKeyField, IntegerField, Model, TextField,
+    AutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
 )
 from playhouse.sqlite_ext import AutoIncrementField, JSONField
 
 from .db import database
 
-ROLES = ("admin", "user")
 PRIVACY = ("public", "unlisted", "private")
 STATUSES = ("pending", "processing", "completed", "failed")
-UPLOAD_STATES = ("uploading", "complete", "consumed")
 
 
 def now() -> dt.datetime:
@@ -97,6 +104,7 @@ class Category(BaseModel):
 
 class Upload(BaseModel):
     """A resumable upload (tus): bytes land in ``media/uploads/<id>``."""
+
     id = CharField(max_length=32, primary_key=True, default=new_key)
     user = ForeignKeyField(User, on_delete="CASCADE", backref="uploads")
     filename = CharField(max_length=255)
@@ -168,11 +176,13 @@ class Video(BaseModel):
     created_at = DateTimeField(default=now, index=True)
 
     class Meta:
-        indexes = ((("processing_status", "privacy", "created_at"), False),
-                   (("processing_status", "privacy", "view_count"), False),
-                   (("processing_status", "privacy", "like_count"), False),
-                   (("processing_status", "privacy", "is_featured", "created_at"), False),
-                   (("uploader", "created_at"), False))
+        indexes = (
+            (("processing_status", "privacy", "created_at"), False),
+            (("processing_status", "privacy", "view_count"), False),
+            (("processing_status", "privacy", "like_count"), False),
+            (("processing_status", "privacy", "is_featured", "created_at"), False),
+            (("uploader", "created_at"), False),
+        )
 
 
 class Like(BaseModel):
@@ -209,6 +219,7 @@ class View(BaseModel):
 
 class Config(BaseModel):
     """Admin-edited settings (JSON values) that override the settings defaults."""
+
     key = CharField(max_length=64, primary_key=True)
     value = JSONField()
     updated_at = DateTimeField(default=now)

@@ -11,6 +11,7 @@ again, which fails on a full disk (``disk I/O error``) and would lock every requ
 If Clipset starts on a disk too full for those files, the database opens read-only
 (``immutable``: nothing else writes it then) until there is room again.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -40,8 +41,7 @@ def bind(path: str | Path) -> SqliteDatabase:
     _release_keeper()
     if not database.is_closed():
         database.close()
-    database.init(str(path), pragmas=PRAGMAS, timeout=10, check_same_thread=False,
-                  uri=False)
+    database.init(str(path), pragmas=PRAGMAS, timeout=10, check_same_thread=False, uri=False)
     _state.update(path=Path(path), read_only=False)
     return database
 
@@ -52,8 +52,7 @@ def bind_read_only(path: str | Path) -> SqliteDatabase:
     if not database.is_closed():
         database.close()
     uri = f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
-    database.init(uri, pragmas=READ_ONLY_PRAGMAS, timeout=10, check_same_thread=False,
-                  uri=True)
+    database.init(uri, pragmas=READ_ONLY_PRAGMAS, timeout=10, check_same_thread=False, uri=True)
     _state.update(path=Path(path), read_only=True)
     return database
 

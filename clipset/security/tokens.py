@@ -6,6 +6,7 @@ token issued before, which is how logout, password change and deactivation take 
 Signed URL tokens (itsdangerous) stand in for S3 presigned URLs: a ``<video>`` tag cannot
 send a header, so the URL carries a short-lived token bound to user and resource.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,7 @@ import hmac
 import jwt
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from .errors import Forbidden, Unauthorized
+from ..errors import Forbidden, Unauthorized
 
 ALGORITHM = "HS256"
 
@@ -32,20 +33,21 @@ class TokenIssuer:
 
     def issue(self, subject: str, token_version: int) -> str:
         issued = dt.datetime.now(dt.timezone.utc)
-        claims = {"sub": subject, "ver": token_version, "iat": issued,
-                  "exp": issued + self.ttl}
+        claims = {"sub": subject, "ver": token_version, "iat": issued, "exp": issued + self.ttl}
         return jwt.encode(claims, self._keys[-1], algorithm=ALGORITHM)
 
     def decode(self, token: str) -> tuple[str, int]:
         """(subject, token_version) of a valid token, else ``Unauthorized``."""
         for key in reversed(self._keys):
             try:
-                claims = jwt.decode(token, key, algorithms=[ALGORITHM],
-                                    options={"require": ["exp", "iat", "sub"]})
+                claims = jwt.decode(
+                    token, key, algorithms=[ALGORITHM], options={"require": ["exp", "iat", "sub"]}
+                )
                 return str(claims["sub"]), int(claims.get("ver", -1))
             except jwt.ExpiredSignatureError:
-                raise Unauthorized("Your session has expired. Sign in again.",
-                                   error_code="token_expired") from None
+                raise Unauthorized(
+                    "Your session has expired. Sign in again.", error_code="token_expired"
+                ) from None
             except jwt.InvalidSignatureError:
                 continue
             except (jwt.InvalidTokenError, ValueError):
@@ -58,8 +60,7 @@ class UrlSigner:
 
     def __init__(self, keys: list[bytes], purpose: str):
         # itsdangerous signs with the last key and accepts all of them.
-        self._serializer = URLSafeTimedSerializer([derive(k, "url") for k in keys],
-                                                  salt=purpose)
+        self._serializer = URLSafeTimedSerializer([derive(k, "url") for k in keys], salt=purpose)
 
     def sign(self, payload) -> str:
         return self._serializer.dumps(payload)
@@ -68,7 +69,8 @@ class UrlSigner:
         try:
             return self._serializer.loads(token, max_age=max_age)
         except SignatureExpired:
-            raise Forbidden("This link has expired. Reload the page.",
-                            error_code="link_expired") from None
+            raise Forbidden(
+                "This link has expired. Reload the page.", error_code="link_expired"
+            ) from None
         except BadSignature:
             raise Forbidden("This link is not valid.", error_code="invalid_link") from None

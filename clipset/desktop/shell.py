@@ -1,4 +1,5 @@
 """Small desktop integrations the tray needs: the clipboard and the file manager."""
+
 from __future__ import annotations
 
 import logging
@@ -16,8 +17,7 @@ def _clipboard_commands(platform: str) -> list[list[str]]:
         return [["clip"]]
     if platform == "darwin":
         return [["pbcopy"]]
-    return [["wl-copy"], ["xclip", "-selection", "clipboard"],
-            ["xsel", "--clipboard", "--input"]]
+    return [["wl-copy"], ["xclip", "-selection", "clipboard"], ["xsel", "--clipboard", "--input"]]
 
 
 def copy_text(text: str, platform: str = sys.platform) -> bool:
@@ -26,8 +26,14 @@ def copy_text(text: str, platform: str = sys.platform) -> bool:
         if shutil.which(command[0]) is None:
             continue
         try:
-            subprocess.run(command, input=text.encode("utf-8"), check=True, timeout=5,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                command,
+                input=text.encode("utf-8"),
+                check=True,
+                timeout=5,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             return True
         except (OSError, subprocess.SubprocessError) as exc:
             log.info("clipboard: %s failed: %s", command[0], exc)
@@ -38,7 +44,7 @@ def copy_text(text: str, platform: str = sys.platform) -> bool:
 def open_folder(path: str | Path, platform: str = sys.platform) -> None:
     path = str(path)
     if platform == "win32":
-        os.startfile(path)  # noqa: S606 — Explorer
+        os.startfile(path)
         return
     opener = "open" if platform == "darwin" else "xdg-open"
     try:

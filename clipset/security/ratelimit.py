@@ -1,4 +1,5 @@
 """In-memory sliding-window limiter (one process serves the whole household)."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """Where Clipset keeps its data, per platform (platformdirs)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,7 +44,14 @@ class DataDir:
         return self.thumbnails / f"{storage_key}.jpg"
 
     def create(self) -> "DataDir":
-        for folder in (self.root, self.logs, self.uploads, self.originals,
-                       self.videos, self.thumbnails, self.tmp):
+        for folder in (
+            self.root,
+            self.logs,
+            self.uploads,
+            self.originals,
+            self.videos,
+            self.thumbnails,
+            self.tmp,
+        ):
             folder.mkdir(parents=True, exist_ok=True)
         return self

@@ -1,4 +1,5 @@
 """Page-number pagination shared by every list endpoint."""
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,9 @@ MAX_PAGE = MAX_INT // MAX_PAGE_SIZE
 COUNT_CAP = 10_000
 
 
-def paginate(query, page: int, page_size: int, convert: Callable | None = None,
-             count_cap: int | None = None) -> dict:
+def paginate(
+    query, page: int, page_size: int, convert: Callable | None = None, count_cap: int | None = None
+) -> dict:
     """One page of a Peewee query as the API's list shape.
 
     With ``count_cap``, ``total_count`` is exact while below the cap and otherwise means
@@ -29,5 +31,11 @@ def paginate(query, page: int, page_size: int, convert: Callable | None = None,
     rows = list(query.paginate(page, page_size))
     items = [convert(r) for r in rows] if convert else rows
     pages = math.ceil(total / page_size) if total else 0
-    return {"items": items, "total_count": total, "page": page, "page_size": page_size,
-            "total_pages": pages, "has_more": page < pages}
+    return {
+        "items": items,
+        "total_count": total,
+        "page": page,
+        "page_size": page_size,
+        "total_pages": pages,
+        "has_more": page < pages,
+    }

@@ -1,4 +1,5 @@
 """The machine's LAN address, read from its own interfaces (no packet is sent)."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -9,12 +10,32 @@ LOOPBACK = "127.0.0.1"
 ANY_ADDRESS = ("", "0.0.0.0", "::")
 # Interfaces of containers, VMs and VPN overlays: reachable from this machine only,
 # or from somewhere other than the household's LAN.
-_VIRTUAL_PREFIXES = ("docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "cni", "flannel",
-                     "podman", "lxc", "lxd", "tun", "tap", "utun", "zt", "tailscale", "wg",
-                     "vethernet", "awdl", "llw")
+_VIRTUAL_PREFIXES = (
+    "docker",
+    "br-",
+    "veth",
+    "virbr",
+    "vmnet",
+    "vboxnet",
+    "cni",
+    "flannel",
+    "podman",
+    "lxc",
+    "lxd",
+    "tun",
+    "tap",
+    "utun",
+    "zt",
+    "tailscale",
+    "wg",
+    "vethernet",
+    "awdl",
+    "llw",
+)
 # RFC 1918: what home and office LANs use (ipaddress's is_private also counts others).
-_LAN_NETWORKS = tuple(ipaddress.IPv4Network(n) for n in
-                      ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+_LAN_NETWORKS = tuple(
+    ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+)
 
 
 def _rank(name: str, address: str) -> int | None:
@@ -73,8 +94,11 @@ def is_this_machine(address: str) -> bool:
     import psutil
 
     try:
-        own = {entry.address.split("%", 1)[0] for entries in psutil.net_if_addrs().values()
-               for entry in entries}
+        own = {
+            entry.address.split("%", 1)[0]
+            for entries in psutil.net_if_addrs().values()
+            for entry in entries
+        }
     except OSError:
         return False
     return str(getattr(ip, "ipv4_mapped", None) or ip) in own

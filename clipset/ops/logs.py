@@ -1,4 +1,5 @@
 """Logging: a rotating file in ``<data dir>/logs/clipset.log`` plus the console."""
+
 from __future__ import annotations
 
 import logging
@@ -18,8 +19,11 @@ def setup(logs_dir: str | Path, level: str = "INFO") -> Path:
         handler.close()
     path = Path(logs_dir) / "clipset.log"
     path.parent.mkdir(parents=True, exist_ok=True)
-    handlers: list[logging.Handler] = [logging.handlers.RotatingFileHandler(
-        path, maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8")]
+    handlers: list[logging.Handler] = [
+        logging.handlers.RotatingFileHandler(
+            path, maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8"
+        )
+    ]
     if sys.stderr is not None:  # a windowed executable has no console
         handlers.append(logging.StreamHandler(sys.stderr))
     for handler in handlers:

@@ -4,6 +4,7 @@ The file may hold several keys, one hex string per line, newest last. Everything
 the newest and still accepts the older ones, so a key can be rotated without signing
 everybody out at once (``rotate``).
 """
+
 from __future__ import annotations
 
 import os

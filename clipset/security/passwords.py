@@ -1,4 +1,5 @@
 """Password hashing with argon2id (argon2-cffi's defaults are argon2id)."""
+
 from __future__ import annotations
 
 import functools
@@ -23,7 +24,9 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 

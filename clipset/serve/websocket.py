@@ -2,7 +2,7 @@
 
 waitress hands a WSGI app no socket, so flask-sock (simple-websocket) cannot run on it as
 is. When a valid WebSocket upgrade arrives for a WebSocket route, the server's task
-(``waitress_adapter``) takes the connection's socket out of waitress's event loop and
+(``adapter``) takes the connection's socket out of waitress's event loop and
 gives it to ``WebSockets.admit``; its worker thread goes back to HTTP at once. The app is
 then called for that request on a session thread of ours, with the socket where
 simple-websocket looks for it (``werkzeug.socket``); when the session ends the socket is
@@ -15,6 +15,7 @@ no one client can take every slot. An upgrade beyond a budget is accepted and cl
 straight away with 1013 (try again later). ``shutdown()`` asks every session to close
 with 1001 and forces the ones that do not.
 """
+
 from __future__ import annotations
 
 import io
@@ -27,12 +28,10 @@ from typing import Callable, Iterable
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, CloseConnection, Request
 
+from ..sockets import GOING_AWAY, SESSION_KEY, TRY_AGAIN_LATER
+
 log = logging.getLogger(__name__)
 
-# Where the app finds its ``Session`` in the environ (to learn of a shutdown).
-SESSION_KEY = "clipset.websocket"
-GOING_AWAY = 1001
-TRY_AGAIN_LATER = 1013
 SEND_BUFFER = 256 * 1024
 
 
@@ -45,11 +44,14 @@ def is_upgrade(request) -> bool:
     """A well-formed RFC 6455 opening handshake, as waitress parsed it."""
     headers = request.headers
     connection = {t.strip().lower() for t in headers.get("CONNECTION", "").split(",")}
-    return (request.command == "GET" and request.version == "1.1"
-            and headers.get("UPGRADE", "").strip().lower() == "websocket"
-            and "upgrade" in connection
-            and headers.get("SEC_WEBSOCKET_VERSION", "").strip() == "13"
-            and bool(headers.get("SEC_WEBSOCKET_KEY", "").strip()))
+    return (
+        request.command == "GET"
+        and request.version == "1.1"
+        and headers.get("UPGRADE", "").strip().lower() == "websocket"
+        and "upgrade" in connection
+        and headers.get("SEC_WEBSOCKET_VERSION", "").strip() == "13"
+        and bool(headers.get("SEC_WEBSOCKET_KEY", "").strip())
+    )
 
 
 class SessionSocket:
@@ -60,8 +62,7 @@ class SessionSocket:
     stops reading cannot pin a thread for ever.
     """
 
-    def __init__(self, sock: socket.socket, send_timeout: float,
-                 send_buffer: int = SEND_BUFFER):
+    def __init__(self, sock: socket.socket, send_timeout: float, send_buffer: int = SEND_BUFFER):
         sock.settimeout(send_timeout)  # blocking with a deadline, never non-blocking
         # A fixed kernel buffer (no autotuning to megabytes): what a stalled peer can
         # pile up stays small, and the stall shows in time.
@@ -144,15 +145,24 @@ class Session:
 class WebSockets:
     """The WebSocket sessions of one server, and their budget."""
 
-    def __init__(self, paths: Iterable[str], max_connections: int, *,
-                 max_per_user: int | None = None, max_unauthenticated: int | None = None,
-                 send_timeout: float = 5.0, close_timeout: float = 2.0,
-                 max_refusing: int = 16, refuse_timeout: float = 1.0):
+    def __init__(
+        self,
+        paths: Iterable[str],
+        max_connections: int,
+        *,
+        max_per_user: int | None = None,
+        max_unauthenticated: int | None = None,
+        send_timeout: float = 5.0,
+        close_timeout: float = 2.0,
+        max_refusing: int = 16,
+        refuse_timeout: float = 1.0,
+    ):
         self.paths = frozenset(paths)
         self.max_connections = max_connections
         self.max_per_user = max_connections if max_per_user is None else max_per_user
-        self.max_unauthenticated = (max_connections if max_unauthenticated is None
-                                    else max_unauthenticated)
+        self.max_unauthenticated = (
+            max_connections if max_unauthenticated is None else max_unauthenticated
+        )
         self.send_timeout = send_timeout
         self.close_timeout = close_timeout  # for the peer to answer our close frame
         self._sessions: set[Session] = set()
@@ -181,22 +191,29 @@ class WebSockets:
             elif len(self._sessions) >= self.max_connections:
                 refusal = (TRY_AGAIN_LATER, "Too many live connections. Try again later.")
             elif self._count(None) >= self.max_unauthenticated:
-                refusal = (TRY_AGAIN_LATER, "Too many connections waiting to sign in. "
-                                            "Try again later.")
+                refusal = (
+                    TRY_AGAIN_LATER,
+                    "Too many connections waiting to sign in. Try again later.",
+                )
             else:
                 refusal = None
                 session = Session(SessionSocket(sock, self.send_timeout), environ, self)
                 self._sessions.add(session)
         if refusal is not None:
             if self._refusing.acquire(blocking=False):
-                threading.Thread(target=self._refuse, args=(sock, environ, *refusal),
-                                 name="clipset-ws-refuse", daemon=True).start()
+                threading.Thread(
+                    target=self._refuse,
+                    args=(sock, environ, *refusal),
+                    name="clipset-ws-refuse",
+                    daemon=True,
+                ).start()
             else:
                 sock.close()
             return
         try:
-            threading.Thread(target=self._serve, args=(app, session),
-                             name="clipset-ws", daemon=True).start()
+            threading.Thread(
+                target=self._serve, args=(app, session), name="clipset-ws", daemon=True
+            ).start()
         except RuntimeError:  # no thread to be had: let the client go
             self._end(session)
 
@@ -289,8 +306,11 @@ class WebSockets:
 def _write_response(sock: SessionSocket, status: str, headers, body: bytes) -> None:
     """The app answered the upgrade with plain HTTP (an error): send it and close."""
     lines = [f"HTTP/1.1 {status}"]
-    lines += [f"{k}: {v}" for k, v in headers
-              if k.lower() not in ("connection", "content-length", "transfer-encoding")]
+    lines += [
+        f"{k}: {v}"
+        for k, v in headers
+        if k.lower() not in ("connection", "content-length", "transfer-encoding")
+    ]
     lines += [f"Content-Length: {len(body)}", "Connection: close"]
     try:
         sock.send(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
@@ -308,8 +328,7 @@ def _handshake_bytes(environ: dict) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-def _refuse(sock: socket.socket, environ: dict, code: int, reason: str,
-            timeout: float) -> None:
+def _refuse(sock: socket.socket, environ: dict, code: int, reason: str, timeout: float) -> None:
     """Complete the handshake, close with ``code``, and let the peer read it."""
     try:
         sock.settimeout(timeout)

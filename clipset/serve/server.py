@@ -1,12 +1,13 @@
 """Serving the app with waitress, with an orderly start and stop.
 
-The Server owns the waitress server (its request threads; ``waitress_adapter`` holds
+The Server owns the waitress server (its request threads; ``adapter`` holds
 every waitress detail, and the per-client limits), the WebSocket sessions
 (``websocket.WebSockets``: threads of their own, budgeted apart from HTTP's), and starts
 and stops the services' background work with them. ``stop()`` may be called from any
 thread or a signal handler: closing the sockets runs on waitress's own loop thread through
 its trigger, and the rest of the shutdown follows on that thread once the loop has ended.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,9 +16,9 @@ import threading
 
 from flask import Flask
 
-from . import lan
-from .api.bodies import BodyGate
-from .waitress_adapter import WaitressServer
+from ..api.bodies import BodyGate
+from ..desktop import lan
+from .adapter import WaitressServer
 from .websocket import WebSockets, websocket_paths
 
 log = logging.getLogger(__name__)
@@ -29,24 +30,29 @@ class Server:
         self.app = app
         self.services = app.extensions["clipset"]
         self.websockets = WebSockets(
-            websocket_paths(app), settings.ws_max_connections,
+            websocket_paths(app),
+            settings.ws_max_connections,
             max_per_user=settings.ws_max_per_user,
-            max_unauthenticated=settings.ws_max_unauthenticated)
+            max_unauthenticated=settings.ws_max_unauthenticated,
+        )
         self._server = WaitressServer(
-            app, host=host if host is not None else settings.host,
-            port=settings.port if port is None else port, threads=settings.threads,
+            app,
+            host=host if host is not None else settings.host,
+            port=settings.port if port is None else port,
+            threads=settings.threads,
             connection_limit=settings.connection_limit,
             per_client=settings.max_connections_per_client,
             head_timeout=settings.request_head_timeout_seconds,
             gate=BodyGate(self.services, settings.max_request_body_bytes),
-            websockets=self.websockets)
+            websockets=self.websockets,
+        )
         self._thread: threading.Thread | None = None
         self._running = False
         self._closing = False
         self._stopped = threading.Event()
         # Stopping from the web app (a browser on this computer); the tray replaces this
         # with its Quit, which also takes the icon down.
-        self.services.host.quit = lambda: self.stop(wait=False)
+        self.services.host.stop_with(lambda: self.stop(wait=False))
 
     @property
     def port(self) -> int:
@@ -79,8 +85,10 @@ class Server:
         self._running = True
         log.info("Clipset is serving on %s", self.url)
         if self._server.host in lan.ANY_ADDRESS:
-            log.info("Phones and other computers on the network: %s",
-                     lan.lan_url(self._server.host, self.port))
+            log.info(
+                "Phones and other computers on the network: %s",
+                lan.lan_url(self._server.host, self.port),
+            )
 
     def _run(self) -> None:
         try:

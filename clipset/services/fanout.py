@@ -1,17 +1,16 @@
-"""The in-process event hub, and its delivery to live connections.
+"""The hub's delivery to live connections.
 
-Services publish to the ``Hub``; publishing never blocks on a client. Each subscriber is a
-callable that receives ``Event``s, called on the publisher's thread.
-
-The ``Fanout`` is the subscriber that serves WebSocket clients (``Listener``s). It queues
-each event and delivers it on a thread of its own, deciding per recipient who may hear it:
-an event with an ``owner_id`` (processing) goes to that user's connections only; an event
-about a video goes to the connections following that video whose user may see it
+The ``Fanout`` is the ``hub.Hub`` subscriber that serves WebSocket clients
+(``Listener``s). It queues each event and delivers it on a thread of its own, deciding
+per recipient who may hear it: an event with an ``owner_id`` (processing) goes to that
+user's connections only; an event about a video goes to the connections following that
+video whose user may see it
 (``visibility.can_view``). The database work is done once per event: one query for the
 video, one for the recipients' users (so a deactivated user or a revoked token is noticed
 at the next delivery). Every client has a bounded outbox; one that cannot keep up is
 dropped instead of slowing the others.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,57 +18,16 @@ import logging
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
 from typing import Any, Callable
 
-from .db import database
-from .errors import Unauthorized
-from .models import User, Video
+from ..errors import Unauthorized
+from ..sockets import SESSION_ENDED, TRY_AGAIN_LATER
+from ..store.db import database
+from ..store.models import User, Video
+from .hub import Event, Hub
+from .visibility import can_view
 
 log = logging.getLogger(__name__)
-
-# Close codes a Listener can be closed with.
-TRY_AGAIN_LATER = 1013
-SESSION_ENDED = 4401
-
-
-@dataclass(frozen=True)
-class Event:
-    type: str
-    data: dict[str, Any]
-    video_id: str | None = None  # public id
-    # Set for processing events: only this user hears them.
-    owner_id: int | None = None
-
-    def message(self) -> dict[str, Any]:
-        return {"type": self.type, **self.data}
-
-
-class Hub:
-    def __init__(self):
-        self._subscribers: list[Callable[[Event], None]] = []
-        self._lock = threading.Lock()
-
-    def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
-        with self._lock:
-            self._subscribers.append(callback)
-
-        def unsubscribe():
-            with self._lock:
-                if callback in self._subscribers:
-                    self._subscribers.remove(callback)
-        return unsubscribe
-
-    def publish(self, type: str, data: dict[str, Any], *, video_id: str | None = None,
-                owner_id: int | None = None) -> None:
-        event = Event(type, data, video_id, owner_id)
-        with self._lock:
-            subscribers = list(self._subscribers)
-        for callback in subscribers:
-            try:
-                callback(event)
-            except Exception:  # one broken subscriber must not stop the others
-                log.exception("event subscriber failed")
 
 
 def encode(message: dict[str, Any]) -> str:
@@ -130,8 +88,15 @@ class Listener:
 class Fanout:
     """Delivers the hub's events to listeners, checking visibility per recipient."""
 
-    def __init__(self, hub: Hub, tokens, *, outbox_limit: int = 256,
-                 backlog_limit: int = 10_000, recheck_seconds: float = 30.0):
+    def __init__(
+        self,
+        hub: Hub,
+        tokens,
+        *,
+        outbox_limit: int = 256,
+        backlog_limit: int = 10_000,
+        recheck_seconds: float = 30.0,
+    ):
         self.tokens = tokens
         self.outbox_limit = outbox_limit
         self.backlog_limit = backlog_limit
@@ -152,8 +117,9 @@ class Fanout:
         with self._cv:
             self._listeners.add(listener)
             if self._thread is None:  # started on demand, ends when nobody listens
-                self._thread = threading.Thread(target=self._run, name="clipset-fanout",
-                                                daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="clipset-fanout", daemon=True
+                )
                 self._thread.start()
         return listener
 
@@ -196,15 +162,13 @@ class Fanout:
     # -- who hears what ---------------------------------------------------------------
     def _deliver(self, event: Event, listeners: list[Listener]) -> None:
         if event.owner_id is not None:
-            audience = [l for l in listeners if l.user_id == event.owner_id]
+            audience = [one for one in listeners if one.user_id == event.owner_id]
         elif event.video_id is not None:
-            audience = [l for l in listeners if event.video_id in l.video_ids]
+            audience = [one for one in listeners if event.video_id in one.video_ids]
         else:
             audience = listeners
         if not audience:
             return
-        from .services.visibility import can_view  # services imports this module
-
         video = None
         with database.connection_context():
             users = self._current_users(audience)
@@ -224,7 +188,7 @@ class Fanout:
 
     @staticmethod
     def _current_users(listeners: list[Listener]) -> dict[int, User]:
-        ids = {l.user_id for l in listeners}
+        ids = {one.user_id for one in listeners}
         return {u.id: u for u in User.select().where(User.id.in_(ids))}
 
     @staticmethod

@@ -18,6 +18,7 @@ large, before the app sees anything. Clipset's channel adds, per connection:
 - WebSocket upgrades: the socket leaves waitress for ``websocket.WebSockets``, whose
   budget is its own (the address's HTTP budget is given back).
 """
+
 from __future__ import annotations
 
 import socket
@@ -32,7 +33,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import WSGITask
 
-from .errors import ClipsetError
+from ..errors import ClipsetError
 
 # Where a refused request's error travels to the app (see ``answer_refusals``).
 REFUSAL_KEY = "clipset.refusal"
@@ -42,8 +43,9 @@ LINGER_BYTES = 64 * 1024 * 1024
 
 
 class BodyGate(Protocol):
-    def __call__(self, method: str, path: str, query: str, authorization: str,
-                 length: int | None) -> int:
+    def __call__(
+        self, method: str, path: str, query: str, authorization: str, length: int | None
+    ) -> int:
         """The most body bytes this request may send (``length`` None: chunked, not yet
         known); raises a ``ClipsetError`` to refuse the request before its body."""
 
@@ -67,9 +69,13 @@ class GatedParser(HTTPRequestParser):
 
     def _ask(self, length: int | None) -> None:
         try:
-            self.body_limit = self._gate(self.command, "/" + self.path.lstrip("/"),
-                                         self.query, self.headers.get("AUTHORIZATION", ""),
-                                         length)
+            self.body_limit = self._gate(
+                self.command,
+                "/" + self.path.lstrip("/"),
+                self.query,
+                self.headers.get("AUTHORIZATION", ""),
+                length,
+            )
         except ClipsetError as exc:
             # The request completes now, bodiless; nothing more is read from this
             # connection (the channel reads no further while a request is pending, and
@@ -83,8 +89,11 @@ class GatedParser(HTTPRequestParser):
         consumed = super().received(data)
         if self.refusal is not None:
             return len(data)  # the rest is body: never parsed as another request
-        if (self.body_limit is not None and not self.completed
-                and self.body_bytes_received > self.body_limit):
+        if (
+            self.body_limit is not None
+            and not self.completed
+            and self.body_bytes_received > self.body_limit
+        ):
             self._ask(self.body_bytes_received)  # a chunked body ran past the limit
             if self.refusal is not None:
                 return len(data)
@@ -181,8 +190,12 @@ class ClipsetChannel(HTTPChannel):
             self.server.clipset_budget.give(self.client)
 
     def handle_close(self):
-        if self.refused and self.lingering is None and self.connected \
-                and not self.total_outbufs_len:
+        if (
+            self.refused
+            and self.lingering is None
+            and self.connected
+            and not self.total_outbufs_len
+        ):
             try:
                 self.socket.shutdown(socket.SHUT_WR)  # the answer is complete
             except OSError:
@@ -209,9 +222,13 @@ class ClipsetChannel(HTTPChannel):
     def awaiting_head(self) -> bool:
         """Nothing running or left to send, and no complete request head received."""
         request = self.request
-        return not (self.requests or self.total_outbufs_len or self.will_close
-                    or self.close_when_flushed
-                    or (request is not None and request.headers_finished))
+        return not (
+            self.requests
+            or self.total_outbufs_len
+            or self.will_close
+            or self.close_when_flushed
+            or (request is not None and request.headers_finished)
+        )
 
     def check_head(self, now: float, timeout: float) -> None:
         # Run once a second from the loop's maintenance; the wait starts when the
@@ -264,6 +281,7 @@ class ClipsetChannel(HTTPChannel):
 def answer_refusals(app) -> Callable:
     """The WSGI app around the Flask ``app``: a refused request gets the app's error
     response (its JSON shape and headers) without the view running."""
+
     def wsgi(environ, start_response):
         refusal = environ.get(REFUSAL_KEY)
         if refusal is None:
@@ -271,6 +289,7 @@ def answer_refusals(app) -> Callable:
         with app.request_context(environ):
             response = app.finalize_request(app.handle_user_exception(refusal))
         return response(environ, start_response)
+
     return wsgi
 
 
@@ -278,17 +297,35 @@ class WaitressServer:
     """One waitress server with Clipset's channel, and the loop-level operations the
     orderly start and stop need."""
 
-    def __init__(self, app, *, host: str, port: int, threads: int, connection_limit: int,
-                 per_client: int, head_timeout: float, gate: BodyGate, websockets):
+    def __init__(
+        self,
+        app,
+        *,
+        host: str,
+        port: int,
+        threads: int,
+        connection_limit: int,
+        per_client: int,
+        head_timeout: float,
+        gate: BodyGate,
+        websockets,
+    ):
         self._server = create_server(
-            answer_refusals(app), host=host, port=port, threads=threads,
-            connection_limit=connection_limit, ident="Clipset",
-            clear_untrusted_proxy_headers=True, channel_timeout=300,
+            answer_refusals(app),
+            host=host,
+            port=port,
+            threads=threads,
+            connection_limit=connection_limit,
+            ident="Clipset",
+            clear_untrusted_proxy_headers=True,
+            channel_timeout=300,
             # The head deadline is checked at each maintenance pass.
             cleanup_interval=1,
             # Uploads: read the socket in large pieces (the 8 KiB default makes a 16 MiB
             # PATCH several times slower). Bodies are bounded per request by the gate.
-            recv_bytes=256 * 1024, max_request_body_size=1 << 40)
+            recv_bytes=256 * 1024,
+            max_request_body_size=1 << 40,
+        )
         self.budget = ClientBudget(per_client)
         install(self._server, websockets, gate, self.budget, head_timeout)
 
@@ -327,8 +364,7 @@ class WaitressServer:
         self._server.trigger.close()
 
 
-def install(server, websockets, gate: BodyGate, budget: ClientBudget,
-            head_timeout: float) -> None:
+def install(server, websockets, gate: BodyGate, budget: ClientBudget, head_timeout: float) -> None:
     """Give waitress ``server`` (from ``create_server``) Clipset's channel."""
     sockets = getattr(server, "map", None) or server._map
     for dispatcher in list(sockets.values()):
@@ -337,8 +373,9 @@ def install(server, websockets, gate: BodyGate, budget: ClientBudget,
             dispatcher.clipset_websockets = websockets
             dispatcher.clipset_gate = gate
             dispatcher.clipset_budget = budget
-            dispatcher.maintenance = partial(_maintenance, dispatcher,
-                                             dispatcher.maintenance, head_timeout)
+            dispatcher.maintenance = partial(
+                _maintenance, dispatcher, dispatcher.maintenance, head_timeout
+            )
 
 
 def _maintenance(server, original, head_timeout: float, now: float) -> None:

@@ -5,6 +5,7 @@ browser on it) instead of failing on the port. A lock whose pid is gone is stale
 taken over, and so is one whose pid now belongs to a process that started after the lock
 was written (the system reused the pid of a Clipset that died without cleaning up).
 """
+
 from __future__ import annotations
 
 import json
@@ -83,8 +84,7 @@ class InstanceLock:
 
     def _info(self, port: int | None, url: str | None) -> dict:
         # When our process started: a later process with the same pid is not us.
-        return {"pid": self.pid, "port": port, "url": url,
-                "started": _started(self.pid) or None}
+        return {"pid": self.pid, "port": port, "url": url, "started": _started(self.pid) or None}
 
     def _remove_stale(self) -> None:
         try:

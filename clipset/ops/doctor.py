@@ -1,4 +1,5 @@
 """``clipset doctor``: what a host owner (or a bug report) needs to know about this install."""
+
 from __future__ import annotations
 
 import contextlib
@@ -8,12 +9,12 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from . import __version__, migrations
-from .dirs import DataDir
-from .instance import InstanceLock, port_free
-from .settings import Settings
-
-GiB = 1024**3
+from .. import __version__
+from ..desktop.instance import InstanceLock, port_free
+from ..services.storage import size_text
+from ..settings import Settings
+from ..store import migrations
+from ..store.dirs import DataDir
 
 
 def _schema_version(database: Path) -> str:
@@ -24,9 +25,13 @@ def _schema_version(database: Path) -> str:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as exc:
         return f"unreadable: {exc}"
-    state = "up to date" if version == migrations.LATEST else \
-        f"will migrate to {migrations.LATEST} on start" if version < migrations.LATEST else \
-        f"NEWER than this Clipset ({migrations.LATEST})"
+    state = (
+        "up to date"
+        if version == migrations.LATEST
+        else f"will migrate to {migrations.LATEST} on start"
+        if version < migrations.LATEST
+        else f"NEWER than this Clipset ({migrations.LATEST})"
+    )
     return f"{version} ({state})"
 
 
@@ -51,25 +56,33 @@ def _integrity(database: Path) -> str:
 
 def _backups(database: Path) -> list[str]:
     """The scheduled-backup settings and last outcome, as the database records them."""
-    from .services.backups import STATE_KEY
+    from ..services.backups import STATE_KEY
 
     if not database.is_file():
         return []
     try:
         with contextlib.closing(_read_only(database)) as conn:
-            rows = dict(conn.execute(
-                "SELECT key, value FROM config WHERE key IN (?, ?, ?)",
-                ("backup_dir", "backup_keep", STATE_KEY)).fetchall())
+            rows = dict(
+                conn.execute(
+                    "SELECT key, value FROM config WHERE key IN (?, ?, ?)",
+                    ("backup_dir", "backup_keep", STATE_KEY),
+                ).fetchall()
+            )
     except sqlite3.Error as exc:
         return [f"Backups: could not read their state ({exc})"]
     folder = json.loads(rows["backup_dir"]) if "backup_dir" in rows else None
     state = json.loads(rows.get(STATE_KEY, "{}"))
-    lines = [f"Scheduled backups: to {folder}" if folder else
-             "Scheduled backups: off (choose a folder on the admin dashboard, or run "
-             "`clipset backup DEST`)"]
+    lines = [
+        f"Scheduled backups: to {folder}"
+        if folder
+        else "Scheduled backups: off (choose a folder on the admin dashboard, or run "
+        "`clipset backup DEST`)"
+    ]
     if state.get("success_at"):
-        lines.append(f"  Last backup: {state['success_at']}Z, "
-                     f"{state.get('bytes', 0) / 1024**2:,.1f} MiB in {state.get('path')}")
+        lines.append(
+            f"  Last backup: {state['success_at']}Z, "
+            f"{size_text(state.get('bytes', 0))} in {state.get('path')}"
+        )
     if state.get("error"):
         lines.append(f"  LAST ATTEMPT FAILED at {state.get('failure_at')}Z: {state['error']}")
     return lines
@@ -79,34 +92,39 @@ def _disk_free(folder: Path) -> str:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     usage = shutil.disk_usage(folder)
-    return f"{usage.free / GiB:.1f} GiB free of {usage.total / GiB:.1f} GiB"
+    return f"{size_text(usage.free)} free of {size_text(usage.total)}"
 
 
 def _pyav(encoder_preference: str = "auto") -> list[str]:
     try:
-        from . import media
+        from .. import media
     except ImportError as exc:
         return [f"PyAV: NOT AVAILABLE ({exc})"]
     caps = media.capabilities()
     libs = ", ".join(f"{name} {version}" for name, version in caps["libraries"].items())
     yes = {True: "yes", False: "NO"}
-    return [f"PyAV: {caps['pyav_version']} ({libs})",
-            f"  H.264 encoder libx264: {yes[caps['libx264']]}",
-            f"  AAC encoder aac: {yes[caps['aac']]}",
-            f"  Hardware H.264 encoders PyAV lists: {', '.join(caps['hardware_h264']) or 'none'}",
-            f"  Video encoder in use: {media.encoders.choose(encoder_preference)} "
-            f"(video_encoder = {encoder_preference}; hardware ones are tried with a test "
-            "encode)"]
+    return [
+        f"PyAV: {caps['pyav_version']} ({libs})",
+        f"  H.264 encoder libx264: {yes[caps['libx264']]}",
+        f"  AAC encoder aac: {yes[caps['aac']]}",
+        f"  Hardware H.264 encoders PyAV lists: {', '.join(caps['hardware_h264']) or 'none'}",
+        f"  Video encoder in use: {media.encoders.choose(encoder_preference)} "
+        f"(video_encoder = {encoder_preference}; hardware ones are tried with a test "
+        "encode)",
+    ]
 
 
 def _unclaimed(data: DataDir) -> list[str]:
-    files = [f for f in data.unclaimed.rglob("*") if f.is_file()] \
-        if data.unclaimed.is_dir() else []
+    files = (
+        [f for f in data.unclaimed.rglob("*") if f.is_file()] if data.unclaimed.is_dir() else []
+    )
     if not files:
         return []
-    size = sum(f.stat().st_size for f in files) / 1024**2
-    return [f"Unclaimed media: {len(files)} file(s), {size:,.1f} MiB in {data.unclaimed} "
-            "(no video refers to them; check them, then delete them to free the space)"]
+    size = sum(f.stat().st_size for f in files)
+    return [
+        f"Unclaimed media: {len(files)} file(s), {size_text(size)} in {data.unclaimed} "
+        "(no video refers to them; check them, then delete them to free the space)"
+    ]
 
 
 def _port(settings: Settings) -> str:
@@ -121,15 +139,17 @@ def _port(settings: Settings) -> str:
 
 def report(settings: Settings) -> str:
     data = DataDir(settings.data_dir)
-    lines = [f"Clipset {__version__} on Python {sys.version.split()[0]} ({sys.platform})"
-             + (" [executable]" if getattr(sys, "frozen", False) else ""),
-             f"Data dir: {data.root}",
-             f"Log file: {data.logs / 'clipset.log'}",
-             f"Database schema version: {_schema_version(data.database)}",
-             f"Database integrity: {_integrity(data.database)}",
-             *_backups(data.database),
-             f"Disk: {_disk_free(data.root)}",
-             *_unclaimed(data),
-             *_pyav(settings.video_encoder),
-             f"Port: {_port(settings)}"]
+    lines = [
+        f"Clipset {__version__} on Python {sys.version.split()[0]} ({sys.platform})"
+        + (" [executable]" if getattr(sys, "frozen", False) else ""),
+        f"Data dir: {data.root}",
+        f"Log file: {data.logs / 'clipset.log'}",
+        f"Database schema version: {_schema_version(data.database)}",
+        f"Database integrity: {_integrity(data.database)}",
+        *_backups(data.database),
+        f"Disk: {_disk_free(data.root)}",
+        *_unclaimed(data),
+        *_pyav(settings.video_encoder),
+        f"Port: {_port(settings)}",
+    ]
     return "\n".join(lines)

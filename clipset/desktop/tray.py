@@ -3,6 +3,7 @@
 pystray's ``icon.run()`` owns the main thread (macOS requires it); the server runs on a
 background thread and Quit stops it gracefully.
 """
+
 from __future__ import annotations
 
 import html
@@ -10,12 +11,12 @@ import logging
 import webbrowser
 from pathlib import Path
 
-from . import desktop
+from ..store.db import database
+from . import shell
 from .autostart import Autostart
-from .db import database
 
 log = logging.getLogger(__name__)
-ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+ICON = Path(__file__).resolve().parents[1] / "assets" / "icon.png"
 
 _QR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Clipset on your phone</title><style>body{{font-family:system-ui,sans-serif;
@@ -37,8 +38,11 @@ class _NoTrayYet(logging.Filter):
             return True
         if not self.said:
             self.said = True
-            log.warning("This desktop shows no tray icons (no system tray yet): Clipset "
-                        "keeps running at %s; stop it with Ctrl+C.", self.url)
+            log.warning(
+                "This desktop shows no tray icons (no system tray yet): Clipset "
+                "keeps running at %s; stop it with Ctrl+C.",
+                self.url,
+            )
         return False
 
 
@@ -48,8 +52,15 @@ _NO_TRAY_YET = _NoTrayYet()  # one filter per process, however many icons are ma
 class TrayApp:
     """The menu's actions, kept apart from pystray so each one can be exercised alone."""
 
-    def __init__(self, server, *, opener=webbrowser.open, clipboard=desktop.copy_text,
-                 folder_opener=desktop.open_folder, autostart: Autostart | None = None):
+    def __init__(
+        self,
+        server,
+        *,
+        opener=webbrowser.open,
+        clipboard=shell.copy_text,
+        folder_opener=shell.open_folder,
+        autostart: Autostart | None = None,
+    ):
         self.server = server
         self.services = server.services
         self.opener = opener
@@ -75,8 +86,9 @@ class TrayApp:
         # A local page needs no sign-in and works before the web app is built.
         info = self.services.host.lan(self.server.port)
         page = self.services.data.root / "lan.html"
-        page.write_text(_QR_PAGE.format(svg=info["qr_svg"], url=html.escape(info["lan_url"])),
-                        "utf-8")
+        page.write_text(
+            _QR_PAGE.format(svg=info["qr_svg"], url=html.escape(info["lan_url"])), "utf-8"
+        )
         self.opener(page.as_uri())
 
     @property
@@ -132,16 +144,21 @@ class TrayApp:
         item = pystray.MenuItem
         return pystray.Menu(
             item("Open Clipset", lambda: self.open_app(), default=True),
-            item(lambda _: f"Setup code: {self.setup_code} (copy)",
-                 lambda: self.copy_setup_code(), visible=lambda _: bool(self.setup_code)),
+            item(
+                lambda _: f"Setup code: {self.setup_code} (copy)",
+                lambda: self.copy_setup_code(),
+                visible=lambda _: bool(self.setup_code),
+            ),
             item("Copy LAN address", lambda: self.copy_lan_address()),
             item("Show QR code for phones", lambda: self.show_qr()),
             item("Open data folder", lambda: self.open_data_folder()),
             pystray.Menu.SEPARATOR,
-            item("Pause processing", lambda: self.toggle_pause(),
-                 checked=lambda _: self.paused),
-            item("Start at login", lambda: self.toggle_autostart(),
-                 checked=lambda _: self.autostart.is_enabled()),
+            item("Pause processing", lambda: self.toggle_pause(), checked=lambda _: self.paused),
+            item(
+                "Start at login",
+                lambda: self.toggle_autostart(),
+                checked=lambda _: self.autostart.is_enabled(),
+            ),
             pystray.Menu.SEPARATOR,
             item("Quit", lambda: self.quit()),
         )
@@ -154,7 +171,9 @@ class TrayApp:
         logging.getLogger("pystray._base").addFilter(_NO_TRAY_YET)
         self.icon = pystray.Icon("clipset", Image.open(ICON), "Clipset", self.menu())
         if not self.icon.HAS_MENU:  # plain X11 trays: a click runs the default item only
-            log.info("Tray icons on this desktop have no menu: click Clipset's to open it. "
-                     "Start at login and Stop Clipset are on the admin dashboard, in a "
-                     "browser on this computer.")
+            log.info(
+                "Tray icons on this desktop have no menu: click Clipset's to open it. "
+                "Start at login and Stop Clipset are on the admin dashboard, in a "
+                "browser on this computer."
+            )
         return self.icon

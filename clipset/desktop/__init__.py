@@ -1,0 +1,1 @@
+"""The computer Clipset runs on: tray, start at login, LAN address, instance lock, shell."""

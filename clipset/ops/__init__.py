@@ -1,0 +1,1 @@
+"""Operating Clipset: the doctor report and log files."""

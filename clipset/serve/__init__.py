@@ -1,0 +1,1 @@
+"""Serving the app: the server, its waitress adapter and the WebSocket plumbing."""

@@ -1,0 +1,61 @@
+"""The in-process event hub that services publish to.
+
+Publishing never blocks on a client. Each subscriber is a callable that receives
+``Event``s, called on the publisher's thread; the WebSocket delivery subscribes from
+``fanout``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    data: dict[str, Any]
+    video_id: str | None = None  # public id
+    # Set for processing events: only this user hears them.
+    owner_id: int | None = None
+
+    def message(self) -> dict[str, Any]:
+        return {"type": self.type, **self.data}
+
+
+class Hub:
+    def __init__(self):
+        self._subscribers: list[Callable[[Event], None]] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
+        with self._lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe():
+            with self._lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def publish(
+        self,
+        type: str,
+        data: dict[str, Any],
+        *,
+        video_id: str | None = None,
+        owner_id: int | None = None,
+    ) -> None:
+        event = Event(type, data, video_id, owner_id)
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(event)
+            except Exception:  # one broken subscriber must not stop the others
+                log.exception("event subscriber failed")

@@ -1,0 +1,125 @@
+"""What a finished job leaves behind: progress while it runs, then the video's files and
+row for a success, or its reason for a failure; each told to the owner as an event."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import time
+from typing import Any
+
+from ..errors import ClipsetError, InsufficientStorage
+from ..store.db import immediate
+from ..store.dirs import DataDir
+from ..store.models import Video, now
+from . import storage
+from .config import RuntimeConfig
+from .hub import Hub
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 0.5  # seconds between progress events (~2/s)
+DISK_FULL = "The server's disk is full."
+
+
+class Outcomes:
+    def __init__(self, data: DataDir, config: RuntimeConfig, events: Hub):
+        self.data = data
+        self.config = config
+        self.events = events
+
+    def reporter(self, video: Video):
+        last = [0.0]
+
+        def progress(percent: float) -> None:
+            moment = time.monotonic()
+            if moment - last[0] < PROGRESS_EVERY:
+                return
+            last[0] = moment
+            percent = round(max(0.0, min(100.0, float(percent))), 1)
+            Video.update(progress=percent).where(Video.id == video.id).execute()
+            self.events.publish(
+                "video.progress",
+                {"video_id": video.public_id, "percent": percent},
+                video_id=video.public_id,
+                owner_id=video.uploader_id,
+            )
+
+        return progress
+
+    def complete(self, video: Video, result: Any, tmp_video, tmp_thumb) -> None:
+        key = video.storage_key
+        os.replace(tmp_video, self.data.video_file(key))
+        if tmp_thumb.exists():
+            os.replace(tmp_thumb, self.data.thumbnail_file(key))
+        with immediate():
+            done = (
+                Video.update(
+                    processing_status="completed",
+                    progress=100,
+                    error_message=None,
+                    transcode_mode=result.mode,
+                    duration_seconds=result.duration,
+                    width=result.width,
+                    height=result.height,
+                    fps=result.fps,
+                    video_codec=result.video_codec,
+                    audio_codec=result.audio_codec,
+                    bitrate=result.bitrate,
+                    file_size_bytes=result.size_bytes,
+                    recorded_at=result.recorded_at,
+                    processing_finished_at=now(),
+                )
+                .where(Video.id == video.id, Video.processing_status == "processing")
+                .execute()
+            )
+        if not done:  # deleted (or reset) while it was processing
+            if not Video.select().where(Video.id == video.id).exists():
+                storage.remove_video_files(self.data, key)
+            return
+        if not self.config["keep_originals"]:
+            storage.remove(self.data.original_file(key))
+        finished = Video.get_by_id(video.id)
+        self.events.publish(
+            "video.ready",
+            {"video_id": video.public_id, **ready_summary(finished)},
+            video_id=video.public_id,
+            owner_id=video.uploader_id,
+        )
+
+    def fail(self, video: Video, message: str) -> None:
+        Video.update(
+            processing_status="failed", error_message=message, processing_finished_at=now()
+        ).where(Video.id == video.id, Video.processing_status == "processing").execute()
+        self.events.publish(
+            "video.failed",
+            {"video_id": video.public_id, "error": message},
+            video_id=video.public_id,
+            owner_id=video.uploader_id,
+        )
+
+
+def message(exc: Exception) -> str:
+    """Why a job failed, in words for its owner; the unexpected is logged in full."""
+    if isinstance(exc, InsufficientStorage) or (
+        isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    ):
+        return DISK_FULL
+    if isinstance(exc, ClipsetError):
+        return exc.detail
+    if isinstance(exc, FileNotFoundError):
+        return "The uploaded original of this video is missing."
+    log.error("processing failed", exc_info=exc)
+    return f"Processing failed unexpectedly ({type(exc).__name__}: {exc})."
+
+
+def ready_summary(video: Video) -> dict:
+    """What a client needs to show a finished video without fetching it again."""
+    return {
+        "processing_status": video.processing_status,
+        "transcode_mode": video.transcode_mode,
+        "duration_seconds": video.duration_seconds,
+        "width": video.width,
+        "height": video.height,
+    }

@@ -1,0 +1,1 @@
+"""The database: its connection, models, migrations, the data dir's layout and paging."""
