@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from "react";
-import { errorMessage } from "../lib/api";
-import { useToast } from "../lib/toast";
+import { errorMessage } from "@/lib/api";
+import { useToast } from "@/lib/toast";
 import { Icon, type IconName } from "./icons";
 
 export function Skeleton({ className = "" }: { className?: string }) {

@@ -1,0 +1,41 @@
+// A posted video's way through processing: queued, percent done (live, with polling in
+// case live events are missed), then ready with a link, or failed with the reason.
+import { useEffect, useState } from "react";
+import { Link } from "react-router-dom";
+import { useLiveVideos } from "@/lib/live";
+import { useVideo } from "@/lib/queries";
+import { useToast } from "@/lib/toast";
+import type { Video } from "@/lib/types";
+
+export function ProcessingStatus({ video }: { video: Video }) {
+  const toast = useToast();
+  const live = useVideo(video.id, { pollMs: 4000 });
+  const [percent, setPercent] = useState<number | null>(null);
+  useLiveVideos([video.id], (e) => { if (e.type === "video.progress") setPercent(e.percent); });
+  const current = live.data ?? video;
+  const status = current.processing_status;
+
+  useEffect(() => {
+    if (status === "completed") toast.show(`“${current.title}” is ready.`, "success");
+    if (status === "failed") toast.show(`“${current.title}” failed: ${current.error_message ?? "unknown error"}`, "error");
+    // Only a change of status is news.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [status]);
+
+  return (
+    <div role="status" className="text-sm" data-testid="processing-status">
+      {status === "completed" ? (
+        <p className="text-emerald-700 dark:text-emerald-400">Ready! <Link className="font-medium underline" to={`/v/${encodeURIComponent(String(current.id))}`}>Watch “{current.title}”</Link></p>
+      ) : status === "failed" ? (
+        <p className="text-red-700 dark:text-red-400">Processing failed: {current.error_message ?? "unknown error"}</p>
+      ) : (
+        <>
+          <p>{status === "pending" ? "Waiting to be processed…" : "Processing…"} {percent != null && `${Math.round(percent)}%`}</p>
+          <div className="mt-2 h-2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-label="Processing" aria-valuenow={Math.round(percent ?? 0)} aria-valuemin={0} aria-valuemax={100}>
+            <div className="h-full bg-sky-500 transition-[width]" style={{ width: `${percent ?? 2}%` }} />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
