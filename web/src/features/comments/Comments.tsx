@@ -1,12 +1,11 @@
 import { useId, useState, type FormEvent } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
-import { api, itemsOf } from "@/lib/api";
 import { useAuth } from "@/lib/auth";
 import { formatDuration, splitTimestamps, timeAgo } from "@/lib/format";
 import { useLiveVideos } from "@/lib/live";
 import { useToast } from "@/lib/toast";
-import type { Comment, Page, VideoId } from "@/lib/types";
+import type { Comment, VideoId } from "@/lib/types";
+import { useAddComment, useComments, useDeleteComment } from "./api";
 import { EmptyState, Skeleton } from "@/components/ui";
 
 function Body({ text, onSeek }: { text: string; onSeek?: (s: number) => void }) {
@@ -29,47 +28,23 @@ function Body({ text, onSeek }: { text: string; onSeek?: (s: number) => void }) 
 export function Comments({ videoId, currentTime, onSeek }: { videoId: VideoId; currentTime?: () => number; onSeek?: (s: number) => void }) {
   const { user } = useAuth();
   const toast = useToast();
-  const queryClient = useQueryClient();
-  const key = ["comments", videoId];
-  const q = useQuery({
-    queryKey: key,
-    queryFn: async () => itemsOf(await api.get<Page<Comment> | Comment[]>(`/api/videos/${videoId}/comments`, { page_size: 100 })),
-  });
+  const q = useComments(videoId);
+  const add = useAddComment(videoId);
+  const del = useDeleteComment(videoId);
   useLiveVideos([videoId]);
   const [body, setBody] = useState("");
   const [atTime, setAtTime] = useState(false);
-  const [busy, setBusy] = useState(false);
   const inputId = useId();
-  // Also done on the live event; this covers a connection that is down.
-  const refresh = () => {
-    queryClient.invalidateQueries({ queryKey: key });
-    queryClient.invalidateQueries({ queryKey: ["video", videoId] });
-  };
-
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     if (!body.trim()) return;
-    setBusy(true);
-    try {
-      const payload: { body: string; timestamp_seconds?: number } = { body: body.trim() };
-      if (atTime && currentTime) payload.timestamp_seconds = Math.floor(currentTime());
-      await api.post<Comment>(`/api/videos/${videoId}/comment`, payload);
-      setBody("");
-      refresh();
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    const payload: { body: string; timestamp_seconds?: number } = { body: body.trim() };
+    if (atTime && currentTime) payload.timestamp_seconds = Math.floor(currentTime());
+    add.mutate(payload, { onSuccess: () => setBody(""), onError: (err) => toast.error(err) });
   }
 
-  async function remove(c: Comment) {
-    try {
-      await api.del(`/api/comments/${c.id}`);
-      refresh();
-    } catch (err) {
-      toast.error(err);
-    }
+  function remove(c: Comment) {
+    del.mutate(c.id, { onError: (err) => toast.error(err) });
   }
 
   const comments = q.data ?? [];
@@ -85,7 +60,7 @@ export function Comments({ videoId, currentTime, onSeek }: { videoId: VideoId; c
               Comment at current time
             </label>
           ) : <span />}
-          <button className="btn-primary" disabled={busy || !body.trim()}>Post comment</button>
+          <button className="btn-primary" disabled={add.isPending || !body.trim()}>Post comment</button>
         </div>
       </form>
       {q.isLoading ? (

@@ -32,17 +32,14 @@ export function FeedItem({ video, index, active, near, muted, setMuted }: {
   const thumb = useThumbnailUrl(video.id, near);
   const like = useLike(video);
   const [comments, setComments] = useState(false);
-  const [commentCount, setCommentCount] = useState(video.comment_count);
   const [paused, setPaused] = useState(false);
   const [sound, setSound] = useState(false);
   const [hearts, setHearts] = useState<{ id: number; x: number; y: number }[]>([]);
   const lastTap = useRef(0);
   const tapTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const viewed = useRef(false);
-  useLiveVideos(near ? [video.id] : [], (e) => {
-    if (e.type === "comment.created") setCommentCount((n) => n + 1);
-    if (e.type === "comment.deleted") setCommentCount((n) => Math.max(0, n - 1));
-  });
+  // Live likes and comment counts land in the query cache, and so in `video`.
+  useLiveVideos(near ? [video.id] : []);
 
   useEffect(() => {
     if (!el) return;
@@ -168,7 +165,7 @@ export function FeedItem({ video, index, active, near, muted, setMuted }: {
         <button type="button" className="flex flex-col items-center gap-1 text-white drop-shadow" onClick={() => setComments(true)}>
           <span className="grid h-12 w-12 place-items-center rounded-full bg-black/40"><Icon name="comment" className="h-6 w-6" /></span>
           <span className="sr-only">Comments</span>
-          <span className="text-xs font-semibold">{formatCount(commentCount)}</span>
+          <span className="text-xs font-semibold">{formatCount(video.comment_count)}</span>
         </button>
       </div>
       {near && <SeekBar media={el} label={`Seek in ${video.title}`} />}

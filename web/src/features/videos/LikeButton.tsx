@@ -1,32 +1,37 @@
-import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api";
 import { Icon } from "@/components/icons";
 import { formatCount } from "@/lib/format";
-import { likeStore, useLikeState } from "@/lib/live";
 import { useToast } from "@/lib/toast";
 import type { LikeState, Video } from "@/lib/types";
+import { cachedVideo, patchVideo } from "@/lib/videoCache";
 
-/** Like or unlike a video at once (optimistic), corrected by the server's answer. */
+/** Like or unlike a video at once (optimistic, in every cached copy), then the server's
+ * answer; a failure puts back what was there. */
 export function useLike(video: Video) {
-  const { like_count, liked } = useLikeState(video.id, video);
-  const [busy, setBusy] = useState(false);
+  const queryClient = useQueryClient();
   const toast = useToast();
-
-  async function set(next: boolean) {
-    if (busy || next === liked) return;
-    setBusy(true);
-    likeStore.set(video.id, { liked: next, like_count: Math.max(0, like_count + (next ? 1 : -1)) });
-    try {
-      const r = next
-        ? await api.post<LikeState>(`/api/videos/${video.id}/like`)
-        : await api.del<LikeState>(`/api/videos/${video.id}/unlike`);
-      if (r) likeStore.set(video.id, { liked: r.liked, like_count: r.like_count });
-    } catch (err) {
-      likeStore.set(video.id, { liked, like_count });
+  const mutation = useMutation({
+    mutationKey: ["like", video.id],
+    mutationFn: (next: boolean) => next
+      ? api.post<LikeState>(`/api/videos/${video.id}/like`)
+      : api.del<LikeState>(`/api/videos/${video.id}/unlike`),
+    onMutate: (next) => {
+      const before = cachedVideo(queryClient, video.id) ?? video;
+      const previous = { liked: before.liked, like_count: before.like_count };
+      patchVideo(queryClient, video.id, { liked: next, like_count: Math.max(0, previous.like_count + (next ? 1 : -1)) });
+      return previous;
+    },
+    onSuccess: (r) => { if (r) patchVideo(queryClient, video.id, { liked: r.liked, like_count: r.like_count }); },
+    onError: (err, _next, previous) => {
+      if (previous) patchVideo(queryClient, video.id, previous);
       toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const { liked, like_count } = video;
+  function set(next: boolean) {
+    if (mutation.isPending || next === liked) return;
+    mutation.mutate(next);
   }
   return { liked, like_count, set };
 }
