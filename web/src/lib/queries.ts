@@ -1,6 +1,6 @@
 // Server state: the reads the screens share, cached by react-query.
 import { useQuery } from "@tanstack/react-query";
-import { api, itemsOf } from "./api";
+import { api } from "./api";
 import type { Category, Quota, SignedUrl, Video, VideoId } from "./types";
 
 /** Every cache key the screens share, so a change can refresh exactly what it affects. */
@@ -12,6 +12,7 @@ export const keys = {
   feed: () => ["feed"] as const,
   videos: () => ["videos"] as const,
   categories: () => ["categories"] as const,
+  comments: (id: Video["id"]) => ["comments", id] as const,
 };
 
 /** Waiting for or in processing: its status will still change. */
@@ -38,7 +39,7 @@ export function useQuota() {
 export function useCategories() {
   return useQuery({
     queryKey: keys.categories(),
-    queryFn: async () => itemsOf(await api.get<Category[] | { items: Category[] }>("/api/categories", { page_size: 100 })),
+    queryFn: () => api.get<Category[]>("/api/categories"),
     staleTime: 60_000,
   });
 }

@@ -10,7 +10,7 @@ import { ConfirmDialog, CopyButton, Dialog, EmptyState, ErrorState, Skeleton } f
 import { linkForPhones } from "./logic";
 import { LinkQr, Pager, useLan } from "./parts";
 
-type Status = NonNullable<Invitation["status"]>;
+type Status = Invitation["status"];
 const BADGE: Record<Status, string> = {
   pending: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
   used: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
@@ -18,10 +18,6 @@ const BADGE: Record<Status, string> = {
   revoked: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
 };
 const WORDS: Record<Status, string> = { pending: "Pending", used: "Used", expired: "Expired", revoked: "Revoked" };
-
-function statusOf(i: Invitation): Status {
-  return i.status ?? (i.revoked ? "revoked" : i.used_at ? "used" : Date.parse(i.expires_at) < Date.now() ? "expired" : "pending");
-}
 
 function QrDialog({ invitation, onClose }: { invitation: Invitation | null; onClose: () => void }) {
   const lan = useLan();
@@ -104,7 +100,7 @@ export default function Invitations() {
         : (
           <ul className="card divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="Invitations">
             {invitations.data.items.map((i) => {
-              const status = statusOf(i);
+              const status = i.status;
               return (
                 <li key={i.id} className="flex flex-wrap items-center gap-2 p-3 text-sm" data-testid="invitation-row">
                   <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${BADGE[status]}`}>{WORDS[status]}</span>

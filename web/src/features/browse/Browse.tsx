@@ -2,7 +2,7 @@
 import { useEffect, useId, useState } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
-import { api, itemsOf } from "@/lib/api";
+import { api } from "@/lib/api";
 import { flattenUnique, nextPage } from "@/lib/paging";
 import { useCategories } from "@/lib/queries";
 import type { Page, Video } from "@/lib/types";
@@ -33,7 +33,7 @@ export default function BrowsePage() {
   });
   const featured = useQuery({
     queryKey: ["featured"],
-    queryFn: async () => itemsOf(await api.get<Page<Video>>("/api/videos/featured", { page_size: 12 })),
+    queryFn: async () => (await api.get<Page<Video>>("/api/videos/featured", { page_size: 12 })).items,
     enabled: !q && !slug,
   });
   const videos = flattenUnique(list.data?.pages);

@@ -141,7 +141,7 @@ export class UploadManager {
       this.set(key, { phase: "requesting", error: null });
       try {
         const r = await api.post<UploadTicket>("/api/videos/upload-url", { filename: job.file.name, size: job.file.size, content_type: job.file.type || undefined });
-        ticket = { upload_id: String(r.upload_id), upload_url: r.upload_url, filename: job.file.name, size: job.file.size, saved_at: Date.now() };
+        ticket = { upload_id: r.upload_id, upload_url: r.upload_url, filename: job.file.name, size: job.file.size, saved_at: Date.now() };
         remembered.put(job.fingerprint, ticket);
       } catch (err) {
         if (!this.get(key)) return;

@@ -25,7 +25,7 @@ export function ProcessingStatus({ video }: { video: Video }) {
   return (
     <div role="status" className="text-sm" data-testid="processing-status">
       {status === "completed" ? (
-        <p className="text-emerald-700 dark:text-emerald-400">Ready! <Link className="font-medium underline" to={`/v/${encodeURIComponent(String(current.id))}`}>Watch “{current.title}”</Link></p>
+        <p className="text-emerald-700 dark:text-emerald-400">Ready! <Link className="font-medium underline" to={`/v/${encodeURIComponent(current.id)}`}>Watch “{current.title}”</Link></p>
       ) : status === "failed" ? (
         <p className="text-red-700 dark:text-red-400">Processing failed: {current.error_message ?? "unknown error"}</p>
       ) : (
