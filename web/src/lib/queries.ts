@@ -10,6 +10,7 @@ export const keys = {
   drafts: () => ["drafts"] as const,
   mine: () => ["mine"] as const,
   feed: () => ["feed"] as const,
+  feedHead: () => ["feed", "head"] as const,
   videos: () => ["videos"] as const,
   categories: () => ["categories"] as const,
   comments: (id: Video["id"]) => ["comments", id] as const,

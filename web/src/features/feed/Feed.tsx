@@ -1,11 +1,8 @@
 // The feed: full-screen vertical videos with scroll snapping; the visible one plays.
-import { useCallback, useEffect, useRef, useState } from "react";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router-dom";
-import { api } from "@/lib/api";
-import { flattenUnique, nextCursor } from "@/lib/paging";
-import { keys } from "@/lib/queries";
-import type { CursorPage, Video } from "@/lib/types";
+import { flattenUnique } from "@/lib/paging";
+import { useFeed, useNewVideos } from "./api";
 import { FeedItem } from "./FeedItem";
 import { Icon } from "@/components/icons";
 import { EmptyState, ErrorState, Skeleton, Spinner } from "@/components/ui";
@@ -22,13 +19,9 @@ function useRememberedMute(): [boolean, (m: boolean) => void] {
 }
 
 export function FeedPage() {
-  const feed = useInfiniteQuery({
-    queryKey: keys.feed(),
-    queryFn: ({ pageParam }) => api.get<CursorPage<Video>>("/api/videos/feed", { cursor: pageParam, limit: 10 }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: nextCursor,
-  });
-  const videos = flattenUnique(feed.data?.pages);
+  const feed = useFeed();
+  const videos = useMemo(() => flattenUnique(feed.data?.pages), [feed.data?.pages]);
+  const news = useNewVideos(videos);
   const [active, setActive] = useState(0);
   const [muted, setMuted] = useRememberedMute();
   const container = useRef<HTMLDivElement>(null);
@@ -76,6 +69,12 @@ export function FeedPage() {
     return () => window.removeEventListener("keydown", onKey);
   }, [go, muted, setMuted, active]);
 
+  async function showNew() {
+    await news.show();
+    container.current?.scrollTo({ top: 0 });
+    setActive(0);
+  }
+
   if (feed.isLoading) {
     return <div className="mx-auto h-full max-w-md p-4"><Skeleton className="h-full w-full rounded-2xl" /></div>;
   }
@@ -90,6 +89,13 @@ export function FeedPage() {
   return (
     <>
     <h1 className="sr-only">Feed</h1>
+    <div aria-live="polite" className="pointer-events-none fixed inset-x-0 top-16 z-20 flex justify-center">
+      {news.count > 0 && (
+        <button type="button" className="pointer-events-auto rounded-full bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-lg hover:bg-brand-500" onClick={showNew} data-testid="new-videos">
+          {news.count === 1 ? "1 new video" : `${news.count} new videos`} — show
+        </button>
+      )}
+    </div>
     <div
       ref={container}
       className="no-scrollbar mx-auto h-full max-w-[min(100%,calc((100dvh-3.5rem)*0.5625+8rem))] snap-y snap-mandatory overflow-y-scroll overscroll-contain bg-black"

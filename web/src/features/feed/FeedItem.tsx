@@ -169,8 +169,8 @@ export function FeedItem({ video, index, active, near, muted, setMuted }: {
         </button>
       </div>
       {near && <SeekBar media={el} label={`Seek in ${video.title}`} />}
-      <Dialog open={comments} onClose={() => setComments(false)} title={`Comments on “${video.title}”`}>
-        <div className="max-h-[60vh] overflow-y-auto pr-1">
+      <Dialog open={comments} onClose={() => setComments(false)} title={`Comments on “${video.title}”`} sheet testId="comment-sheet">
+        <div className="max-h-[60vh] overflow-y-auto pr-1 max-sm:max-h-[55dvh]">
           {comments && <Comments videoId={video.id} currentTime={() => el?.currentTime ?? 0} onSeek={(s) => { if (el) el.currentTime = s; }} />}
         </div>
         <div className="mt-3 flex justify-end"><button className="btn-ghost" onClick={() => setComments(false)}>Close</button></div>
