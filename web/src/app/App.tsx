@@ -1,7 +1,6 @@
-import { Suspense, type ReactNode } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { Suspense, useEffect, type ReactNode } from "react";
 import { Navigate, Route, Routes, useLocation } from "react-router-dom";
-import { api } from "@/lib/api";
+import { useSetup } from "@/lib/queries";
 import { AuthProvider, useAuth } from "@/lib/auth";
 import { LiveProvider } from "@/lib/live";
 import { ToastProvider } from "@/lib/toast";
@@ -14,12 +13,30 @@ import { ErrorState, Spinner } from "@/components/ui";
 import { ChangePasswordPage, LoginPage, RegisterPage, SetupPage } from "@/features/auth/auth";
 import { FeedPage } from "@/features/feed/Feed";
 
-const UploadPage = lazyPage(() => import("@/features/upload/Upload"));
-const VideoPage = lazyPage(() => import("@/features/videos/VideoPage"));
-const BrowsePage = lazyPage(() => import("@/features/browse/Browse"));
-const ProfilePage = lazyPage(() => import("@/features/profile/Profile"));
-const LibraryPage = lazyPage(() => import("@/features/library/Library"));
-const AdminArea = lazyPage(() => import("@/features/admin/AdminArea"));
+const pages = {
+  upload: () => import("@/features/upload/Upload"),
+  video: () => import("@/features/videos/VideoPage"),
+  browse: () => import("@/features/browse/Browse"),
+  profile: () => import("@/features/profile/Profile"),
+  library: () => import("@/features/library/Library"),
+  admin: () => import("@/features/admin/AdminArea"),
+};
+const UploadPage = lazyPage(pages.upload);
+const VideoPage = lazyPage(pages.video);
+const BrowsePage = lazyPage(pages.browse);
+const ProfilePage = lazyPage(pages.profile);
+const LibraryPage = lazyPage(pages.library);
+const AdminArea = lazyPage(pages.admin);
+
+/** Fetch the page the address opens while the first API calls (setup, who am I) are out,
+ * instead of after them; a failure here is left to the page's own load to report. */
+function preloadPageOf(path: string) {
+  const byFirstSegment: Record<string, () => Promise<unknown>> = {
+    upload: pages.upload, v: pages.video, browse: pages.browse, c: pages.browse,
+    u: pages.profile, library: pages.library, admin: pages.admin,
+  };
+  byFirstSegment[path.split("/")[1]]?.().catch(() => undefined);
+}
 
 function Centered({ children }: { children: ReactNode }) {
   return <div className="flex h-full items-center justify-center p-8">{children}</div>;
@@ -49,7 +66,7 @@ function RequireAdmin({ children }: { children: ReactNode }) {
 
 function Routed() {
   const { user } = useAuth();
-  const setup = useQuery({ queryKey: ["setup"], queryFn: () => api.get<{ needs_setup: boolean }>("/api/setup"), staleTime: Infinity });
+  const setup = useSetup();
   const location = useLocation();
   if (setup.isLoading) return <Centered><Spinner /></Centered>;
   if (setup.error) return <ErrorState error={setup.error} retry={() => setup.refetch()} />;
@@ -78,6 +95,7 @@ function Routed() {
 }
 
 export function App() {
+  useEffect(() => preloadPageOf(window.location.pathname), []);
   return (
     <ToastProvider>
       <AuthProvider>

@@ -2,6 +2,7 @@
 // my like, a new comment count) is written into every cached copy of it, whatever list or
 // page holds it, so no screen keeps a counter of its own.
 import type { QueryClient } from "@tanstack/react-query";
+import { keys } from "./queries";
 import type { Video, VideoId } from "./types";
 
 export type VideoPatch = Partial<Pick<Video, "like_count" | "liked" | "comment_count">>;
@@ -56,7 +57,7 @@ export function cachedVideo(queryClient: QueryClient, id: VideoId): Video | unde
     if (isVideo(x, id)) { found = x; return; }
     for (const v of Array.isArray(x) ? x : Object.values(x)) look(v);
   };
-  look(queryClient.getQueryData(["video", id]));
+  look(queryClient.getQueryData(keys.video(id)));
   for (const q of queryClient.getQueryCache().getAll()) look(q.state.data);
   return found;
 }

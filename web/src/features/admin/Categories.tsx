@@ -2,9 +2,11 @@
 import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api";
+import { keys } from "@/lib/queries";
 import { useToast } from "@/lib/toast";
 import { ConfirmDialog, EmptyState, ErrorState, Skeleton } from "@/components/ui";
 import type { AdminCategory } from "./types";
+import { adminKeys } from "./keys";
 
 function videos(n: number) {
   return `${n} video${n === 1 ? "" : "s"}`;
@@ -67,11 +69,11 @@ export default function Categories() {
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<AdminCategory | null>(null);
-  const categories = useQuery({ queryKey: ["admin", "categories"], queryFn: () => api.get<AdminCategory[]>("/api/categories") });
+  const categories = useQuery({ queryKey: adminKeys.categories(), queryFn: () => api.get<AdminCategory[]>("/api/categories") });
   // The upload and browse screens cache categories too.
   const refresh = () => {
-    queryClient.invalidateQueries({ queryKey: ["admin", "categories"] });
-    queryClient.invalidateQueries({ queryKey: ["categories"] });
+    queryClient.invalidateQueries({ queryKey: adminKeys.categories() });
+    queryClient.invalidateQueries({ queryKey: keys.categories() });
   };
 
   async function create() {

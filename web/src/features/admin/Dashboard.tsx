@@ -10,6 +10,7 @@ import { ConfirmDialog, CopyButton, ErrorState, Skeleton } from "@/components/ui
 import { forecastText } from "./logic";
 import { Bar, QrImage, Section, useLan } from "./parts";
 import type { ActivityItem, BackupStatus, Config, DiskState, History, HostControls, QuotaPage, Stats } from "./types";
+import { adminKeys } from "./keys";
 
 const UploadsChart = lazy(() => import("./Charts").then((m) => ({ default: m.UploadsChart })));
 const StorageChart = lazy(() => import("./Charts").then((m) => ({ default: m.StorageChart })));
@@ -25,7 +26,7 @@ function Figure({ label, value, note }: { label: string; value: string; note?: s
 }
 
 function Figures() {
-  const stats = useQuery({ queryKey: ["admin", "stats"], queryFn: () => api.get<Stats>("/api/admin/stats"), refetchInterval: 30_000 });
+  const stats = useQuery({ queryKey: adminKeys.stats(), queryFn: () => api.get<Stats>("/api/admin/stats"), refetchInterval: 30_000 });
   if (stats.error) return <ErrorState error={stats.error} retry={() => stats.refetch()} />;
   const s = stats.data;
   if (!s) return <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">{[0, 1, 2, 3].map((i) => <Skeleton key={i} className="h-24" />)}</div>;
@@ -62,7 +63,7 @@ function DiskAlert({ disk }: { disk: DiskState }) {
 }
 
 function BackupCard() {
-  const status = useQuery({ queryKey: ["admin", "backups"], queryFn: () => api.get<BackupStatus>("/api/admin/backups"), refetchInterval: 30_000 });
+  const status = useQuery({ queryKey: adminKeys.backups(), queryFn: () => api.get<BackupStatus>("/api/admin/backups"), refetchInterval: 30_000 });
   const qc = useQueryClient();
   const toast = useToast();
   const [editing, setEditing] = useState<{ dir: string; hours: number; keep: number } | null>(null);
@@ -75,7 +76,7 @@ function BackupCard() {
     try {
       await api.patch<Config>("/api/admin/config", { backup_dir: editing.dir.trim() || null, backup_interval_hours: editing.hours, backup_keep: editing.keep });
       setEditing(null);
-      await qc.invalidateQueries({ queryKey: ["admin", "backups"] });
+      await qc.invalidateQueries({ queryKey: adminKeys.backups() });
       toast.show(editing.dir.trim() ? "Scheduled backups saved." : "Scheduled backups turned off.", "success");
     } catch (err) {
       toast.error(err);
@@ -87,11 +88,11 @@ function BackupCard() {
   async function backUpNow() {
     setBusy(true);
     try {
-      qc.setQueryData(["admin", "backups"], await api.post<BackupStatus>("/api/admin/backups"));
+      qc.setQueryData(adminKeys.backups(), await api.post<BackupStatus>("/api/admin/backups"));
       toast.show("Backup made and verified.", "success");
     } catch (err) {
       toast.error(err);
-      await qc.invalidateQueries({ queryKey: ["admin", "backups"] });
+      await qc.invalidateQueries({ queryKey: adminKeys.backups() });
     } finally {
       setBusy(false);
     }
@@ -134,7 +135,7 @@ function BackupCard() {
 }
 
 function Trends() {
-  const history = useQuery({ queryKey: ["admin", "history", 12], queryFn: () => api.get<History>("/api/admin/stats/history", { weeks: 12 }) });
+  const history = useQuery({ queryKey: adminKeys.history(12), queryFn: () => api.get<History>("/api/admin/stats/history", { weeks: 12 }) });
   const chartSkeleton = <Skeleton className="h-48" />;
   return (
     <div className="grid gap-4 lg:grid-cols-2">
@@ -155,7 +156,7 @@ function Trends() {
 }
 
 function QuotaBars() {
-  const quota = useQuery({ queryKey: ["admin", "quota"], queryFn: () => api.get<QuotaPage>("/api/admin/quota", { page_size: 10 }) });
+  const quota = useQuery({ queryKey: adminKeys.quota(), queryFn: () => api.get<QuotaPage>("/api/admin/quota", { page_size: 10 }) });
   return (
     <Section title="Upload quota this week" id="quota-h" actions={quota.data && <span className="text-xs text-zinc-600 dark:text-zinc-400">resets {new Date(quota.data.resets_at).toLocaleDateString()}</span>}>
       {quota.error ? <ErrorState error={quota.error} /> : !quota.data ? <Skeleton className="h-24" /> : quota.data.items.length === 0
@@ -202,7 +203,7 @@ function ActivityLine({ item }: { item: ActivityItem }) {
 }
 
 function Activity() {
-  const activity = useQuery({ queryKey: ["admin", "activity"], queryFn: () => api.get<{ items: ActivityItem[] }>("/api/admin/activity", { limit: 15 }), refetchInterval: 30_000 });
+  const activity = useQuery({ queryKey: adminKeys.activity(), queryFn: () => api.get<{ items: ActivityItem[] }>("/api/admin/activity", { limit: 15 }), refetchInterval: 30_000 });
   return (
     <Section title="Recent activity" id="activity-h">
       {activity.error ? <ErrorState error={activity.error} /> : !activity.data ? <Skeleton className="h-40" /> : activity.data.items.length === 0
@@ -233,7 +234,7 @@ function LanCard() {
 /** Start at login and stop: what the tray menu offers, for a browser on the host itself
  * (some desktops show tray icons without their menus). Hidden everywhere else. */
 function HostCard() {
-  const host = useQuery({ queryKey: ["admin", "host"], queryFn: () => api.get<HostControls>("/api/admin/host") });
+  const host = useQuery({ queryKey: adminKeys.host(), queryFn: () => api.get<HostControls>("/api/admin/host") });
   const qc = useQueryClient();
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
@@ -245,12 +246,12 @@ function HostCard() {
   async function setStartAtLogin(enabled: boolean) {
     setBusy(true);
     const before = h;
-    qc.setQueryData(["admin", "host"], { ...before, start_at_login: enabled });
+    qc.setQueryData(adminKeys.host(), { ...before, start_at_login: enabled });
     try {
-      qc.setQueryData(["admin", "host"], await api.patch<HostControls>("/api/admin/host/start-at-login", { enabled }));
+      qc.setQueryData(adminKeys.host(), await api.patch<HostControls>("/api/admin/host/start-at-login", { enabled }));
       toast.show(enabled ? "Clipset will start when you log in." : "Clipset won't start at login.", "success");
     } catch (err) {
-      qc.setQueryData(["admin", "host"], before);
+      qc.setQueryData(adminKeys.host(), before);
       toast.error(err);
     } finally {
       setBusy(false);

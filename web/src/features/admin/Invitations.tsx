@@ -9,6 +9,7 @@ import type { Invitation, Page } from "@/lib/types";
 import { ConfirmDialog, CopyButton, Dialog, EmptyState, ErrorState, Skeleton } from "@/components/ui";
 import { linkForPhones } from "./logic";
 import { LinkQr, Pager, useLan } from "./parts";
+import { adminKeys } from "./keys";
 
 type Status = Invitation["status"];
 const BADGE: Record<Status, string> = {
@@ -48,11 +49,11 @@ export default function Invitations() {
   const [showing, setShowing] = useState<Invitation | null>(null);
   const [revoking, setRevoking] = useState<Invitation | null>(null);
   const invitations = useQuery({
-    queryKey: ["admin", "invitations", page],
+    queryKey: adminKeys.invitations(page),
     queryFn: () => api.get<Page<Invitation>>("/api/invitations", { page, page_size: 20 }),
     placeholderData: keepPreviousData,
   });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["admin", "invitations"] });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: adminKeys.invitations() });
 
   async function create() {
     setEmailError(null);

@@ -10,6 +10,7 @@ import type { Page, Video, VideoId } from "@/lib/types";
 import { ErrorState, Skeleton } from "@/components/ui";
 import { Bar, Section } from "./parts";
 import type { Queue, QueuedVideo } from "./types";
+import { adminKeys } from "./keys";
 
 function Title({ v }: { v: QueuedVideo }) {
   return (
@@ -30,12 +31,12 @@ export default function QueuePage() {
   const queryClient = useQueryClient();
   // Progress events go to a video's owner only, so the admin polls; react-query stops
   // polling while the tab is hidden.
-  const queue = useQuery({ queryKey: ["admin", "queue"], queryFn: () => api.get<Queue>("/api/admin/queue"), refetchInterval: 2500 });
-  const featured = useQuery({ queryKey: ["admin", "featured"], queryFn: () => api.get<Page<Video>>("/api/videos/featured", { page_size: 100 }) });
+  const queue = useQuery({ queryKey: adminKeys.queue(), queryFn: () => api.get<Queue>("/api/admin/queue"), refetchInterval: 2500 });
+  const featured = useQuery({ queryKey: adminKeys.featured(), queryFn: () => api.get<Page<Video>>("/api/videos/featured", { page_size: 100 }) });
   const [featureOverride, setFeatureOverride] = useState<Record<VideoId, boolean>>({});
   const [busy, setBusy] = useState(false);
   const isFeatured = (id: VideoId) => featureOverride[id] ?? featured.data?.items.some((v) => v.id === id) ?? false;
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["admin", "queue"] });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: adminKeys.queue() });
 
   async function retry(v: QueuedVideo) {
     try {
@@ -51,7 +52,7 @@ export default function QueuePage() {
     setBusy(true);
     try {
       const r = await api.patch<{ paused: boolean }>("/api/admin/queue/paused", { paused });
-      queryClient.setQueryData<Queue>(["admin", "queue"], (q) => (q ? { ...q, paused: r.paused } : q));
+      queryClient.setQueryData<Queue>(adminKeys.queue(), (q) => (q ? { ...q, paused: r.paused } : q));
       toast.show(r.paused ? "Processing paused. Running jobs finish; waiting ones stay queued." : "Processing resumed.", "success");
       refresh();
     } catch (err) {
@@ -65,7 +66,7 @@ export default function QueuePage() {
     try {
       const v = await api.patch<Video>(`/api/videos/${id}/feature`, { is_featured: on });
       setFeatureOverride((o) => ({ ...o, [id]: v.is_featured }));
-      queryClient.invalidateQueries({ queryKey: ["admin", "featured"] });
+      queryClient.invalidateQueries({ queryKey: adminKeys.featured() });
       toast.show(v.is_featured ? `“${v.title}” is featured.` : `“${v.title}” is no longer featured.`, "success");
     } catch (err) {
       toast.error(err);

@@ -6,6 +6,7 @@ import { useToast } from "@/lib/toast";
 import { ErrorState, Skeleton } from "@/components/ui";
 import { fieldMessage, fromUnit, toUnit, type SizeUnit } from "./logic";
 import type { Config } from "./types";
+import { adminKeys } from "./keys";
 
 const FORMATS = ["mp4", "mov", "m4v", "mkv", "webm", "avi"];
 type Field = keyof Config;
@@ -70,7 +71,7 @@ function bodyOf(f: Form): { body: Partial<Config>; errors: Errors } {
 export default function Settings() {
   const toast = useToast();
   const queryClient = useQueryClient();
-  const config = useQuery({ queryKey: ["admin", "config"], queryFn: () => api.get<Config>("/api/admin/config") });
+  const config = useQuery({ queryKey: adminKeys.config(), queryFn: () => api.get<Config>("/api/admin/config") });
   const [form, setForm] = useState<Form | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [saving, setSaving] = useState(false);
@@ -90,7 +91,7 @@ export default function Settings() {
     setSaving(true);
     try {
       const saved = await api.patch<Config>("/api/admin/config", body);
-      queryClient.setQueryData(["admin", "config"], saved);
+      queryClient.setQueryData(adminKeys.config(), saved);
       setForm(formOf(saved));
       toast.show("Settings saved. They apply now; no restart needed.", "success");
     } catch (err) {

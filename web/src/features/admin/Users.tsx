@@ -8,6 +8,7 @@ import { useToast } from "@/lib/toast";
 import type { Page, User } from "@/lib/types";
 import { ConfirmDialog, Dialog, EmptyState, ErrorState, Skeleton } from "@/components/ui";
 import { Pager } from "./parts";
+import { adminKeys } from "./keys";
 
 const PAGE_SIZE = 20;
 
@@ -75,11 +76,11 @@ export default function Users() {
   }, [search]);
 
   const users = useQuery({
-    queryKey: ["admin", "users", q, page],
+    queryKey: adminKeys.users(q, page),
     queryFn: () => api.get<Page<User>>("/api/users", { q, page, page_size: PAGE_SIZE }),
     placeholderData: keepPreviousData,
   });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["admin", "users"] });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: adminKeys.users() });
 
   async function change(fn: () => Promise<unknown>, done: string) {
     setProblem(null);

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api";
 import { Skeleton } from "@/components/ui";
 import type { Lan } from "./types";
+import { adminKeys } from "./keys";
 
 /** SVG text as a data URL for an <img>: the markup is never put into the DOM, so a
  * hostile string can't run script or style the page. */
@@ -57,7 +58,7 @@ export function Pager({ page, totalPages, onPage, label }: { page: number; total
 }
 
 export function useLan() {
-  return useQuery({ queryKey: ["admin", "lan"], queryFn: () => api.get<Lan>("/api/admin/lan"), staleTime: 5 * 60_000 });
+  return useQuery({ queryKey: adminKeys.lan(), queryFn: () => api.get<Lan>("/api/admin/lan"), staleTime: 5 * 60_000 });
 }
 
 /** A progress bar with a name and a value screen readers can read. */

@@ -6,7 +6,8 @@ import { api, ApiError, errorMessage, tokenStore } from "@/lib/api";
 import { useAuth } from "@/lib/auth";
 import { timeUntil } from "@/lib/format";
 import { useToast } from "@/lib/toast";
-import type { InvitationCheck, Session } from "@/lib/types";
+import { keys, useSetup } from "@/lib/queries";
+import type { Answer, InvitationCheck, Session } from "@/lib/types";
 import { AuthFrame } from "./AuthFrame";
 import { Field, FormError } from "@/components/Field";
 import { Skeleton } from "@/components/ui";
@@ -44,7 +45,7 @@ export function SetupPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   // Away from the computer that runs Clipset, setup also takes the code its log and tray show.
-  const setup = useQuery({ queryKey: ["setup"], queryFn: () => api.get<{ needs_setup: boolean; setup_code_required?: boolean }>("/api/setup"), staleTime: Infinity });
+  const setup = useSetup();
   const needsCode = !!setup.data?.setup_code_required;
   const [form, setForm] = useState({ username: "", email: "", password: "", confirm: "", code: "" });
   const problem = passwordProblem(form.password, form.confirm);
@@ -56,7 +57,7 @@ export function SetupPage() {
         setup_code: needsCode ? form.code : undefined,
       });
     },
-    (s) => { signIn(s); queryClient.setQueryData(["setup"], { needs_setup: false }); navigate("/", { replace: true }); },
+    (s) => { signIn(s); queryClient.setQueryData(keys.setup(), (old: Answer<"/api/setup"> | undefined) => ({ setup_code_required: false, ...old, needs_setup: false })); navigate("/", { replace: true }); },
   );
   return (
     <AuthFrame title="Welcome to Clipset" subtitle="Create the admin account. You can invite everyone else afterwards.">

@@ -6,7 +6,7 @@ import { api } from "@/lib/api";
 import { countOf, formatBytes, PRIVACY_WORDS, timeAgo } from "@/lib/format";
 import { flattenUnique, nextPage } from "@/lib/paging";
 import { useToast } from "@/lib/toast";
-import { isUnfinished, useQuota } from "@/lib/queries";
+import { isUnfinished, keys, useQuota } from "@/lib/queries";
 import type { Page, Privacy, Video, VideoId } from "@/lib/types";
 import { Thumbnail } from "@/components/VideoCard";
 import { ConfirmDialog, EmptyState, ErrorState, LoadMore, Skeleton, StatusBadge } from "@/components/ui";
@@ -24,7 +24,7 @@ export default function LibraryPage() {
   const [selected, setSelected] = useState<Set<VideoId>>(new Set());
   const [confirming, setConfirming] = useState(false);
   const list = useInfiniteQuery({
-    queryKey: ["mine", { search, sort, order }],
+    queryKey: keys.mine({ search, sort, order }),
     queryFn: ({ pageParam }) => api.get<Page<Video>>("/api/videos/mine", { page: pageParam, page_size: 30, search, sort_by: sort, sort_order: order }),
     initialPageParam: 1,
     getNextPageParam: nextPage,
@@ -44,9 +44,9 @@ export default function LibraryPage() {
     if (failed) toast.show(`${failed} of ${chosen.length} couldn't be changed.`, "error");
     else toast.show(done, "success");
     setSelected(new Set());
-    queryClient.invalidateQueries({ queryKey: ["mine"] });
-    queryClient.invalidateQueries({ queryKey: ["quota"] });
-    queryClient.invalidateQueries({ queryKey: ["feed"] });
+    queryClient.invalidateQueries({ queryKey: keys.mine() });
+    queryClient.invalidateQueries({ queryKey: keys.quota() });
+    queryClient.invalidateQueries({ queryKey: keys.feed() });
   }
 
   return (
