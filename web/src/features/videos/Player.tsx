@@ -1,7 +1,7 @@
 // The video page's player: the browser's controls plus what they lack everywhere —
 // keyboard shortcuts (k/Space, j/l, arrows, f, m), speed, picture-in-picture, download —
 // and a box shaped from the stored size, so nothing jumps when the video loads.
-import { useEffect, useState, type RefObject } from "react";
+import { useEffect, useState, type ReactNode, type RefObject } from "react";
 import type { Video } from "@/lib/types";
 import { Icon } from "@/components/icons";
 
@@ -11,14 +11,37 @@ function typing(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && !!target.closest("input, textarea, select, [contenteditable], dialog");
 }
 
+/** The player's box for this video: its stored shape, as wide as fits but never taller
+ * than 75% of the screen (the width gives way). */
+function playerBox(video: Video) {
+  const [w, h] = video.width && video.height ? [video.width, video.height] : [16, 9];
+  return { aspectRatio: `${w} / ${h}`, maxWidth: `min(100%, calc(75vh * ${w} / ${h}))` };
+}
+
+// The toolbar's height, reserved while the player is not there yet.
+const TOOLBAR = "mt-2 flex min-h-9 flex-wrap items-center gap-2 text-sm";
+
+/** What stands in for the player (loading, processing, failed) in the player's own shape,
+ * so the page does not move when the player arrives. */
+export function PlayerFrame({ video, children }: { video: Video; children: ReactNode }) {
+  return (
+    <div>
+      <div className="overflow-hidden rounded-xl bg-black">
+        <div style={playerBox(video)} className="mx-auto flex w-full flex-col items-center justify-center gap-2 text-white" role="status">
+          {children}
+        </div>
+      </div>
+      <div className={TOOLBAR} aria-hidden="true" />
+    </div>
+  );
+}
+
 export function Player({ video, src, poster, playerRef, onPlaying }: {
   video: Video; src: string; poster?: string; playerRef: RefObject<HTMLVideoElement | null>; onPlaying: () => void;
 }) {
   const [speed, setSpeed] = useState(1);
   const pip = typeof document !== "undefined" && document.pictureInPictureEnabled;
-  const [w, h] = video.width && video.height ? [video.width, video.height] : [16, 9];
-  // As wide as fits, but never taller than 75% of the screen: the width gives way.
-  const box = { aspectRatio: `${w} / ${h}`, maxWidth: `min(100%, calc(75vh * ${w} / ${h}))` };
+  const box = playerBox(video);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -75,7 +98,7 @@ export function Player({ video, src, poster, playerRef, onPlaying }: {
           data-testid="player"
         />
       </div>
-      <div className="mt-2 flex flex-wrap items-center gap-2 text-sm">
+      <div className={TOOLBAR}>
         <label className="flex items-center gap-1.5">
           <span>Speed</span>
           <select className="input w-auto py-1" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>

@@ -6,13 +6,13 @@ import { api, ApiError } from "@/lib/api";
 import { useAuth } from "@/lib/auth";
 import { countOf, formatCount, formatDuration, PRIVACY_WORDS, timeAgo } from "@/lib/format";
 import { useLiveVideos } from "@/lib/live";
-import { useCategories, useStreamUrl, useThumbnailUrl, useVideo } from "@/lib/queries";
+import { keys, useCategories, useStreamUrl, useThumbnailUrl, useVideo } from "@/lib/queries";
 import { useToast } from "@/lib/toast";
 import type { Privacy, Video, VideoId } from "@/lib/types";
 import { Comments } from "@/features/comments";
 import { LikeButton } from "./LikeButton";
 import { NotFound } from "@/components/NotFound";
-import { Player } from "./Player";
+import { Player, PlayerFrame } from "./Player";
 import { ConfirmDialog, CopyButton, Dialog, ErrorState, Skeleton, StatusBadge } from "@/components/ui";
 
 function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onClose: () => void }) {
@@ -27,7 +27,7 @@ function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onC
         tags: form.tags.split(",").map((t) => t.trim()).filter(Boolean),
         category_id: form.category_id ? Number(form.category_id) : null,
       });
-      queryClient.setQueryData(["video", video.id], v);
+      queryClient.setQueryData(keys.video(video.id), v);
       toast.show("Saved.", "success");
       onClose();
     } catch (err) {
@@ -91,15 +91,15 @@ export default function VideoPage() {
     if (viewed.current) return;
     viewed.current = true;
     api.post<{ view_count: number }>(`/api/videos/${id}/views`)
-      .then((r) => r && queryClient.setQueryData<Video>(["video", id], (old) => old && { ...old, view_count: r.view_count }))
+      .then((r) => r && queryClient.setQueryData<Video>(keys.video(id), (old) => old && { ...old, view_count: r.view_count }))
       .catch(() => undefined);
   }
 
   async function setPrivacy(privacy: Privacy) {
     try {
       const updated = await api.patch<Video>(`/api/videos/${id}/privacy`, { privacy });
-      queryClient.setQueryData(["video", id], updated);
-      queryClient.invalidateQueries({ queryKey: ["feed"] });
+      queryClient.setQueryData(keys.video(id), updated);
+      queryClient.invalidateQueries({ queryKey: keys.feed() });
       toast.show(`Now ${PRIVACY_WORDS[privacy].toLowerCase()}.`, "success");
     } catch (err) {
       toast.error(err);
@@ -109,8 +109,8 @@ export default function VideoPage() {
   async function remove() {
     try {
       await api.del(`/api/videos/${id}`);
-      queryClient.invalidateQueries({ queryKey: ["mine"] });
-      queryClient.invalidateQueries({ queryKey: ["feed"] });
+      queryClient.invalidateQueries({ queryKey: keys.mine() });
+      queryClient.invalidateQueries({ queryKey: keys.feed() });
       toast.show("Video deleted.", "success");
       navigate("/library");
     } catch (err) {
@@ -124,18 +124,16 @@ export default function VideoPage() {
         {ready && stream.data ? (
           <Player video={v} src={stream.data.url} poster={thumb.data?.url} playerRef={player} onPlaying={onPlaying} />
         ) : (
-          <div className="overflow-hidden rounded-xl bg-black">
-            <div className="flex aspect-video flex-col items-center justify-center gap-2 text-white" role="status">
-              {v.processing_status === "failed" ? (
-                <p className="px-6 text-center">Processing failed: {v.error_message ?? "unknown error"}</p>
-              ) : v.processing_status === "completed" ? <p>Loading…</p> : (
-                <>
-                  <p>{v.processing_status === "pending" ? "Waiting to be processed…" : "Processing…"} {percent != null && `${Math.round(percent)}%`}</p>
-                  <p className="text-sm text-white/60">This page updates when it's ready.</p>
-                </>
-              )}
-            </div>
-          </div>
+          <PlayerFrame video={v}>
+            {v.processing_status === "failed" ? (
+              <p className="px-6 text-center">Processing failed: {v.error_message ?? "unknown error"}</p>
+            ) : v.processing_status === "completed" ? <p>Loading…</p> : (
+              <>
+                <p>{v.processing_status === "pending" ? "Waiting to be processed…" : "Processing…"} {percent != null && `${Math.round(percent)}%`}</p>
+                <p className="text-sm text-white/60">This page updates when it's ready.</p>
+              </>
+            )}
+          </PlayerFrame>
         )}
         <h1 className="mt-4 text-xl font-bold" data-testid="video-title">{v.title}</h1>
         <div className="mt-2 flex flex-wrap items-center gap-3">
