@@ -2,7 +2,7 @@
 // so uploads keep going while the person browses. A queue (a few at a time), progress,
 // pause/resume, retry with backoff after the connection drops, the draft saved as soon as
 // the bytes are in, and Post. Screens read snapshots through `subscribe`/`snapshot`.
-import * as tus from "tus-js-client";
+import type * as Tus from "tus-js-client";
 import { api, ApiError, errorMessage, toApiError, tokenStore } from "@/lib/api";
 import { backoffDelay } from "@/lib/backoff";
 import { fileFingerprint, RateMeter } from "./rate";
@@ -71,11 +71,18 @@ export function isSending(job: UploadJob): boolean {
   return job.phase === "queued" || job.phase === "requesting" || job.phase === "uploading" || job.phase === "retrying";
 }
 
+// The tus client is fetched with the first upload, not with the app: most visits upload nothing.
+let tusLib: typeof Tus | null = null;
+async function loadTus(): Promise<typeof Tus> {
+  tusLib ??= await import("tus-js-client");
+  return tusLib;
+}
+
 /** Statuses of a tus failure that mean "this file will never be accepted". */
 const REFUSALS = new Set([400, 413, 415, 422, 507]);
 
 function tusFailure(err: Error): ApiError {
-  const response = (err as tus.DetailedError).originalResponse;
+  const response = (err as Tus.DetailedError).originalResponse;
   const status = response?.getStatus?.() ?? 0;
   let body: unknown = null;
   try { body = JSON.parse(response?.getBody?.() ?? ""); } catch { /* not JSON */ }
@@ -85,7 +92,7 @@ function tusFailure(err: Error): ApiError {
 export class UploadManager {
   private jobs: UploadJob[] = [];
   private listeners = new Set<() => void>();
-  private tus = new Map<string, tus.Upload>();
+  private tus = new Map<string, Tus.Upload>();
   private meters = new Map<string, RateMeter>();
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
   private attempts = new Map<string, number>();
@@ -137,6 +144,7 @@ export class UploadManager {
     const job = this.get(key);
     if (!job) return;
     let ticket = job.ticket ?? remembered.get(job.fingerprint) ?? null;
+    await loadTus().catch(() => undefined); // a failure shows when sending starts
     if (!ticket) {
       this.set(key, { phase: "requesting", error: null });
       try {
@@ -159,6 +167,15 @@ export class UploadManager {
   private send(key: string) {
     const job = this.get(key);
     if (!job?.ticket) return;
+    const tus = tusLib;
+    if (!tus) {
+      // Not fetched yet (or its fetch failed): fetch it, then send unless paused meanwhile.
+      loadTus().then(
+        () => { if (this.get(key)?.phase !== "paused") this.send(key); },
+        () => this.failed(key, toApiError(0, null)),
+      );
+      return;
+    }
     const meter = this.meters.get(key) ?? new RateMeter();
     meter.reset();
     this.meters.set(key, meter);
@@ -242,7 +259,7 @@ export class UploadManager {
     if (job.ticket && job.phase !== "posted") {
       const draftId = job.draftId ?? (await this.drafts.get(key)?.catch(() => null));
       if (draftId != null) await api.del(`/api/videos/drafts/${encodeURIComponent(String(draftId))}`).catch(() => undefined);
-      else await tus.Upload.terminate(job.ticket.upload_url, { headers: { Authorization: `Bearer ${tokenStore.get() ?? ""}` } }).catch(() => undefined);
+      else await (await loadTus()).Upload.terminate(job.ticket.upload_url, { headers: { Authorization: `Bearer ${tokenStore.get() ?? ""}` } }).catch(() => undefined);
     }
     this.events.bytesStored();
     this.pump();
