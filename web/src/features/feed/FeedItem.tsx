@@ -157,7 +157,7 @@ export function FeedItem({ video, index, active, near, muted, setMuted }: {
       </div>
       <div className={`pointer-events-none absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/85 via-black/40 to-transparent p-4 pb-6 pr-20 text-white ${SHADOW}`}>
         <Link to={`/v/${video.id}`} className="pointer-events-auto block text-lg font-semibold leading-tight hover:underline">{video.title}</Link>
-        <Link to={`/u/${encodeURIComponent(video.uploader.username)}`} className="pointer-events-auto text-sm text-white hover:underline">@{video.uploader.username}</Link>
+        <Link to={`/u/${encodeURIComponent(video.uploader.username)}`} className="pointer-events-auto inline-block py-1 text-sm text-white hover:underline">@{video.uploader.username}</Link>
         {video.description && <p className="mt-1 line-clamp-2 text-sm text-white/90">{video.description}</p>}
       </div>
       <div className={`absolute bottom-24 right-3 flex flex-col items-center gap-5 ${SHADOW}`}>
