@@ -45,6 +45,11 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
+    files: ["public/offline.js"],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ["public/sw.js"],
     extends: [js.configs.recommended],
     languageOptions: { globals: globals.serviceworker },
