@@ -107,7 +107,8 @@ export function Player({ video, src, poster, playerRef, onPlaying }: {
         </label>
         {pip && (
           <button type="button" className="btn-ghost px-2 py-1" onClick={togglePip}>
-            <Icon name="pip" className="h-4 w-4" /> Picture in picture
+            {/* One row on phones too: the row's height is reserved before the player loads. */}
+            <Icon name="pip" className="h-4 w-4" /> <span className="max-sm:sr-only">Picture in picture</span>
           </button>
         )}
         <a className="btn-ghost px-2 py-1" href={src} download={filename} data-testid="download">

@@ -52,6 +52,8 @@ function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onC
   );
 }
 
+const PAGE_GRID = "mx-auto grid max-w-6xl gap-6 p-4 lg:grid-cols-[1fr_22rem]";
+
 export default function VideoPage() {
   const id: VideoId = useParams().id ?? "";
   const { user } = useAuth();
@@ -66,12 +68,10 @@ export default function VideoPage() {
   const viewed = useRef(false);
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const [percent, setPercent] = useState<number | null>(null);
-  useLiveVideos([id], (e) => {
-    if (e.type === "video.progress") setPercent(e.percent);
-  });
+  useLiveVideos([id]); // live progress, likes and comments land in the cached video
 
-  if (video.isLoading) return <div className="mx-auto max-w-5xl p-4"><Skeleton className="aspect-video w-full rounded-xl" /><Skeleton className="mt-4 h-6 w-2/3" /></div>;
+  // The same grid as the page, so the page fills it in place instead of moving over.
+  if (video.isLoading) return <div className={PAGE_GRID}><div className="min-w-0"><Skeleton className="aspect-video w-full rounded-xl" /><Skeleton className="mt-4 h-6 w-2/3" /></div></div>;
   if (video.error instanceof ApiError && video.error.isNotFound) {
     return <NotFound title="No such video">This video was deleted, made private, or the link is wrong.</NotFound>;
   }
@@ -119,7 +119,7 @@ export default function VideoPage() {
   }
 
   return (
-    <div className="mx-auto grid max-w-6xl gap-6 p-4 lg:grid-cols-[1fr_22rem]">
+    <div className={PAGE_GRID}>
       <div className="min-w-0">
         {ready && stream.data ? (
           <Player video={v} src={stream.data.url} poster={thumb.data?.url} playerRef={player} onPlaying={onPlaying} />
@@ -129,7 +129,7 @@ export default function VideoPage() {
               <p className="px-6 text-center">Processing failed: {v.error_message ?? "unknown error"}</p>
             ) : v.processing_status === "completed" ? <p>Loading…</p> : (
               <>
-                <p>{v.processing_status === "pending" ? "Waiting to be processed…" : "Processing…"} {percent != null && `${Math.round(percent)}%`}</p>
+                <p>{v.processing_status === "pending" ? "Waiting to be processed…" : "Processing…"} {(v.processing_status === "processing" || v.progress > 0) && `${Math.round(v.progress)}%`}</p>
                 <p className="text-sm text-white/60">This page updates when it's ready.</p>
               </>
             )}
