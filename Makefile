@@ -33,8 +33,11 @@ lint: setup
 web:
 	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory web/dist/index.html; fi
 
+# The API types are generated from the server's OpenAPI document during the build (with the
+# venv's Python), so the server's code and the venv are inputs too.
 web/dist/index.html: web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json \
-		$(shell find web/src web/public web/index.html -type f 2>/dev/null)
+		web/scripts/openapi-types.mjs $(STAMP) $(shell find clipset -name '*.py' 2>/dev/null) \
+		$(shell find web/src web/public web/index.html -type f ! -name schema.gen.ts 2>/dev/null)
 	# Not `npm ci`: it refuses a lock file that lacks other platforms' optional native
 	# packages (Tailwind's), which a registry may not carry. `npm install` installs the
 	# locked versions just the same, and --no-save leaves the lock file untouched.

@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { Plugin } from "vite";
 
@@ -37,6 +38,8 @@ const backend = process.env.CLIPSET_URL ?? "http://127.0.0.1:8420";
 
 export default defineConfig({
   plugins: [react(), tailwindcss(), precompress()],
+  // `@/` is the app's source root, so a module names what it imports by where it lives.
+  resolve: { alias: { "@": resolve(fileURLToPath(new URL(".", import.meta.url)), "src") } },
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
   server: {
     proxy: {

@@ -1,9 +1,9 @@
 // Clipset's service worker: keeps the app's files so it opens fast, and an offline page
 // for when the server can't be reached. The API and media are never cached here.
-const SHELL = "clipset-shell-v1";
+const SHELL = "clipset-shell-v2";
 const ASSETS = "clipset-assets";
 const OFFLINE = "/offline.html";
-const SHELL_FILES = [OFFLINE, "/icons/icon-192.png", "/manifest.webmanifest"];
+const SHELL_FILES = [OFFLINE, "/offline.js", "/icons/icon-192.png", "/manifest.webmanifest"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((c) => c.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
@@ -26,6 +26,11 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     // Always the newest app from the server; the offline page only when it can't answer.
     event.respondWith(fetch(request).catch(() => caches.match(OFFLINE)));
+    return;
+  }
+  if (SHELL_FILES.includes(url.pathname)) {
+    // What the offline page needs, from the network when it answers.
+    event.respondWith(fetch(request).catch(() => caches.match(request)));
     return;
   }
   if (url.pathname.startsWith("/assets/")) {

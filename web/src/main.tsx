@@ -2,9 +2,9 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { BrowserRouter } from "react-router-dom";
-import { ApiError } from "./lib/api";
-import { applyTheme, watchSystemTheme } from "./lib/theme";
-import { App } from "./App";
+import { ApiError } from "@/lib/api";
+import { applyTheme, watchSystemTheme } from "@/lib/theme";
+import { App } from "@/app/App";
 import "./index.css";
 
 applyTheme();

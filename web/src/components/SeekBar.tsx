@@ -1,6 +1,6 @@
 // A thin progress bar that is also a slider: drag or tap to seek, arrow keys step 5 s.
 import { useEffect, useRef, useState, type PointerEvent } from "react";
-import { formatDuration } from "../lib/format";
+import { formatDuration } from "@/lib/format";
 
 export function SeekBar({ media, label }: { media: HTMLVideoElement | null; label: string }) {
   const [time, setTime] = useState(0);

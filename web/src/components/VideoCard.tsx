@@ -1,7 +1,7 @@
 import { Link } from "react-router-dom";
-import { countOf, formatDuration, timeAgo } from "../lib/format";
-import { useThumbnailUrl } from "../lib/queries";
-import type { Video } from "../lib/types";
+import { countOf, formatDuration, timeAgo } from "@/lib/format";
+import { useThumbnailUrl } from "@/lib/queries";
+import type { Video } from "@/lib/types";
 import { Skeleton } from "./ui";
 
 export function Thumbnail({ video, className = "" }: { video: Video; className?: string }) {

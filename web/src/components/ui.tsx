@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from "react";
-import { errorMessage } from "../lib/api";
-import { useToast } from "../lib/toast";
+import { errorMessage } from "@/lib/api";
+import { useToast } from "@/lib/toast";
 import { Icon, type IconName } from "./icons";
 
 export function Skeleton({ className = "" }: { className?: string }) {
@@ -36,8 +36,14 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
 }
 
 /** A modal dialog on the native <dialog> element (focus trapping and Esc for free). */
-export function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: ReactNode }) {
+/** Drag a bottom sheet's handle down this far to close it. */
+const SHEET_CLOSE_PX = 80;
+
+/** A modal dialog; with `sheet`, on phones it rises from the bottom edge and a drag down
+ * on its handle closes it. */
+export function Dialog({ open, onClose, title, children, sheet = false, testId }: { open: boolean; onClose: () => void; title: string; children: ReactNode; sheet?: boolean; testId?: string }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const dragFrom = useRef<number | null>(null);
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -49,8 +55,24 @@ export function Dialog({ open, onClose, title, children }: { open: boolean; onCl
       ref={ref}
       onClose={onClose}
       aria-label={title}
-      className="m-auto w-[min(92vw,28rem)] rounded-2xl bg-white p-0 text-zinc-900 shadow-2xl backdrop:bg-black/50 dark:bg-zinc-900 dark:text-zinc-100"
+      data-testid={testId}
+      className={`m-auto w-[min(92vw,28rem)] rounded-2xl bg-white p-0 text-zinc-900 shadow-2xl backdrop:bg-black/50 dark:bg-zinc-900 dark:text-zinc-100 ${sheet ? SHEET : ""}`}
     >
+      {sheet && (
+        <div
+          className="flex justify-center pt-2 sm:hidden"
+          onTouchStart={(e) => { dragFrom.current = e.touches[0].clientY; }}
+          onTouchEnd={(e) => {
+            const from = dragFrom.current;
+            dragFrom.current = null;
+            if (from != null && e.changedTouches[0].clientY - from > SHEET_CLOSE_PX) onClose();
+          }}
+          data-testid="sheet-handle"
+          aria-hidden="true"
+        >
+          <span className="h-1.5 w-10 rounded-full bg-zinc-300 dark:bg-zinc-600" />
+        </div>
+      )}
       <div className="p-5">
         <h2 className="mb-3 text-lg font-semibold">{title}</h2>
         {children}
@@ -58,6 +80,9 @@ export function Dialog({ open, onClose, title, children }: { open: boolean; onCl
     </dialog>
   );
 }
+
+// Below the `sm` breakpoint: full width at the bottom, rounded on top only, sliding up.
+const SHEET = "max-sm:mx-0 max-sm:mb-0 max-sm:mt-auto max-sm:w-full max-sm:max-w-none max-sm:max-h-[80dvh] max-sm:rounded-b-none max-sm:sheet-rise";
 
 export function ConfirmDialog(props: { open: boolean; title: string; body: ReactNode; confirm: string; danger?: boolean; onConfirm: () => void; onClose: () => void }) {
   return (

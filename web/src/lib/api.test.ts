@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, itemsOf, onUnauthorized, request, toApiError, withQuery } from "./api";
+import { ApiError, onUnauthorized, request, toApiError, withQuery } from "./api";
 
 describe("toApiError", () => {
   it("keeps the server's detail, code and field", () => {
@@ -25,14 +25,6 @@ describe("withQuery", () => {
     expect(withQuery("/api/videos", { q: "cats & dogs", page: 2, category_id: undefined, sort_by: "" }))
       .toBe("/api/videos?q=cats+%26+dogs&page=2");
     expect(withQuery("/api/videos")).toBe("/api/videos");
-  });
-});
-
-describe("itemsOf", () => {
-  it("accepts pages and arrays", () => {
-    expect(itemsOf([1, 2])).toEqual([1, 2]);
-    expect(itemsOf({ items: [3] })).toEqual([3]);
-    expect(itemsOf(null)).toEqual([]);
   });
 });
 

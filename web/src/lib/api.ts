@@ -17,7 +17,7 @@ export const tokenStore = {
   },
 };
 
-/** An error answer from the API (`{detail, error_code, field?}`) or a network failure. */
+/** An error answer from the API (`{detail, error_code, field}`) or a network failure. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -62,11 +62,6 @@ const FALLBACK: Record<number, string> = {
 export function toApiError(status: number, body: unknown): ApiError {
   const b = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
   let detail = typeof b.detail === "string" && b.detail ? b.detail : "";
-  // pydantic-style validation lists: [{msg, loc}]
-  if (!detail && Array.isArray(b.detail) && b.detail.length) {
-    const first = b.detail[0] as { msg?: string };
-    detail = first?.msg ?? "";
-  }
   if (!detail) detail = FALLBACK[status] ?? FALLBACK[Math.floor(status / 100) * 100] ?? `Request failed (${status}).`;
   const code = typeof b.error_code === "string" ? b.error_code : status === 0 ? "network_error" : `http_${status}`;
   const field = typeof b.field === "string" ? b.field : undefined;
@@ -147,9 +142,3 @@ export const api = {
   patch: <T>(path: string, body?: unknown) => request<T>("PATCH", path, body ?? {}),
   del: <T = void>(path: string) => request<T>("DELETE", path),
 };
-
-/** Lists may come as a page (`{items}`) or a bare array; the UI wants the items. */
-export function itemsOf<T>(data: T[] | { items: T[] } | null | undefined): T[] {
-  if (!data) return [];
-  return Array.isArray(data) ? data : data.items ?? [];
-}

@@ -1,43 +1,16 @@
 // The live connection as React hooks: one client for the app, subscriptions per screen,
-// live counters kept in a tiny store the like buttons read.
-import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
+// events written into the query cache (the one home of server state).
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { tokenStore } from "./api";
 import { useAuth } from "./auth";
-import type { VideoId } from "./types";
+import { api } from "./api";
+import { keys } from "./queries";
+import type { Comment, Video, VideoId } from "./types";
+import { patchVideo } from "./videoCache";
 import { LiveClient, liveUrl, type LiveEvent, type LiveStatus } from "./ws";
 
 const Ctx = createContext<LiveClient | null>(null);
-
-/** Live like counts and liked flags by video id, newer than any cached list. */
-export const likeStore = (() => {
-  const state = new Map<VideoId, { like_count?: number; liked?: boolean }>();
-  const listeners = new Set<() => void>();
-  let version = 0;
-  return {
-    get: (id: VideoId) => state.get(id),
-    set(id: VideoId, patch: { like_count?: number; liked?: boolean }) {
-      state.set(id, { ...state.get(id), ...patch });
-      version++;
-      listeners.forEach((fn) => fn());
-    },
-    subscribe(fn: () => void) {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
-    version: () => version,
-    clear() {
-      state.clear();
-      version++;
-    },
-  };
-})();
-
-export function useLikeState(id: VideoId, fallback: { like_count: number; liked: boolean }) {
-  useSyncExternalStore(likeStore.subscribe, likeStore.version);
-  const live = likeStore.get(id);
-  return { like_count: live?.like_count ?? fallback.like_count, liked: live?.liked ?? fallback.liked };
-}
 
 export function LiveProvider({ children }: { children: ReactNode }) {
   const { user } = useAuth();
@@ -47,23 +20,30 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!user) return;
     client.start();
-    return () => {
-      client.stop();
-      likeStore.clear();
-    };
+    return () => client.stop();
   }, [client, user]);
 
   useEffect(() => client.onEvent((e) => {
-    if (e.type === "like.updated") likeStore.set(e.video_id, { like_count: e.like_count });
+    if (e.type === "like.updated") patchVideo(queryClient, e.video_id, { like_count: e.like_count });
+    if (e.type === "video.progress") patchVideo(queryClient, e.video_id, { progress: e.percent });
     if (e.type === "comment.created" || e.type === "comment.deleted") {
-      queryClient.invalidateQueries({ queryKey: ["comments", e.video_id] });
-      queryClient.invalidateQueries({ queryKey: ["video", e.video_id] }); // its comment_count
+      queryClient.setQueryData<Comment[]>(keys.comments(e.video_id), (list) => {
+        if (!list) return list;
+        if (e.type === "comment.created") return list.some((c) => c.id === e.comment.id) ? list : [e.comment, ...list];
+        return list.filter((c) => c.id !== e.comment_id);
+      });
+      // The event carries no count: take the server's, then write it into every copy.
+      void queryClient.fetchQuery({
+        queryKey: keys.video(e.video_id),
+        queryFn: () => api.get<Video>(`/api/videos/${encodeURIComponent(e.video_id)}`),
+        staleTime: 0,
+      }).then((v) => patchVideo(queryClient, v.id, { comment_count: v.comment_count }), () => undefined);
     }
     if (e.type === "video.ready" || e.type === "video.failed") {
-      queryClient.invalidateQueries({ queryKey: ["video", e.video_id] });
-      queryClient.invalidateQueries({ queryKey: ["mine"] });
-      queryClient.invalidateQueries({ queryKey: ["feed"] });
-      queryClient.invalidateQueries({ queryKey: ["videos"] });
+      queryClient.invalidateQueries({ queryKey: keys.video(e.video_id) });
+      queryClient.invalidateQueries({ queryKey: keys.mine() });
+      queryClient.invalidateQueries({ queryKey: keys.feed() });
+      queryClient.invalidateQueries({ queryKey: keys.videos() });
     }
   }), [client, queryClient]);
 

@@ -1,18 +1,28 @@
 // Server state: the reads the screens share, cached by react-query.
-import { useQuery } from "@tanstack/react-query";
-import { api, itemsOf } from "./api";
-import type { Category, Quota, SignedUrl, Video, VideoId } from "./types";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "./api";
+import { cachedVideo } from "./videoCache";
+import type { Answer, Category, Quota, SignedUrl, Video, VideoId } from "./types";
 
 /** Every cache key the screens share, so a change can refresh exactly what it affects. */
 export const keys = {
   video: (id: Video["id"]) => ["video", id] as const,
   quota: () => ["quota"] as const,
   drafts: () => ["drafts"] as const,
-  mine: () => ["mine"] as const,
+  /** My videos; with the list's search and sort, one of its orderings. */
+  mine: (params?: { search: string; sort: string; order: string }) => (params ? ["mine", params] : ["mine"]) as readonly unknown[],
   feed: () => ["feed"] as const,
+  feedHead: () => ["feed", "head"] as const,
   videos: () => ["videos"] as const,
   categories: () => ["categories"] as const,
+  comments: (id: Video["id"]) => ["comments", id] as const,
+  setup: () => ["setup"] as const,
 };
+
+/** Whether this Clipset still needs its first admin (asked once per visit). */
+export function useSetup() {
+  return useQuery({ queryKey: keys.setup(), queryFn: () => api.get<Answer<"/api/setup">>("/api/setup"), staleTime: Infinity });
+}
 
 /** Waiting for or in processing: its status will still change. */
 export function isUnfinished(v: Video | undefined): boolean {
@@ -22,10 +32,13 @@ export function isUnfinished(v: Video | undefined): boolean {
 /** A video; with `pollMs`, refetched until processing ends (live events can be missed
  * while the connection is down). */
 export function useVideo(id: VideoId, { pollMs }: { pollMs?: number } = {}) {
+  const queryClient = useQueryClient();
   return useQuery({
     queryKey: keys.video(id),
     queryFn: () => api.get<Video>(`/api/videos/${encodeURIComponent(id)}`),
     enabled: id !== "",
+    // A copy from a list the screen came from: the page has its shape at once.
+    placeholderData: () => cachedVideo(queryClient, id),
     refetchInterval: (q) => (pollMs && isUnfinished(q.state.data) ? pollMs : false),
   });
 }
@@ -38,7 +51,7 @@ export function useQuota() {
 export function useCategories() {
   return useQuery({
     queryKey: keys.categories(),
-    queryFn: async () => itemsOf(await api.get<Category[] | { items: Category[] }>("/api/categories", { page_size: 100 })),
+    queryFn: () => api.get<Category[]>("/api/categories"),
     staleTime: 60_000,
   });
 }

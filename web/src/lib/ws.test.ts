@@ -72,14 +72,14 @@ describe("LiveClient", () => {
     expect(timers[2].ms).toBe(250); // a good connection resets the backoff
   });
 
-  it("delivers events in either message layout and stops cleanly", () => {
+  it("delivers video events and stops cleanly", () => {
     const { client, sockets, timers } = setup();
     const got: unknown[] = [];
     client.onEvent((e) => got.push(e));
     client.start();
     sockets[0].open();
     sockets[0].onmessage?.({ data: JSON.stringify({ type: "like.updated", video_id: "d4d4d4d4d4d", like_count: 2 }) });
-    sockets[0].onmessage?.({ data: JSON.stringify({ type: "video.progress", data: { video_id: "e5e5e5e5e5e", percent: 40 } }) });
+    sockets[0].onmessage?.({ data: JSON.stringify({ type: "video.progress", video_id: "e5e5e5e5e5e", percent: 40 }) });
     sockets[0].onmessage?.({ data: "not json" });
     expect(got).toEqual([
       { type: "like.updated", video_id: "d4d4d4d4d4d", like_count: 2 },

@@ -6,10 +6,10 @@ import type { Comment, VideoId } from "./types";
 export type LiveEvent =
   | { type: "like.updated"; video_id: VideoId; like_count: number }
   | { type: "comment.created"; video_id: VideoId; comment: Comment }
-  | { type: "comment.deleted"; video_id: VideoId; comment_id?: number; id?: number }
+  | { type: "comment.deleted"; video_id: VideoId; comment_id: number }
   | { type: "video.progress"; video_id: VideoId; percent: number }
   | { type: "video.ready"; video_id: VideoId }
-  | { type: "video.failed"; video_id: VideoId; error?: string };
+  | { type: "video.failed"; video_id: VideoId; error: string };
 
 export type LiveStatus = "idle" | "connecting" | "open" | "lost";
 
@@ -166,17 +166,13 @@ export class LiveClient {
   }
 }
 
-/** Accept both `{type, ...data}` and `{type, data: {...}}` message layouts. */
+/** An event about a video (`{type, video_id, ...}`, as the server sends them); other
+ * messages (the auth answer, errors) are the connection's business, not the screens'. */
 export function normalize(msg: unknown): LiveEvent | null {
   if (!msg || typeof msg !== "object") return null;
   const m = msg as Record<string, unknown>;
-  if (typeof m.type !== "string") return null;
-  const data = m.data && typeof m.data === "object" ? (m.data as Record<string, unknown>) : {};
-  const merged = { ...data, ...m } as Record<string, unknown>;
-  delete merged.data;
-  if (merged.video_id == null) return null;
-  merged.video_id = String(merged.video_id);
-  return merged as unknown as LiveEvent;
+  if (typeof m.type !== "string" || typeof m.video_id !== "string") return null;
+  return m as unknown as LiveEvent;
 }
 
 export function liveUrl(loc: { protocol: string; host: string } = window.location): string {
