@@ -19,6 +19,7 @@ best this server and browser reach; the ratio column is a page's score over it. 
 medians of the scores and of first/largest contentful paint, total blocking time and
 layout shift.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,16 +45,28 @@ print(server.port, flush=True)
 server.serve_forever()
 """
 # (name, path); "{video}" is a seeded video's id. The login page is audited signed out.
-PAGES = [("login", "/login"), ("feed", "/"), ("browse", "/browse"), ("video", "/v/{video}"),
-         ("library", "/library"), ("upload", "/upload"), ("admin", "/admin")]
+PAGES = [
+    ("login", "/login"),
+    ("feed", "/"),
+    ("browse", "/browse"),
+    ("video", "/v/{video}"),
+    ("library", "/library"),
+    ("upload", "/upload"),
+    ("admin", "/admin"),
+]
 BASELINE = ("offline page", "/offline.html")
 CLIPS = [("Beach day", 240, 432), ("Garden", 432, 240), ("Birthday cake", 240, 432)]
-FIGURES = {"fcp": "first-contentful-paint", "lcp": "largest-contentful-paint",
-           "tbt": "total-blocking-time", "cls": "cumulative-layout-shift"}
+FIGURES = {
+    "fcp": "first-contentful-paint",
+    "lcp": "largest-contentful-paint",
+    "tbt": "total-blocking-time",
+    "cls": "cumulative-layout-shift",
+}
 
 
 def seed(data_dir: Path) -> str:
     from clipset.app import create_app
+
     app = create_app({"data_dir": str(data_dir)})
     r = app.test_client().post("/api/setup", json={"username": "bench", "password": PASSWORD})
     app.extensions["clipset"].stop()
@@ -64,14 +77,21 @@ def upload_clips(playwright, url: str, token: str, tmp: Path) -> list[str]:
     """Short clips through the one-shot upload, then wait until the server processed them."""
     sys.path.insert(0, str(ROOT))
     from tests.media_factory import make_clip
-    api = playwright.request.new_context(base_url=url,
-                                         extra_http_headers={"Authorization": f"Bearer {token}"})
+
+    api = playwright.request.new_context(
+        base_url=url, extra_http_headers={"Authorization": f"Bearer {token}"}
+    )
     ids = []
     for n, (title, width, height) in enumerate(CLIPS):
         clip = make_clip(tmp / f"clip{n}.mp4", width=width, height=height, duration=3.0)
-        r = api.post("/api/videos", multipart={
-            "file": {"name": clip.name, "mimeType": "video/mp4", "buffer": clip.read_bytes()},
-            "title": title, "privacy": "public"})
+        r = api.post(
+            "/api/videos",
+            multipart={
+                "file": {"name": clip.name, "mimeType": "video/mp4", "buffer": clip.read_bytes()},
+                "title": title,
+                "privacy": "public",
+            },
+        )
         assert r.status == 201, r.text()
         ids.append(r.json()["id"])
     deadline = time.monotonic() + 120
@@ -97,15 +117,26 @@ def cold(context, page, url: str) -> None:
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.clearBrowserCache")
-    cdp.send("Storage.clearDataForOrigin",
-             {"origin": url, "storageTypes": "cache_storage,service_workers"})
+    cdp.send(
+        "Storage.clearDataForOrigin",
+        {"origin": url, "storageTypes": "cache_storage,service_workers"},
+    )
     cdp.detach()
 
 
 def audit(port: int, target: str, desktop: bool, save: Path | None = None) -> dict:
-    cmd = ["node", str(LIGHTHOUSE), target, f"--port={port}", "--output=json",
-           "--output-path=stdout", "--only-categories=performance,accessibility",
-           "--disable-storage-reset", "--quiet", "--max-wait-for-load=30000"]
+    cmd = [
+        "node",
+        str(LIGHTHOUSE),
+        target,
+        f"--port={port}",
+        "--output=json",
+        "--output-path=stdout",
+        "--only-categories=performance,accessibility",
+        "--disable-storage-reset",
+        "--quiet",
+        "--max-wait-for-load=30000",
+    ]
     if desktop:
         cmd.append("--preset=desktop")
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT).stdout
@@ -116,8 +147,11 @@ def audit(port: int, target: str, desktop: bool, save: Path | None = None) -> di
     got = {k: round((cats[k]["score"] or 0) * 100) for k in ("performance", "accessibility")}
     for short, name in FIGURES.items():
         got[short] = audits[name].get("numericValue")
-    got["failing"] = sorted(a["id"] for a in audits.values()
-                            if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0)
+    got["failing"] = sorted(
+        a["id"]
+        for a in audits.values()
+        if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0
+    )
     return got
 
 
@@ -131,6 +165,7 @@ def main() -> None:
         sys.exit("Lighthouse is not installed: cd bench/lighthouse && npm ci")
     wanted = args.pages.split(",")
     from playwright.sync_api import sync_playwright
+
     sys.path.insert(0, str(ROOT / "tests"))
     from browser.conftest import ARGS, CHROMIUM
 
@@ -138,18 +173,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="clipset-bench-") as tmp:
         tmp = Path(tmp)
         token = seed(tmp / "data")
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(tmp / "data")],
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                  text=True, cwd=ROOT)
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(tmp / "data")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
         try:
             url = f"http://127.0.0.1:{int(server.stdout.readline())}"
             with sync_playwright() as p:
                 video = upload_clips(p, url, token, tmp)[0]
                 port = free_port()
                 context = p.chromium.launch_persistent_context(
-                    str(tmp / "profile"), executable_path=CHROMIUM, headless=True,
+                    str(tmp / "profile"),
+                    executable_path=CHROMIUM,
+                    headless=True,
                     args=[a for a in ARGS if not a.startswith("--autoplay")]
-                    + [f"--remote-debugging-port={port}"])
+                    + [f"--remote-debugging-port={port}"],
+                )
                 page = context.pages[0] if context.pages else context.new_page()
                 page.goto(f"{url}/offline.html")
                 plan = [BASELINE] + [(n, path) for n, path in PAGES if n in wanted]
@@ -165,12 +207,16 @@ def main() -> None:
                             if args.reports:
                                 args.reports.mkdir(parents=True, exist_ok=True)
                                 save = args.reports / f"{name.replace(' ', '-')}-{form}-{run}.json"
-                            r = audit(port, url + path.format(video=video), form == "desktop",
-                                      save)
+                            r = audit(
+                                port, url + path.format(video=video), form == "desktop", save
+                            )
                             results.setdefault((name, form), []).append(r)
-                            print(f"  {name:<13}{form:<8} perf {r['performance']:>3}  "
-                                  f"a11y {r['accessibility']:>3}  {' '.join(r['failing'])}",
-                                  file=sys.stderr, flush=True)
+                            print(
+                                f"  {name:<13}{form:<8} perf {r['performance']:>3}  "
+                                f"a11y {r['accessibility']:>3}  {' '.join(r['failing'])}",
+                                file=sys.stderr,
+                                flush=True,
+                            )
                 context.close()
         finally:
             server.terminate()
@@ -180,16 +226,22 @@ def main() -> None:
         values = [r[k] for r in rs if r[k] is not None]
         return statistics.median(values) if values else float("nan")
 
-    print(f"Lighthouse {args.runs} run(s) per page and form factor; medians "
-          "(fcp/lcp/tbt in ms; ratio: performance over the baseline's)")
-    print(f"{'page':<14}{'form':<9}{'perf':>5}{'ratio':>7}{'a11y':>6}"
-          f"{'fcp':>7}{'lcp':>7}{'tbt':>6}{'cls':>7}")
+    print(
+        f"Lighthouse {args.runs} run(s) per page and form factor; medians "
+        "(fcp/lcp/tbt in ms; ratio: performance over the baseline's)"
+    )
+    print(
+        f"{'page':<14}{'form':<9}{'perf':>5}{'ratio':>7}{'a11y':>6}"
+        f"{'fcp':>7}{'lcp':>7}{'tbt':>6}{'cls':>7}"
+    )
     for (name, form), rs in results.items():
         base = med(results[(BASELINE[0], form)], "performance")
         perf = med(rs, "performance")
-        print(f"{name:<14}{form:<9}{perf:>5.0f}{perf / base if base else float('nan'):>7.2f}"
-              f"{med(rs, 'accessibility'):>6.0f}{med(rs, 'fcp'):>7.0f}{med(rs, 'lcp'):>7.0f}"
-              f"{med(rs, 'tbt'):>6.0f}{med(rs, 'cls'):>7.3f}")
+        print(
+            f"{name:<14}{form:<9}{perf:>5.0f}{perf / base if base else float('nan'):>7.2f}"
+            f"{med(rs, 'accessibility'):>6.0f}{med(rs, 'fcp'):>7.0f}{med(rs, 'lcp'):>7.0f}"
+            f"{med(rs, 'tbt'):>6.0f}{med(rs, 'cls'):>7.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from clipset.api.spa import default_dist
+from tests.media_factory import make_clip
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -105,3 +106,14 @@ UNNAMED_CONTROLS = """() => [...document.querySelectorAll(
 def unnamed_controls():
     """Controls on the page that a screen reader could not name (should be none)."""
     return lambda page: page.evaluate(UNNAMED_CONTROLS)
+
+
+@pytest.fixture
+def clips(tmp_path):
+    """Two short clips for the feed: landscape with sound, portrait without."""
+    return {
+        "sound": make_clip(tmp_path / "sound.mp4", width=320, height=240, duration=4.0),
+        "silent": make_clip(
+            tmp_path / "silent.mp4", width=240, height=320, duration=4.0, acodec=None
+        ),
+    }

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from video_rows import make_video
 
 from tests.browser.test_browser_accounts import sign_in
-from tests.media_factory import make_clip
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
@@ -35,16 +34,6 @@ def playing(page, index=0) -> bool:
         f"(() => {{ const v = document.querySelectorAll("
         f"'[data-testid=feed-video]')[{index}]; return !v.paused; }})()"
     )
-
-
-@pytest.fixture
-def clips(tmp_path):
-    return {
-        "sound": make_clip(tmp_path / "sound.mp4", width=320, height=240, duration=4.0),
-        "silent": make_clip(
-            tmp_path / "silent.mp4", width=240, height=320, duration=4.0, acodec=None
-        ),
-    }
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])

@@ -1,12 +1,13 @@
 """The feed keeps up with the household: others' new videos are announced ("1 new video —
 show") without reloading, and on a phone the comments rise as a bottom sheet."""
+
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_browser_accounts import sign_in
-from tests.browser.test_browser_feed import PHONE, clips, ready_video  # noqa: F401 (fixture)
+from tests.browser.test_browser_feed import PHONE, ready_video
 
 
 def look_again(page):
@@ -14,8 +15,7 @@ def look_again(page):
     page.evaluate("document.dispatchEvent(new Event('visibilitychange', {bubbles: true}))")
 
 
-def test_others_new_videos_are_announced_and_shown(app, admin, make_user, new_page, clips,
-                                                   shot):
+def test_others_new_videos_are_announced_and_shown(app, admin, make_user, new_page, clips, shot):
     bea = make_user("bea")
     ready_video(app, bea, clips["silent"], title="Old one", width=240, height=320)
     page = new_page()
@@ -44,8 +44,9 @@ def test_others_new_videos_are_announced_and_shown(app, admin, make_user, new_pa
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_comments_open_as_a_bottom_sheet_on_phones(app, admin, make_user, new_page, clips,
-                                                   device, shot):
+def test_comments_open_as_a_bottom_sheet_on_phones(
+    app, admin, make_user, new_page, clips, device, shot
+):
     bea = make_user("bea")
     ready_video(app, bea, clips["silent"], title="Talk about it", width=240, height=320)
     page = new_page(**(PHONE if device == "phone" else {}))

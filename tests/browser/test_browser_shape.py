@@ -1,13 +1,14 @@
 """Pages that hold still and come back: the video page keeps the player's shape from the
 stored size while it loads (no layout shift), and the offline page returns to the app by
 itself once the server answers again."""
+
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_browser_accounts import sign_in
-from tests.browser.test_browser_feed import PHONE, clips, ready_video  # noqa: F401 (fixture)
+from tests.browser.test_browser_feed import PHONE, ready_video
 
 # Layout shifts not caused by input, summed as the page goes (the CLS figure's parts).
 RECORD_SHIFTS = """
@@ -17,15 +18,18 @@ new PerformanceObserver((list) => {
     if (e.hadRecentInput) continue;
     window.shifts.push(e.value);
     // What moved, for the failure message.
-    window.moved = (window.moved || []).concat(e.sources.map((s) => s.node?.outerHTML?.slice(0, 120) + " " + JSON.stringify([s.previousRect, s.currentRect])));
+    const moved = e.sources.map((s) =>
+      s.node?.outerHTML?.slice(0, 120) + " " + JSON.stringify([s.previousRect, s.currentRect]));
+    window.moved = (window.moved || []).concat(moved);
   }
 }).observe({ type: "layout-shift", buffered: true });
 """
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_the_video_page_keeps_its_shape_while_it_loads(app, admin, make_user, new_page, clips,
-                                                       device, shot):
+def test_the_video_page_keeps_its_shape_while_it_loads(
+    app, admin, make_user, new_page, clips, device, shot
+):
     bea = make_user("bea")
     video = ready_video(app, bea, clips["silent"], title="Tall one", width=240, height=320)
     page = new_page(**(PHONE if device == "phone" else {}))
