@@ -113,8 +113,11 @@ class Server:
             # Set without a lock: this may run in a signal handler. Upgrades in flight
             # are refused from now on.
             self.websockets.closing = True
-            if self._running:
-                self._server.call_soon(self._server.close_sockets)
+            if self._running and not self._stopped.is_set():
+                try:
+                    self._server.call_soon(self._server.close_sockets)
+                except OSError:  # the loop ended meanwhile and closed its trigger
+                    pass
             else:
                 self._server.close_sockets()
                 self._shutdown()
