@@ -8,7 +8,8 @@ of random bytes, runs the real server (waitress) in a subprocess, and starts Deb
 same file. Then, for 8 and 32 concurrent clients, each pulling random 1 MiB ranges back to
 back over keep-alive connections for --seconds, alternately against nginx and Clipset,
 --runs times: throughput (MiB/s) and p95 latency per range, medians over the runs, and
-Clipset's throughput as a ratio of nginx's. Last, the feed's p50/p95 idle and while 32
+Clipset's throughput as a ratio of nginx's, and the CPU time each server spent per range
+(steadier than throughput on a busy machine). Last, the feed's p50/p95 idle and while 32
 readers pull from Clipset flat out.
 
 The clients run in their own process (threads on plain sockets, reading into one reused
@@ -205,14 +206,32 @@ def start_clients(port, path, size, clients, seconds):
     return proc, results, halt
 
 
-def pull_ranges(port, path, size, clients, seconds):
-    """(ranges of 1 MiB per second, p95 ms) of ``clients`` clients pulling for ``seconds``."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children's threads so far (Linux)."""
+    total = 0.0
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def pull_ranges(port, path, size, clients, seconds, server_pid):
+    """(ranges of 1 MiB per second, p95 ms, server CPU ms per range) of ``clients``
+    clients pulling for ``seconds``."""
     proc, results, _ = start_clients(port, path, size, clients, seconds)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds(server_pid)
     latencies = results.get()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds(server_pid) - cpu
     proc.join(30)
-    return len(latencies) / elapsed, pct(latencies, 95)
+    return len(latencies) / elapsed, pct(latencies, 95), cpu * 1000 / max(1, len(latencies))
 
 
 def feed_under_readers(port, path, size, token, requests):
@@ -265,22 +284,23 @@ def main() -> int:
                 f"{os.cpu_count()} CPUs, a {args.size_mib} MiB file, 1 MiB ranges, "
                 f"{args.seconds:g} s per run, medians of {args.runs} runs"
             )
-            targets = {"nginx": (nginx_port, "/video.mp4"), "clipset": (port, signed)}
+            targets = {
+                "nginx": (nginx_port, "/video.mp4", nginx.pid),
+                "clipset": (port, signed, server.pid),
+            }
             for clients in (8, 32):
                 runs = {name: [] for name in targets}
                 for _ in range(args.runs):
-                    for name, (p, path) in targets.items():
-                        runs[name].append(pull_ranges(p, path, size, clients, args.seconds))
+                    for name, (p, path, pid) in targets.items():
+                        runs[name].append(pull_ranges(p, path, size, clients, args.seconds, pid))
                 med = {
-                    name: (
-                        statistics.median(r[0] for r in values),
-                        statistics.median(r[1] for r in values),
-                    )
+                    name: [statistics.median(r[i] for r in values) for i in range(3)]
                     for name, values in runs.items()
                 }
-                for name, (rate, p95) in med.items():
+                for name, (rate, p95, cpu) in med.items():
                     print(
-                        f"{clients:>2} clients  {name:<8} {rate:7.0f} MiB/s  p95 {p95:6.1f} ms",
+                        f"{clients:>2} clients  {name:<8} {rate:7.0f} MiB/s  p95 {p95:6.1f} ms"
+                        f"  server CPU {cpu:5.2f} ms per range",
                         flush=True,
                     )
                 ratio = med["clipset"][0] / med["nginx"][0]
