@@ -111,6 +111,18 @@ class RateLimited(ClipsetError):
         self.retry_after = retry_after
 
 
+class MediaBusy(ClipsetError):
+    """Every media transfer slot is taken: the player should ask again in a moment."""
+
+    status = 503
+    error_code = "media_busy"
+    detail = "The server is sending as many videos as it can. Try again in a moment."
+
+    def __init__(self, retry_after: int, detail: str | None = None, **kw):
+        kw.setdefault("headers", {"Retry-After": str(max(1, int(retry_after)))})
+        super().__init__(detail, **kw)
+
+
 class InsufficientStorage(ClipsetError):
     status = 507
     error_code = "disk_full"

@@ -91,6 +91,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "0.0.0.0", "Interface the server listens on.", str),
     Setting("port", 8420, "TCP port of the web app, API and WebSockets.", int),
     Setting("threads", 16, "Waitress threads that answer HTTP requests.", int),
+    Setting(
+        "media_threads",
+        4,
+        "Waitress threads that answer /media requests (video and thumbnail bytes), apart "
+        "from those of the API, so that many viewers never queue ahead of API requests.",
+        int,
+    ),
+    Setting(
+        "max_media_transfers",
+        64,
+        "Most /media responses in flight at once (until the last byte is sent or the "
+        "viewer leaves); beyond it a request is answered 503 with Retry-After.",
+        int,
+    ),
     Setting("connection_limit", 400, "Most simultaneous HTTP connections waitress accepts.", int),
     Setting(
         "max_connections_per_client",

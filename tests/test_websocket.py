@@ -16,7 +16,7 @@ import websocket
 from flask import Flask
 from flask_sock import Sock
 
-from clipset.serve.adapter import WaitressServer
+from clipset.serve.adapter import MediaLane, WaitressServer
 from clipset.serve.websocket import WebSockets, websocket_paths
 from clipset.sockets import SESSION_KEY
 
@@ -140,6 +140,7 @@ class Served:
             head_timeout=300,
             gate=lambda *_: 1 << 20,
             websockets=self.websockets,
+            media=MediaLane("/media/", threads=1, limit=8),
         )
         self.port = self.server.port
         self.thread = threading.Thread(target=self.server.run, daemon=True)

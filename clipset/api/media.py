@@ -10,7 +10,7 @@ answers 304.
 
 Bytes are never held in memory: under waitress the open file, positioned at the start of
 the range, goes to its ``wsgi.file_wrapper``, which sends exactly Content-Length bytes
-from its own loop; elsewhere a generator reads 256 KiB chunks.
+(with ``sendfile``, see ``serve.adapter``); elsewhere a generator reads 256 KiB chunks.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from werkzeug.http import http_date
 from ..errors import RangeNotSatisfiable
 from .access import services
 
-bp = Blueprint("media", __name__, url_prefix="/media")
+# The server gives requests under it their own threads and transfer budget.
+URL_PREFIX = "/media"
+bp = Blueprint("media", __name__, url_prefix=URL_PREFIX)
 
 CHUNK = 256 * 1024
 

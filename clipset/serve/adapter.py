@@ -16,11 +16,21 @@ large, before the app sees anything. Clipset's channel adds, per connection:
   connection is closed after the answer (first dropping what the client still sends, up
   to a bound, so that it can read the answer);
 - WebSocket upgrades: the socket leaves waitress for ``websocket.WebSockets``, whose
-  budget is its own (the address's HTTP budget is given back).
+  budget is its own (the address's HTTP budget is given back);
+- zero-copy files: a ``wsgi.file_wrapper`` response (media bytes) goes from the page cache
+  to the socket with ``os.sendfile`` from the loop, instead of being read into Python one
+  socket buffer at a time and sent again (where the OS has no ``sendfile``, or the file
+  refuses it, waitress's own copy loop sends it);
+- a lane for file bytes (``MediaLane``): requests under its prefix are served by a small
+  pool of their own, so a crowd of viewers never queues ahead of API requests, and at most
+  so many of them are in flight (from the request until its last byte has gone or the
+  client has left); beyond that they are answered 503 with Retry-After.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import socket
 import threading
 import time
@@ -28,18 +38,25 @@ from functools import partial
 from typing import Callable, Protocol
 
 from waitress import wasyncore
+from waitress.buffers import ReadOnlyFileBasedBuffer
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer, create_server
-from waitress.task import WSGITask
+from waitress.task import ThreadedTaskDispatcher, WSGITask
 
-from ..errors import ClipsetError
+from ..errors import ClipsetError, MediaBusy
 
 # Where a refused request's error travels to the app (see ``answer_refusals``).
 REFUSAL_KEY = "clipset.refusal"
 # After refusing a body, read and drop this much of it before closing: a client that
 # sends its whole body before reading (browsers do) then gets the answer, not a reset.
 LINGER_BYTES = 64 * 1024 * 1024
+# What a 503 from a full media lane asks the player to wait.
+MEDIA_RETRY_AFTER_SECONDS = 1
+# The errors wasyncore reads as "the client went away".
+DISCONNECTED = frozenset(
+    (errno.ECONNRESET, errno.ENOTCONN, errno.ESHUTDOWN, errno.ECONNABORTED, errno.EPIPE)
+) | {errno.EBADF}
 
 
 class BodyGate(Protocol):
@@ -100,17 +117,110 @@ class GatedParser(HTTPRequestParser):
         return consumed
 
 
+class Slot:
+    """One media transfer in flight; given back once, whoever gets there first."""
+
+    def __init__(self, lane: "MediaLane"):
+        self._lane = lane
+        self._held = True
+
+    def release(self) -> None:
+        self._lane.give(self)
+
+    def _taken_back(self) -> bool:  # under the lane's lock
+        held, self._held = self._held, False
+        return held
+
+
+class SlotFile:
+    """A response's file whose close (last byte sent, client gone, or the response
+    dropped) also gives back its transfer slot; everything else is the file's own."""
+
+    def __init__(self, file, slot: Slot):
+        self._file = file
+        self._slot = slot
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)
+
+    def close(self) -> None:
+        try:
+            self._file.close()
+        finally:
+            self._slot.release()
+
+
+class MediaLane:
+    """Requests for file bytes: paths under ``prefix``, served by ``threads`` threads of
+    their own, at most ``limit`` of them in flight."""
+
+    def __init__(self, prefix: str, threads: int, limit: int):
+        self.prefix = prefix
+        self.threads = max(1, threads)
+        self.limit = max(1, limit)
+        self.dispatcher: ThreadedTaskDispatcher | None = None
+        self._in_flight = 0
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self.dispatcher = ThreadedTaskDispatcher()
+        self.dispatcher.set_thread_count(self.threads)
+
+    def owns(self, path: str) -> bool:
+        return ("/" + path.lstrip("/")).startswith(self.prefix)
+
+    def take(self) -> Slot | None:
+        with self._lock:
+            if self._in_flight >= self.limit:
+                return None
+            self._in_flight += 1
+            return Slot(self)
+
+    def give(self, slot: Slot) -> None:
+        with self._lock:
+            if slot._taken_back():
+                self._in_flight -= 1
+
+    @property
+    def in_flight(self) -> int:
+        with self._lock:
+            return self._in_flight
+
+
 class ClipsetTask(WSGITask):
-    """Answers refused requests through the app; hands WebSocket upgrades away."""
+    """Answers refused requests through the app; hands WebSocket upgrades away; holds a
+    media request to its lane's budget."""
 
     detached = False
+    busy: ClipsetError | None = None  # the media lane is full
+    slot: Slot | None = None
+    slot_handed = False  # to the response's file, which gives it back on close
 
     def get_environment(self):
         environ = super().get_environment()
         if self.request.refusal is not None:
             environ[REFUSAL_KEY] = self.request.refusal
             environ["CONTENT_LENGTH"] = "0"
+        elif self.busy is not None:
+            environ[REFUSAL_KEY] = self.busy
+        elif self.slot is not None:
+            environ["wsgi.file_wrapper"] = self._file_wrapper
         return environ
+
+    def _file_wrapper(self, file, block_size: int = 32768):
+        self.slot_handed = True
+        return ReadOnlyFileBasedBuffer(SlotFile(file, self.slot), block_size)
+
+    def _transfer(self, lane: MediaLane):
+        self.slot = lane.take()
+        if self.slot is None:
+            self.busy = MediaBusy(MEDIA_RETRY_AFTER_SECONDS)
+            return super().execute()
+        try:
+            return super().execute()
+        finally:
+            if not self.slot_handed:  # no file went out (HEAD, 304, 416, an error)
+                self.slot.release()
 
     def build_response_header(self):
         if self.request.refusal is not None:
@@ -122,6 +232,9 @@ class ClipsetTask(WSGITask):
         if self.request.refusal is not None:
             self.channel.refused = True
             return super().execute()
+        lane = self.channel.server.clipset_media
+        if lane.owns(self.request.path):
+            return self._transfer(lane)
         if not websockets.wants(self.request):
             return super().execute()
         environ = self.get_environment()
@@ -219,6 +332,56 @@ class ClipsetChannel(HTTPChannel):
         if data and self.lingering >= LINGER_BYTES:
             super().handle_close()
 
+    def _flush_some(self, do_close=True):
+        # waitress's loop, with file buffers sent by the kernel (``sendfile_fd``). Runs on
+        # the loop thread, or on a request thread holding the outbuf lock.
+        sent = 0
+        while True:
+            outbuf = self.outbufs[0]
+            remaining = outbuf.__len__()  # not len(): no OverflowError on 32-bit builds
+            fd = sendfile_fd(outbuf)
+            while remaining > 0:
+                if fd is not None:
+                    num_sent = self._sendfile(outbuf, fd, remaining, do_close)
+                    if num_sent is None:  # refused by this file: copy it instead
+                        fd = None
+                        continue
+                else:
+                    num_sent = self.send(outbuf.get(self.sendbuf_len), do_close=do_close)
+                if not num_sent:
+                    break  # the socket is full (or gone): try again when writable
+                outbuf.skip(num_sent, True)
+                remaining -= num_sent
+                sent += num_sent
+                self.total_outbufs_len -= num_sent
+            else:
+                if len(self.outbufs) > 1:  # the last outbuf is always the writable one
+                    try:
+                        self.outbufs.pop(0).close()
+                    except Exception:
+                        self.logger.exception("Unexpected error when closing an outbuf")
+                    continue
+            break
+        if sent:
+            self.last_activity = time.time()
+            return True
+        return False
+
+    def _sendfile(self, outbuf, fd: int, count: int, do_close: bool) -> int | None:
+        """Bytes the kernel took from ``outbuf``'s file (0: the socket is full or gone);
+        None when this file cannot be sent this way."""
+        try:
+            return os.sendfile(self.socket.fileno(), fd, outbuf.file.tell(), count)
+        except BlockingIOError:
+            return 0
+        except OSError as exc:
+            if exc.errno in DISCONNECTED:
+                if do_close:
+                    self.handle_close()
+                return 0
+            outbuf.clipset_copy = True  # e.g. EINVAL: a file system without sendfile
+            return None
+
     def awaiting_head(self) -> bool:
         """Nothing running or left to send, and no complete request head received."""
         request = self.request
@@ -278,6 +441,20 @@ class ClipsetChannel(HTTPChannel):
         return taken[0] if taken else None
 
 
+def sendfile_fd(outbuf) -> int | None:
+    """The descriptor of a ``wsgi.file_wrapper`` buffer's file, if the kernel can send it."""
+    if (
+        type(outbuf) is not ReadOnlyFileBasedBuffer
+        or not hasattr(os, "sendfile")
+        or getattr(outbuf, "clipset_copy", False)
+    ):
+        return None
+    try:
+        return outbuf.file.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
 def answer_refusals(app) -> Callable:
     """The WSGI app around the Flask ``app``: a refused request gets the app's error
     response (its JSON shape and headers) without the view running."""
@@ -309,6 +486,7 @@ class WaitressServer:
         head_timeout: float,
         gate: BodyGate,
         websockets,
+        media: MediaLane,
     ):
         self._server = create_server(
             answer_refusals(app),
@@ -327,7 +505,9 @@ class WaitressServer:
             max_request_body_size=1 << 40,
         )
         self.budget = ClientBudget(per_client)
-        install(self._server, websockets, gate, self.budget, head_timeout)
+        self.media = media
+        media.start()
+        install(self._server, websockets, gate, self.budget, head_timeout, media)
 
     @property
     def host(self) -> str:
@@ -361,11 +541,20 @@ class WaitressServer:
     def finish(self, timeout: float = 5) -> None:
         """After the loop: stop the request threads and close the trigger."""
         self._server.task_dispatcher.shutdown(timeout=timeout)
+        self.media.dispatcher.shutdown(timeout=timeout)
         self._server.trigger.close()
 
 
-def install(server, websockets, gate: BodyGate, budget: ClientBudget, head_timeout: float) -> None:
-    """Give waitress ``server`` (from ``create_server``) Clipset's channel."""
+def install(
+    server,
+    websockets,
+    gate: BodyGate,
+    budget: ClientBudget,
+    head_timeout: float,
+    media: MediaLane,
+) -> None:
+    """Give waitress ``server`` (from ``create_server``) Clipset's channel, and its media
+    requests their own threads."""
     sockets = getattr(server, "map", None) or server._map
     for dispatcher in list(sockets.values()):
         if isinstance(dispatcher, BaseWSGIServer):
@@ -373,9 +562,18 @@ def install(server, websockets, gate: BodyGate, budget: ClientBudget, head_timeo
             dispatcher.clipset_websockets = websockets
             dispatcher.clipset_gate = gate
             dispatcher.clipset_budget = budget
+            dispatcher.clipset_media = media
+            dispatcher.add_task = partial(_route, dispatcher.task_dispatcher, media)
             dispatcher.maintenance = partial(
                 _maintenance, dispatcher, dispatcher.maintenance, head_timeout
             )
+
+
+def _route(main: ThreadedTaskDispatcher, media: MediaLane, channel) -> None:
+    # A channel is queued once per request it has to serve; its first decides.
+    requests = channel.requests
+    lane = media.dispatcher if requests and media.owns(requests[0].path) else main
+    lane.add_task(channel)
 
 
 def _maintenance(server, original, head_timeout: float, now: float) -> None:

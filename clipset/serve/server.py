@@ -17,8 +17,9 @@ import threading
 from flask import Flask
 
 from ..api.bodies import BodyGate
+from ..api.media import URL_PREFIX as MEDIA_PREFIX
 from ..desktop import lan
-from .adapter import WaitressServer
+from .adapter import MediaLane, WaitressServer
 from .websocket import WebSockets, websocket_paths
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,9 @@ class Server:
             head_timeout=settings.request_head_timeout_seconds,
             gate=BodyGate(self.services, settings.max_request_body_bytes),
             websockets=self.websockets,
+            media=MediaLane(
+                MEDIA_PREFIX + "/", settings.media_threads, settings.max_media_transfers
+            ),
         )
         self._thread: threading.Thread | None = None
         self._running = False
