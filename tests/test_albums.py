@@ -382,3 +382,21 @@ def test_live_events_about_a_shared_private_video_reach_members_only(
     marker(sockets["viewer"], sockets["other"])
     for ws in sockets.values():
         ws.close()
+
+
+def test_deleting_a_video_or_a_user_leaves_no_trace_in_albums(cast):
+    people, album = cast["people"], cast["album"]
+    owner, private = people["owner"], cast["private"]
+    owner.patch(f"/api/albums/{album}", json={"cover_video_id": private.public_id})
+    assert owner.delete(f"/api/videos/{private.public_id}").status_code == 204
+    got = owner.get(f"/api/albums/{album}").json
+    assert got["video_count"] == 1 and got["cover_video_id"] == cast["public"].public_id
+    # A deleted member leaves the album; a deleted owner takes their albums along.
+    admin = people["admin"]
+    assert admin.delete(f"/api/users/{people['viewer'].user['id']}").status_code == 204
+    assert [m["user"]["username"] for m in owner.get(f"/api/albums/{album}/members").json] == [
+        "contrib"
+    ]
+    assert admin.delete(f"/api/users/{owner.user['id']}").status_code == 204
+    assert admin.get(f"/api/albums/{album}").status_code == 404
+    assert people["contributor"].get("/api/albums").json == []
