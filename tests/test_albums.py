@@ -400,3 +400,28 @@ def test_deleting_a_video_or_a_user_leaves_no_trace_in_albums(cast):
     assert admin.delete(f"/api/users/{owner.user['id']}").status_code == 204
     assert admin.get(f"/api/albums/{album}").status_code == 404
     assert people["contributor"].get("/api/albums").json == []
+
+
+def test_the_api_document_lists_the_album_and_list_routes_with_their_refusals(anon):
+    spec = anon.get("/api/openapi.json").json
+    want = {
+        "/api/albums": {"get", "post"},
+        "/api/albums/{album_id}": {"get", "patch", "delete"},
+        "/api/albums/{album_id}/videos": {"get", "post"},
+        "/api/albums/{album_id}/videos/{video_id}": {"delete"},
+        "/api/albums/{album_id}/order": {"put"},
+        "/api/albums/{album_id}/members": {"get"},
+        "/api/albums/{album_id}/members/{user_id}": {"put", "delete"},
+        "/api/videos/liked": {"get"},
+        "/api/videos/later": {"get"},
+        "/api/videos/{video_id}/later": {"get", "put", "delete"},
+    }
+    for path, methods in want.items():
+        assert set(spec["paths"][path]) >= methods, path
+        for method in methods:
+            responses = spec["paths"][path][method]["responses"]
+            assert "401" in responses, (path, method)
+            if "{album_id}" in path:
+                assert "404" in responses, (path, method)
+    manage = spec["paths"]["/api/albums/{album_id}"]["patch"]["responses"]
+    assert "403" in manage

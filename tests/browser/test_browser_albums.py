@@ -19,7 +19,7 @@ def album_order(page) -> list[str]:
 
 
 def test_create_add_from_video_page_and_library_then_reorder_with_keyboard(
-    app, new_page, make_user, unnamed_controls
+    app, new_page, make_user, unnamed_controls, shot
 ):
     olive = make_user("olive")
     a, b, c = (make_video(app, olive, title=t) for t in ("Apples", "Berries", "Cherries"))
@@ -67,6 +67,7 @@ def test_create_add_from_video_page_and_library_then_reorder_with_keyboard(
     page.reload()
     expect(page.get_by_test_id("album-video")).to_have_count(3)
     assert album_order(page) == want
+    shot(page, "album-page")
 
 
 def test_an_album_shared_with_a_member_shows_a_private_video_to_them_only(
