@@ -12,6 +12,8 @@ later album share link) asks the same questions:
 
 from __future__ import annotations
 
+from peewee import fn
+
 from ..store.models import Album, AlbumMember, AlbumVideo, User, Video
 
 OWNER, ADMIN, CONTRIBUTOR, VIEWER = "owner", "admin", "contributor", "viewer"
@@ -72,16 +74,21 @@ def shared_through_album(user: User, video: Video) -> bool:
 
 
 def shared_condition(user: User):
-    """The SQL form of ``shared_through_album`` for lists of videos (aliased tables: the
-    outer query may join the same ones)."""
-    entry, album, member = AlbumVideo.alias("se"), Album.alias("sa"), AlbumMember.alias("sm")
-    contributed = member.select(member.album).where(
-        (member.user == Video.uploader) & (member.role == CONTRIBUTOR)
+    """The SQL form of ``shared_through_album`` for lists of videos. Not correlated with
+    the outer query (its own aliases), so SQLite works out the shared set once per query
+    instead of once per row."""
+    entry, album, video = AlbumVideo.alias("se"), Album.alias("sa"), Video.alias("sv")
+    member = AlbumMember.alias("sm")
+    contributes = member.select(member.album).where(
+        (member.album == entry.album)
+        & (member.user == video.uploader)
+        & (member.role == CONTRIBUTOR)
     )
     shared = (
         entry.select(entry.video)
         .join(album, on=(entry.album == album.id))
+        .join(video, on=(entry.video == video.id))
         .where(entry.album.in_(albums_of(user.id)))
-        .where((album.owner == Video.uploader) | entry.album.in_(contributed))
+        .where((album.owner == video.uploader) | fn.EXISTS(contributes))
     )
     return Video.id.in_(shared)
