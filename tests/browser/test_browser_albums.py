@@ -69,6 +69,14 @@ def test_create_add_from_video_page_and_library_then_reorder_with_keyboard(
     assert album_order(page) == want
     shot(page, "album-page")
 
+    # Dragging works too: the last video dropped on the first takes its place.
+    items = page.get_by_test_id("album-video")
+    items.last.drag_to(items.first)
+    expect(items.first).to_have_attribute("data-video-id", a.public_id)
+    page.reload()
+    expect(page.get_by_test_id("album-video")).to_have_count(3)
+    assert album_order(page) == [a.public_id, c.public_id, b.public_id]
+
 
 def test_an_album_shared_with_a_member_shows_a_private_video_to_them_only(
     app, new_page, make_user
