@@ -13,6 +13,7 @@ from ..store.dirs import DataDir
 from ..store.models import Upload, Video
 from . import storage
 from .accounts import Accounts
+from .albums import Albums
 from .backups import Backups
 from .catalog import Catalog
 from .categories import Categories
@@ -24,6 +25,7 @@ from .insights import Insights
 from .invitations import Invitations
 from .jobs import Jobs
 from .media_urls import MediaUrls
+from .saved import Saved
 from .schedules import Schedules
 from .social import Social
 from .stats import Stats
@@ -53,6 +55,8 @@ class Services:
         self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
         self.catalog = Catalog(data, self.media_urls)
         self.videos = Videos(data)
+        self.albums = Albums()
+        self.saved = Saved()
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.jobs = Jobs(settings, data, self.config, self.events)
         # An admin's new worker count resizes the running pool at once.

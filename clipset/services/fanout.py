@@ -4,8 +4,8 @@ The ``Fanout`` is the ``hub.Hub`` subscriber that serves WebSocket clients
 (``Listener``s). It queues each event and delivers it on a thread of its own, deciding
 per recipient who may hear it: an event with an ``owner_id`` (processing) goes to that
 user's connections only; an event about a video goes to the connections following that
-video whose user may see it
-(``visibility.can_view``). The database work is done once per event: one query for the
+video whose user may see it (``visibility.can_view``,
+albums included). The database work is done once per event: one query for the
 video, one for the recipients' users (so a deactivated user or a revoked token is noticed
 at the next delivery). Every client has a bounded outbox; one that cannot keep up is
 dropped instead of slowing the others.
@@ -169,19 +169,22 @@ class Fanout:
             audience = listeners
         if not audience:
             return
-        video = None
+        allowed = None  # user ids that may see the event's video (None: no video)
         with database.connection_context():
             users = self._current_users(audience)
             if event.owner_id is None and event.video_id is not None:
                 video = Video.get_or_none(Video.public_id == event.video_id)
                 if video is None:  # gone: nobody may hear about it any more
                     return
+                # Asked here, with the database open: a private video may be shared
+                # with some recipients through an album.
+                allowed = {uid for uid, user in users.items() if can_view(user, video)}
         text = encode(event.message())
         for listener in audience:
             user = users.get(listener.user_id)
             if not self._still_valid(listener, user):
                 continue
-            if video is not None and not can_view(user, video):
+            if allowed is not None and listener.user_id not in allowed:
                 continue
             if not listener.offer(text):
                 listener.close(TRY_AGAIN_LATER, "Too slow: messages were dropped.")

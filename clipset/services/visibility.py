@@ -1,6 +1,7 @@
 """Who may see which video: the one rule every path (API, media URLs, events) asks.
 
-- ``private``: owner and admins only.
+- ``private``: owner and admins, and the members of an album that shares it (see
+  ``album_access``).
 - ``unlisted``: anyone signed in who has the id; never in lists, feed or search.
 - ``public``: every signed-in user.
 Unfinished videos (pending, processing, failed) are their owner's (and admins') alone.
@@ -9,6 +10,7 @@ Unfinished videos (pending, processing, failed) are their owner's (and admins') 
 from __future__ import annotations
 
 from ..store.models import User, Video
+from .album_access import shared_condition, shared_through_album
 
 
 def can_view(user: User | None, video: Video) -> bool:
@@ -16,7 +18,9 @@ def can_view(user: User | None, video: Video) -> bool:
         return False
     if user.is_admin or video.uploader_id == user.id:
         return True
-    return video.processing_status == "completed" and video.privacy in ("public", "unlisted")
+    if video.processing_status != "completed":
+        return False
+    return video.privacy in ("public", "unlisted") or shared_through_album(user, video)
 
 
 def can_manage(user: User | None, video: Video) -> bool:
@@ -26,3 +30,13 @@ def can_manage(user: User | None, video: Video) -> bool:
 def listed():
     """The condition for videos that appear in lists, the feed and search."""
     return (Video.processing_status == "completed") & (Video.privacy == "public")
+
+
+def viewable(user: User):
+    """``can_view`` as SQL, for the lists a user keeps (albums, favourites, watch later)."""
+    if user.is_admin:
+        return Video.id.is_null(False)
+    done = Video.processing_status == "completed"
+    return (Video.uploader == user.id) | (
+        done & (Video.privacy.in_(("public", "unlisted")) | shared_condition(user))
+    )

@@ -151,6 +151,26 @@ V5_LIST_INDEXES = (
     """CREATE INDEX "video_uploader_id_created_at" ON "video" ("uploader_id", "created_at")""",
 )
 
+# Albums with members and a "Watch later" list per user. Portable SQL (no AUTOINCREMENT,
+# TIMESTAMP for times): albums have random ids, the other tables composite keys.
+V6_ALBUMS = (
+    """CREATE TABLE "album" ("id" VARCHAR(11) NOT NULL PRIMARY KEY, "owner_id" INTEGER NOT NULL, "title" VARCHAR(200) NOT NULL, "description" TEXT NOT NULL, "cover_video_id" INTEGER, "created_at" TIMESTAMP NOT NULL, "updated_at" TIMESTAMP NOT NULL, FOREIGN KEY ("owner_id") REFERENCES "user" ("id") ON DELETE CASCADE, FOREIGN KEY ("cover_video_id") REFERENCES "video" ("id") ON DELETE SET NULL)""",
+    """CREATE INDEX "album_owner_id" ON "album" ("owner_id")""",
+    """CREATE INDEX "album_cover_video_id" ON "album" ("cover_video_id")""",
+    """CREATE TABLE "album_member" ("album_id" VARCHAR(11) NOT NULL, "user_id" INTEGER NOT NULL, "role" VARCHAR(16) NOT NULL, "created_at" TIMESTAMP NOT NULL, PRIMARY KEY ("album_id", "user_id"), FOREIGN KEY ("album_id") REFERENCES "album" ("id") ON DELETE CASCADE, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "album_member_album_id" ON "album_member" ("album_id")""",
+    """CREATE INDEX "album_member_user_id" ON "album_member" ("user_id")""",
+    """CREATE TABLE "album_video" ("album_id" VARCHAR(11) NOT NULL, "video_id" INTEGER NOT NULL, "added_by_id" INTEGER, "position" INTEGER NOT NULL, "added_at" TIMESTAMP NOT NULL, PRIMARY KEY ("album_id", "video_id"), FOREIGN KEY ("album_id") REFERENCES "album" ("id") ON DELETE CASCADE, FOREIGN KEY ("video_id") REFERENCES "video" ("id") ON DELETE CASCADE, FOREIGN KEY ("added_by_id") REFERENCES "user" ("id") ON DELETE SET NULL)""",
+    """CREATE INDEX "album_video_album_id" ON "album_video" ("album_id")""",
+    """CREATE INDEX "album_video_video_id" ON "album_video" ("video_id")""",
+    """CREATE INDEX "album_video_added_by_id" ON "album_video" ("added_by_id")""",
+    """CREATE INDEX "album_video_album_id_position" ON "album_video" ("album_id", "position")""",
+    """CREATE TABLE "watch_later" ("user_id" INTEGER NOT NULL, "video_id" INTEGER NOT NULL, "added_at" TIMESTAMP NOT NULL, PRIMARY KEY ("user_id", "video_id"), FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE, FOREIGN KEY ("video_id") REFERENCES "video" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "watch_later_user_id" ON "watch_later" ("user_id")""",
+    """CREATE INDEX "watch_later_video_id" ON "watch_later" ("video_id")""",
+    """CREATE INDEX "watch_later_user_id_added_at" ON "watch_later" ("user_id", "added_at")""",
+)
+
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("initial schema", V1_INITIAL),
     ("full-text video search", V2_SEARCH),
@@ -158,6 +178,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("video recording date", (
         """ALTER TABLE "video" ADD COLUMN "recorded_at" DATETIME""",)),
     ("list indexes", V5_LIST_INDEXES),
+    ("albums and saved lists", V6_ALBUMS),
 )
 LATEST = len(STEPS)
 

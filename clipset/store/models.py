@@ -16,6 +16,7 @@ from peewee import (
     BigIntegerField,
     BooleanField,
     CharField,
+    CompositeKey,
     DateTimeField,
     FloatField,
     ForeignKeyField,
@@ -225,4 +226,69 @@ class Config(BaseModel):
     updated_at = DateTimeField(default=now)
 
 
-MODELS = (User, Invitation, Category, Upload, Draft, Video, Like, Comment, View, Config)
+ALBUM_ROLES = ("viewer", "contributor")
+
+
+class Album(BaseModel):
+    """An ordered collection of videos with members. Its id is random like a video's
+    public id, so albums cannot be found by counting."""
+
+    id = CharField(max_length=11, primary_key=True, default=new_public_id)
+    owner = ForeignKeyField(User, on_delete="CASCADE", backref="albums")
+    title = CharField(max_length=200)
+    description = TextField(default="")
+    cover_video = ForeignKeyField(Video, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
+class AlbumMember(BaseModel):
+    album = ForeignKeyField(Album, on_delete="CASCADE", backref="members")
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    role = CharField(max_length=16)  # one of ALBUM_ROLES
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        primary_key = CompositeKey("album", "user")
+
+
+class AlbumVideo(BaseModel):
+    album = ForeignKeyField(Album, on_delete="CASCADE", backref="entries")
+    video = ForeignKeyField(Video, on_delete="CASCADE", backref="+")
+    added_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    position = IntegerField()
+    added_at = DateTimeField(default=now)
+
+    class Meta:
+        primary_key = CompositeKey("album", "video")
+        indexes = ((("album", "position"), False),)
+
+
+class WatchLater(BaseModel):
+    """A user's "Watch later" list (their favourites are their likes)."""
+
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    video = ForeignKeyField(Video, on_delete="CASCADE", backref="+")
+    added_at = DateTimeField(default=now)
+
+    class Meta:
+        primary_key = CompositeKey("user", "video")
+        indexes = ((("user", "added_at"), False),)
+
+
+MODELS = (
+    User,
+    Invitation,
+    Category,
+    Upload,
+    Draft,
+    Video,
+    Like,
+    Comment,
+    View,
+    Config,
+    Album,
+    AlbumMember,
+    AlbumVideo,
+    WatchLater,
+)

@@ -20,6 +20,9 @@ const pages = {
   profile: () => import("@/features/profile/Profile"),
   library: () => import("@/features/library/Library"),
   admin: () => import("@/features/admin/AdminArea"),
+  albums: () => import("@/features/albums/Albums"),
+  album: () => import("@/features/albums/AlbumPage"),
+  saved: () => import("@/features/saved/SavedPage"),
 };
 const UploadPage = lazyPage(pages.upload);
 const VideoPage = lazyPage(pages.video);
@@ -27,6 +30,9 @@ const BrowsePage = lazyPage(pages.browse);
 const ProfilePage = lazyPage(pages.profile);
 const LibraryPage = lazyPage(pages.library);
 const AdminArea = lazyPage(pages.admin);
+const AlbumsPage = lazyPage(pages.albums);
+const AlbumPage = lazyPage(pages.album);
+const SavedPage = lazyPage(pages.saved);
 
 /** Fetch the page the address opens while the first API calls (setup, who am I) are out,
  * instead of after them; a failure here is left to the page's own load to report. */
@@ -34,6 +40,7 @@ function preloadPageOf(path: string) {
   const byFirstSegment: Record<string, () => Promise<unknown>> = {
     upload: pages.upload, v: pages.video, browse: pages.browse, c: pages.browse,
     u: pages.profile, library: pages.library, admin: pages.admin,
+    albums: pages.albums, favourites: pages.saved, later: pages.saved,
   };
   byFirstSegment[path.split("/")[1]]?.().catch(() => undefined);
 }
@@ -86,6 +93,10 @@ function Routed() {
         <Route path="library" element={page(<LibraryPage />)} />
         <Route path="v/:id" element={page(<VideoPage />)} />
         <Route path="u/:username" element={page(<ProfilePage />)} />
+        <Route path="albums" element={page(<AlbumsPage />)} />
+        <Route path="albums/:id" element={page(<AlbumPage />)} />
+        <Route path="favourites" element={page(<SavedPage list="favourites" />)} />
+        <Route path="later" element={page(<SavedPage list="later" />)} />
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="admin/*" element={<RequireAdmin>{page(<AdminArea />)}</RequireAdmin>} />
         <Route path="*" element={<NotFound />} />

@@ -11,6 +11,7 @@ const NAV: { to: string; label: string; icon: IconName }[] = [
   { to: "/browse", label: "Browse", icon: "grid" },
   { to: "/upload", label: "Upload", icon: "upload" },
   { to: "/library", label: "Library", icon: "library" },
+  { to: "/albums", label: "Albums", icon: "folder" },
 ];
 
 // Phones: labelled tabs along the bottom, within thumb reach; wider screens: the top bar.
@@ -68,6 +69,8 @@ function UserMenu() {
         <div role="menu" ref={menu} onKeyDown={onMenuKey} aria-label={`Account of ${user.username}`} className="card absolute right-0 z-50 mt-2 w-56 overflow-hidden py-1 text-sm">
           <div className="px-4 py-2 text-zinc-600 dark:text-zinc-400">Signed in as <strong className="text-zinc-900 dark:text-zinc-100">{user.username}</strong></div>
           <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to={`/u/${encodeURIComponent(user.username)}`}>My profile</Link>
+          <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/favourites">Favourites</Link>
+          <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/later">Watch later</Link>
           <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/account/password">Change password</Link>
           <button role="menuitem" className="block w-full px-4 py-2 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800" onClick={() => signOut()}>Sign out</button>
         </div>

@@ -27,6 +27,11 @@ export type LikeState = Answer<"/api/videos/{video_id}/like", "post">;
 export type SignedUrl = Answer<"/api/videos/stream/{video_id}">;
 export type Quota = Answer<"/api/videos/quota">;
 
+export type Album = Schemas["AlbumOut"];
+export type AlbumMember = Schemas["MemberOut"];
+export type AlbumRole = AlbumMember["role"];
+export type SavedState = Answer<"/api/videos/{video_id}/later", "put">;
+
 export type Comment = Schemas["CommentOut"];
 export type Category = Schemas["CategoryOut"];
 export type Invitation = Schemas["InvitationOut"];

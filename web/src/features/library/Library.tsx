@@ -8,6 +8,7 @@ import { flattenUnique, nextPage } from "@/lib/paging";
 import { useToast } from "@/lib/toast";
 import { isUnfinished, keys, useQuota } from "@/lib/queries";
 import type { Page, Privacy, Video, VideoId } from "@/lib/types";
+import { AddToAlbumButton } from "@/features/albums";
 import { Thumbnail } from "@/components/VideoCard";
 import { ConfirmDialog, EmptyState, ErrorState, LoadMore, Skeleton, StatusBadge } from "@/components/ui";
 
@@ -78,6 +79,7 @@ export default function LibraryPage() {
           {(Object.keys(PRIVACY_WORDS) as Privacy[]).map((p) => (
             <button key={p} className="rounded-lg bg-white/10 px-3 py-1.5 hover:bg-white/20 dark:bg-black/10" onClick={() => bulk((v) => api.patch(`/api/videos/${v.id}/privacy`, { privacy: p }), `Changed to ${PRIVACY_WORDS[p].toLowerCase()}.`)}>Make {p}</button>
           ))}
+          <AddToAlbumButton videoIds={chosen.map((v) => v.id)} className="rounded-lg bg-white/10 px-3 py-1.5 hover:bg-white/20 dark:bg-black/10" onDone={() => setSelected(new Set())} />
           <button className="rounded-lg bg-red-600 px-3 py-1.5 text-white hover:bg-red-700" onClick={() => setConfirming(true)}>Delete…</button>
           <button className="ml-auto underline" onClick={() => setSelected(new Set())}>Clear</button>
         </div>

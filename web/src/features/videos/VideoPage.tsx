@@ -10,7 +10,9 @@ import { keys, useCategories, useStreamUrl, useThumbnailUrl, useVideo } from "@/
 import { useToast } from "@/lib/toast";
 import { tagList } from "@/lib/tags";
 import type { Privacy, Video, VideoId } from "@/lib/types";
+import { AddToAlbumButton } from "@/features/albums";
 import { Comments } from "@/features/comments";
+import { WatchLaterButton } from "@/features/saved";
 import { LikeButton } from "./LikeButton";
 import { NotFound } from "@/components/NotFound";
 import { Player, PlayerFrame } from "./Player";
@@ -145,6 +147,8 @@ export default function VideoPage() {
           {v.privacy !== "public" && <span className="rounded-full bg-zinc-200 px-2 py-0.5 text-xs dark:bg-zinc-800">{PRIVACY_WORDS[v.privacy]}</span>}
           <div className="ml-auto flex flex-wrap gap-2">
             <LikeButton video={v} />
+            {ready && <WatchLaterButton videoId={v.id} />}
+            {ready && <AddToAlbumButton videoIds={[v.id]} />}
             <CopyButton text={`${window.location.origin}/v/${id}`} label="Copy link" className="btn-ghost" />
           </div>
         </div>
