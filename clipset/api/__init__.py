@@ -19,6 +19,8 @@ from . import (
     jobs,
     media,
     realtime,
+    share_page,
+    shares,
     social,
     spa,
     system,
@@ -44,6 +46,8 @@ BLUEPRINTS = (
     drafts.bp,
     jobs.bp,
     realtime.bp,
+    shares.bp,
+    share_page.bp,
 )
 
 

@@ -25,6 +25,7 @@ from .invitations import Invitations
 from .jobs import Jobs
 from .media_urls import MediaUrls
 from .schedules import Schedules
+from .shares import Shares
 from .social import Social
 from .stats import Stats
 from .uploads import Uploads
@@ -53,6 +54,7 @@ class Services:
         self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
         self.catalog = Catalog(data, self.media_urls)
         self.videos = Videos(data)
+        self.shares = Shares(settings, data, keys, self.media_urls)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.jobs = Jobs(settings, data, self.config, self.events)
         # An admin's new worker count resizes the running pool at once.
