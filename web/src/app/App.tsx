@@ -20,6 +20,8 @@ const pages = {
   profile: () => import("@/features/profile/Profile"),
   library: () => import("@/features/library/Library"),
   admin: () => import("@/features/admin/AdminArea"),
+  guest: () => import("@/features/shares/GuestPage"),
+  shares: () => import("@/features/shares/MyShares"),
 };
 const UploadPage = lazyPage(pages.upload);
 const VideoPage = lazyPage(pages.video);
@@ -27,13 +29,15 @@ const BrowsePage = lazyPage(pages.browse);
 const ProfilePage = lazyPage(pages.profile);
 const LibraryPage = lazyPage(pages.library);
 const AdminArea = lazyPage(pages.admin);
+const GuestPage = lazyPage(pages.guest);
+const MySharesPage = lazyPage(pages.shares);
 
 /** Fetch the page the address opens while the first API calls (setup, who am I) are out,
  * instead of after them; a failure here is left to the page's own load to report. */
 function preloadPageOf(path: string) {
   const byFirstSegment: Record<string, () => Promise<unknown>> = {
     upload: pages.upload, v: pages.video, browse: pages.browse, c: pages.browse,
-    u: pages.profile, library: pages.library, admin: pages.admin,
+    u: pages.profile, library: pages.library, admin: pages.admin, s: pages.guest, shares: pages.shares,
   };
   byFirstSegment[path.split("/")[1]]?.().catch(() => undefined);
 }
@@ -84,6 +88,7 @@ function Routed() {
         <Route path="c/:slug" element={page(<BrowsePage />)} />
         <Route path="upload" element={page(<UploadPage />)} />
         <Route path="library" element={page(<LibraryPage />)} />
+        <Route path="shares" element={page(<MySharesPage />)} />
         <Route path="v/:id" element={page(<VideoPage />)} />
         <Route path="u/:username" element={page(<ProfilePage />)} />
         <Route path="account/password" element={<ChangePasswordPage />} />
@@ -94,6 +99,20 @@ function Routed() {
   );
 }
 
+/** A guest link's page stands alone: no sign-in, no setup check, nothing of the household. */
+function GuestOrApp() {
+  const location = useLocation();
+  if (location.pathname.startsWith("/s/")) {
+    return (
+      <Routes>
+        <Route path="/s/:token" element={<RouteErrorBoundary><Suspense fallback={<Centered><Spinner /></Centered>}><GuestPage /></Suspense></RouteErrorBoundary>} />
+        <Route path="*" element={<NotFound />} />
+      </Routes>
+    );
+  }
+  return <Routed />;
+}
+
 export function App() {
   useEffect(() => preloadPageOf(window.location.pathname), []);
   return (
@@ -101,7 +120,7 @@ export function App() {
       <AuthProvider>
         <LiveProvider>
           <UploadProvider>
-            <Routed />
+            <GuestOrApp />
           </UploadProvider>
         </LiveProvider>
       </AuthProvider>

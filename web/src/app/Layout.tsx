@@ -69,6 +69,7 @@ function UserMenu() {
           <div className="px-4 py-2 text-zinc-600 dark:text-zinc-400">Signed in as <strong className="text-zinc-900 dark:text-zinc-100">{user.username}</strong></div>
           <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to={`/u/${encodeURIComponent(user.username)}`}>My profile</Link>
           <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/account/password">Change password</Link>
+          <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/shares">My shared links</Link>
           <button role="menuitem" className="block w-full px-4 py-2 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800" onClick={() => signOut()}>Sign out</button>
         </div>
       )}

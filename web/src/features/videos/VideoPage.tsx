@@ -11,6 +11,7 @@ import { useToast } from "@/lib/toast";
 import { tagList } from "@/lib/tags";
 import type { Privacy, Video, VideoId } from "@/lib/types";
 import { Comments } from "@/features/comments";
+import { ShareButton } from "@/features/shares";
 import { LikeButton } from "./LikeButton";
 import { NotFound } from "@/components/NotFound";
 import { Player, PlayerFrame } from "./Player";
@@ -146,6 +147,7 @@ export default function VideoPage() {
           <div className="ml-auto flex flex-wrap gap-2">
             <LikeButton video={v} />
             <CopyButton text={`${window.location.origin}/v/${id}`} label="Copy link" className="btn-ghost" />
+            {ready && <ShareButton video={v} />}
           </div>
         </div>
         {canManage && (
