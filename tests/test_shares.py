@@ -320,3 +320,42 @@ def test_the_link_survives_only_while_its_video_row_does(app, user, video):
             row.target_kind == "video"
             and row.video_id == Video.get(Video.public_id == video.public_id).id
         )
+
+
+def test_one_client_guessing_across_links_is_stopped(client, user, video):
+    """Three guesses a link (login_attempts), thirty a client over all links."""
+    here = {"REMOTE_ADDR": "10.0.0.1"}
+    links = [share(user, video, password=PASSWORD) for _ in range(11)]
+    for link in links[:10]:
+        for _ in range(3):
+            r = client.post(
+                f"/api/guest/{token_of(link)}/unlock",
+                json={"password": "nope nope"},
+                environ_base=here,
+            )
+            assert r.status_code == 403
+    r = client.post(
+        f"/api/guest/{token_of(links[10])}/unlock", json={"password": PASSWORD}, environ_base=here
+    )
+    assert r.status_code == 429
+
+
+def test_many_clients_guessing_one_link_lock_that_link(client, user, video):
+    link = share(user, video, password=PASSWORD)
+    unlock = f"/api/guest/{token_of(link)}/unlock"
+    for n in range(10):
+        for _ in range(3):
+            r = client.post(
+                unlock, json={"password": "nope nope"}, environ_base={"REMOTE_ADDR": f"10.1.0.{n}"}
+            )
+            assert r.status_code == 403
+    r = client.post(unlock, json={"password": PASSWORD}, environ_base={"REMOTE_ADDR": "10.2.0.1"})
+    assert r.status_code == 429
+    # Other links stay open to that client.
+    other = share(user, video, password=PASSWORD)
+    r = client.post(
+        f"/api/guest/{token_of(other)}/unlock",
+        json={"password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.2.0.1"},
+    )
+    assert r.status_code == 200
