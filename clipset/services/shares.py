@@ -317,8 +317,8 @@ class Shares:
         path = store(video.storage_key)
         if not path.is_file():
             raise NotFound("The file of this video is missing.", error_code="file_missing")
-        # Short caching: a revoked link must stop working in the browser too.
-        return path, 60, f"{_filename(video.title)}.mp4"
+        # Never cached: a link turned off must stop working in the browser at once too.
+        return path, 0, f"{_filename(video.title)}.mp4"
 
 
 def _filename(title: str) -> str:
