@@ -90,3 +90,24 @@ def test_a_guest_on_a_phone_watches_a_shared_video(
     guest.goto(with_file)
     expect(guest.get_by_test_id("guest-gone")).to_have_attribute("data-reason", "share_revoked")
     assert guest.errors == []
+
+
+def test_a_password_link_asks_first_and_stays_open_on_reload(app, make_user, clips, new_page):
+    owner = make_user("ann")
+    video = ready_video(app, owner, clips["sound"], title="Birthday")
+    r = owner.post(f"/api/videos/{video.public_id}/shares", json={"password": "cake1234"})
+    assert r.status_code == 201, r.json
+    guest = new_page(**PHONE)
+    guest.goto(r.json["path"])
+    expect(guest.get_by_test_id("guest-title")).to_have_count(0)
+    guest.get_by_test_id("guest-password").fill("pie")
+    guest.get_by_role("button", name="Watch").click()
+    expect(guest.get_by_test_id("guest-password-error")).to_have_text(
+        "That password is not right."
+    )
+    guest.get_by_test_id("guest-password").fill("cake1234")
+    guest.get_by_role("button", name="Watch").click()
+    expect(guest.get_by_test_id("guest-title")).to_have_text("Birthday")
+    guest.reload()
+    expect(guest.get_by_test_id("guest-title")).to_have_text("Birthday")
+    assert guest.errors == []
