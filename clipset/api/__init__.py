@@ -21,6 +21,8 @@ from . import (
     media,
     realtime,
     saved,
+    share_page,
+    shares,
     social,
     spa,
     system,
@@ -48,6 +50,8 @@ BLUEPRINTS = (
     drafts.bp,
     jobs.bp,
     realtime.bp,
+    shares.bp,
+    share_page.bp,
 )
 
 

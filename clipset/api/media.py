@@ -45,6 +45,20 @@ def thumbnail(video_id: str):
     return send_ranges(path, "image/jpeg", max_age)
 
 
+@bp.get("/shared/video/<video_id>.mp4", defaults={"kind": "video"})
+@bp.get("/shared/download/<video_id>.mp4", defaults={"kind": "download"})
+@bp.get("/shared/thumbnail/<video_id>.jpg", defaults={"kind": "thumbnail"})
+def shared(kind: str, video_id: str):
+    """A guest link's video, poster or download (see services/shares.py)."""
+    path, max_age, filename = services().shares.media_file(
+        video_id, kind, request.args.get("token", "")
+    )
+    response = send_ranges(path, "image/jpeg" if kind == "thumbnail" else "video/mp4", max_age)
+    if kind == "download":
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def _etag(stat: os.stat_result) -> str:
     return f"{stat.st_size:x}-{stat.st_mtime_ns:x}"
 

@@ -171,6 +171,16 @@ V6_ALBUMS = (
     """CREATE INDEX "watch_later_user_id_added_at" ON "watch_later" ("user_id", "added_at")""",
 )
 
+
+# Portable SQL (TIMESTAMP and BOOLEAN, a text primary key), so the step also suits
+# PostgreSQL; on SQLite TIMESTAMP has DATETIME's affinity.
+V7_SHARE_LINKS = (
+    """CREATE TABLE "share_link" ("id" VARCHAR(16) NOT NULL PRIMARY KEY, "token" VARCHAR(64) NOT NULL, "target_kind" VARCHAR(16) NOT NULL, "video_id" INTEGER, "created_by_id" INTEGER NOT NULL, "label" VARCHAR(80) NOT NULL, "password_hash" VARCHAR(255), "allow_download" BOOLEAN NOT NULL, "created_at" TIMESTAMP NOT NULL, "expires_at" TIMESTAMP, "revoked_at" TIMESTAMP, "last_opened_at" TIMESTAMP, "open_count" INTEGER NOT NULL, FOREIGN KEY ("video_id") REFERENCES "video" ("id") ON DELETE CASCADE, FOREIGN KEY ("created_by_id") REFERENCES "user" ("id") ON DELETE CASCADE)""",
+    """CREATE UNIQUE INDEX "share_link_token" ON "share_link" ("token")""",
+    """CREATE INDEX "share_link_video_id" ON "share_link" ("video_id")""",
+    """CREATE INDEX "share_link_created_by_id" ON "share_link" ("created_by_id")""",
+)
+
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("initial schema", V1_INITIAL),
     ("full-text video search", V2_SEARCH),
@@ -179,6 +189,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         """ALTER TABLE "video" ADD COLUMN "recorded_at" DATETIME""",)),
     ("list indexes", V5_LIST_INDEXES),
     ("albums and saved lists", V6_ALBUMS),
+    ("share links", V7_SHARE_LINKS),
 )
 LATEST = len(STEPS)
 

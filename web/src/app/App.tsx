@@ -23,6 +23,8 @@ const pages = {
   albums: () => import("@/features/albums/Albums"),
   album: () => import("@/features/albums/AlbumPage"),
   saved: () => import("@/features/saved/SavedPage"),
+  guest: () => import("@/features/shares/GuestPage"),
+  shares: () => import("@/features/shares/MyShares"),
 };
 const UploadPage = lazyPage(pages.upload);
 const VideoPage = lazyPage(pages.video);
@@ -33,6 +35,8 @@ const AdminArea = lazyPage(pages.admin);
 const AlbumsPage = lazyPage(pages.albums);
 const AlbumPage = lazyPage(pages.album);
 const SavedPage = lazyPage(pages.saved);
+const GuestPage = lazyPage(pages.guest);
+const MySharesPage = lazyPage(pages.shares);
 
 /** Fetch the page the address opens while the first API calls (setup, who am I) are out,
  * instead of after them; a failure here is left to the page's own load to report. */
@@ -40,7 +44,7 @@ function preloadPageOf(path: string) {
   const byFirstSegment: Record<string, () => Promise<unknown>> = {
     upload: pages.upload, v: pages.video, browse: pages.browse, c: pages.browse,
     u: pages.profile, library: pages.library, admin: pages.admin,
-    albums: pages.albums, favourites: pages.saved, later: pages.saved,
+    albums: pages.albums, favourites: pages.saved, later: pages.saved, s: pages.guest, shares: pages.shares,
   };
   byFirstSegment[path.split("/")[1]]?.().catch(() => undefined);
 }
@@ -91,6 +95,7 @@ function Routed() {
         <Route path="c/:slug" element={page(<BrowsePage />)} />
         <Route path="upload" element={page(<UploadPage />)} />
         <Route path="library" element={page(<LibraryPage />)} />
+        <Route path="shares" element={page(<MySharesPage />)} />
         <Route path="v/:id" element={page(<VideoPage />)} />
         <Route path="u/:username" element={page(<ProfilePage />)} />
         <Route path="albums" element={page(<AlbumsPage />)} />
@@ -105,6 +110,20 @@ function Routed() {
   );
 }
 
+/** A guest link's page stands alone: no sign-in, no setup check, nothing of the household. */
+function GuestOrApp() {
+  const location = useLocation();
+  if (location.pathname.startsWith("/s/")) {
+    return (
+      <Routes>
+        <Route path="/s/:token" element={<RouteErrorBoundary><Suspense fallback={<Centered><Spinner /></Centered>}><GuestPage /></Suspense></RouteErrorBoundary>} />
+        <Route path="*" element={<NotFound />} />
+      </Routes>
+    );
+  }
+  return <Routed />;
+}
+
 export function App() {
   useEffect(() => preloadPageOf(window.location.pathname), []);
   return (
@@ -112,7 +131,7 @@ export function App() {
       <AuthProvider>
         <LiveProvider>
           <UploadProvider>
-            <Routed />
+            <GuestOrApp />
           </UploadProvider>
         </LiveProvider>
       </AuthProvider>

@@ -72,6 +72,7 @@ function UserMenu() {
           <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/favourites">Favourites</Link>
           <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/later">Watch later</Link>
           <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/account/password">Change password</Link>
+          <Link role="menuitem" className="block px-4 py-2 hover:bg-zinc-100 dark:hover:bg-zinc-800" to="/shares">My shared links</Link>
           <button role="menuitem" className="block w-full px-4 py-2 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800" onClick={() => signOut()}>Sign out</button>
         </div>
       )}

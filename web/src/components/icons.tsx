@@ -22,6 +22,7 @@ const PATHS = {
   expand: "M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5",
   download: "M12 4v12m0 0l-5-5m5 5l5-5M4 20h16",
   pip: "M3 5h18v14H3zM12 12h7v5h-7z",
+  share: "M18 8a3 3 0 100-6 3 3 0 000 6zM6 15a3 3 0 100-6 3 3 0 000 6zM18 22a3 3 0 100-6 3 3 0 000 6zM8.6 13.5l6.8 4M15.4 6.5l-6.8 4",
 } as const;
 
 export type IconName = keyof typeof PATHS;

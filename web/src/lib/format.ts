@@ -1,7 +1,7 @@
 // Formatting of durations, sizes, counts, times and settings for people.
 import type { Privacy } from "./types";
 
-export const PRIVACY_WORDS: Record<Privacy, string> = { public: "Public", unlisted: "Unlisted (link only)", private: "Private (only me)" };
+export const PRIVACY_WORDS: Record<Privacy, string> = { public: "Public", unlisted: "Unlisted (members with the link)", private: "Private (only me)" };
 
 /** 75 → "1:15", 3725 → "1:02:05"; null/NaN → "0:00". */
 export function formatDuration(seconds: number | null | undefined): string {

@@ -10,6 +10,7 @@ import type { Video } from "@/lib/types";
 import { Comments } from "@/features/comments";
 import { Icon } from "@/components/icons";
 import { LikeButton, useLike } from "@/features/videos";
+import { ShareButton } from "@/features/shares";
 import { SeekBar } from "@/components/SeekBar";
 import { Dialog, Spinner } from "@/components/ui";
 
@@ -167,6 +168,7 @@ export function FeedItem({ video, index, active, near, muted, setMuted }: {
           <span className="sr-only">Comments</span>
           <span className="text-xs font-semibold">{formatCount(video.comment_count)}</span>
         </button>
+        <ShareButton video={video} variant="overlay" />
       </div>
       {near && <SeekBar media={el} label={`Seek in ${video.title}`} />}
       <Dialog open={comments} onClose={() => setComments(false)} title={`Comments on “${video.title}”`} sheet testId="comment-sheet">

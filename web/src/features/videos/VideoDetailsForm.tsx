@@ -62,7 +62,7 @@ export function VideoDetailsForm({ file, details, onChange, footer }: { file: Fi
             <label className="label" htmlFor={`${ids}-privacy`}>Who can see it</label>
             <select id={`${ids}-privacy`} className="input" value={details.privacy} onChange={(e) => set({ privacy: e.target.value as Privacy })}>
               <option value="public">Everyone (public)</option>
-              <option value="unlisted">Anyone with the link</option>
+              <option value="unlisted">Members who have the link</option>
               <option value="private">Only me</option>
             </select>
           </div>

@@ -13,6 +13,7 @@ import type { Privacy, Video, VideoId } from "@/lib/types";
 import { AddToAlbumButton } from "@/features/albums";
 import { Comments } from "@/features/comments";
 import { WatchLaterButton } from "@/features/saved";
+import { ShareButton } from "@/features/shares";
 import { LikeButton } from "./LikeButton";
 import { NotFound } from "@/components/NotFound";
 import { Player, PlayerFrame } from "./Player";
@@ -150,6 +151,7 @@ export default function VideoPage() {
             {ready && <WatchLaterButton videoId={v.id} />}
             {ready && <AddToAlbumButton videoIds={[v.id]} />}
             <CopyButton text={`${window.location.origin}/v/${id}`} label="Copy link" className="btn-ghost" />
+            {ready && <ShareButton video={v} />}
           </div>
         </div>
         {canManage && (
