@@ -8,6 +8,7 @@ from ..store.db import database
 from . import (
     accounts,
     admin,
+    captions,
     categories,
     docs,
     drafts,
@@ -37,6 +38,7 @@ BLUEPRINTS = (
     admin.bp,
     social.bp,
     videos.bp,
+    captions.bp,
     media.bp,
     host.bp,
     uploads.bp,

@@ -14,6 +14,7 @@ from ..store.models import Upload, Video
 from . import storage
 from .accounts import Accounts
 from .backups import Backups
+from .captions import Captions
 from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
@@ -52,6 +53,7 @@ class Services:
         self.host = Host(settings, host)
         self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
         self.catalog = Catalog(data, self.media_urls)
+        self.captions = Captions(self.media_urls, self.catalog)
         self.videos = Videos(data)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.jobs = Jobs(settings, data, self.config, self.events)
