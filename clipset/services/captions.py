@@ -61,7 +61,7 @@ def _seconds(h, m, s, ms) -> float:
 def clean_cue_text(text: str) -> str:
     """Cue text with only the kept tags, balanced, and the rest escaped."""
     out, stack, pos = [], [], 0
-    text = text.replace("\r", "")
+    text = text.replace("\r", "").replace("-->", "→")  # "-->" may not appear in cue text
 
     def words(piece: str) -> str:
         piece = html.unescape(piece)
@@ -89,8 +89,7 @@ def clean_cue_text(text: str) -> str:
             stack.append(name)
     out.append(words(text[pos:]))
     out += [f"</{name}>" for name in reversed(stack)]
-    # Blank lines would end the cue, and "-->" may not appear in cue text.
-    lines = [line.strip() for line in "".join(out).replace("-->", "→").split("\n")]
+    lines = [line.strip() for line in "".join(out).split("\n")]  # a blank line ends a cue
     return "\n".join(line for line in lines if line)[:MAX_CUE_CHARS]
 
 
