@@ -2,7 +2,7 @@
 // keyboard shortcuts (k/Space, j/l, arrows, f, m), speed, picture-in-picture, download —
 // and a box shaped from the stored size, so nothing jumps when the video loads. Caption
 // tracks are <track>s; a timeline under the picture shows chapters and seek previews.
-import { useEffect, useState, type ReactNode, type RefObject } from "react";
+import { useCallback, useEffect, useState, type ReactNode, type RefObject } from "react";
 import type { PreviewTile } from "@/lib/previews";
 import type { Caption, Video } from "@/lib/types";
 import { Icon } from "@/components/icons";
@@ -48,6 +48,8 @@ export function Player({ video, src, poster, playerRef, onPlaying, captions = []
 }) {
   const [speed, setSpeed] = useState(1);
   const [media, setMedia] = useState<HTMLVideoElement | null>(null);
+  // One ref callback for the element's life: the page's ref, and the timeline's state.
+  const attach = useCallback((el: HTMLVideoElement | null) => { playerRef.current = el; setMedia(el); }, [playerRef]);
   const pip = typeof document !== "undefined" && document.pictureInPictureEnabled;
   const box = playerBox(video);
 
@@ -92,7 +94,7 @@ export function Player({ video, src, poster, playerRef, onPlaying, captions = []
     <div>
       <div className="overflow-hidden rounded-xl bg-black">
         <video
-          ref={(el) => { playerRef.current = el; setMedia(el); }}
+          ref={attach}
           src={src}
           poster={poster}
           controls
