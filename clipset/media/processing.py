@@ -172,7 +172,7 @@ def process(
                     # Taken from the frames the transcode encodes: no second decode.
                     sprites = previews.Sprites(end - start, size) if dst_previews else None
                     args = (src, dst_video, dst_thumbnail, p, options, start, end, cover)
-                    _transcode(*args, tracker, encoder, sprites)
+                    _transcode(*args, tracker, encoder, sprites=sprites)
 
                 try:
                     transcode(encoder)
