@@ -88,6 +88,7 @@ def make_clip(
     language: str | None = None,
     beep_at: float | None = None,
     audio_bitrate: int | None = None,
+    subtitles: tuple = (),
 ) -> Path:
     """Write a clip. ``rotation`` is the clockwise display rotation stored as metadata;
     ``pixel_aspect`` the stored pixels' width over height; ``layout`` the audio's channels
@@ -120,6 +121,9 @@ def make_clip(
             if language:
                 a.metadata["language"] = language
             streams.append(("a", a))
+        # (codec, language, [(start s, end s, text)]): text tracks as cameras and
+        # editors write them (mov_text in MP4, SubRip in Matroska).
+        texts = [(_subtitle_track(out, codec, lang), cues) for codec, lang, cues in subtitles]
 
         if video:
             # VFR: irregular gaps between 20 ms and 90 ms on a millisecond clock.
@@ -142,9 +146,43 @@ def make_clip(
                 out.mux(a.encode(_tone(layout, rate, n, done, beep_at)))
                 done += n
             out.mux(a.encode(None))
+        for track, cues in texts:
+            _write_cues(out, track, cues)
     finally:
         out.close()
     return path
+
+
+_ASS_HEADER = (
+    b"[Script Info]\nScriptType: v4.00+\nPlayResX: 384\nPlayResY: 288\n\n[V4+ Styles]\n"
+    b"Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
+    b"BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
+    b"BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
+    b"Style: Default,Arial,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0"
+    b"\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, "
+    b"Effect, Text\n"
+)
+
+
+def _subtitle_track(out, codec: str, language: str | None):
+    track = out.add_stream(codec)
+    track.codec_context.time_base = Fraction(1, 1000)
+    track.codec_context.subtitle_header = _ASS_HEADER  # text encoders take ASS events
+    if language:
+        track.metadata["language"] = language
+    return track
+
+
+def _write_cues(out, track, cues) -> None:
+    for n, (start, end, text) in enumerate(cues):
+        ms, length = int(start * 1000), int((end - start) * 1000)
+        event = f"{n},0,Default,,0,0,0,,{text}".encode()
+        packet = track.codec_context.encode_subtitle(
+            av.subtitles.subtitle.SubtitleSet.create(event, 0, length, pts=ms * 1000)
+        )
+        packet.pts = packet.dts = ms
+        packet.duration, packet.time_base, packet.stream = length, Fraction(1, 1000), track
+        out.mux(packet)
 
 
 # The cases the media rules name -------------------------------------------------
@@ -208,6 +246,24 @@ def avi_mpeg4(d) -> Path:
 
 def no_audio(d) -> Path:
     return make_clip(Path(d) / "silent.mp4", acodec=None, width=240, height=160, duration=1.0)
+
+
+CUES = ((0.0, 1.0, "Hello {\\i1}little{\\i0} zebra"), (1.0, 2.5, "A <b>giraffe</b>\\Nwalks by"))
+
+
+def mov_text_clip(d) -> Path:
+    """An MP4 with a mov_text track, as phones and editors write subtitles."""
+    return make_clip(d / "mov_text.mp4", duration=3.0, subtitles=(("mov_text", "eng", CUES),))
+
+
+def subrip_clip(d) -> Path:
+    """A Matroska file with SubRip tracks in two languages."""
+    french = ((0.5, 2.0, "Bonjour la girafe"),)
+    return make_clip(
+        d / "subrip.mkv",
+        duration=3.0,
+        subtitles=(("subrip", "eng", CUES), ("subrip", "fre", french)),
+    )
 
 
 def tiny(d) -> Path:

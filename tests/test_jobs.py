@@ -171,7 +171,7 @@ def test_disk_full_requeues_without_failing_or_losing_the_original(
 def test_stop_requeues_a_running_job_without_counting_it(monkeypatch, services, user, clips):
     started = threading.Event()
 
-    def slow(src, dst_video, dst_thumbnail, options, progress=None, cancel=None):
+    def slow(src, dst_video, dst_thumbnail, options, progress=None, cancel=None, **_):
         started.set()
         assert cancel.wait(WAIT_SECONDS)
         raise media.Cancelled()

@@ -59,13 +59,13 @@ def test_an_encoder_breaking_after_frames_were_written_is_redone_from_the_start(
     real = processing._transcode
     calls = []
 
-    def breaks_halfway(src, dst, *args):
+    def breaks_halfway(src, dst, *args, **kwargs):
         calls.append(args[-1])
         if args[-1] != "libx264":
             with open(dst, "wb") as f:
                 f.write(b"half a file from the broken encoder")
             raise encoders.EncoderFailed(args[-1], RuntimeError("device lost"))
-        return real(src, dst, *args)
+        return real(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(processing, "_transcode", breaks_halfway)
     monkeypatch.setattr(encoders, "_chosen", {"auto": "h264_qsv"})

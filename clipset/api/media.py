@@ -59,6 +59,30 @@ def shared(kind: str, video_id: str):
     return response
 
 
+@bp.get("/previews/<video_id>.jpg")
+def sprite(video_id: str):
+    path, max_age = services().catalog.media_file(
+        video_id, "sprite", request.args.get("token", "")
+    )
+    return send_ranges(path, "image/jpeg", max_age)
+
+
+@bp.get("/previews/<video_id>.vtt")
+def preview_index(video_id: str):
+    path, max_age = services().catalog.media_file(
+        video_id, "previews", request.args.get("token", "")
+    )
+    return send_ranges(path, "text/vtt", max_age)
+
+
+@bp.get("/captions/<video_id>/<caption_id>.vtt")
+def caption(video_id: str, caption_id: str):
+    vtt, max_age = services().captions.served(video_id, caption_id, request.args.get("token", ""))
+    return Response(
+        vtt, mimetype="text/vtt", headers={"Cache-Control": f"private, max-age={max_age}"}
+    )
+
+
 def _etag(stat: os.stat_result) -> str:
     return f"{stat.st_size:x}-{stat.st_mtime_ns:x}"
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    AliasChoices,
+    AliasPath,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    computed_field,
+)
 
+from ..services.chapters import chapters
 from ..services.videos import TAGS_MAX, TAGS_SENT_MAX
 from ..store.models import PRIVACY, STATUSES, iso_utc
 from ..store.pagination import MAX_PAGE, MAX_PAGE_SIZE
@@ -100,6 +109,11 @@ class Page(Out, Generic[T]):
     has_more: bool
 
 
+class ChapterOut(Out):
+    start: float = Field(description="Seconds from the start.")
+    title: str
+
+
 class VideoOut(Out):
     id: VideoId
     title: str
@@ -129,3 +143,8 @@ class VideoOut(Out):
     )
     processing_started_at: UtcDatetime | None
     processing_finished_at: UtcDatetime | None
+
+    @computed_field(description="Chapters from `0:00 Intro` lines in the description.")
+    @property
+    def chapters(self) -> list[ChapterOut]:
+        return [ChapterOut(**c) for c in chapters(self.description, self.duration_seconds)]

@@ -145,6 +145,7 @@ class VideoPath:
         self.origin_ticks = 0
         self.last_pts = self.kept_pts = None
         self.thumb = self.last = None
+        self.sprites = None  # previews.Sprites, offered every kept frame
         self.done = False
 
     def convert(self, frame) -> list:
@@ -189,6 +190,8 @@ class VideoPath:
             at = float((pts + self.origin_ticks) * self.tb) - self.zero
             if self.thumb is None and at >= self.cover - 1e-6:
                 self.thumb = frame
+            if self.sprites is not None:
+                self.sprites.offer(frame, float(pts * self.tb))
             kept.append(frame)
         return kept
 

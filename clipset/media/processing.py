@@ -14,7 +14,7 @@ import av
 import av.filter
 
 from ..errors import InsufficientStorage, UnreadableMedia, ValidationFailed
-from . import colour, encoders
+from . import captions, colour, encoders, previews
 from .frames import Shaper, decimation, fit_size, save_thumbnail
 from .probing import (
     BAD_INPUT,
@@ -68,6 +68,8 @@ class Result:
     size_bytes: int
     recorded_at: object = None  # datetime from the source's tags (naive UTC), or None
     encoder: str | None = None  # the H.264 encoder that made it; None for a remux
+    captions: tuple = ()  # captions.Track of each text subtitle track, on the output's timeline
+    previews: bool = False  # whether the sprite sheet and its index were written
 
 
 def needs_transcode(p: Probe, options: Options) -> bool:
@@ -129,9 +131,12 @@ def process(
     options: Options = Options(),
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
+    dst_previews: tuple | None = None,
 ) -> Result:
-    """Make a browser-ready MP4 and a JPEG thumbnail. Removes its outputs on failure."""
+    """Make a browser-ready MP4 and a JPEG thumbnail, and with ``dst_previews`` (sheet,
+    index) the seek previews. Removes its outputs on failure."""
     src, dst_video, dst_thumbnail = str(src), str(dst_video), str(dst_thumbnail)
+    outputs = [dst_video, dst_thumbnail, *(str(d) for d in dst_previews or ())]
     # The caller already applied its format and size limits when the file was uploaded.
     p = probe_file(src, None, 1 << 16, None)
     start = max(0.0, options.trim_start or 0.0)
@@ -149,18 +154,25 @@ def process(
     cover = min(max(cover, start), max(start, end - 0.05))
     tracker = _Progress(progress, cancel, start, end)
     mode = "transcode" if needs_transcode(p, options) else "remux"
+    size = fit_size(p.width, p.height, options.max_width, options.max_height)
+    sprites = None
     try:
         try:
             encoder = None
             if mode == "remux":
                 _remux(src, dst_video, tracker)
                 _thumbnail_from_file(src, cover, dst_thumbnail, options, p)
+                if dst_previews:
+                    sprites = previews.for_remux(src, p, end - start)
             else:
                 encoder = options.encoder
 
                 def transcode(encoder: str) -> None:
+                    nonlocal sprites
+                    # Taken from the frames the transcode encodes: no second decode.
+                    sprites = previews.Sprites(end - start, size) if dst_previews else None
                     args = (src, dst_video, dst_thumbnail, p, options, start, end, cover)
-                    _transcode(*args, tracker, encoder)
+                    _transcode(*args, tracker, encoder, sprites=sprites)
 
                 try:
                     transcode(encoder)
@@ -181,8 +193,10 @@ def process(
         except BAD_INPUT as e:
             raise UnreadableMedia("The video could not be processed: the file is damaged.") from e
         out = verify(dst_video)
+        made_previews = sprites is not None and sprites.save(*map(str, dst_previews))
+        tracks = tuple(captions.extract(src, start, end))
     except BaseException:
-        for path in (dst_video, dst_thumbnail):
+        for path in outputs:
             try:
                 os.remove(path)
             except OSError:
@@ -202,6 +216,8 @@ def process(
         size_bytes=out.size_bytes,
         recorded_at=p.recorded_at,
         encoder=encoder,
+        captions=tracks,
+        previews=made_previews,
     )
 
 

@@ -32,6 +32,7 @@ def transcode(
     cover: float,
     tracker,
     encoder: str = encoders.SOFTWARE,
+    sprites=None,
 ):
     inp = av.open(src, metadata_errors="replace")
     try:
@@ -43,6 +44,7 @@ def transcode(
         rate = frame_rate(vin)
         size = fit_size(p.width, p.height, options.max_width, options.max_height)
         video = VideoPath(p, tb, rate, size, start, end, cover, tracker, options.max_fps)
+        video.sprites = sprites
 
         out = out_container(dst)
         try:

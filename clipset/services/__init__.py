@@ -15,6 +15,7 @@ from . import storage
 from .accounts import Accounts
 from .albums import Albums
 from .backups import Backups
+from .captions import Captions
 from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
@@ -55,6 +56,7 @@ class Services:
         self.host = Host(settings, host)
         self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
         self.catalog = Catalog(data, self.media_urls)
+        self.captions = Captions(self.media_urls, self.catalog)
         self.videos = Videos(data)
         self.albums = Albums()
         self.saved = Saved()

@@ -53,6 +53,7 @@ class VideoSearch(FTS5Model):
     title = SearchField()
     description = SearchField()
     tags = SearchField()
+    caption_text = SearchField()
 
     class Meta:
         database = database
@@ -152,6 +153,15 @@ def _ordered(query, sort_by: str, order: str, allowed=tuple(SORTS)):
     if order == "asc":
         return query.order_by(column.asc(), Video.id.asc())
     return query.order_by(column.desc(), Video.id.desc())
+
+
+# The file behind each kind of signed URL (captions are rows, not files).
+_FILES = {
+    "video": DataDir.video_file,
+    "thumbnail": DataDir.thumbnail_file,
+    "sprite": DataDir.sprite_file,
+    "previews": DataDir.preview_index_file,
+}
 
 
 CURSOR_FORMAT = "feed-cursor"  # how the API document names what encode_cursor makes
@@ -283,12 +293,23 @@ class Catalog:
         video = ready(self.get(user, video_id))
         return self.urls.issue(user, video, kind)
 
-    def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path, int]:
-        """The file a signed URL points at and how long a browser may cache it.
+    def previews(self, user: User, video_id: str) -> dict:
+        """Signed URLs of the seek previews' sprite sheet and its WebVTT index."""
+        video = ready(self.get(user, video_id))
+        if not self.data.preview_index_file(video.storage_key).is_file():
+            raise NotFound("This video has no seek previews.", error_code="no_previews")
+        sprite = self.urls.issue(user, video, "sprite")
+        index = self.urls.issue(user, video, "previews")
+        return {
+            "sprite_url": sprite["url"],
+            "index_url": index["url"],
+            "expires_at": index["expires_at"],
+        }
 
-        Checked on every request, ranges included: the token, then that its user is
-        still active and may still see the video (a video made private stops playing).
-        """
+    def media_video(self, video_id: str, kind: str, token: str) -> Video:
+        """The video a signed URL of ``kind`` is for, checked on every request, ranges
+        included: the token, then that its user is still active and may still see the
+        video (a video made private stops playing)."""
         if not is_public_id(video_id):  # not even shaped like a video: nothing to check
             raise not_found()
         # Asked for every range a player reads: only the columns the checks need (the
@@ -298,9 +319,12 @@ class Catalog:
         visible(user, video)
         if video.processing_status != "completed":
             raise not_found()
-        path = (self.data.video_file if kind == "video" else self.data.thumbnail_file)(
-            video.storage_key
-        )
+        return video
+
+    def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path, int]:
+        """The file a signed URL points at and how long a browser may cache it."""
+        video = self.media_video(video_id, kind, token)
+        path = _FILES[kind](self.data, video.storage_key)
         if not path.is_file():
             raise NotFound("The file of this video is missing.", error_code="file_missing")
         return path, min(self.urls.ttl_for(video), 3600)

@@ -252,6 +252,10 @@ class Jobs:
         token = uuid.uuid4().hex[:8]
         tmp_video = self.data.tmp / f"{video.storage_key}.{token}.mp4"
         tmp_thumb = self.data.tmp / f"{video.storage_key}.{token}.jpg"
+        tmp_previews = (
+            self.data.tmp / f"{video.storage_key}.{token}.sprite.jpg",
+            self.data.tmp / f"{video.storage_key}.{token}.vtt",
+        )
         try:
             self._check_room(video)
             options = media.Options(
@@ -273,8 +277,9 @@ class Jobs:
                 options,
                 progress=self.outcomes.reporter(video),
                 cancel=cancel,
+                dst_previews=tmp_previews,
             )  # verified: H.264/AAC MP4 browsers play
-            self.outcomes.complete(video, result, tmp_video, tmp_thumb)
+            self.outcomes.complete(video, result, tmp_video, tmp_thumb, tmp_previews)
         except media.Cancelled:
             # Stopped by shutdown: back in the queue, and the attempt doesn't count.
             Video.update(
@@ -289,7 +294,7 @@ class Jobs:
             else:
                 self.outcomes.fail(video, message(exc))
         finally:
-            storage.remove(tmp_video, tmp_thumb)
+            storage.remove(tmp_video, tmp_thumb, *tmp_previews)
             with self._lock:
                 self._running.pop(video.id, None)
 

@@ -19,7 +19,14 @@ from ..security.tokens import UrlSigner
 from ..store.models import User, Video, now
 from .bearers import claims_for
 
-KINDS = {"video": ("videos", "mp4"), "thumbnail": ("thumbnails", "jpg")}
+# kind: (folder, extension) of its URL; captions name their track under the video's id.
+KINDS = {
+    "video": ("videos", "mp4"),
+    "thumbnail": ("thumbnails", "jpg"),
+    "captions": ("captions", "vtt"),
+    "sprite": ("previews", "jpg"),
+    "previews": ("previews", "vtt"),
+}
 PLAY_MARGIN_SECONDS = 3600
 
 
@@ -32,11 +39,12 @@ class MediaUrls:
         playing = math.ceil(video.duration_seconds or 0) + PLAY_MARGIN_SECONDS
         return max(self.ttl_seconds, playing)
 
-    def issue(self, user: User, video: Video, kind: str) -> dict:
+    def issue(self, user: User, video: Video, kind: str, name: str | None = None) -> dict:
         folder, ext = KINDS[kind]
         token = self._signer.sign({**claims_for(user), "v": video.public_id, "k": kind})
+        path = f"{video.public_id}/{name}" if name else video.public_id
         return {
-            "url": f"/media/{folder}/{video.public_id}.{ext}?token={token}",
+            "url": f"/media/{folder}/{path}.{ext}?token={token}",
             "expires_at": now() + dt.timedelta(seconds=self.ttl_for(video)),
         }
 

@@ -14,6 +14,7 @@ from ..store.db import immediate
 from ..store.dirs import DataDir
 from ..store.models import Video, now
 from . import storage
+from .captions import Captions
 from .config import RuntimeConfig
 from .hub import Hub
 
@@ -48,11 +49,15 @@ class Outcomes:
 
         return progress
 
-    def complete(self, video: Video, result: Any, tmp_video, tmp_thumb) -> None:
+    def complete(self, video: Video, result: Any, tmp_video, tmp_thumb, tmp_previews=()) -> None:
         key = video.storage_key
         os.replace(tmp_video, self.data.video_file(key))
         if tmp_thumb.exists():
             os.replace(tmp_thumb, self.data.thumbnail_file(key))
+        if getattr(result, "previews", False) and all(p.exists() for p in tmp_previews):
+            self.data.previews.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp_previews[0], self.data.sprite_file(key))
+            os.replace(tmp_previews[1], self.data.preview_index_file(key))
         with immediate():
             done = (
                 Video.update(
@@ -78,6 +83,7 @@ class Outcomes:
             if not Video.select().where(Video.id == video.id).exists():
                 storage.remove_video_files(self.data, key)
             return
+        Captions.from_file(video, getattr(result, "captions", ()))
         if not self.config["keep_originals"]:
             storage.remove(self.data.original_file(key))
         finished = Video.get_by_id(video.id)

@@ -211,6 +211,8 @@ def _media_named(database: Path) -> tuple[list[tuple[str, int | None]], int]:
         for path in (
             layout.video_file(key),
             layout.thumbnail_file(key),
+            layout.sprite_file(key),
+            layout.preview_index_file(key),
             layout.original_file(key),
         ):
             named.append((path.as_posix(), None))

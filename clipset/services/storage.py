@@ -35,6 +35,8 @@ def remove_video_files(data: DataDir, storage_key: str) -> None:
     remove(
         data.video_file(storage_key),
         data.thumbnail_file(storage_key),
+        data.sprite_file(storage_key),
+        data.preview_index_file(storage_key),
         data.original_file(storage_key),
     )
 
@@ -63,7 +65,9 @@ def set_aside_orphans(data: DataDir, video_keys: set[str], upload_ids: set[str])
                     moved += 1
                 except OSError:  # held open by another program: next start tries again
                     log.warning("could not move %s aside", file, exc_info=True)
-    remove(*(f for f in data.thumbnails.iterdir() if f.is_file() and f.stem not in video_keys))
+    for folder in (data.thumbnails, data.previews):
+        if folder.is_dir():
+            remove(*(f for f in folder.iterdir() if f.is_file() and f.stem not in video_keys))
     if moved:
         log.warning(
             "moved %d media file(s) that no video or upload refers to into %s; "

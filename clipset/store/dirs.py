@@ -27,6 +27,7 @@ class DataDir:
         self.originals = self.media / "originals"
         self.videos = self.media / "videos"
         self.thumbnails = self.media / "thumbnails"
+        self.previews = self.media / "previews"  # seek previews: sprite sheets, their index
         self.tmp = self.media / "tmp"
         self.unclaimed = self.media / "unclaimed"  # files no row refers to; made when needed
 
@@ -43,6 +44,12 @@ class DataDir:
     def thumbnail_file(self, storage_key: str) -> Path:
         return self.thumbnails / f"{storage_key}.jpg"
 
+    def sprite_file(self, storage_key: str) -> Path:
+        return self.previews / f"{storage_key}.jpg"
+
+    def preview_index_file(self, storage_key: str) -> Path:
+        return self.previews / f"{storage_key}.vtt"
+
     def create(self) -> "DataDir":
         for folder in (
             self.root,
@@ -51,6 +58,7 @@ class DataDir:
             self.originals,
             self.videos,
             self.thumbnails,
+            self.previews,
             self.tmp,
         ):
             folder.mkdir(parents=True, exist_ok=True)

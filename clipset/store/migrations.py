@@ -181,6 +181,37 @@ V7_SHARE_LINKS = (
     """CREATE INDEX "share_link_created_by_id" ON "share_link" ("created_by_id")""",
 )
 
+
+# Caption tracks of a video (their WebVTT and its plain words), the video's default track
+# and every track's words in one column the search index reads. The table and columns are
+# portable SQL; the search index is SQLite's FTS5, rebuilt with that column (FTS5 tables
+# can't gain one), and its triggers follow it.
+V8_CAPTIONS = (
+    """CREATE TABLE "caption" ("id" VARCHAR(32) NOT NULL PRIMARY KEY, "video_id" INTEGER NOT NULL, "language" VARCHAR(35) NOT NULL, "label" VARCHAR(64) NOT NULL, "source" VARCHAR(16) NOT NULL, "vtt" TEXT NOT NULL, "text" TEXT NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("video_id") REFERENCES "video" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "caption_video_id" ON "caption" ("video_id")""",
+    """ALTER TABLE "video" ADD COLUMN "caption_text" TEXT NOT NULL DEFAULT ''""",
+    """ALTER TABLE "video" ADD COLUMN "default_caption" VARCHAR(32)""",
+    """DROP TRIGGER "video_search_ai" """,
+    """DROP TRIGGER "video_search_ad" """,
+    """DROP TRIGGER "video_search_au" """,
+    """DROP TABLE "video_search" """,
+    """CREATE VIRTUAL TABLE "video_search" USING fts5(title, description, tags, caption_text,
+        content='video', content_rowid='id', tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER "video_search_ai" AFTER INSERT ON "video" BEGIN
+        INSERT INTO video_search(rowid, title, description, tags, caption_text)
+        VALUES (new.id, new.title, new.description, new.tags, new.caption_text); END""",
+    """CREATE TRIGGER "video_search_ad" AFTER DELETE ON "video" BEGIN
+        INSERT INTO video_search(video_search, rowid, title, description, tags, caption_text)
+        VALUES ('delete', old.id, old.title, old.description, old.tags, old.caption_text); END""",
+    """CREATE TRIGGER "video_search_au" AFTER UPDATE OF title, description, tags, caption_text
+        ON "video" BEGIN
+        INSERT INTO video_search(video_search, rowid, title, description, tags, caption_text)
+        VALUES ('delete', old.id, old.title, old.description, old.tags, old.caption_text);
+        INSERT INTO video_search(rowid, title, description, tags, caption_text)
+        VALUES (new.id, new.title, new.description, new.tags, new.caption_text); END""",
+    """INSERT INTO video_search(video_search) VALUES ('rebuild')""",
+)
+
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("initial schema", V1_INITIAL),
     ("full-text video search", V2_SEARCH),
@@ -190,6 +221,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("list indexes", V5_LIST_INDEXES),
     ("albums and saved lists", V6_ALBUMS),
     ("share links", V7_SHARE_LINKS),
+    ("captions and previews", V8_CAPTIONS),
 )
 LATEST = len(STEPS)
 

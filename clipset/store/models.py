@@ -170,6 +170,9 @@ class Video(BaseModel):
     bitrate = IntegerField(null=True)
     file_size_bytes = BigIntegerField(null=True)
     recorded_at = DateTimeField(null=True)  # from the camera's tags; never its location
+    # Every caption track's words, for search (the captions service keeps it in step).
+    caption_text = TextField(default="")
+    default_caption = CharField(max_length=32, null=True)  # a Caption id of this video
     # Counters kept consistent with their rows inside one transaction.
     view_count = IntegerField(default=0)
     like_count = IntegerField(default=0)
@@ -184,6 +187,22 @@ class Video(BaseModel):
             (("processing_status", "privacy", "is_featured", "created_at"), False),
             (("uploader", "created_at"), False),
         )
+
+
+class Caption(BaseModel):
+    """A WebVTT caption track of a video: uploaded, or taken from the file's subtitles."""
+
+    id = CharField(max_length=32, primary_key=True, default=new_key)  # reaches URLs
+    video = ForeignKeyField(Video, on_delete="CASCADE", backref="captions")
+    language = CharField(max_length=35)  # a BCP 47 tag ("en", "pt-BR")
+    label = CharField(max_length=64)
+    source = CharField(max_length=16)  # CAPTION_SOURCES
+    vtt = TextField()  # sanitised WebVTT, served as it is
+    text = TextField()  # its cues' plain words
+    created_at = DateTimeField(default=now)
+
+
+CAPTION_SOURCES = ("upload", "file")
 
 
 class Like(BaseModel):
@@ -320,6 +339,7 @@ MODELS = (
     Upload,
     Draft,
     Video,
+    Caption,
     Like,
     Comment,
     View,

@@ -44,3 +44,7 @@ export type Draft = Schemas["DraftOut"];
 export type Page<T> = Omit<Answer<"/api/videos">, "items"> & { items: T[] };
 /** A page of the feed's cursor list. */
 export type CursorPage<T> = Omit<Answer<"/api/videos/feed">, "items"> & { items: T[] };
+
+export type Chapter = Video["chapters"][number];
+export type Caption = Schemas["CaptionOut"];
+export type Previews = Answer<"/api/videos/{video_id}/previews">;

@@ -9,7 +9,7 @@ import { useStreamUrl, useThumbnailUrl } from "@/lib/queries";
 import type { Video } from "@/lib/types";
 import { Comments } from "@/features/comments";
 import { Icon } from "@/components/icons";
-import { LikeButton, useLike } from "@/features/videos";
+import { LikeButton, useLike, usePreviews } from "@/features/videos";
 import { ShareButton } from "@/features/shares";
 import { SeekBar } from "@/components/SeekBar";
 import { Dialog, Spinner } from "@/components/ui";
@@ -32,6 +32,7 @@ export function FeedItem({ video, index, active, near, muted, setMuted }: {
   const stream = useStreamUrl(video.id, near);
   const thumb = useThumbnailUrl(video.id, near);
   const like = useLike(video);
+  const previews = usePreviews(video.id, near);
   const [comments, setComments] = useState(false);
   const [paused, setPaused] = useState(false);
   const [sound, setSound] = useState(false);
@@ -170,7 +171,7 @@ export function FeedItem({ video, index, active, near, muted, setMuted }: {
         </button>
         <ShareButton video={video} variant="overlay" />
       </div>
-      {near && <SeekBar media={el} label={`Seek in ${video.title}`} />}
+      {near && <SeekBar media={el} label={`Seek in ${video.title}`} previews={previews.data} chapters={video.chapters} />}
       <Dialog open={comments} onClose={() => setComments(false)} title={`Comments on “${video.title}”`} sheet testId="comment-sheet">
         <div className="max-h-[60vh] overflow-y-auto pr-1 max-sm:max-h-[55dvh]">
           {comments && <Comments videoId={video.id} currentTime={() => el?.currentTime ?? 0} onSeek={(s) => { if (el) el.currentTime = s; }} />}

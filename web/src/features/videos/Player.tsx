@@ -1,9 +1,12 @@
 // The video page's player: the browser's controls plus what they lack everywhere —
 // keyboard shortcuts (k/Space, j/l, arrows, f, m), speed, picture-in-picture, download —
-// and a box shaped from the stored size, so nothing jumps when the video loads.
-import { useEffect, useState, type ReactNode, type RefObject } from "react";
-import type { Video } from "@/lib/types";
+// and a box shaped from the stored size, so nothing jumps when the video loads. Caption
+// tracks are <track>s; a timeline under the picture shows chapters and seek previews.
+import { useCallback, useEffect, useState, type ReactNode, type RefObject } from "react";
+import type { PreviewTile } from "@/lib/previews";
+import type { Caption, Video } from "@/lib/types";
 import { Icon } from "@/components/icons";
+import { SeekBar } from "@/components/SeekBar";
 
 const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2];
 
@@ -20,6 +23,8 @@ function playerBox(video: Video) {
 
 // The toolbar's height, reserved while the player is not there yet.
 const TOOLBAR = "mt-2 flex min-h-9 flex-wrap items-center gap-2 text-sm";
+// The timeline's strip under the picture, reserved the same way.
+const TIMELINE = "relative h-6";
 
 /** What stands in for the player (loading, processing, failed) in the player's own shape,
  * so the page does not move when the player arrives. */
@@ -30,16 +35,21 @@ export function PlayerFrame({ video, children }: { video: Video; children: React
         <div style={playerBox(video)} className="mx-auto flex w-full flex-col items-center justify-center gap-2 text-white" role="status">
           {children}
         </div>
+        <div className={TIMELINE} aria-hidden="true" />
       </div>
       <div className={TOOLBAR} aria-hidden="true" />
     </div>
   );
 }
 
-export function Player({ video, src, poster, playerRef, onPlaying }: {
+export function Player({ video, src, poster, playerRef, onPlaying, captions = [], previews = [] }: {
   video: Video; src: string; poster?: string; playerRef: RefObject<HTMLVideoElement | null>; onPlaying: () => void;
+  captions?: Caption[]; previews?: PreviewTile[];
 }) {
   const [speed, setSpeed] = useState(1);
+  const [media, setMedia] = useState<HTMLVideoElement | null>(null);
+  // One ref callback for the element's life: the page's ref, and the timeline's state.
+  const attach = useCallback((el: HTMLVideoElement | null) => { playerRef.current = el; setMedia(el); }, [playerRef]);
   const pip = typeof document !== "undefined" && document.pictureInPictureEnabled;
   const box = playerBox(video);
 
@@ -84,7 +94,7 @@ export function Player({ video, src, poster, playerRef, onPlaying }: {
     <div>
       <div className="overflow-hidden rounded-xl bg-black">
         <video
-          ref={playerRef}
+          ref={attach}
           src={src}
           poster={poster}
           controls
@@ -96,7 +106,12 @@ export function Player({ video, src, poster, playerRef, onPlaying }: {
           className="mx-auto block w-full object-contain"
           aria-label={`Video: ${video.title}. Shortcuts: K or Space plays and pauses, J and L skip 10 seconds, arrows 5, F full screen, M mute.`}
           data-testid="player"
-        />
+        >
+          {captions.map((c) => <track key={c.id} kind="captions" src={c.url} srcLang={c.language} label={c.label} default={c.is_default} />)}
+        </video>
+        <div className={TIMELINE}>
+          <SeekBar media={media} label={`Seek in ${video.title}`} previews={previews} chapters={video.chapters} />
+        </div>
       </div>
       <div className={TOOLBAR}>
         <label className="flex items-center gap-1.5">

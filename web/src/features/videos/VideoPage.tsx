@@ -14,6 +14,8 @@ import { AddToAlbumButton } from "@/features/albums";
 import { Comments } from "@/features/comments";
 import { WatchLaterButton } from "@/features/saved";
 import { ShareButton } from "@/features/shares";
+import { useCaptions, usePreviews } from "./api";
+import { CaptionsDialog } from "./CaptionsDialog";
 import { LikeButton } from "./LikeButton";
 import { NotFound } from "@/components/NotFound";
 import { Player, PlayerFrame } from "./Player";
@@ -68,10 +70,13 @@ export default function VideoPage() {
   const ready = video.data?.processing_status === "completed";
   const stream = useStreamUrl(id, ready);
   const thumb = useThumbnailUrl(id, ready);
+  const captions = useCaptions(id, ready);
+  const previews = usePreviews(id, ready);
   const player = useRef<HTMLVideoElement>(null);
   const viewed = useRef(false);
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [captioning, setCaptioning] = useState(false);
   useLiveVideos([id]); // live progress, likes and comments land in the cached video
 
   // The same grid as the page, so the page fills it in place instead of moving over.
@@ -126,7 +131,7 @@ export default function VideoPage() {
     <div className={PAGE_GRID}>
       <div className="min-w-0">
         {ready && stream.data ? (
-          <Player video={v} src={stream.data.url} poster={thumb.data?.url} playerRef={player} onPlaying={onPlaying} />
+          <Player video={v} src={stream.data.url} poster={thumb.data?.url} playerRef={player} onPlaying={onPlaying} captions={captions.data} previews={previews.data} />
         ) : (
           <PlayerFrame video={v}>
             {v.processing_status === "failed" ? (
@@ -157,6 +162,7 @@ export default function VideoPage() {
         {canManage && (
           <div className="mt-3 flex flex-wrap items-center gap-2 rounded-xl border border-zinc-200 p-3 text-sm dark:border-zinc-800" aria-label="Owner actions" role="group">
             <button className="btn-ghost" onClick={() => setEditing(true)}>Edit details</button>
+            {ready && <button className="btn-ghost" onClick={() => setCaptioning(true)}>Captions</button>}
             <label className="flex items-center gap-2">Privacy
               <select className="input w-auto" value={v.privacy} onChange={(e) => setPrivacy(e.target.value as Privacy)} aria-label="Privacy">
                 {(Object.keys(PRIVACY_WORDS) as Privacy[]).map((p) => <option key={p} value={p}>{PRIVACY_WORDS[p]}</option>)}
@@ -176,6 +182,7 @@ export default function VideoPage() {
         <h2 className="mb-3 text-lg font-semibold">Comments <span className="text-zinc-600 dark:text-zinc-400">{formatCount(v.comment_count)}</span></h2>
         <Comments videoId={id} currentTime={() => player.current?.currentTime ?? 0} onSeek={seek} />
       </aside>
+      {captioning && <CaptionsDialog videoId={id} open={captioning} onClose={() => setCaptioning(false)} />}
       {editing && <EditDialog video={v} open={editing} onClose={() => setEditing(false)} />}
       <ConfirmDialog open={deleting} onClose={() => setDeleting(false)} title="Delete this video?" body={`“${v.title}” and its files will be removed for good.`} confirm="Delete" danger onConfirm={remove} />
     </div>

@@ -1,0 +1,76 @@
+// A video's caption tracks and seek previews as server state, with their query keys.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, toApiError, tokenStore } from "@/lib/api";
+import { parsePreviews } from "@/lib/previews";
+import type { Caption, Previews, VideoId } from "@/lib/types";
+
+export const mediaKeys = {
+  captions: (id: VideoId) => ["captions", id] as const,
+  previews: (id: VideoId) => ["previews", id] as const,
+};
+
+export function useCaptions(id: VideoId, enabled = true) {
+  return useQuery({
+    queryKey: mediaKeys.captions(id),
+    queryFn: () => api.get<Caption[]>(`/api/videos/${id}/captions`),
+    enabled,
+    staleTime: 30 * 60_000, // the tracks' signed URLs live for hours
+  });
+}
+
+/** The preview tiles, or none (an older video has no previews: not an error). */
+export function usePreviews(id: VideoId, enabled = true) {
+  return useQuery({
+    queryKey: mediaKeys.previews(id),
+    queryFn: async () => {
+      let urls: Previews;
+      try {
+        urls = await api.get<Previews>(`/api/videos/${id}/previews`);
+      } catch {
+        return [];
+      }
+      const index = await fetch(urls.index_url);
+      return index.ok ? parsePreviews(await index.text(), urls.sprite_url) : [];
+    },
+    enabled,
+    staleTime: 30 * 60_000,
+  });
+}
+
+async function sendForm(path: string, form: FormData): Promise<Caption> {
+  const token = tokenStore.get();
+  let response: Response;
+  try {
+    response = await fetch(path, { method: "POST", body: form, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw toApiError(0, null);
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw toApiError(response.status, data);
+  return data as Caption;
+}
+
+export function useCaptionChanges(id: VideoId) {
+  const queryClient = useQueryClient();
+  const refresh = () => queryClient.invalidateQueries({ queryKey: mediaKeys.captions(id) });
+  const upload = useMutation({
+    mutationFn: (p: { file: File; language: string; label: string; isDefault: boolean }) => {
+      const form = new FormData();
+      form.set("file", p.file);
+      form.set("language", p.language);
+      if (p.label) form.set("label", p.label);
+      form.set("default", String(p.isDefault));
+      return sendForm(`/api/videos/${id}/captions`, form);
+    },
+    onSuccess: refresh,
+  });
+  const update = useMutation({
+    mutationFn: (p: { caption: Caption["id"]; is_default: boolean }) => api.patch<Caption>(`/api/videos/${id}/captions/${p.caption}`, { is_default: p.is_default }),
+    onSuccess: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: (caption: Caption["id"]) => api.del(`/api/videos/${id}/captions/${caption}`),
+    onSuccess: refresh,
+  });
+  return { upload, update, remove };
+}
