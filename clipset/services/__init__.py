@@ -18,6 +18,7 @@ from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
 from .drafts import Drafts
+from .feed import Feed
 from .host import Host, HostHooks
 from .hub import Hub
 from .insights import Insights
@@ -52,6 +53,7 @@ class Services:
         self.host = Host(settings, host)
         self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
         self.catalog = Catalog(data, self.media_urls)
+        self.feed = Feed()
         self.videos = Videos(data)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.jobs = Jobs(settings, data, self.config, self.events)
