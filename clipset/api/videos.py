@@ -76,6 +76,9 @@ class RecentQuery(In):
 class FeedOut(Out):
     items: list[VideoOut]
     next_cursor: str | None
+    as_of: UtcDatetime = Field(
+        description="The walk's snapshot time: videos created later join a feed started again."
+    )
 
 
 class ViewOut(Out):

@@ -54,7 +54,7 @@ class Services:
         self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
         self.catalog = Catalog(data, self.media_urls)
         self.feed = Feed()
-        self.videos = Videos(data)
+        self.videos = Videos(data, self.events)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.jobs = Jobs(settings, data, self.config, self.events)
         # An admin's new worker count resizes the running pool at once.

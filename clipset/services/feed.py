@@ -144,10 +144,10 @@ class Feed:
         more = len(rows) > limit
         rows = rows[:limit]
         if not more:
-            return {"items": rows, "next_cursor": None}
+            return {"items": rows, "next_cursor": None, "as_of": as_of}
         last = rows[-1]
         turn = last.feed_place
         place = Position(
             as_of, bool(turn.watched), int(turn.turn), last.created_at, last.public_id
         )
-        return {"items": rows, "next_cursor": encode_cursor(place)}
+        return {"items": rows, "next_cursor": encode_cursor(place), "as_of": as_of}

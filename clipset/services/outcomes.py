@@ -14,6 +14,7 @@ from ..store.db import immediate
 from ..store.dirs import DataDir
 from ..store.models import Video, now
 from . import storage
+from .announcements import announce_published
 from .config import RuntimeConfig
 from .hub import Hub
 
@@ -87,6 +88,7 @@ class Outcomes:
             video_id=video.public_id,
             owner_id=video.uploader_id,
         )
+        announce_published(self.events, finished)
 
     def fail(self, video: Video, message: str) -> None:
         Video.update(
