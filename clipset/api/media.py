@@ -1,4 +1,5 @@
-"""``/media/...``: video and thumbnail bytes behind signed URLs, with HTTP byte ranges.
+"""``/media/...``: video, thumbnail and draft filmstrip bytes behind signed URLs, with HTTP
+byte ranges.
 
 Not under ``/api``: these URLs go straight into ``<video src>`` and ``<img src>``.
 Ranges follow RFC 9110: one range ``a-b``, ``a-`` or ``-n`` answers 206 with
@@ -22,6 +23,7 @@ from flask import Blueprint, Response, request
 from werkzeug.http import http_date
 
 from ..errors import RangeNotSatisfiable
+from ..services.filmstrips import TTL_SECONDS as FILMSTRIP_TTL
 from .access import services
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -41,6 +43,12 @@ def thumbnail(video_id: str):
         video_id, "thumbnail", request.args.get("token", "")
     )
     return send_ranges(path, "image/jpeg", max_age)
+
+
+@bp.get("/filmstrips/<int:draft_id>.jpg")
+def filmstrip(draft_id: int):
+    path = services().filmstrips.file(draft_id, request.args.get("token", ""))
+    return send_ranges(path, "image/jpeg", FILMSTRIP_TTL)
 
 
 def _etag(stat: os.stat_result) -> str:

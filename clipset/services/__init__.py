@@ -19,6 +19,7 @@ from .categories import Categories
 from .config import RuntimeConfig
 from .drafts import Drafts
 from .feed import Feed
+from .filmstrips import Filmstrips
 from .host import Host, HostHooks
 from .hub import Hub
 from .insights import Insights
@@ -62,6 +63,7 @@ class Services:
         self.stats = Stats(data, settings.disk_margin_bytes, self.jobs, settings.video_encoder)
         self.insights = Insights(data, self.config, self.jobs)
         self.drafts = Drafts(settings, data, self.config, self.uploads, self.jobs.wake)
+        self.filmstrips = Filmstrips(data, UrlSigner(keys, "filmstrip"), self.drafts)
         self.backups = Backups(data, self.config)
         self.schedules = Schedules(self.uploads, self.backups)
 

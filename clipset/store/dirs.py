@@ -43,6 +43,10 @@ class DataDir:
     def thumbnail_file(self, storage_key: str) -> Path:
         return self.thumbnails / f"{storage_key}.jpg"
 
+    def filmstrip_file(self, upload_id: str) -> Path:
+        # A cache, made again when missing: it lives with the temporary files.
+        return self.tmp / f"{upload_id}.filmstrip.jpg"
+
     def create(self) -> "DataDir":
         for folder in (
             self.root,
