@@ -74,6 +74,7 @@ class FilmstripOut(Out):
     frames: int
     times: list[float] = Field(description="The moment each frame shows, in seconds.")
     duration: float
+    aspect: float = Field(description="Each frame's width over its height, as shown.")
 
 
 class FinalizeIn(In):

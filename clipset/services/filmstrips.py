@@ -47,6 +47,7 @@ class Filmstrips:
             "frames": len(times),
             "times": list(times),
             "duration": duration,
+            "aspect": (draft.probe.get("width") or 16) / (draft.probe.get("height") or 9),
         }
 
     def file(self, draft_id: int, token: str) -> Path:
