@@ -22,8 +22,9 @@ from pathlib import Path
 from flask import Blueprint, Response, request
 from werkzeug.http import http_date
 
-from ..errors import RangeNotSatisfiable
+from ..errors import NotFound, RangeNotSatisfiable
 from ..services.filmstrips import TTL_SECONDS as FILMSTRIP_TTL
+from ..services.media_urls import THUMBNAIL_WIDTHS
 from .access import services
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -49,6 +50,15 @@ def thumbnail(video_id: str):
 def filmstrip(draft_id: int):
     path = services().filmstrips.file(draft_id, request.args.get("token", ""))
     return send_ranges(path, "image/jpeg", FILMSTRIP_TTL)
+
+
+@bp.get("/thumbnails/<video_id>.<int:width>.webp")
+def thumbnail_variant(video_id: str, width: int):
+    kind = f"thumbnail-{width}"
+    if width not in THUMBNAIL_WIDTHS:
+        raise NotFound("No such file.", error_code="not_found")
+    path, max_age = services().catalog.media_file(video_id, kind, request.args.get("token", ""))
+    return send_ranges(path, "image/webp", max_age)
 
 
 def _etag(stat: os.stat_result) -> str:

@@ -86,9 +86,17 @@ class ViewOut(Out):
     counted: bool
 
 
+class VariantOut(Out):
+    url: str
+    width: int
+
+
 class MediaUrlOut(Out):
     url: str
     expires_at: UtcDatetime
+    srcset: list[VariantOut] = Field(
+        description="A thumbnail's WebP copies by width, for an `<img srcset>` (else empty)."
+    )
 
 
 # -- explore ---------------------------------------------------------------------------

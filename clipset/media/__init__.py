@@ -18,6 +18,7 @@ from .capabilities import capabilities
 from .filmstrip import Filmstrip, filmstrip_times, make_filmstrip
 from .probing import HEAD_BYTES, KNOWN_FORMATS, Probe, check_head, probe, verify
 from .processing import Cancelled, Options, Result, fit_size, needs_transcode, process
+from .variants import make_variants
 
 __all__ = [
     "HEAD_BYTES",
@@ -29,6 +30,7 @@ __all__ = [
     "Filmstrip",
     "filmstrip_times",
     "make_filmstrip",
+    "make_variants",
     "Options",
     "Probe",
     "Result",

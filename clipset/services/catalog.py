@@ -20,7 +20,7 @@ from ..store.dirs import DataDir
 from ..store.models import Like, User, Video, is_public_id
 from ..store.pagination import COUNT_CAP, paginate
 from .bearers import bearer
-from .media_urls import MediaUrls
+from .media_urls import THUMBNAIL_WIDTHS, MediaUrls
 from .visibility import can_view, listed
 
 RECENT_MAX = 20
@@ -223,7 +223,15 @@ class Catalog:
     # -- media -----------------------------------------------------------------------
     def media_url(self, user: User, video_id: int, kind: str) -> dict:
         video = ready(self.get(user, video_id))
-        return self.urls.issue(user, video, kind)
+        widths = [
+            w
+            for w in (THUMBNAIL_WIDTHS if kind == "thumbnail" else ())
+            if self.data.thumbnail_variant(video.storage_key, w).is_file()
+        ]
+        return {
+            **self.urls.issue(user, video, kind),
+            "srcset": self.urls.srcset(user, video, widths),
+        }
 
     def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path, int]:
         """The file a signed URL points at and how long a browser may cache it.
@@ -238,9 +246,13 @@ class Catalog:
         visible(user, video)
         if video.processing_status != "completed":
             raise not_found()
-        path = (self.data.video_file if kind == "video" else self.data.thumbnail_file)(
-            video.storage_key
-        )
+        key = video.storage_key
+        if kind == "video":
+            path = self.data.video_file(key)
+        elif kind == "thumbnail":
+            path = self.data.thumbnail_file(key)
+        else:
+            path = self.data.thumbnail_variant(key, int(kind.rsplit("-", 1)[1]))
         if not path.is_file():
             raise NotFound("The file of this video is missing.", error_code="file_missing")
         return path, min(self.urls.ttl_for(video), 3600)

@@ -49,11 +49,13 @@ class Outcomes:
 
         return progress
 
-    def complete(self, video: Video, result: Any, tmp_video, tmp_thumb) -> None:
+    def complete(self, video: Video, result: Any, tmp_video, tmp_thumb, variants=None) -> None:
         key = video.storage_key
         os.replace(tmp_video, self.data.video_file(key))
         if tmp_thumb.exists():
             os.replace(tmp_thumb, self.data.thumbnail_file(key))
+        for width, path in (variants or {}).items():
+            os.replace(path, self.data.thumbnail_variant(key, width))
         with immediate():
             done = (
                 Video.update(

@@ -36,6 +36,7 @@ def remove_video_files(data: DataDir, storage_key: str) -> None:
         data.video_file(storage_key),
         data.thumbnail_file(storage_key),
         data.original_file(storage_key),
+        *data.thumbnails.glob(f"{storage_key}.*.webp"),
     )
 
 
@@ -63,7 +64,13 @@ def set_aside_orphans(data: DataDir, video_keys: set[str], upload_ids: set[str])
                     moved += 1
                 except OSError:  # held open by another program: next start tries again
                     log.warning("could not move %s aside", file, exc_info=True)
-    remove(*(f for f in data.thumbnails.iterdir() if f.is_file() and f.stem not in video_keys))
+    remove(
+        *(
+            f
+            for f in data.thumbnails.iterdir()
+            if f.is_file() and f.name.split(".")[0] not in video_keys
+        )
+    )
     if moved:
         log.warning(
             "moved %d media file(s) that no video or upload refers to into %s; "
