@@ -9,7 +9,6 @@ Left out: the two operations whose success leaves the test machine changed for g
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 import schemathesis
@@ -22,7 +21,7 @@ from support import PASSWORD, make_settings
 from clipset.api.uploads import OFFSET_STREAM
 from clipset.app import create_app
 from clipset.serve.server import Server
-from clipset.services.catalog import CURSOR_FORMAT, encode_cursor
+from clipset.services.feed import CURSOR_FORMAT, Position, encode_cursor
 from clipset.store.db import database
 from clipset.store.models import PUBLIC_ID_RE, User
 
@@ -57,9 +56,12 @@ REFUSED_STATUSES = ["412", "413"]
 def _cursors():
     """Feed cursors as the server makes them (the document names their format)."""
     return st.builds(
-        lambda created, public_id: encode_cursor(
-            SimpleNamespace(created_at=created, public_id=public_id)
+        lambda as_of, watched, turn, created, public_id: encode_cursor(
+            Position(as_of, watched, turn, created, public_id)
         ),
+        st.datetimes(),
+        st.booleans(),
+        st.integers(1, 10**6),
         st.datetimes(),
         st.from_regex(PUBLIC_ID_RE, fullmatch=True),
     )

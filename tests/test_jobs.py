@@ -97,8 +97,15 @@ def test_uploaded_clip_is_processed_end_to_end(services, events, user):
     assert video.file_size_bytes == services.data.video_file(key).stat().st_size
     assert video.processing_started_at <= video.processing_finished_at
     assert list(services.data.tmp.glob(f"{key}*")) == []
-    mine = [e for e in events if e.video_id == video.public_id]
+    mine = [e for e in events if e.video_id == video.public_id and not e.everyone]
     assert all(e.owner_id == user.user["id"] for e in mine)
+    # Public and finished: announced to everyone who may see it, once, after video.ready.
+    while not any(e.type == "video.published" for e in events) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    published = [e for e in events if e.type == "video.published"]
+    assert len(published) == 1 and published[0].everyone and published[0].owner_id is None
+    assert published[0].data["video_id"] == video.public_id
+    assert published[0].data["uploader_id"] == user.user["id"]
     assert any(e.type == "video.progress" for e in mine)
     ready = [e for e in mine if e.type == "video.ready"]
     assert len(ready) == 1 and ready[0].data["processing_status"] == "completed"

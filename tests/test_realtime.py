@@ -432,3 +432,45 @@ def test_a_signal_stops_the_server_cleanly_with_sockets_open(app, user, signum):
     finally:
         child.kill()
         child.wait()
+
+
+# -- others' new videos ---------------------------------------------------------------
+def test_a_video_made_public_is_announced_to_everyone_who_may_see_it(
+    app, live_server, user, other_user, marker
+):
+    """No subscription needed: a new video is news to every feed, the uploader's too."""
+    video = make_video(user, privacy="private")
+    watcher, owner = connect(live_server, other_user), connect(live_server, user)
+    for ws in (watcher, owner):
+        subscribe(ws, marker.video.public_id)
+    r = user.patch(f"/api/videos/{video.public_id}/privacy", json={"privacy": "unlisted"})
+    assert r.status_code == 200  # unlisted is not in the feed: nothing to announce
+    r = user.patch(f"/api/videos/{video.public_id}/privacy", json={"privacy": "public"})
+    assert r.status_code == 200
+    for ws in (watcher, owner):
+        message = receive(ws)
+        assert message["type"] == "video.published", message
+        assert message["video_id"] == video.public_id
+        assert message["uploader_id"] == user.user["id"]
+    # Public again (no change) announces nothing more.
+    user.patch(f"/api/videos/{video.public_id}/privacy", json={"privacy": "public"})
+    marker(watcher, owner)
+
+
+def test_an_announcement_of_a_video_one_may_not_see_is_not_delivered(
+    app, live_server, user, other_user, marker
+):
+    """Visibility is checked per recipient at delivery, as for every video event."""
+    video = make_video(user, privacy="private")
+    watcher, owner = connect(live_server, other_user), connect(live_server, user)
+    for ws in (watcher, owner):
+        subscribe(ws, marker.video.public_id)
+    publish(
+        app,
+        "video.published",
+        {"video_id": video.public_id},
+        video_id=video.public_id,
+        everyone=True,
+    )
+    assert receive(owner)["type"] == "video.published"
+    marker(watcher, owner)  # the watcher's next message is the marker: nothing came before

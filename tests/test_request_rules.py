@@ -104,7 +104,7 @@ def test_one_shot_upload_documents_its_form(spec):
 
 def test_accepted_formats_and_the_feed_cursor_are_documented(spec):
     from clipset.media import KNOWN_FORMATS
-    from clipset.services.catalog import CURSOR_FORMAT
+    from clipset.services.feed import CURSOR_FORMAT
 
     formats = spec["components"]["schemas"]["ConfigPatch"]["properties"]["accepted_formats"]
     assert formats["items"]["enum"] == list(KNOWN_FORMATS)

@@ -68,6 +68,15 @@ class DraftOut(Out):
     updated_at: UtcDatetime
 
 
+class FilmstripOut(Out):
+    url: str = Field(description="A signed link to the strip: `frames` frames side by side.")
+    expires_at: UtcDatetime
+    frames: int
+    times: list[float] = Field(description="The moment each frame shows, in seconds.")
+    duration: float
+    aspect: float = Field(description="Each frame's width over its height, as shown.")
+
+
 class FinalizeIn(In):
     draft_id: int
 
@@ -121,6 +130,12 @@ def update_draft(draft_id: int, body: DraftPatch):
     """Edit details, trim (start < end, at least 0.5 s) and cover time."""
     changes = body.model_dump(exclude_unset=True)
     return _out(services().drafts.update(current_user(), draft_id, changes))
+
+
+@endpoint(bp, "/drafts/<int:draft_id>/filmstrip", response=FilmstripOut, errors=(404, 422))
+def draft_filmstrip(draft_id: int):
+    """Frames of the draft's original for the trim bar and cover picker (made once)."""
+    return services().filmstrips.issue(current_user(), draft_id)
 
 
 @endpoint(bp, "/drafts/<int:draft_id>", "DELETE", status=204, errors=(404,))

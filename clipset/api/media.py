@@ -1,4 +1,5 @@
-"""``/media/...``: video and thumbnail bytes behind signed URLs, with HTTP byte ranges.
+"""``/media/...``: video, thumbnail and draft filmstrip bytes behind signed URLs, with HTTP
+byte ranges.
 
 Not under ``/api``: these URLs go straight into ``<video src>`` and ``<img src>``.
 Ranges follow RFC 9110: one range ``a-b``, ``a-`` or ``-n`` answers 206 with
@@ -21,7 +22,9 @@ from pathlib import Path
 from flask import Blueprint, Response, request
 from werkzeug.http import http_date
 
-from ..errors import RangeNotSatisfiable
+from ..errors import NotFound, RangeNotSatisfiable
+from ..services.filmstrips import TTL_SECONDS as FILMSTRIP_TTL
+from ..services.media_urls import THUMBNAIL_WIDTHS
 from .access import services
 
 # The server gives requests under it their own threads and transfer budget.
@@ -81,6 +84,21 @@ def caption(video_id: str, caption_id: str):
     return Response(
         vtt, mimetype="text/vtt", headers={"Cache-Control": f"private, max-age={max_age}"}
     )
+
+
+@bp.get("/filmstrips/<int:draft_id>.jpg")
+def filmstrip(draft_id: int):
+    path = services().filmstrips.file(draft_id, request.args.get("token", ""))
+    return send_ranges(path, "image/jpeg", FILMSTRIP_TTL)
+
+
+@bp.get("/thumbnails/<video_id>.<int:width>.webp")
+def thumbnail_variant(video_id: str, width: int):
+    kind = f"thumbnail-{width}"
+    if width not in THUMBNAIL_WIDTHS:
+        raise NotFound("No such file.", error_code="not_found")
+    path, max_age = services().catalog.media_file(video_id, kind, request.args.get("token", ""))
+    return send_ranges(path, "image/webp", max_age)
 
 
 def _etag(stat: os.stat_result) -> str:

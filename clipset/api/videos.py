@@ -12,7 +12,7 @@ from typing import Literal
 from flask import Blueprint, g
 from pydantic import Field
 
-from ..services.catalog import CURSOR_FORMAT
+from ..services.feed import CURSOR_FORMAT
 from ..services.videos import DESCRIPTION_MAX, TITLE_MAX, TITLE_PATTERN
 from .access import services
 from .endpoint import ADMIN, endpoint
@@ -76,6 +76,9 @@ class RecentQuery(In):
 class FeedOut(Out):
     items: list[VideoOut]
     next_cursor: str | None
+    as_of: UtcDatetime = Field(
+        description="The walk's snapshot time: videos created later join a feed started again."
+    )
 
 
 class ViewOut(Out):
@@ -83,9 +86,17 @@ class ViewOut(Out):
     counted: bool
 
 
+class VariantOut(Out):
+    url: str
+    width: int
+
+
 class MediaUrlOut(Out):
     url: str
     expires_at: UtcDatetime
+    srcset: list[VariantOut] = Field(
+        description="A thumbnail's WebP copies by width, for an `<img srcset>` (else empty)."
+    )
 
 
 # -- explore ---------------------------------------------------------------------------
@@ -106,8 +117,9 @@ def list_videos(query: ListQuery):
 
 @endpoint(bp, "/feed", query=FeedQuery, response=FeedOut, errors=(400,))
 def feed(query: FeedQuery):
-    """Newest public videos for infinite scroll; pass `next_cursor` back as `cursor`."""
-    return services().catalog.feed(g.user, query.cursor, query.limit)
+    """Public videos for infinite scroll: unwatched first, uploaders taking turns, newest
+    first within a turn; pass `next_cursor` back as `cursor` (its pages never repeat)."""
+    return services().feed.page(g.user, query.cursor, query.limit)
 
 
 @endpoint(bp, "/featured", query=PageQuery, response=Page[VideoOut])

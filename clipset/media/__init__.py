@@ -8,15 +8,17 @@ pixels. Either way the stored width, height and thumbnail are what is shown.
 A transcode comes out SDR BT.709, limited range and tagged so (colour.py): HDR is
 tone-mapped, full range and BT.601 HD are converted, so those are never remuxed.
 
-The public interface: ``probe``/``verify``/``check_head`` (probing.py) and ``process``
-(processing.py).
+The public interface: ``probe``/``verify``/``check_head`` (probing.py), ``process``
+(processing.py) and ``make_filmstrip`` (filmstrip.py).
 This package is the only code that imports ``av``.
 """
 
 from . import encoders
 from .capabilities import capabilities
+from .filmstrip import Filmstrip, filmstrip_times, make_filmstrip
 from .probing import HEAD_BYTES, KNOWN_FORMATS, Probe, check_head, probe, verify
 from .processing import Cancelled, Options, Result, fit_size, needs_transcode, process
+from .variants import make_variants
 
 __all__ = [
     "HEAD_BYTES",
@@ -25,6 +27,10 @@ __all__ = [
     "capabilities",
     "check_head",
     "encoders",
+    "Filmstrip",
+    "filmstrip_times",
+    "make_filmstrip",
+    "make_variants",
     "Options",
     "Probe",
     "Result",

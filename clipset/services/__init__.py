@@ -20,6 +20,8 @@ from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
 from .drafts import Drafts
+from .feed import Feed
+from .filmstrips import Filmstrips
 from .host import Host, HostHooks
 from .hub import Hub
 from .insights import Insights
@@ -57,7 +59,8 @@ class Services:
         self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
         self.catalog = Catalog(data, self.media_urls)
         self.captions = Captions(self.media_urls, self.catalog)
-        self.videos = Videos(data)
+        self.feed = Feed()
+        self.videos = Videos(data, self.events)
         self.albums = Albums()
         self.saved = Saved()
         self.shares = Shares(settings, data, keys, self.media_urls)
@@ -68,6 +71,7 @@ class Services:
         self.stats = Stats(data, settings.disk_margin_bytes, self.jobs, settings.video_encoder)
         self.insights = Insights(data, self.config, self.jobs)
         self.drafts = Drafts(settings, data, self.config, self.uploads, self.jobs.wake)
+        self.filmstrips = Filmstrips(data, UrlSigner(keys, "filmstrip"), self.drafts)
         self.backups = Backups(data, self.config)
         self.schedules = Schedules(self.uploads, self.backups)
 

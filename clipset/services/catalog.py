@@ -1,4 +1,5 @@
-"""The read side of videos: lookups, lists, the feed, search, the library and media files.
+"""The read side of videos: lookups, lists, search, the library and media files (the
+feed's order is ``feed``'s).
 
 Every path goes through ``visibility``: single lookups answer 404 when the caller may not
 see the video (never 403, so ids don't leak), lists only ever show ``listed()`` videos
@@ -7,26 +8,21 @@ except the caller's own library.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
-import json
 import re
 from pathlib import Path
 
 from peewee import SQL, fn
 from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
-from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, ValidationFailed
 from ..store.db import database
 from ..store.dirs import DataDir
 from ..store.models import Like, User, Video, is_public_id
 from ..store.pagination import COUNT_CAP, paginate
 from .bearers import bearer
-from .media_urls import MediaUrls
+from .media_urls import THUMBNAIL_WIDTHS, MediaUrls
 from .visibility import can_view, listed
 
-FEED_MAX = 50
 RECENT_MAX = 20
 SEARCH_MAX_TERMS = 16
 # Search ranks the newest this-many matching listed videos (its results stop there), so
@@ -164,30 +160,6 @@ _FILES = {
 }
 
 
-CURSOR_FORMAT = "feed-cursor"  # how the API document names what encode_cursor makes
-
-
-def encode_cursor(video: Video) -> str:
-    # The public id breaks ties: the integer key never leaves the server, even encoded.
-    raw = json.dumps([video.created_at.isoformat(), video.public_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created, video_id = json.loads(raw)
-        if not is_public_id(video_id):
-            raise ValueError(video_id)
-        return dt.datetime.fromisoformat(created), video_id
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
-        raise BadRequest(
-            "This cursor is not valid; start again from the first page.",
-            error_code="invalid_cursor",
-            field="cursor",
-        ) from None
-
-
 class Catalog:
     def __init__(self, data: DataDir, urls: MediaUrls):
         self.data = data
@@ -222,24 +194,6 @@ class Catalog:
         return paginate(
             _ordered(query, sort_by, order, PUBLIC_SORTS), page, page_size, count_cap=COUNT_CAP
         )
-
-    def feed(self, viewer: User, cursor: str | None, limit: int) -> dict:
-        """Newest listed videos first; the cursor is the last (created_at, public id) seen, so
-        equal timestamps and videos published meanwhile never duplicate or skip."""
-        limit = max(1, min(limit, FEED_MAX))
-        query = with_uploader(viewer).where(listed())
-        if cursor:
-            created, last_id = decode_cursor(cursor)
-            query = query.where(
-                (Video.created_at < created)
-                | ((Video.created_at == created) & (Video.public_id < last_id))
-            )
-        rows = list(
-            query.order_by(Video.created_at.desc(), Video.public_id.desc()).limit(limit + 1)
-        )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return {"items": rows, "next_cursor": encode_cursor(rows[-1]) if more else None}
 
     def featured(self, viewer: User, page: int, page_size: int) -> dict:
         query = with_uploader(viewer).where(listed(), Video.is_featured == True)  # noqa: E712
@@ -291,7 +245,15 @@ class Catalog:
     # -- media -----------------------------------------------------------------------
     def media_url(self, user: User, video_id: int, kind: str) -> dict:
         video = ready(self.get(user, video_id))
-        return self.urls.issue(user, video, kind)
+        widths = [
+            w
+            for w in (THUMBNAIL_WIDTHS if kind == "thumbnail" else ())
+            if self.data.thumbnail_variant(video.storage_key, w).is_file()
+        ]
+        return {
+            **self.urls.issue(user, video, kind),
+            "srcset": self.urls.srcset(user, video, widths),
+        }
 
     def previews(self, user: User, video_id: str) -> dict:
         """Signed URLs of the seek previews' sprite sheet and its WebVTT index."""
@@ -324,7 +286,10 @@ class Catalog:
     def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path, int]:
         """The file a signed URL points at and how long a browser may cache it."""
         video = self.media_video(video_id, kind, token)
-        path = _FILES[kind](self.data, video.storage_key)
+        if kind.startswith("thumbnail-"):  # a WebP variant: thumbnail-<width>
+            path = self.data.thumbnail_variant(video.storage_key, int(kind[10:]))
+        else:
+            path = _FILES[kind](self.data, video.storage_key)
         if not path.is_file():
             raise NotFound("The file of this video is missing.", error_code="file_missing")
         return path, min(self.urls.ttl_for(video), 3600)

@@ -21,7 +21,7 @@ from ..settings import Settings
 from ..store.db import immediate
 from ..store.dirs import DataDir
 from ..store.models import Draft, Upload, User, Video, now
-from . import quota
+from . import quota, storage
 from .catalog import find
 from .config import RuntimeConfig
 from .uploads import Uploads
@@ -166,7 +166,9 @@ class Drafts:
 
     def delete(self, user: User, draft_id: int) -> None:
         """The draft, its upload file and the quota they held."""
-        self.uploads.discard(self.get(user, draft_id).upload)
+        upload = self.get(user, draft_id).upload
+        self.uploads.discard(upload)
+        storage.remove(self.data.filmstrip_file(upload.id))
 
     # -- posting ----------------------------------------------------------------------
     def finalize(self, user: User, draft_id: int) -> Video:
@@ -205,6 +207,7 @@ class Drafts:
             if moved:
                 os.replace(*moved)
             raise
+        storage.remove(self.data.filmstrip_file(upload.id))  # the editor is done with it
         self.wake_jobs()
         return find(video.public_id, user)  # as the API shows it
 

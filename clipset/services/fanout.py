@@ -4,11 +4,12 @@ The ``Fanout`` is the ``hub.Hub`` subscriber that serves WebSocket clients
 (``Listener``s). It queues each event and delivers it on a thread of its own, deciding
 per recipient who may hear it: an event with an ``owner_id`` (processing) goes to that
 user's connections only; an event about a video goes to the connections following that
-video whose user may see it (``visibility.can_view``,
-albums included). The database work is done once per event: one query for the
-video, one for the recipients' users (so a deactivated user or a revoked token is noticed
-at the next delivery). Every client has a bounded outbox; one that cannot keep up is
-dropped instead of slowing the others.
+video (or, for ``everyone`` events such as ``video.published``, to every connection) whose
+user may see it (``visibility.can_view``,
+albums included). The database work is done once per event: one
+query for the video, one for the recipients' users (so a deactivated user or a revoked
+token is noticed at the next delivery). Every client has a bounded outbox; one that cannot
+keep up is dropped instead of slowing the others.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ class Fanout:
     def _deliver(self, event: Event, listeners: list[Listener]) -> None:
         if event.owner_id is not None:
             audience = [one for one in listeners if one.user_id == event.owner_id]
-        elif event.video_id is not None:
+        elif event.video_id is not None and not event.everyone:
             audience = [one for one in listeners if event.video_id in one.video_ids]
         else:
             audience = listeners

@@ -22,6 +22,9 @@ class Event:
     video_id: str | None = None  # public id
     # Set for processing events: only this user hears them.
     owner_id: int | None = None
+    # Heard by every connection whose user may see the video, not only its followers
+    # (a new video nobody can follow yet).
+    everyone: bool = False
 
     def message(self) -> dict[str, Any]:
         return {"type": self.type, **self.data}
@@ -50,8 +53,9 @@ class Hub:
         *,
         video_id: str | None = None,
         owner_id: int | None = None,
+        everyone: bool = False,
     ) -> None:
-        event = Event(type, data, video_id, owner_id)
+        event = Event(type, data, video_id, owner_id, everyone)
         with self._lock:
             subscribers = list(self._subscribers)
         for callback in subscribers:

@@ -23,6 +23,7 @@ from . import storage
 from .catalog import find
 from .config import RuntimeConfig
 from .hub import Hub
+from .media_urls import THUMBNAIL_WIDTHS
 from .outcomes import DISK_FULL, Outcomes, message
 from .uploads import Uploads
 
@@ -279,7 +280,10 @@ class Jobs:
                 cancel=cancel,
                 dst_previews=tmp_previews,
             )  # verified: H.264/AAC MP4 browsers play
-            self.outcomes.complete(video, result, tmp_video, tmp_thumb, tmp_previews)
+            variants = (
+                media.make_variants(tmp_thumb, THUMBNAIL_WIDTHS) if tmp_thumb.exists() else {}
+            )
+            self.outcomes.complete(video, result, tmp_video, tmp_thumb, tmp_previews, variants)
         except media.Cancelled:
             # Stopped by shutdown: back in the queue, and the attempt doesn't count.
             Video.update(
@@ -294,7 +298,12 @@ class Jobs:
             else:
                 self.outcomes.fail(video, message(exc))
         finally:
-            storage.remove(tmp_video, tmp_thumb, *tmp_previews)
+            storage.remove(
+                tmp_video,
+                tmp_thumb,
+                *tmp_previews,
+                *self.data.tmp.glob(f"{tmp_thumb.stem}.*.webp"),
+            )
             with self._lock:
                 self._running.pop(video.id, None)
 

@@ -19,6 +19,8 @@ from ..security.tokens import UrlSigner
 from ..store.models import User, Video, now
 from .bearers import claims_for
 
+# The widths cards show thumbnails at (``srcset``): WebP copies made with each video.
+THUMBNAIL_WIDTHS = (320, 640)
 # kind: (folder, extension) of its URL; captions name their track under the video's id.
 KINDS = {
     "video": ("videos", "mp4"),
@@ -26,6 +28,7 @@ KINDS = {
     "captions": ("captions", "vtt"),
     "sprite": ("previews", "jpg"),
     "previews": ("previews", "vtt"),
+    **{f"thumbnail-{w}": ("thumbnails", f"{w}.webp") for w in THUMBNAIL_WIDTHS},
 }
 PLAY_MARGIN_SECONDS = 3600
 
@@ -38,6 +41,12 @@ class MediaUrls:
     def ttl_for(self, video: Video) -> int:
         playing = math.ceil(video.duration_seconds or 0) + PLAY_MARGIN_SECONDS
         return max(self.ttl_seconds, playing)
+
+    def srcset(self, user: User, video: Video, widths) -> list[dict]:
+        """Signed URLs of the thumbnail's WebP variants that exist, narrowest first."""
+        return [
+            {"url": self.issue(user, video, f"thumbnail-{w}")["url"], "width": w} for w in widths
+        ]
 
     def issue(self, user: User, video: Video, kind: str, name: str | None = None) -> dict:
         folder, ext = KINDS[kind]

@@ -14,6 +14,7 @@ from ..store.db import immediate
 from ..store.dirs import DataDir
 from ..store.models import Video, now
 from . import storage
+from .announcements import announce_published
 from .captions import Captions
 from .config import RuntimeConfig
 from .hub import Hub
@@ -49,7 +50,9 @@ class Outcomes:
 
         return progress
 
-    def complete(self, video: Video, result: Any, tmp_video, tmp_thumb, tmp_previews=()) -> None:
+    def complete(
+        self, video: Video, result: Any, tmp_video, tmp_thumb, tmp_previews=(), variants=None
+    ) -> None:
         key = video.storage_key
         os.replace(tmp_video, self.data.video_file(key))
         if tmp_thumb.exists():
@@ -58,6 +61,8 @@ class Outcomes:
             self.data.previews.mkdir(parents=True, exist_ok=True)
             os.replace(tmp_previews[0], self.data.sprite_file(key))
             os.replace(tmp_previews[1], self.data.preview_index_file(key))
+        for width, path in (variants or {}).items():
+            os.replace(path, self.data.thumbnail_variant(key, width))
         with immediate():
             done = (
                 Video.update(
@@ -93,6 +98,7 @@ class Outcomes:
             video_id=video.public_id,
             owner_id=video.uploader_id,
         )
+        announce_published(self.events, finished)
 
     def fail(self, video: Video, message: str) -> None:
         Video.update(

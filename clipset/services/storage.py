@@ -38,6 +38,7 @@ def remove_video_files(data: DataDir, storage_key: str) -> None:
         data.sprite_file(storage_key),
         data.preview_index_file(storage_key),
         data.original_file(storage_key),
+        *data.thumbnails.glob(f"{storage_key}.*.webp"),
     )
 
 
@@ -67,7 +68,13 @@ def set_aside_orphans(data: DataDir, video_keys: set[str], upload_ids: set[str])
                     log.warning("could not move %s aside", file, exc_info=True)
     for folder in (data.thumbnails, data.previews):
         if folder.is_dir():
-            remove(*(f for f in folder.iterdir() if f.is_file() and f.stem not in video_keys))
+            remove(
+                *(
+                    f
+                    for f in folder.iterdir()
+                    if f.is_file() and f.name.split(".")[0] not in video_keys
+                )
+            )
     if moved:
         log.warning(
             "moved %d media file(s) that no video or upload refers to into %s; "

@@ -14,7 +14,9 @@ from ..store.db import immediate
 from ..store.dirs import DataDir
 from ..store.models import PRIVACY, Category, User, Video, View, now
 from . import quota, storage
+from .announcements import announce_published
 from .catalog import find, ready, visible
+from .hub import Hub
 from .visibility import can_manage
 
 TITLE_MAX = 200
@@ -97,8 +99,9 @@ def clean_details(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 class Videos:
-    def __init__(self, data: DataDir):
+    def __init__(self, data: DataDir, events: Hub):
         self.data = data
+        self.events = events
 
     @staticmethod
     def _managed(user: User, video_id: str) -> Video:
@@ -122,7 +125,11 @@ class Videos:
         return self._update(user, video_id, clean_details(changes))
 
     def set_privacy(self, user: User, video_id: str, privacy: str) -> Video:
-        return self._update(user, video_id, {"privacy": check_privacy(privacy)})
+        was = self._managed(user, video_id).privacy
+        video = self._update(user, video_id, {"privacy": check_privacy(privacy)})
+        if was != video.privacy:  # a finished video made public enters the feed now
+            announce_published(self.events, video)
+        return video
 
     def set_featured(self, user: User, video_id: str, featured: bool) -> Video:
         if not user.is_admin:

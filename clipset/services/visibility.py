@@ -27,9 +27,12 @@ def can_manage(user: User | None, video: Video) -> bool:
     return user is not None and user.is_active and (user.is_admin or video.uploader_id == user.id)
 
 
+LISTED_STATUS, LISTED_PRIVACY = "completed", "public"
+
+
 def listed():
     """The condition for videos that appear in lists, the feed and search."""
-    return (Video.processing_status == "completed") & (Video.privacy == "public")
+    return (Video.processing_status == LISTED_STATUS) & (Video.privacy == LISTED_PRIVACY)
 
 
 def viewable(user: User):
@@ -40,3 +43,8 @@ def viewable(user: User):
     return (Video.uploader == user.id) | (
         done & (Video.privacy.in_(("public", "unlisted")) | shared_condition(user))
     )
+
+
+def is_listed(video: Video) -> bool:
+    """``listed()`` for one video in hand."""
+    return video.processing_status == LISTED_STATUS and video.privacy == LISTED_PRIVACY

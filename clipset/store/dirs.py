@@ -50,6 +50,13 @@ class DataDir:
     def preview_index_file(self, storage_key: str) -> Path:
         return self.previews / f"{storage_key}.vtt"
 
+    def thumbnail_variant(self, storage_key: str, width: int) -> Path:
+        return self.thumbnails / f"{storage_key}.{width}.webp"
+
+    def filmstrip_file(self, upload_id: str) -> Path:
+        # A cache, made again when missing: it lives with the temporary files.
+        return self.tmp / f"{upload_id}.filmstrip.jpg"
+
     def create(self) -> "DataDir":
         for folder in (
             self.root,

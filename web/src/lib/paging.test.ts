@@ -13,8 +13,8 @@ describe("paging", () => {
   });
 
   it("follows cursors until null", () => {
-    expect(nextCursor({ items: [], next_cursor: "abc" })).toBe("abc");
-    expect(nextCursor({ items: [], next_cursor: null })).toBeUndefined();
+    expect(nextCursor({ items: [], next_cursor: "abc", as_of: "2026-01-01T00:00:00Z" })).toBe("abc");
+    expect(nextCursor({ items: [], next_cursor: null, as_of: "2026-01-01T00:00:00Z" })).toBeUndefined();
   });
 
   it("flattens pages without duplicates", () => {

@@ -9,7 +9,8 @@ export type LiveEvent =
   | { type: "comment.deleted"; video_id: VideoId; comment_id: number }
   | { type: "video.progress"; video_id: VideoId; percent: number }
   | { type: "video.ready"; video_id: VideoId }
-  | { type: "video.failed"; video_id: VideoId; error: string };
+  | { type: "video.failed"; video_id: VideoId; error: string }
+  | { type: "video.published"; video_id: VideoId; uploader_id: number; created_at: string };
 
 export type LiveStatus = "idle" | "connecting" | "open" | "lost";
 

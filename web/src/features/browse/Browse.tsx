@@ -6,7 +6,7 @@ import { api } from "@/lib/api";
 import { flattenUnique, nextPage } from "@/lib/paging";
 import { useCategories } from "@/lib/queries";
 import type { Page, Video } from "@/lib/types";
-import { VideoCard, VideoGrid, VideoGridSkeleton } from "@/components/VideoCard";
+import { FIRST_ROW, VideoCard, VideoGrid, VideoGridSkeleton } from "@/components/VideoCard";
 import { EmptyState, ErrorState, LoadMore } from "@/components/ui";
 
 const SORTS = { created_at: "Newest", recorded_at: "Recently recorded", view_count: "Most viewed", like_count: "Most liked" } as const;
@@ -67,7 +67,7 @@ export default function BrowsePage() {
         <section aria-labelledby={`${ids}-featured`} className="mb-8">
           <h2 id={`${ids}-featured`} className="mb-3 text-lg font-semibold">Featured</h2>
           <div className="no-scrollbar flex snap-x gap-4 overflow-x-auto pb-2">
-            {featured.data!.map((v) => <div key={v.id} className="w-64 shrink-0 snap-start"><VideoCard video={v} /></div>)}
+            {featured.data!.map((v, i) => <div key={v.id} className="w-64 shrink-0 snap-start"><VideoCard video={v} eager={i < FIRST_ROW} sizes="256px" /></div>)}
           </div>
         </section>
       )}

@@ -21,7 +21,7 @@ function useRememberedMute(): [boolean, (m: boolean) => void] {
 export function FeedPage() {
   const feed = useFeed();
   const videos = useMemo(() => flattenUnique(feed.data?.pages), [feed.data?.pages]);
-  const news = useNewVideos(videos);
+  const news = useNewVideos(videos, feed.data?.pages[0]?.as_of);
   const [active, setActive] = useState(0);
   const [muted, setMuted] = useRememberedMute();
   const container = useRef<HTMLDivElement>(null);

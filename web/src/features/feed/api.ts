@@ -1,20 +1,17 @@
-// The feed as server state: the cursor list, and a look at its head for videos posted
-// since it was loaded ("3 new videos — show").
-import { useEffect, useMemo, useState } from "react";
-import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+// The feed as server state: the cursor list, and others' videos posted since it was
+// loaded ("3 new videos — show").
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api";
 import { useAuth } from "@/lib/auth";
-import { useLiveStatus } from "@/lib/live";
+import { useLiveClient, useLiveStatus } from "@/lib/live";
 import { nextCursor } from "@/lib/paging";
 import { keys } from "@/lib/queries";
 import type { CursorPage, Video } from "@/lib/types";
 
 const PAGE = 10;
-/** How many of the feed's first videos are compared with what is shown. */
+/** How many of the feed's first videos are looked at after the live connection was lost. */
 const HEAD = 20;
-/** How often the head is looked at while the tab is open; also on return to the tab and
- * when the live connection comes back (the server sends no event for others' posts). */
-const HEAD_EVERY_MS = 60_000;
 
 export function useFeed() {
   return useInfiniteQuery({
@@ -25,39 +22,50 @@ export function useFeed() {
   });
 }
 
-/** Others' videos that entered the feed's head since it was first looked at, and `show`
- * to load them. Compared by id, not time: the feed is not strictly newest-first. */
-export function useNewVideos(shown: Video[]) {
+/** Others' videos posted since this walk of the feed began (`asOf`, the server's snapshot
+ * time), and `show` to start again with them. They are announced live (`video.published`);
+ * only when the connection comes back after a loss is the feed's head looked at, for what
+ * was posted meanwhile. */
+export function useNewVideos(shown: Video[], asOf: string | undefined) {
   const { user } = useAuth();
+  const me = user?.id;
+  const client = useLiveClient();
   const queryClient = useQueryClient();
   const status = useLiveStatus();
-  const head = useQuery({
-    queryKey: keys.feedHead(),
-    queryFn: () => api.get<CursorPage<Video>>("/api/videos/feed", { limit: HEAD }),
-    enabled: shown.length > 0,
-    staleTime: 0,
-    refetchInterval: HEAD_EVERY_MS,
-    refetchOnWindowFocus: true,
-  });
-  const { refetch } = head;
+  // UI state: what this screen has been told of since its walk began.
+  const [announced, setAnnounced] = useState<ReadonlySet<string>>(() => new Set());
+  const add = useCallback((ids: string[]) => {
+    setAnnounced((prev) => (ids.every((id) => prev.has(id)) ? prev : new Set([...prev, ...ids])));
+  }, []);
+
+  useEffect(() => client.onEvent((e) => {
+    if (e.type === "video.published" && e.uploader_id !== me) add([e.video_id]);
+  }), [client, me, add]);
+
+  const lost = useRef(false);
   useEffect(() => {
-    if (status === "open" && shown.length > 0) void refetch();
-  }, [status, refetch, shown.length]);
+    if (status === "lost") lost.current = true;
+    if (status !== "open" || !lost.current || !asOf) return;
+    lost.current = false;
+    void queryClient.fetchQuery({
+      queryKey: keys.feedHead(),
+      queryFn: () => api.get<CursorPage<Video>>("/api/videos/feed", { limit: HEAD }),
+      staleTime: 0,
+    }).then((head) => {
+      // Times are ISO 8601 UTC strings of one shape: they compare as text.
+      add(head.items.filter((v) => v.created_at > asOf && v.uploader.id !== me).map((v) => v.id));
+    }, () => undefined);
+  }, [status, asOf, queryClient, me, add]);
 
-  // The head as first seen is the baseline (held as UI state: what this screen has seen).
-  const [baseline, setBaseline] = useState<Set<string> | null>(null);
-  if (head.data && baseline === null) setBaseline(new Set(head.data.items.map((v) => v.id)));
-
-  const fresh = useMemo(() => {
-    if (!head.data || !baseline) return [];
+  const count = useMemo(() => {
     const ids = new Set(shown.map((v) => v.id));
-    return head.data.items.filter((v) => !baseline.has(v.id) && !ids.has(v.id) && v.uploader.id !== user?.id);
-  }, [head.data, baseline, shown, user?.id]);
+    return [...announced].filter((id) => !ids.has(id)).length;
+  }, [announced, shown]);
 
   function show() {
-    setBaseline(null);
+    setAnnounced(new Set());
     queryClient.removeQueries({ queryKey: keys.feedHead() });
     return queryClient.resetQueries({ queryKey: keys.feed(), exact: true });
   }
-  return { count: fresh.length, show };
+  return { count, show };
 }

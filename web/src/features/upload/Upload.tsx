@@ -76,6 +76,7 @@ function UploadItem({ job }: { job: UploadJob }) {
         ) : phase !== "refused" && (
           <VideoDetailsForm
             file={file}
+            draftId={job.draftId}
             details={job.details}
             onChange={(d) => manager.setDetails(job.key, d)}
             footer={

@@ -4,12 +4,13 @@ import { useEffect, useId, useMemo, useRef } from "react";
 import { formatDuration } from "@/lib/format";
 import { useCategories, useQuota } from "@/lib/queries";
 import { tagList } from "@/lib/tags";
-import type { Privacy } from "@/lib/types";
+import type { Draft, Privacy } from "@/lib/types";
+import { TrimBar } from "./TrimBar";
 
 /** The form's values as typed (tags as one comma-separated line, category as its id). */
 export interface Details { title: string; description: string; tags: string; category_id: string; privacy: Privacy; trim_start: number | null; trim_end: number | null; cover_time: number | null }
 
-export function VideoDetailsForm({ file, details, onChange, footer }: { file: File; details: Details; onChange: (d: Details) => void; footer: React.ReactNode }) {
+export function VideoDetailsForm({ file, draftId = null, details, onChange, footer }: { file: File; draftId?: Draft["id"] | null; details: Details; onChange: (d: Details) => void; footer: React.ReactNode }) {
   const ids = useId();
   const categories = useCategories();
   const maxTags = useQuota().data?.max_tags;
@@ -32,6 +33,12 @@ export function VideoDetailsForm({ file, details, onChange, footer }: { file: Fi
             <button type="button" className="btn-ghost px-2 py-1" onClick={() => set({ trim_start: null, trim_end: null, cover_time: null })}>Reset</button>
           )}
         </div>
+        <TrimBar
+          draftId={draftId}
+          edits={details}
+          onChange={(e) => set({ trim_start: e.trim_start, trim_end: e.trim_end, cover_time: e.cover_time })}
+          onSeek={(t) => { if (player.current) player.current.currentTime = t; }}
+        />
         <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
           Trim: {details.trim_start != null ? formatDuration(details.trim_start) : "start"} → {details.trim_end != null ? formatDuration(details.trim_end) : "end"} · Cover: {details.cover_time != null ? formatDuration(details.cover_time) : "automatic"}
         </p>
