@@ -10,7 +10,7 @@ import av
 from PIL import Image
 
 from ..errors import UnreadableMedia
-from .frames import Shaper
+from .frames import Shaper, frame_at
 from .probing import BAD_INPUT, probe_file, video_stream
 from .transcode import NO_SEEK
 
@@ -49,7 +49,7 @@ def make_filmstrip(src, dst, frames: int = FRAMES) -> Filmstrip:
         tb = vin.time_base or Fraction(1, 90000)
         zero = (inp.start_time or 0) / av.time_base
         for at in times:
-            frame = _frame_at(inp, vin, tb, zero, at, p.container not in NO_SEEK)
+            frame = frame_at(inp, vin, tb, zero, at, p.container not in NO_SEEK, "filmstrip")
             upright = p.rotation in (0, 180)
             size = (frame.width, frame.height) if upright else (frame.height, frame.width)
             shaper = Shaper(p, size, tb)
@@ -70,19 +70,3 @@ def make_filmstrip(src, dst, frames: int = FRAMES) -> Filmstrip:
         strip.paste(tile.resize((tile_width, height)), (i * tile_width, 0))
     strip.save(str(dst), format="JPEG", quality=75, optimize=True)
     return Filmstrip(frames, tile_width, height, duration, times)
-
-
-def _frame_at(inp, vin, tb, zero: float, at: float, seekable: bool):
-    if seekable:
-        try:
-            inp.seek(int((zero + at) / tb), stream=vin, backward=True)
-        except BAD_INPUT:
-            pass
-    chosen = None
-    for frame in inp.decode(vin):
-        chosen = frame
-        if frame.pts is not None and float(frame.pts * tb) - zero >= at - 1e-6:
-            break
-    if chosen is None:
-        raise UnreadableMedia("No picture could be decoded for the filmstrip.")
-    return chosen

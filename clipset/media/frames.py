@@ -9,8 +9,9 @@ from fractions import Fraction
 import av
 import av.filter
 
+from ..errors import UnreadableMedia
 from . import colour
-from .probing import Probe
+from .probing import BAD_INPUT, Probe
 
 _GRAPH_BUSY = (av.error.BlockingIOError, BlockingIOError)
 _ROTATE = {
@@ -204,3 +205,21 @@ def save_thumbnail(frame, dst: str, max_width: int):
         width, height, "rgb24", src_colorspace="itu709", src_color_range="MPEG"
     ).to_image()
     image.save(dst, format="JPEG", quality=85, optimize=True)
+
+
+def frame_at(inp, vin, tb, zero: float, at: float, seekable: bool, purpose: str):
+    """The first decoded frame at or after ``at`` seconds (the last one if none is), for
+    the thumbnail or the filmstrip named by ``purpose``."""
+    if seekable:
+        try:
+            inp.seek(int((zero + at) / tb), stream=vin, backward=True)
+        except BAD_INPUT:
+            pass
+    chosen = None
+    for frame in inp.decode(vin):
+        chosen = frame
+        if frame.pts is not None and float(frame.pts * tb) - zero >= at - 1e-6:
+            break
+    if chosen is None:
+        raise UnreadableMedia(f"No picture could be decoded for the {purpose}.")
+    return chosen

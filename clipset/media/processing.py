@@ -15,7 +15,7 @@ import av.filter
 
 from ..errors import InsufficientStorage, UnreadableMedia, ValidationFailed
 from . import captions, colour, encoders, previews
-from .frames import Shaper, decimation, fit_size, save_thumbnail
+from .frames import Shaper, decimation, fit_size, frame_at, save_thumbnail
 from .probing import (
     BAD_INPUT,
     MIN_DURATION,
@@ -257,18 +257,7 @@ def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, p: 
         vin.thread_type = "AUTO"
         tb = vin.time_base or Fraction(1, 90000)
         zero = (inp.start_time or 0) / av.time_base
-        if p.container not in _NO_SEEK:
-            try:
-                inp.seek(int((zero + cover) / tb), stream=vin, backward=True)
-            except BAD_INPUT:
-                pass
-        chosen = None
-        for frame in inp.decode(vin):
-            chosen = frame
-            if frame.pts is not None and float(frame.pts * tb) - zero >= cover - 1e-6:
-                break
-        if chosen is None:
-            raise UnreadableMedia("No picture could be decoded for the thumbnail.")
+        chosen = frame_at(inp, vin, tb, zero, cover, p.container not in _NO_SEEK, "thumbnail")
         shaper = Shaper(
             p,
             (chosen.width, chosen.height)
