@@ -76,5 +76,5 @@ def test_comments_open_as_a_bottom_sheet_on_phones(
     sheet.get_by_role("button", name="Close").click()
     expect(sheet).to_be_hidden()
     # The count beside the button comes from the same cache as the list.
-    expect(item.get_by_role("button", name="Comments")).to_contain_text("1")
+    expect(item.get_by_role("button", name="Comments")).to_contain_text("1", timeout=15_000)
     assert page.errors == []
