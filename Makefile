@@ -5,15 +5,19 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup web browser bench build smoke lint-workflows lint clean
+.PHONY: run test setup web browser postgres bench build smoke lint-workflows lint clean
 
 run: setup web
 	$(VENV)/bin/clipset
 
-test: setup web browser lint-workflows lint
+# pytest runs twice: everything on SQLite, then the API and service tests again on a
+# temporary PostgreSQL cluster the run starts and removes (conftest.py says what stays
+# SQLite-only: the browser, media quality, fuzzing, the desktop, SQLite's own features).
+test: setup web browser postgres lint-workflows lint
 	@if [ -f web/package.json ]; then cd web && npm run lint && npm run typecheck; fi
 	@if [ -f web/package.json ]; then cd web && npm test -- --run; fi
 	$(PY) -m pytest
+	$(PY) -m pytest --database=postgresql
 
 setup: $(STAMP)
 
@@ -48,6 +52,12 @@ browser:
 	@command -v chromium >/dev/null && command -v Xvfb >/dev/null || { \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		$(SUDO) apt-get install -y -qq chromium xvfb >/dev/null; }
+
+# Debian's PostgreSQL server binaries (initdb, pg_ctl) for the tests' own cluster.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		$(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
 # The one-file executable in dist/ (CLIPSET_ONEDIR=1 for a one-folder app), then a smoke
 # test of that binary: serve, health, setup, upload, transcode, stop.

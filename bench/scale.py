@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import secrets
 import sqlite3
 import sys
 import tempfile
@@ -85,9 +86,9 @@ def seed(db_path: Path, videos: int, admin_id: int) -> None:
     stamp = lambda minutes: (start + dt.timedelta(minutes=minutes)).isoformat(sep=" ")
     with conn:
         conn.executemany(
-            'INSERT INTO "user" (username, password_hash, role, is_active, token_version,'
-            " quota_used_bytes, created_at) VALUES (?, ?, ?, 1, 0, 0, ?)",
-            ((f"user{i}", "x", "user", stamp(i)) for i in range(USERS)),
+            'INSERT INTO "user" (subject, username, password_hash, role, is_active,'
+            " token_version, quota_used_bytes, created_at) VALUES (?, ?, ?, ?, 1, 0, 0, ?)",
+            ((uuid.uuid4().hex, f"user{i}", "x", "user", stamp(i)) for i in range(USERS)),
         )
         users = [r[0] for r in conn.execute('SELECT id FROM "user"')]
 
@@ -102,6 +103,7 @@ def seed(db_path: Path, videos: int, admin_id: int) -> None:
                 privacy = "unlisted"
             title = _text(rng, 5) + (f" {RARE}" if i % 5000 == 7 else "")
             return (
+                secrets.token_urlsafe(8),
                 uuid.uuid4().hex,
                 admin_id if i % 50 == 0 else rng.choice(users),
                 title.capitalize(),
@@ -117,10 +119,11 @@ def seed(db_path: Path, videos: int, admin_id: int) -> None:
             )
 
         conn.executemany(
-            "INSERT INTO video (storage_key, uploader_id, title, description, tags, privacy,"
-            " is_featured, original_filename, source_size_bytes, processing_status, attempts,"
-            " progress, view_count, like_count, comment_count, created_at, file_size_bytes)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 'seed.mp4', 0, ?, 0, 1, ?, ?, 0, ?, ?)",
+            "INSERT INTO video (public_id, storage_key, uploader_id, title, description, tags,"
+            " privacy, is_featured, original_filename, source_size_bytes, processing_status,"
+            " attempts, progress, view_count, like_count, comment_count, created_at,"
+            " file_size_bytes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'seed.mp4', 0, ?, 0, 1, ?, ?, 0, ?, ?)",
             (video(i) for i in range(videos)),
         )
         ids = [r[0] for r in conn.execute("SELECT id FROM video")]

@@ -16,7 +16,7 @@ from .services.host import HostHooks
 from .services.storage import is_disk_full
 from .settings import Settings, load
 from .store import migrations
-from .store.db import bind, bind_read_only, database, keep_open
+from .store.db import bind, bind_read_only, bind_url, database, is_postgres_url, keep_open
 from .store.dirs import DataDir
 
 WAL_ROOM = 1024**2  # less free than this, and the WAL files may not be made
@@ -30,7 +30,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     """
     settings = config if isinstance(config, Settings) else load(config)
     data = DataDir(settings.data_dir).create()
-    open_database(data)
+    open_database(data, settings.database_url)
 
     app = Flask(__name__, static_folder=None)
     app.config["CLIPSET_SETTINGS"] = settings
@@ -54,9 +54,19 @@ def host_hooks(settings: Settings, data: DataDir) -> HostHooks:
     return HostHooks(autostart=autostart, is_this_machine=lan.is_this_machine, lan_url=lan.lan_url)
 
 
-def open_database(data: DataDir) -> None:
-    """Bind and migrate the database; on a disk too full to write it, open it read-only
-    (Clipset then serves what it has and says why on the admin dashboard)."""
+def open_database(data: DataDir, url: str | None = None) -> None:
+    """Bind and migrate the database; on a disk too full to write a SQLite one, open it
+    read-only (Clipset then serves what it has and says why on the admin dashboard)."""
+    if url:
+        if not is_postgres_url(url):
+            raise ConfigurationError(
+                "database_url: use postgresql://user:password@host:port/name, or leave it "
+                "empty for the SQLite database in the data dir"
+            )
+        bind_url(url)
+        with database.connection_context():
+            migrations.migrate(database)
+        return
     bind(data.database)
     try:
         with database.connection_context():

@@ -1,5 +1,6 @@
 """Command line: ``clipset`` (server, tray icon, browser), ``clipset serve`` (headless),
-``clipset create-admin``, ``clipset doctor``, ``clipset backup`` and ``clipset restore``."""
+``clipset create-admin``, ``clipset doctor``, ``clipset backup``, ``clipset restore`` and
+``clipset migrate-db``."""
 
 from __future__ import annotations
 
@@ -65,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="put a backup back into an empty data dir")
     _options(restore, net=False, server=False)
     restore.add_argument("src", help="a backup, or a backup folder (its newest backup)")
+    move = sub.add_parser(
+        "migrate-db",
+        help="copy the data dir's SQLite database into an empty PostgreSQL database, "
+        "verified table by table (then set database_url to it)",
+    )
+    _options(move, net=False, server=False)
+    move.add_argument("--to", required=True, help="postgresql://user:password@host:port/name")
     admin = sub.add_parser("create-admin", help="create an admin account")
     _options(admin, net=False, server=False)
     admin.add_argument("username")
@@ -248,6 +256,8 @@ def _backup_or_restore(args, settings) -> int:
     from .services.storage import size_text
     from .store.dirs import DataDir
 
+    if settings.database_url:  # the SQLite file in the data dir is not the database then
+        raise ClipsetError(snapshots.NOT_ON_POSTGRESQL, error_code="not_on_postgresql")
     data = DataDir(settings.data_dir)
     if args.command == "backup":
         made = snapshots.create(data, args.dest)
@@ -269,6 +279,23 @@ def _backup_or_restore(args, settings) -> int:
     return 0
 
 
+def _migrate_db(args, settings) -> int:
+    from .store import transfer
+    from .store.db import is_postgres_url, redact
+    from .store.dirs import DataDir
+
+    if not is_postgres_url(args.to):
+        raise ConfigurationError("--to: give a postgresql://user:password@host:port/name URL")
+    done = transfer.copy(DataDir(settings.data_dir).database, args.to)
+    for name, table in done["tables"].items():
+        print(f"{name}: {table['rows']} rows, sha256 {table['sha256'][:16]}")
+    print(
+        f"Copied into {redact(args.to)}; every table's rows and checksum match. Set "
+        f"database_url to it (CLIPSET_DATABASE_URL or config.toml) and restart Clipset."
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -279,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings_mod.load(_overrides(args))
         if args.command in ("backup", "restore"):
             return _backup_or_restore(args, settings)
+        if args.command == "migrate-db":
+            return _migrate_db(args, settings)
         if args.command == "doctor":
             from .ops.doctor import report
 

@@ -88,6 +88,13 @@ SETTINGS: tuple[Setting, ...] = (
         "(default: the platform's user data dir).",
         str,
     ),
+    Setting(
+        "database_url",
+        None,
+        "The database: empty for the SQLite file in the data dir (the default), or "
+        "postgresql://user:password@host:port/name for a PostgreSQL server.",
+        str,
+    ),
     Setting("host", "0.0.0.0", "Interface the server listens on.", str),
     Setting("port", 8420, "TCP port of the web app, API and WebSockets.", int),
     Setting("threads", 16, "Waitress threads that answer HTTP requests.", int),

@@ -230,7 +230,7 @@ def test_quota_of_a_past_week_shows_as_reset(admin, user):
     with db():
         User.update(quota_used_bytes=700).execute()
         last_week = (quota.week_start() - WEEK).date().isoformat()
-        Config.insert(key=quota.WEEK_KEY, value=last_week).on_conflict("replace").execute()
+        Config.put(quota.WEEK_KEY, last_week)
     items = admin.get("/api/admin/quota").json["items"]
     assert [i["used_bytes"] for i in items] == [0, 0]
 

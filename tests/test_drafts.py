@@ -201,7 +201,7 @@ def test_finalize_makes_a_pending_video_and_moves_the_file(app, clips, user, oth
 def test_finalize_whose_commit_fails_keeps_the_draft_and_its_file(app, clips, user, monkeypatch):
     data = app.extensions["clipset"].data
     d = draft(user, clips["landscape"])
-    real_commit = database.commit
+    real_commit = database.obj.commit  # the bound database, behind the proxy
     failures = []
 
     def commit_fails_once():
@@ -210,7 +210,7 @@ def test_finalize_whose_commit_fails_keeps_the_draft_and_its_file(app, clips, us
             raise sqlite3.OperationalError("disk I/O error")
         return real_commit()
 
-    monkeypatch.setattr(database, "commit", commit_fails_once)
+    monkeypatch.setattr(database.obj, "commit", commit_fails_once)
     assert user.post("/api/videos/finalize", json={"draft_id": d["id"]}).status_code == 500
     # Nothing was posted, nothing was moved: the draft still has its file.
     assert counts() == (1, 1, 0)

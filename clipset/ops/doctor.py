@@ -14,6 +14,7 @@ from ..desktop.instance import InstanceLock, port_free
 from ..services.storage import size_text
 from ..settings import Settings
 from ..store import migrations
+from ..store.db import redact
 from ..store.dirs import DataDir
 
 
@@ -137,6 +138,20 @@ def _port(settings: Settings) -> str:
     return f"{where}: IN USE by another program (choose another with --port)"
 
 
+def _database_lines(settings: Settings, data: DataDir) -> list[str]:
+    if settings.database_url:
+        # The server's own checks (amcheck, pg_dump) cover PostgreSQL; this reads SQLite.
+        return [
+            f"Database: PostgreSQL at {redact(settings.database_url)}",
+            "Database schema version and integrity: not on PostgreSQL (checked at start)",
+        ]
+    return [
+        f"Database schema version: {_schema_version(data.database)}",
+        f"Database integrity: {_integrity(data.database)}",
+        *_backups(data.database),
+    ]
+
+
 def report(settings: Settings) -> str:
     data = DataDir(settings.data_dir)
     lines = [
@@ -144,9 +159,7 @@ def report(settings: Settings) -> str:
         + (" [executable]" if getattr(sys, "frozen", False) else ""),
         f"Data dir: {data.root}",
         f"Log file: {data.logs / 'clipset.log'}",
-        f"Database schema version: {_schema_version(data.database)}",
-        f"Database integrity: {_integrity(data.database)}",
-        *_backups(data.database),
+        *_database_lines(settings, data),
         f"Disk: {_disk_free(data.root)}",
         *_unclaimed(data),
         *_pyav(settings.video_encoder),

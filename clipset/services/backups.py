@@ -43,11 +43,7 @@ class Backups:
         with immediate():
             row = Config.get_or_none(Config.key == STATE_KEY)
             value = {**(row.value if row is not None else {}), **changes}
-            (
-                Config.insert(key=STATE_KEY, value=value, updated_at=now())
-                .on_conflict("replace")
-                .execute()
-            )
+            Config.put(STATE_KEY, value)
 
     def next_at(self, config: dict | None = None, state: dict | None = None) -> dt.datetime | None:
         """When the next scheduled backup runs; None when no backup folder is set."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from peewee import SQL, fn
+from peewee import SQL, Column, Expression, fn
 from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..store.db import database
+from ..store.db import database, is_postgres
 from ..store.dirs import DataDir
 from ..store.models import Like, User, Video, is_public_id
 from ..store.pagination import COUNT_CAP, paginate
@@ -65,6 +65,25 @@ def fts_query(text: str) -> str | None:
     terms = [f'"{w}"' for w in words]
     terms[-1] += "*"
     return " ".join(terms)
+
+
+def ts_query(text: str) -> str | None:
+    """The same words as a PostgreSQL tsquery: every word, the last one a prefix. Words
+    are letters and digits only, so none is an operator."""
+    words = _WORD.findall(text or "")[:SEARCH_MAX_TERMS]
+    if not words:
+        return None
+    return " & ".join(words) + ":*"
+
+
+def _search_vector():
+    """The tsvector the database keeps on ``video`` (PostgreSQL only; not a model field,
+    since SQLite has no such column)."""
+    return Column(Video._meta.table, "search_vector")
+
+
+def _ts_match(text: str):
+    return fn.to_tsquery(SQL("'simple'::regconfig"), fn.clipset_fold(ts_query(text)))
 
 
 def with_uploader(viewer: User | None = None):
@@ -119,7 +138,9 @@ def ready(video: Video, detail: str = NOT_READY) -> Video:
 def _matching(query, text: str):
     expr = fts_query(text)
     if expr is None:
-        return query.where(SQL("0"))  # nothing searchable: nothing matches
+        return query.where(SQL("1 = 0"))  # nothing searchable: nothing matches
+    if is_postgres():
+        return query.where(Expression(_search_vector(), "@@", _ts_match(text)))
     return query.join(VideoSearch, on=(VideoSearch.rowid == Video.id), attr="_search").where(
         VideoSearch.match(expr)
     )
@@ -128,15 +149,20 @@ def _matching(query, text: str):
 def _newest_matches(query):
     """``query`` (already matching) cut to the newest ``SEARCH_WINDOW`` matches: the
     boundary id is found walking the FTS index by rowid, then a rowid range lets FTS5
-    rank only those."""
-    boundary = (
-        query.select(Video.id)
-        .order_by(VideoSearch.rowid.desc())
-        .offset(SEARCH_WINDOW - 1)
-        .limit(1)
-        .scalar()
-    )
-    return query if boundary is None else query.where(VideoSearch.rowid >= boundary)
+    rank only those (on PostgreSQL, the GIN index finds them and the id orders them)."""
+    newest = Video.id.desc() if is_postgres() else VideoSearch.rowid.desc()
+    boundary = query.select(Video.id).order_by(newest).offset(SEARCH_WINDOW - 1).limit(1).scalar()
+    if boundary is None:
+        return query
+    return query.where((Video.id if is_postgres() else VideoSearch.rowid) >= boundary)
+
+
+def _by_rank(text: str):
+    """Best match first: FTS5's bm25 ``rank`` (lower is better) on SQLite, ``ts_rank``
+    (higher is better) over the same words on PostgreSQL."""
+    if is_postgres():
+        return fn.ts_rank(_search_vector(), _ts_match(text)).desc()
+    return SQL("rank")
 
 
 def _ordered(query, sort_by: str, order: str, allowed=tuple(SORTS)):
@@ -218,7 +244,7 @@ class Catalog:
         query = _matching(with_uploader(viewer).where(listed()), q)
         if fts_query(q) is not None:
             query = _newest_matches(query).order_by(
-                SQL("rank"), Video.created_at.desc(), Video.id.desc()
+                _by_rank(q), Video.created_at.desc(), Video.id.desc()
             )
         return paginate(query, page, page_size)
 

@@ -13,7 +13,7 @@ from peewee import Value
 from ..errors import ClipsetError, ValidationFailed
 from ..settings import BY_NAME, KNOWN_FORMATS, RUNTIME_KEYS, Settings
 from ..store.db import immediate
-from ..store.models import Config, now
+from ..store.models import Config
 
 
 class RuntimeConfig:
@@ -40,11 +40,7 @@ class RuntimeConfig:
                 # JSON null, not SQL NULL: a setting turned off (backup_dir) stays off
                 # rather than falling back to the settings file.
                 stored = Value("null", converter=False) if value is None else value
-                (
-                    Config.insert(key=key, value=stored, updated_at=now())
-                    .on_conflict("replace")
-                    .execute()
-                )
+                Config.put(key, stored)
         values = self.get()
         for listener in self._listeners:
             listener(values)

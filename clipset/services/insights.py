@@ -10,8 +10,9 @@ import itertools
 import shutil
 from typing import Iterable, Iterator
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
+from ..store.db import is_postgres, total
 from ..store.dirs import DataDir
 from ..store.models import Comment, Invitation, User, Video, now
 from ..store.pagination import paginate
@@ -36,8 +37,13 @@ def snippet(text: str | None) -> str | None:
 
 def _week_of(column):
     """SQL: the Monday (an ISO date string) of the week a stored UTC datetime falls in.
-    SQLite's 'weekday 1' moves forward to a Monday, so step back six days first; no
-    coercion, or Peewee would parse the string back as the column's datetime."""
+    SQLite's 'weekday 1' moves forward to a Monday, so step back six days first;
+    PostgreSQL's weeks start on Mondays. No coercion, or Peewee would parse the string
+    back as the column's datetime."""
+    if is_postgres():
+        # Literals, not parameters: GROUP BY must repeat the very same expression.
+        week = fn.date_trunc(SQL("'week'"), column)
+        return fn.to_char(week, SQL("'YYYY-MM-DD'")).coerce(False)
     return fn.date(column, "-6 days", "weekday 1").coerce(False)
 
 
@@ -87,8 +93,8 @@ class Insights:
             Video.select(
                 _week_of(Video.created_at),
                 fn.COUNT(Video.id),
-                fn.COALESCE(fn.SUM(Video.source_size_bytes), 0),
-                fn.COALESCE(fn.SUM(Video.file_size_bytes), 0),
+                total(Video.source_size_bytes),
+                total(Video.file_size_bytes),
             )
             .where(Video.created_at >= first, Video.created_at <= at)
             .group_by(_week_of(Video.created_at))
@@ -104,9 +110,7 @@ class Insights:
             )
         )
         before = (
-            Video.select(fn.COALESCE(fn.SUM(Video.file_size_bytes), 0))
-            .where(Video.created_at < first)
-            .scalar()
+            Video.select(total(Video.file_size_bytes)).where(Video.created_at < first).scalar()
         )
 
         stored = before

@@ -218,6 +218,8 @@ class Jobs:
 
     @staticmethod
     def _claim() -> Video | None:
+        if db.is_postgres():
+            return Jobs._claim_locked()
         while True:
             candidate = (
                 Video.select(Video.id)
@@ -241,6 +243,31 @@ class Jobs:
             )
             if claimed:
                 return Video.get_by_id(candidate.id)
+
+    @staticmethod
+    def _claim_locked() -> Video | None:
+        """PostgreSQL: the oldest pending job under a row lock; jobs another worker (or
+        instance) holds are skipped, not waited for."""
+        with database.atomic():
+            candidate = (
+                Video.select(Video.id)
+                .where(Video.processing_status == "pending")
+                .order_by(Video.created_at, Video.id)
+                .limit(1)
+                .for_update(skip_locked=True)
+                .first()
+            )
+            if candidate is None:
+                return None
+            Video.update(
+                processing_status="processing",
+                attempts=Video.attempts + 1,
+                progress=0,
+                error_message=None,
+                processing_started_at=now(),
+                processing_finished_at=None,
+            ).where(Video.id == candidate.id).execute()
+        return Video.get_by_id(candidate.id)
 
     def _run(self, video: Video) -> None:
         from .. import media  # PyAV is loaded by the first job, not at import

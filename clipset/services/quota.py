@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import fn
+from peewee import Case
 
 from ..errors import QuotaExceeded
 from ..store.db import immediate
@@ -39,9 +39,7 @@ def roll_over() -> bool:
         if _recorded_week() == current:
             return False
         User.update(quota_used_bytes=0).execute()
-        Config.insert(key=WEEK_KEY, value=current, updated_at=now()).on_conflict(
-            "replace"
-        ).execute()
+        Config.put(WEEK_KEY, current)
     return True
 
 
@@ -67,7 +65,12 @@ def release(user_id: int, nbytes: int, reserved_at: dt.datetime) -> None:
     if reserved_at < week_start():
         return
     (
-        User.update(quota_used_bytes=fn.MAX(0, User.quota_used_bytes - nbytes))
+        # Never below zero; CASE reads the same on SQLite and PostgreSQL (no MAX/GREATEST).
+        User.update(
+            quota_used_bytes=Case(
+                None, [(User.quota_used_bytes > nbytes, User.quota_used_bytes - nbytes)], 0
+            )
+        )
         .where(User.id == user_id)
         .execute()
     )

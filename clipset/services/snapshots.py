@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import __version__
-from ..errors import BackupFailed
+from ..errors import BackupFailed, Conflict
+from ..store.db import is_postgres
 from ..store.dirs import DataDir
 
 MANIFEST = "manifest.json"
@@ -93,10 +94,22 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return old
 
 
+NOT_ON_POSTGRESQL = (
+    "Backups here copy the SQLite database with SQLite's backup API; on PostgreSQL, back "
+    "up the database with PostgreSQL's own tools (pg_dump) and the media folder beside it."
+)
+
+
+def _sqlite_only() -> None:
+    if is_postgres():
+        raise Conflict(NOT_ON_POSTGRESQL, error_code="not_on_postgresql")
+
+
 # -- making one -------------------------------------------------------------------------
 def create(data: DataDir, folder: str | os.PathLike) -> dict:
     """A new snapshot of ``data`` in ``folder``; returns its summary (the manifest
     without the file list, plus its path)."""
+    _sqlite_only()
     folder = check_destination(folder)
     if not data.database.is_file():
         raise BackupFailed(
@@ -319,6 +332,7 @@ def restore(source: str | os.PathLike, data: DataDir, in_use: Callable[[], Any])
     use (``in_use`` answers the Clipset using it, with its ``pid``, or None). Every file
     is checked against the manifest as it is copied into a hidden folder
     beside the data dir, which becomes the data dir only when all of them match."""
+    _sqlite_only()
     snapshot = find(source)
     manifest = read_manifest(snapshot)
     running = in_use()

@@ -6,8 +6,9 @@ import os
 import shutil
 from pathlib import Path
 
-from peewee import fn
+from peewee import Case, fn
 
+from ..store.db import total
 from ..store.dirs import DataDir
 from ..store.models import STATUSES, User, Video
 from . import storage
@@ -49,13 +50,14 @@ class Stats:
             .tuples()
         ):
             by_status[status] = n
-        outputs = Video.select(fn.COALESCE(fn.SUM(Video.file_size_bytes), 0)).scalar()
+        outputs = Video.select(total(Video.file_size_bytes)).scalar()
         disk = shutil.disk_usage(self.data.media)
         users = (
             User.select(
                 fn.COUNT(User.id),
-                fn.COALESCE(fn.SUM(User.is_active), 0),
-                fn.COALESCE(fn.SUM(User.role == "admin"), 0),
+                # CASE, not SUM(boolean): PostgreSQL sums no booleans.
+                total(Case(None, [(User.is_active, 1)], 0)),
+                total(Case(None, [(User.role == "admin", 1)], 0)),
             )
             .tuples()
             .get()

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 FULL_SQLITE = ("database or disk is full",)  # SQLITE_FULL
+PG_DISK_FULL = "53100"  # PostgreSQL's disk_full SQLSTATE
 FULL_DETAIL = "The server's disk is full. Ask the host to free some space."
 
 
@@ -96,6 +97,8 @@ def is_disk_full(exc: BaseException) -> bool:
             str(exc).lower().startswith(FULL_SQLITE)
             or (db.is_read_only() and "readonly" in str(exc).lower())
         ):
+            return True
+        if getattr(exc, "sqlstate", None) == PG_DISK_FULL:  # psycopg: the server's disk
             return True
         exc = exc.__cause__ or exc.__context__
     return False

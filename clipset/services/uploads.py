@@ -12,7 +12,7 @@ import os
 import threading
 from typing import BinaryIO
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from ..errors import (
     Conflict,
@@ -24,7 +24,7 @@ from ..errors import (
 )
 from ..security.tokens import UrlSigner
 from ..settings import Settings
-from ..store.db import immediate
+from ..store.db import immediate, total
 from ..store.dirs import DataDir
 from ..store.models import Draft, Upload, User, now
 from . import quota, storage
@@ -122,7 +122,7 @@ class Uploads:
     def reserved() -> int:
         """Bytes unfinished uploads are still owed: what is to come of each one."""
         return (
-            Upload.select(fn.COALESCE(fn.SUM(Upload.length - Upload.offset), 0))
+            Upload.select(total(Upload.length - Upload.offset))
             .where(Upload.state == "uploading")
             .scalar()
         )

@@ -1,4 +1,9 @@
-"""The one SQLite database, bound late (``database.init``) so nothing happens at import.
+"""The one database, bound late (``bind`` / ``bind_url``) so nothing happens at import:
+a SQLite file in the data dir by default, or PostgreSQL for a team (``database_url``).
+
+On PostgreSQL the server does the concurrency: ``immediate`` takes one transaction-level
+advisory lock, so read-then-write paths queue behind each other as they do behind
+SQLite's write lock. What follows is about SQLite.
 
 WAL lets readers run beside the single writer; a busy timeout makes writers queue instead
 of failing; read-then-write paths use ``database.atomic("IMMEDIATE")`` so two writers never
@@ -16,10 +21,15 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from peewee import SqliteDatabase
+from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase, fn
 
-database = SqliteDatabase(None)
+database = DatabaseProxy()
+
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+# The one advisory lock every ``immediate`` transaction takes on PostgreSQL.
+WRITE_LOCK_KEY = 0x636C6970  # "clip"
 
 # SQLite's INTEGER is 64 bits: a larger number is no row's id and cannot be stored.
 MAX_INT = 2**63 - 1
@@ -37,22 +47,81 @@ READ_ONLY_PRAGMAS = {"foreign_keys": 1, "cache_size": -16000}
 _state: dict = {"keeper": None, "path": None, "read_only": False}
 
 
-def bind(path: str | Path) -> SqliteDatabase:
+def _unbind() -> None:
     _release_keeper()
-    if not database.is_closed():
+    if database.obj is not None and not database.is_closed():
         database.close()
-    database.init(str(path), pragmas=PRAGMAS, timeout=10, check_same_thread=False, uri=False)
+
+
+def bind(path: str | Path) -> SqliteDatabase:
+    _unbind()
+    database.initialize(
+        SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=10, check_same_thread=False)
+    )
     _state.update(path=Path(path), read_only=False)
     return database
 
 
+def is_postgres_url(url: str | None) -> bool:
+    return bool(url) and urlsplit(url).scheme in POSTGRES_SCHEMES
+
+
+def postgres_params(url: str) -> dict:
+    """``postgresql://user:pass@host:port/db`` as psycopg's connect arguments."""
+    parts = urlsplit(url)
+    if parts.scheme not in POSTGRES_SCHEMES or not parts.path.strip("/"):
+        raise ValueError(f"not a PostgreSQL URL with a database name: {redact(url)}")
+    params = {
+        "database": unquote(parts.path.lstrip("/")),
+        "user": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+        "host": parts.hostname,
+        "port": parts.port,
+    }
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def redact(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
+
+
+def connect_postgres(url: str) -> PostgresqlDatabase:
+    """A PostgreSQL database over psycopg 3 (Peewee's own adapter for it)."""
+    params = postgres_params(url)
+    name = params.pop("database")
+    return PostgresqlDatabase(name, prefer_psycopg3=True, autoconnect=True, **params)
+
+
+def bind_url(url: str) -> PostgresqlDatabase:
+    _unbind()
+    database.initialize(connect_postgres(url))
+    _state.update(path=None, read_only=False)
+    return database
+
+
+def total(expr):
+    """SQL: the sum of ``expr`` over the rows, 0 for none, as an integer (PostgreSQL sums
+    BIGINT into NUMERIC, which Python would read as Decimal)."""
+    return fn.COALESCE(fn.SUM(expr), 0).cast("BIGINT")
+
+
+def is_postgres() -> bool:
+    return isinstance(database.obj, PostgresqlDatabase)
+
+
 def bind_read_only(path: str | Path) -> SqliteDatabase:
     """Reads only, making no file: for a start on a disk with no room for the WAL."""
-    _release_keeper()
-    if not database.is_closed():
-        database.close()
+    _unbind()
     uri = f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
-    database.init(uri, pragmas=READ_ONLY_PRAGMAS, timeout=10, check_same_thread=False, uri=True)
+    database.initialize(
+        SqliteDatabase(
+            uri, pragmas=READ_ONLY_PRAGMAS, timeout=10, check_same_thread=False, uri=True
+        )
+    )
     _state.update(path=Path(path), read_only=True)
     return database
 
@@ -101,6 +170,23 @@ def release() -> None:
     _release_keeper()
 
 
+class _Immediate:
+    """PostgreSQL's ``immediate``: a transaction that first takes the write lock."""
+
+    def __init__(self):
+        self._atomic = database.atomic()
+
+    def __enter__(self):
+        txn = self._atomic.__enter__()
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        return txn
+
+    def __exit__(self, *exc):
+        return self._atomic.__exit__(*exc)
+
+
 def immediate():
     """A transaction that takes the write lock up front (read-then-write)."""
+    if is_postgres():
+        return _Immediate()
     return database.atomic("IMMEDIATE")

@@ -7,11 +7,13 @@ version of it (a test checks that the two agree).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import secrets
 import uuid
 
 from peewee import (
+    EXCLUDED,
     AutoField,
     BigIntegerField,
     BooleanField,
@@ -24,7 +26,7 @@ from peewee import (
     Model,
     TextField,
 )
-from playhouse.sqlite_ext import AutoIncrementField, JSONField
+from playhouse.sqlite_ext import AutoIncrementField
 
 from .db import database
 
@@ -56,6 +58,17 @@ def new_public_id() -> str:
 
 def is_public_id(value) -> bool:
     return isinstance(value, str) and PUBLIC_ID_RE.match(value) is not None
+
+
+class JSONField(TextField):
+    """JSON kept as compact text, on SQLite (as its ``json()`` wrote it) and PostgreSQL
+    alike."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, separators=(",", ":"))
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
 
 
 class BaseModel(Model):
@@ -280,6 +293,14 @@ class Config(BaseModel):
     key = CharField(max_length=64, primary_key=True)
     value = JSONField()
     updated_at = DateTimeField(default=now)
+
+    @classmethod
+    def put(cls, key: str, value) -> None:
+        """Write one value, new or not (ON CONFLICT: the same on SQLite and PostgreSQL)."""
+        cls.insert(key=key, value=value, updated_at=now()).on_conflict(
+            conflict_target=[cls.key],
+            update={cls.value: EXCLUDED.value, cls.updated_at: EXCLUDED.updated_at},
+        ).execute()
 
 
 ALBUM_ROLES = ("viewer", "contributor")
