@@ -72,7 +72,8 @@ def test_an_old_database_is_upgraded_with_its_data(postgres_url, tmp_path):
 
 
 def _household(tmp_path):
-    """A SQLite Clipset with an admin, a user, videos, a like and a comment; the newest
+    """A SQLite Clipset with an admin, a user, videos, a like, a comment, an album with a
+    member and two videos, and a Watch later entry (tables keyed by two columns); the newest
     video is deleted, so SQLite's highest id given is above the highest id left."""
     app = create_app(make_settings(tmp_path))
     client = app.test_client()
@@ -82,16 +83,26 @@ def _household(tmp_path):
     assert admin.post(f"/api/videos/{videos[0].public_id}/like").status_code in (200, 201)
     r = admin.post(f"/api/videos/{videos[0].public_id}/comment", json={"body": "Lovely day"})
     assert r.status_code == 201, r.json
+    token = admin.post("/api/invitations", json={}).json["token"]
+    body = {"invitation_token": token, "username": "grandma", "password": PASSWORD}
+    r = client.post("/api/auth/register", json=body)
+    assert r.status_code == 201, r.json
+    album = admin.post("/api/albums", json={"title": "Picnics"}).json["id"]
+    ids = [videos[1].public_id, videos[0].public_id]
+    assert admin.post(f"/api/albums/{album}/videos", json={"video_ids": ids}).status_code == 200
+    member = f"/api/albums/{album}/members/{r.json['user']['id']}"
+    assert admin.put(member, json={"role": "viewer"}).status_code == 200
+    assert admin.put(f"/api/videos/{videos[1].public_id}/later").status_code in (200, 204)
     assert admin.delete(f"/api/videos/{videos[2].public_id}").status_code in (200, 204)
     app.extensions["clipset"].stop()
     database.close()
-    return videos
+    return videos, album
 
 
 def test_migrate_db_copies_a_household_and_refuses_a_non_empty_target(
     postgres_url, tmp_path, capsys
 ):
-    videos = _household(tmp_path)
+    videos, album = _household(tmp_path)
     data_dir = str(tmp_path / "data")
     assert cli.main(["migrate-db", "--data-dir", data_dir, "--to", postgres_url]) == 0
     out = capsys.readouterr().out
@@ -110,6 +121,12 @@ def test_migrate_db_copies_a_household_and_refuses_a_non_empty_target(
     assert {v["id"] for v in found} == {videos[0].public_id, videos[1].public_id}
     shown = admin.get(f"/api/videos/{videos[0].public_id}").json
     assert shown["like_count"] == 1 and shown["comment_count"] == 1
+    entries = admin.get(f"/api/albums/{album}/videos").json["items"]
+    assert [v["id"] for v in entries] == [videos[1].public_id, videos[0].public_id]
+    members = admin.get(f"/api/albums/{album}/members").json
+    assert [(m["user"]["username"], m["role"]) for m in members] == [("grandma", "viewer")]
+    later = admin.get("/api/videos/later").json["items"]
+    assert [v["id"] for v in later] == [videos[1].public_id]
     # Ids go on past the highest SQLite ever gave: the deleted video's is not reused.
     with database.connection_context():
         fresh = Video.create(uploader=admin.user["id"], title="new")

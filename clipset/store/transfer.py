@@ -3,8 +3,9 @@
 The copy reads one snapshot of SQLite (a read transaction: a running Clipset may go on
 writing beside it) and writes PostgreSQL in one transaction, so a failed or mismatched
 copy leaves the target as empty as it was. Every table is checked after the copy by its
-row count and a SHA-256 over its rows (as the models read them, in id order), and each id
-sequence is set past the highest id SQLite ever handed out, so no id is used twice.
+row count and a checksum of its rows (the sum of each row's SHA-256 as the models read it,
+so the two engines' row orders and collations don't matter), and each id sequence is set
+past the highest id SQLite ever handed out, so no id is used twice.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from peewee import AutoField, Database, SqliteDatabase
+from peewee import AutoField, CompositeKey, Database, SqliteDatabase
 
 from ..errors import Conflict, NotFound
 from . import migrations
@@ -24,18 +25,25 @@ BATCH = 1000  # rows a statement inserts
 
 
 def _fingerprint(model, rows) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    count = 0
+    total = count = 0
     for row in rows:
         count += 1
         values = [row[f.name] for f in model._meta.sorted_fields]
-        digest.update(json.dumps(values, default=str, sort_keys=True).encode())
-        digest.update(b"\n")
-    return count, digest.hexdigest()
+        line = json.dumps(values, default=str, sort_keys=True).encode()
+        total = (total + int.from_bytes(hashlib.sha256(line).digest(), "big")) % 2**256
+    return count, f"{total:064x}"
+
+
+def _key_order(model) -> list:
+    """The primary key as ORDER BY terms: a composite key is its columns, one by one."""
+    pk = model._meta.primary_key
+    if isinstance(pk, CompositeKey):
+        return [model._meta.fields[name] for name in pk.field_names]
+    return [pk]
 
 
 def _rows(model, db: Database):
-    return model.select().order_by(model._meta.primary_key).dicts().bind(db).iterator()
+    return model.select().order_by(*_key_order(model)).dicts().bind(db).iterator()
 
 
 def _sqlite_sequences(db: SqliteDatabase) -> dict[str, int]:
