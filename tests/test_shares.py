@@ -148,13 +148,14 @@ def test_revoking_is_for_the_creator_the_owner_or_an_admin(user, other_user, adm
 
 
 # -- the guest's side ----------------------------------------------------------------------
-GUEST_KEYS = {"requires_password", "unlocked", "access", "allow_download", "expires_at"}
+GUEST_KEYS = {"kind", "requires_password", "unlocked", "access", "allow_download", "expires_at"}
 
 
 def test_a_guest_with_the_link_gets_the_video_and_nothing_else(client, guest, user, video):
     link = share(user, video)
     out = opened(guest, link)
-    assert set(out) == GUEST_KEYS | {"video", "media"}
+    assert set(out) == GUEST_KEYS | {"video", "media", "album"}
+    assert out["kind"] == "video" and out["album"] is None
     assert out["video"] == {
         "id": video.public_id,
         "title": "Beach day",
@@ -313,13 +314,14 @@ def test_the_guest_page_carries_a_preview_for_chat_apps(client, user, video):
 
 
 def test_the_link_survives_only_while_its_video_row_does(app, user, video):
-    """The model leaves room for other targets: the kind is stored, the video is optional."""
+    """The kind is stored; a video link keys its video and no album."""
     link = share(user, video)
     with db():
         row = ShareLink.get_by_id(link["id"])
         assert (
             row.target_kind == "video"
             and row.video_id == Video.get(Video.public_id == video.public_id).id
+            and row.album_id is None
         )
 
 

@@ -52,8 +52,8 @@ def thumbnail(video_id: str):
 @bp.get("/shared/download/<video_id>.mp4", defaults={"kind": "download"})
 @bp.get("/shared/thumbnail/<video_id>.jpg", defaults={"kind": "thumbnail"})
 def shared(kind: str, video_id: str):
-    """A guest link's video, poster or download (see services/shares.py)."""
-    path, max_age, filename = services().shares.media_file(
+    """A guest link's video, poster or download (see services/share_guests.py)."""
+    path, max_age, filename = services().guests.media_file(
         video_id, kind, request.args.get("token", "")
     )
     response = send_ranges(path, "image/jpeg" if kind == "thumbnail" else "video/mp4", max_age)

@@ -30,6 +30,7 @@ from .jobs import Jobs
 from .media_urls import MediaUrls
 from .saved import Saved
 from .schedules import Schedules
+from .share_guests import ShareGuests
 from .shares import Shares
 from .social import Social
 from .stats import Stats
@@ -63,7 +64,8 @@ class Services:
         self.videos = Videos(data, self.events)
         self.albums = Albums()
         self.saved = Saved()
-        self.shares = Shares(settings, data, keys, self.media_urls)
+        self.shares = Shares(self.albums)
+        self.guests = ShareGuests(settings, data, keys, self.media_urls)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.jobs = Jobs(settings, data, self.config, self.events)
         # An admin's new worker count resizes the running pool at once.

@@ -7,7 +7,8 @@ later album share link) asks the same questions:
 - it is changed (title, order, members) by its owner and admins; contributors add
   their own videos and take back what they added;
 - a private video is shared with an album's owner and members when its uploader put it
-  within their reach: the uploader owns the album or contributes to it.
+  within their reach: the uploader owns the album or contributes to it;
+- a guest holding the album's share link sees what a viewer would, and nothing else.
 """
 
 from __future__ import annotations
@@ -92,3 +93,24 @@ def shared_condition(user: User):
         .where((album.owner == video.uploader) | fn.EXISTS(contributes))
     )
     return Video.id.in_(shared)
+
+
+def guest_reach(album_id):
+    """The album's videos a guest with its share link may watch (SQL on ``Video``): the
+    finished ones a viewer of the album sees, private ones of its owner and contributors
+    included (they shared the album on purpose). Asked again on every media request, so a
+    video taken out of the album is out of the link's reach at once."""
+    owner = Album.select(Album.owner).where(Album.id == album_id)
+    contributors = AlbumMember.select(AlbumMember.user).where(
+        (AlbumMember.album == album_id) & (AlbumMember.role == CONTRIBUTOR)
+    )
+    entries = AlbumVideo.select(AlbumVideo.video).where(AlbumVideo.album == album_id)
+    return (
+        Video.id.in_(entries)
+        & (Video.processing_status == "completed")
+        & (
+            Video.privacy.in_(("public", "unlisted"))
+            | Video.uploader.in_(owner)
+            | Video.uploader.in_(contributors)
+        )
+    )

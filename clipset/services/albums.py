@@ -128,7 +128,8 @@ class Albums:
     def delete(self, user: User, album_id: str) -> None:
         with immediate():
             album = self._managed(user, album_id)
-            album.delete_instance(recursive=True)
+            # delete_nullable: its share links go with it (peewee would null their key).
+            album.delete_instance(recursive=True, delete_nullable=True)
 
     def _managed(self, user: User, album_id: str) -> Album:
         album = self.find(user, album_id)

@@ -1,30 +1,27 @@
-"""Guest share links: a video reached without an account, through a random token.
+"""Guest share links, the owner's side: a video or an album reached without an account,
+through a random token. ``share_guests`` is the guest's side.
 
-A link grants exactly its target and nothing else of the household: the guest sees the
-title, description, uploader name and the media, never comments, other videos or users.
-Its media URLs are signed for the link (not for a user) and every request re-checks the
-link, so revoking it or letting it expire stops streams already playing. Deleting the
-video deletes its links; making it private does not (the owner shared it on purpose),
-but the owner's list says so. Passwords are argon2id; wrong guesses are rate-limited per
-link and client, per link and per client, like sign-in.
+A link grants exactly its target and nothing else of the household. Deleting the video
+or album deletes its links; making a video private does not (the owner shared it on
+purpose), but the owner's list says so. One token, expiry and password path serves both
+kinds; the owner (or an admin, or whoever made the link) changes its label, expiry and
+download switch, or turns it off at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from ..errors import ClipsetError, Forbidden, NotFound, RateLimited, ValidationFailed
-from ..security.passwords import hash_password, verify_password
-from ..security.ratelimit import RateLimiter
-from ..security.tokens import UrlSigner
-from ..settings import Settings
+from peewee import JOIN
+
+from ..errors import ClipsetError, Conflict, Forbidden, NotFound, ValidationFailed
+from ..security.passwords import hash_password
 from ..store.db import immediate
-from ..store.dirs import DataDir
-from ..store.models import ShareLink, User, Video, now
+from ..store.models import Album, ShareLink, User, Video, now
 from ..store.pagination import paginate
+from .album_access import can_manage_album
+from .albums import Albums
 from .catalog import find, ready, visible
-from .media_urls import MediaUrls
 from .visibility import can_manage
 
 EXPIRIES = {
@@ -36,13 +33,6 @@ EXPIRIES = {
 LABEL_MAX = 80
 PASSWORD_MIN = 4  # a word for grandma, not an account's password
 PASSWORD_MAX = 128
-# What a guest's page may fetch: the player, its poster, and the file when allowed.
-MEDIA_KINDS = {"video": "video", "thumbnail": "thumbnail", "download": "video"}
-# How long an unlocked password link stays unlocked in that browser tab.
-ACCESS_TTL_SECONDS = 12 * 3600
-# As for sign-in: one client on one link, then all clients on a link, one client on all.
-LINK_FACTOR = 10
-CLIENT_FACTOR = 10
 
 
 class ShareGone(ClipsetError):
@@ -63,14 +53,14 @@ def status(link: ShareLink) -> str:
     return "active"
 
 
-def _not_found() -> NotFound:
+def not_found() -> NotFound:
     return NotFound("This share link does not exist.", error_code="share_not_found")
 
 
 def usable(link: ShareLink | None) -> ShareLink:
     """The link if a guest may still use it; else an error that says why not."""
-    if link is None or link.video_id is None:
-        raise _not_found()
+    if link is None or (link.video_id is None and link.album_id is None):
+        raise not_found()
     state = status(link)
     if state == "revoked":
         raise ShareGone("The owner has turned this link off.", error_code="share_revoked")
@@ -79,15 +69,28 @@ def usable(link: ShareLink | None) -> ShareLink:
     return link
 
 
-def describe(link: ShareLink, video: Video) -> dict:
+def with_targets():
+    """Links with their video or album in one query (the other side is null)."""
+    return (
+        ShareLink.select(ShareLink, Video, Album)
+        .join(Video, JOIN.LEFT_OUTER, on=(ShareLink.video == Video.id))
+        .switch(ShareLink)
+        .join(Album, JOIN.LEFT_OUTER, on=(ShareLink.album == Album.id))
+    )
+
+
+def describe(link: ShareLink) -> dict:
     """A link as its owner sees it."""
+    video = link.video if link.video_id is not None else None
+    album = link.album if link.album_id is not None else None
     return {
         "id": link.id,
         "token": link.token,
         "path": path_of(link),
         "target_kind": link.target_kind,
-        "video": {"id": video.public_id, "title": video.title, "privacy": video.privacy},
-        "video_is_private": video.privacy == "private",
+        "video": video and {"id": video.public_id, "title": video.title, "privacy": video.privacy},
+        "album": album and {"id": album.id, "title": album.title},
+        "video_is_private": video is not None and video.privacy == "private",
         "label": link.label,
         "has_password": link.password_hash is not None,
         "allow_download": link.allow_download,
@@ -100,22 +103,26 @@ def describe(link: ShareLink, video: Video) -> dict:
     }
 
 
-def _with_video():
-    return ShareLink.select(ShareLink, Video).join(Video, on=(ShareLink.video == Video.id))
+def _expiry(expires_in: str) -> dt.timedelta | None:
+    if expires_in not in EXPIRIES:
+        raise ValidationFailed(
+            f"expires_in: choose one of {', '.join(EXPIRIES)}", field="expires_in"
+        )
+    return EXPIRIES[expires_in]
+
+
+def _label(label: str | None) -> str:
+    label = " ".join((label or "").split())
+    if len(label) > LABEL_MAX:
+        raise ValidationFailed(f"label: at most {LABEL_MAX} characters", field="label")
+    return label
 
 
 class Shares:
-    def __init__(self, settings: Settings, data: DataDir, keys: list[bytes], urls: MediaUrls):
-        self.data = data
-        self.urls = urls
-        self._media = UrlSigner(keys, "share-media")
-        self._access = UrlSigner(keys, "share-access")
-        window, attempts = settings.login_window_seconds, settings.login_attempts
-        self._by_pair = RateLimiter(attempts, window)
-        self._by_link = RateLimiter(attempts * LINK_FACTOR, window)
-        self._by_client = RateLimiter(attempts * CLIENT_FACTOR, window)
+    def __init__(self, albums: Albums):
+        self.albums = albums
 
-    # -- the owner's side --------------------------------------------------------------
+    # -- whose links ---------------------------------------------------------------------
     @staticmethod
     def _managed(user: User, video_id: str) -> Video:
         video = visible(user, find(video_id))
@@ -125,202 +132,140 @@ class Shares:
             )
         return video
 
-    def create(
-        self,
-        user: User,
-        video_id: str,
+    def _managed_album(self, user: User, album_id: str) -> Album:
+        album = self.albums.find(user, album_id)  # 404 for those who may not see it
+        if not can_manage_album(user, album):
+            raise Forbidden(
+                "Only the album's owner or an admin can share it with guests.",
+                error_code="not_album_owner",
+            )
+        return album
+
+    @staticmethod
+    def _changeable(user: User, link_id: str) -> ShareLink:
+        """The link if the caller made it or manages its target; else 404."""
+        link = with_targets().where(ShareLink.id == link_id).first()
+        allowed = link is not None and (
+            link.created_by_id == user.id
+            or (link.video_id is not None and can_manage(user, link.video))
+            or (link.album_id is not None and can_manage_album(user, link.album))
+        )
+        if not allowed:
+            raise not_found()
+        return link
+
+    # -- making --------------------------------------------------------------------------
+    def create(self, user: User, video_id: str, **options) -> dict:
+        """A link to one finished video (its uploader or an admin)."""
+        fields = self._fields(**options)
+        video = ready(self._managed(user, video_id), "Share the video once it has finished.")
+        fields = self._hashed(fields)
+        with immediate():
+            visible(user, find(video_id))  # still there
+            link = ShareLink.create(
+                target_kind="video", video=video.id, created_by=user.id, **fields
+            )
+        link.video = video
+        return describe(link)
+
+    def create_for_album(self, user: User, album_id: str, **options) -> dict:
+        """A link to one album, its videos as they are when a guest asks (owner or admin)."""
+        fields = self._fields(**options)
+        self._managed_album(user, album_id)
+        fields = self._hashed(fields)
+        with immediate():
+            album = self._managed_album(user, album_id)  # still there
+            link = ShareLink.create(
+                target_kind="album", album=album.id, created_by=user.id, **fields
+            )
+        link.album = album
+        return describe(link)
+
+    @staticmethod
+    def _fields(
         expires_in: str = "7d",
         password: str | None = None,
         allow_download: bool = False,
         label: str = "",
     ) -> dict:
-        if expires_in not in EXPIRIES:
-            raise ValidationFailed(
-                f"expires_in: choose one of {', '.join(EXPIRIES)}", field="expires_in"
-            )
-        label = " ".join((label or "").split())
-        if len(label) > LABEL_MAX:
-            raise ValidationFailed(f"label: at most {LABEL_MAX} characters", field="label")
+        lifetime = _expiry(expires_in)
+        label = _label(label)
         if password is not None and not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
             raise ValidationFailed(
                 f"password: {PASSWORD_MIN} to {PASSWORD_MAX} characters", field="password"
             )
-        video = ready(self._managed(user, video_id), "Share the video once it has finished.")
-        hashed = hash_password(password) if password else None  # slow: outside the write
         created = now()
-        lifetime = EXPIRIES[expires_in]
-        with immediate():
-            visible(user, find(video_id))  # still there
-            link = ShareLink.create(
-                video=video.id,
-                created_by=user.id,
-                label=label,
-                password_hash=hashed,
-                allow_download=bool(allow_download),
-                created_at=created,
-                expires_at=created + lifetime if lifetime else None,
-            )
-        return describe(link, video)
+        return {
+            "label": label,
+            "password": password,
+            "allow_download": bool(allow_download),
+            "created_at": created,
+            "expires_at": created + lifetime if lifetime else None,
+        }
 
+    @staticmethod
+    def _hashed(fields: dict) -> dict:
+        password = fields.pop("password", None)
+        # Slow on purpose: done before the write lock is taken.
+        return {**fields, "password_hash": hash_password(password) if password else None}
+
+    # -- listing -------------------------------------------------------------------------
     def for_video(self, user: User, video_id: str) -> list[dict]:
         video = self._managed(user, video_id)
-        links = ShareLink.select().where(ShareLink.video == video.id)
-        return [
-            describe(link, video)
-            for link in links.order_by(ShareLink.created_at.desc(), ShareLink.id)
-        ]
+        return self._listed(ShareLink.video == video.id)
+
+    def for_album(self, user: User, album_id: str) -> list[dict]:
+        album = self._managed_album(user, album_id)
+        return self._listed(ShareLink.album == album.id)
+
+    @staticmethod
+    def _listed(condition) -> list[dict]:
+        links = with_targets().where(condition)
+        return [describe(x) for x in links.order_by(ShareLink.created_at.desc(), ShareLink.id)]
 
     def mine(self, user: User, page: int, page_size: int) -> dict:
         query = (
-            _with_video()
+            with_targets()
             .where(ShareLink.created_by == user.id)
             .order_by(ShareLink.created_at.desc(), ShareLink.id)
         )
-        return paginate(query, page, page_size, lambda link: describe(link, link.video))
+        return paginate(query, page, page_size, describe)
+
+    # -- changing ------------------------------------------------------------------------
+    def update(
+        self,
+        user: User,
+        link_id: str,
+        label: str | None = None,
+        expires_in: str | None = None,
+        allow_download: bool | None = None,
+    ) -> dict:
+        """Change a link's label, expiry (counted again from now) or download switch. A
+        link turned off stays off: make a new one instead."""
+        changes = {}
+        if label is not None:
+            changes["label"] = _label(label)
+        if expires_in is not None:
+            lifetime = _expiry(expires_in)
+            changes["expires_at"] = now() + lifetime if lifetime else None
+        if allow_download is not None:
+            changes["allow_download"] = bool(allow_download)
+        with immediate():
+            link = self._changeable(user, link_id)
+            if link.revoked_at is not None:
+                raise Conflict(
+                    "This link is turned off; make a new one instead.",
+                    error_code="share_revoked",
+                )
+            if changes:
+                ShareLink.update(**changes).where(ShareLink.id == link.id).execute()
+                for name, value in changes.items():
+                    setattr(link, name, value)
+        return describe(link)
 
     def revoke(self, user: User, link_id: str) -> None:
-        """Turn a link off at once (its creator, the video's owner or an admin)."""
+        """Turn a link off at once (its creator, the target's owner or an admin)."""
         with immediate():
-            link = _with_video().where(ShareLink.id == link_id).first()
-            allowed = link is not None and (
-                link.created_by_id == user.id or can_manage(user, link.video)
-            )
-            if not allowed:
-                raise _not_found()
+            link = self._changeable(user, link_id)
             if link.revoked_at is None:
                 ShareLink.update(revoked_at=now()).where(ShareLink.id == link.id).execute()
-
-    # -- the guest's side --------------------------------------------------------------
-    def _link(self, token: str) -> ShareLink:
-        if not isinstance(token, str) or not 0 < len(token) <= 64:
-            raise _not_found()
-        return usable(_with_video().where(ShareLink.token == token).first())
-
-    def preview(self, token: str) -> dict | None:
-        """What a chat app's preview may show (no count, nothing behind a password)."""
-        try:
-            link = self._link(token)
-        except (NotFound, ShareGone):
-            return None
-        if link.password_hash is not None or link.video.processing_status != "completed":
-            return {"locked": True}
-        return {
-            "locked": False,
-            "title": link.video.title,
-            "description": link.video.description,
-            "thumbnail_url": self._media_url(link, "thumbnail"),
-        }
-
-    def open(self, token: str, access: str | None = None) -> dict:
-        """The guest's page: the video and its media, or that a password is needed."""
-        link = self._link(token)
-        if link.password_hash is not None and not self._unlocked(link, access):
-            return self._guest(link, None)
-        return self._opened(link, access if link.password_hash is not None else None)
-
-    def unlock(self, token: str, password: str, client: str) -> dict:
-        link = self._link(token)
-        if link.password_hash is None:
-            return self._opened(link, None)
-        pair = f"{client}\n{link.id}"
-        wait = max(
-            self._by_pair.retry_after(pair),
-            self._by_link.retry_after(link.id),
-            self._by_client.retry_after(client),
-        )
-        if wait:
-            raise RateLimited(
-                wait, f"Too many wrong passwords. Try again in {int(wait) + 1} seconds."
-            )
-        if not verify_password(link.password_hash, password or ""):
-            self._by_pair.hit(pair)
-            self._by_link.hit(link.id)
-            self._by_client.hit(client)
-            raise Forbidden("That password is not right.", error_code="share_password_wrong")
-        self._by_pair.reset(pair)
-        return self._opened(link, self._access.sign({"l": link.id}))
-
-    def _unlocked(self, link: ShareLink, access: str | None) -> bool:
-        if not access:
-            return False
-        try:
-            claims = self._access.verify(access, ACCESS_TTL_SECONDS)
-        except Forbidden:
-            return False
-        return isinstance(claims, dict) and claims.get("l") == link.id
-
-    def _opened(self, link: ShareLink, access: str | None) -> dict:
-        ready(link.video, "This video is being processed again; try again in a minute.")
-        at = now()
-        with immediate():
-            ShareLink.update(open_count=ShareLink.open_count + 1, last_opened_at=at).where(
-                ShareLink.id == link.id
-            ).execute()
-        return self._guest(link, access)
-
-    def _guest(self, link: ShareLink, access: str | None) -> dict:
-        locked = link.password_hash is not None and access is None
-        video = link.video
-        out = {
-            "requires_password": link.password_hash is not None,
-            "unlocked": not locked,
-            "access": access,
-            "allow_download": link.allow_download,
-            "expires_at": link.expires_at,
-            "video": None,
-            "media": None,
-        }
-        if locked:
-            return out
-        out["video"] = {
-            "id": video.public_id,
-            "title": video.title,
-            "description": video.description,
-            "uploader_name": User.get_by_id(video.uploader_id).username,
-            "duration_seconds": video.duration_seconds,
-            "width": video.width,
-            "height": video.height,
-            "created_at": video.created_at,
-        }
-        out["media"] = {
-            "stream_url": self._media_url(link, "video"),
-            "thumbnail_url": self._media_url(link, "thumbnail"),
-            "download_url": self._media_url(link, "download") if link.allow_download else None,
-            "expires_at": now() + dt.timedelta(seconds=self.urls.ttl_for(video)),
-        }
-        return out
-
-    # -- the guest's media -------------------------------------------------------------
-    def _media_url(self, link: ShareLink, kind: str) -> str:
-        token = self._media.sign({"l": link.id, "v": link.video.public_id, "k": kind})
-        ext = "jpg" if kind == "thumbnail" else "mp4"
-        return f"/media/shared/{kind}/{link.video.public_id}.{ext}?token={token}"
-
-    def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path, int, str]:
-        """The file a link-scoped URL points at, how long it may be cached, and the
-        name to save it under. The link is checked on every request, ranges included."""
-        if kind not in MEDIA_KINDS:
-            raise _not_found()
-        video = find(video_id)
-        max_age = self.urls.ttl_for(video) if video is not None else self.urls.ttl_seconds
-        claims = self._media.verify(token or "", max_age)
-        if not (
-            isinstance(claims, dict) and claims.get("v") == video_id and claims.get("k") == kind
-        ):
-            raise Forbidden("This link is not valid.", error_code="invalid_link")
-        link = usable(_with_video().where(ShareLink.id == str(claims.get("l"))).first())
-        if video is None or link.video_id != video.id or video.processing_status != "completed":
-            raise _not_found()
-        if kind == "download" and not link.allow_download:
-            raise Forbidden("This link does not allow downloads.", error_code="download_off")
-        store = self.data.thumbnail_file if kind == "thumbnail" else self.data.video_file
-        path = store(video.storage_key)
-        if not path.is_file():
-            raise NotFound("The file of this video is missing.", error_code="file_missing")
-        # Never cached: a link turned off must stop working in the browser at once too.
-        return path, 0, f"{_filename(video.title)}.mp4"
-
-
-def _filename(title: str) -> str:
-    safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip()
-    return safe[:80] or "video"

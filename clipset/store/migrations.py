@@ -297,6 +297,14 @@ V8_CAPTIONS_POSTGRESQL = (
     """CREATE INDEX "video_search_vector" ON "video" USING GIN ("search_vector")""",
 )
 
+# Album share links: a link's album, deleted with it. Portable SQL: both databases add a
+# nullable column with a foreign key in place (SQLite allows it when the default is NULL),
+# so neither rebuilds the table.
+V9_ALBUM_SHARES = (
+    """ALTER TABLE "share_link" ADD COLUMN "album_id" VARCHAR(11) REFERENCES "album" ("id") ON DELETE CASCADE""",
+    """CREATE INDEX "share_link_album_id" ON "share_link" ("album_id")""",
+)
+
 STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("initial schema", {"sqlite": V1_INITIAL, "postgresql": V1_INITIAL_POSTGRESQL}),
     ("full-text video search", {"sqlite": V2_SEARCH, "postgresql": V2_SEARCH_POSTGRESQL}),
@@ -308,6 +316,7 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("albums and saved lists", V6_ALBUMS),
     ("share links", V7_SHARE_LINKS),
     ("captions and previews", {"sqlite": V8_CAPTIONS, "postgresql": V8_CAPTIONS_POSTGRESQL}),
+    ("album share links", V9_ALBUM_SHARES),
 )
 LATEST = len(STEPS)
 

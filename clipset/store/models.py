@@ -257,36 +257,6 @@ class Flag(BooleanField):
     field_type = "BOOLEAN"
 
 
-SHARE_TARGETS = ("video",)  # what a share link can point at; albums slot in here
-
-
-def new_share_id() -> str:
-    return secrets.token_urlsafe(12)
-
-
-def new_share_token() -> str:
-    return secrets.token_urlsafe(32)  # 256 random bits, never derived from any id
-
-
-class ShareLink(BaseModel):
-    """A guest link to one video (``target_kind``; an album's key can join later)."""
-
-    id = CharField(max_length=16, primary_key=True, default=new_share_id)
-    token = CharField(max_length=64, unique=True, default=new_share_token)
-    target_kind = CharField(max_length=16, default="video")
-    # Deleting the video deletes its links; making it private does not (shared on purpose).
-    video = ForeignKeyField(Video, null=True, on_delete="CASCADE", backref="+")
-    created_by = ForeignKeyField(User, on_delete="CASCADE", backref="+")
-    label = CharField(max_length=80, default="")
-    password_hash = CharField(null=True)
-    allow_download = Flag(default=False)
-    created_at = DateTimeField(default=now)
-    expires_at = DateTimeField(null=True)  # null: never
-    revoked_at = DateTimeField(null=True)
-    last_opened_at = DateTimeField(null=True)
-    open_count = IntegerField(default=0)
-
-
 class Config(BaseModel):
     """Admin-edited settings (JSON values) that override the settings defaults."""
 
@@ -351,6 +321,38 @@ class WatchLater(BaseModel):
     class Meta:
         primary_key = CompositeKey("user", "video")
         indexes = ((("user", "added_at"), False),)
+
+
+SHARE_TARGETS = ("video", "album")  # what a share link can point at
+
+
+def new_share_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 random bits, never derived from any id
+
+
+class ShareLink(BaseModel):
+    """A guest link to one video or one album (``target_kind`` says which key is set)."""
+
+    id = CharField(max_length=16, primary_key=True, default=new_share_id)
+    token = CharField(max_length=64, unique=True, default=new_share_token)
+    target_kind = CharField(max_length=16, default="video")
+    # Deleting the video deletes its links; making it private does not (shared on purpose).
+    video = ForeignKeyField(Video, null=True, on_delete="CASCADE", backref="+")
+    # Deleting the album deletes its links too; its videos are reached only while in it.
+    album = ForeignKeyField(Album, null=True, on_delete="CASCADE", backref="+")
+    created_by = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    label = CharField(max_length=80, default="")
+    password_hash = CharField(null=True)
+    allow_download = Flag(default=False)
+    created_at = DateTimeField(default=now)
+    expires_at = DateTimeField(null=True)  # null: never
+    revoked_at = DateTimeField(null=True)
+    last_opened_at = DateTimeField(null=True)
+    open_count = IntegerField(default=0)
 
 
 MODELS = (

@@ -1,6 +1,6 @@
 """Albums, Favourites and Watch later in the browser: make an album from the video page
-and the library, reorder it with the keyboard, share it so a private video reaches one
-member and nobody else, and keep your own lists."""
+and the library, add to one from the feed, reorder it with the keyboard, share it so a
+private video reaches one member and nobody else, and keep your own lists."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from video_rows import make_video
 
 from tests.browser.test_browser_accounts import nav, sign_in
+from tests.browser.test_browser_feed import PHONE, ready_video
 
 
 def album_order(page) -> list[str]:
@@ -146,3 +147,21 @@ def test_favourites_list_liked_videos_and_watch_later_adds_and_removes(app, new_
     expect(button).to_have_text("Watch later")
     page.goto("/later")
     expect(page.get_by_text("Nothing saved for later")).to_be_visible()
+
+
+def test_add_to_album_from_the_feeds_action_column(app, new_page, make_user, clips):
+    olive, bea = make_user("olive"), make_user("bea")
+    ready_video(app, bea, clips["sound"], title="Bea's garden")
+    r = olive.post("/api/albums", json={"title": "Gardens"})
+    album = r.json["id"]
+    page = new_page(**PHONE)
+    sign_in(page, "olive")
+    item = page.get_by_test_id("feed-item").first
+    expect(item).to_have_attribute("aria-label", "Bea's garden")
+    item.get_by_role("button", name="Add to album").click()
+    dialog = page.get_by_test_id("add-to-album-dialog")
+    dialog.get_by_role("button", name=re.compile("^Gardens")).click()
+    expect(page.get_by_text("The video added to “Gardens”.")).to_be_visible()
+    listed = olive.get(f"/api/albums/{album}/videos").json["items"]
+    assert [v["title"] for v in listed] == ["Bea's garden"]
+    assert page.errors == []

@@ -1,16 +1,26 @@
 // "Add to album": pick one of the albums you may add to (or start a new one); used on the
-// video page for one video and in the library for a selection.
+// video page and in the feed's action column for one video, in the library for a selection.
 import { useId, useState } from "react";
+import { Icon } from "@/components/icons";
 import { useToast } from "@/lib/toast";
 import type { VideoId } from "@/lib/types";
 import { Dialog, Spinner } from "@/components/ui";
 import { useAddToAlbum, useAlbums, useCreateAlbum } from "./api";
 
-export function AddToAlbumButton({ videoIds, className = "btn-ghost", onDone }: { videoIds: VideoId[]; className?: string; onDone?: () => void }) {
+export function AddToAlbumButton({ videoIds, className = "btn-ghost", onDone, variant = "plain" }: {
+  videoIds: VideoId[]; className?: string; onDone?: () => void; variant?: "plain" | "overlay";
+}) {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className={className} onClick={() => setOpen(true)} data-testid="add-to-album">Add to album</button>
+      {variant === "overlay" ? (
+        <button type="button" className="flex flex-col items-center gap-1 text-white drop-shadow" onClick={() => setOpen(true)} aria-label="Add to album" data-testid="add-to-album">
+          <span className="grid h-12 w-12 place-items-center rounded-full bg-black/40"><Icon name="folder" className="h-6 w-6" /></span>
+          <span className="text-xs font-semibold">Album</span>
+        </button>
+      ) : (
+        <button type="button" className={className} onClick={() => setOpen(true)} data-testid="add-to-album">Add to album</button>
+      )}
       {open && <AddToAlbumDialog videoIds={videoIds} onClose={() => { setOpen(false); onDone?.(); }} />}
     </>
   );

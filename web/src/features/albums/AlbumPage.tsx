@@ -10,6 +10,8 @@ import type { Album, AlbumRole, User, Video } from "@/lib/types";
 import { NotFound } from "@/components/NotFound";
 import { Thumbnail } from "@/components/VideoCard";
 import { ConfirmDialog, EmptyState, ErrorState, Skeleton } from "@/components/ui";
+import { Icon } from "@/components/icons";
+import { ShareDialog } from "@/features/shares";
 import {
   useAlbum, useAlbumMembers, useAlbumVideos, useDeleteAlbum, useRemoveFromAlbum, useRemoveMember,
   useReorderAlbum, useSetMember, useUpdateAlbum,
@@ -31,6 +33,7 @@ export default function AlbumPage() {
 function AlbumView({ album }: { album: Album }) {
   const manages = album.role === "owner" || album.role === "admin";
   const [editing, setEditing] = useState(false);
+  const [sharing, setSharing] = useState(false);
   return (
     <div className="mx-auto max-w-4xl px-4 py-6">
       <div className="mb-4 flex flex-wrap items-start gap-2">
@@ -41,8 +44,10 @@ function AlbumView({ album }: { album: Album }) {
           </p>
           {album.description && <p className="mt-2 whitespace-pre-wrap text-sm">{album.description}</p>}
         </div>
+        <button className="btn-ghost" onClick={() => setSharing(true)} data-testid="album-link-button"><Icon name="share" className="h-4 w-4" /> Send link</button>
         {manages && <button className="btn-ghost" onClick={() => setEditing(!editing)}>{editing ? "Done" : "Edit album"}</button>}
       </div>
+      {sharing && <ShareDialog target={{ kind: "album", id: album.id, title: album.title }} canManage={manages} open onClose={() => setSharing(false)} />}
       {editing && <EditAlbum album={album} />}
       <AlbumVideos album={album} />
       <Members album={album} />

@@ -11,6 +11,7 @@ import { Comments } from "@/features/comments";
 import { Icon } from "@/components/icons";
 import { LikeButton, useLike, usePreviews } from "@/features/videos";
 import { ShareButton } from "@/features/shares";
+import { AddToAlbumButton } from "@/features/albums";
 import { SeekBar } from "@/components/SeekBar";
 import { Dialog, Spinner } from "@/components/ui";
 
@@ -170,6 +171,7 @@ export function FeedItem({ video, index, active, near, muted, setMuted }: {
           <span className="text-xs font-semibold">{formatCount(video.comment_count)}</span>
         </button>
         <ShareButton video={video} variant="overlay" />
+        <AddToAlbumButton videoIds={[video.id]} variant="overlay" />
       </div>
       {near && <SeekBar media={el} label={`Seek in ${video.title}`} previews={previews.data} chapters={video.chapters} />}
       <Dialog open={comments} onClose={() => setComments(false)} title={`Comments on “${video.title}”`} sheet testId="comment-sheet">

@@ -23,7 +23,7 @@ export function ShareButton({ video, variant = "plain" }: {
           <Icon name="share" className="h-4 w-4" /> Share
         </button>
       )}
-      {open && <ShareDialog video={video} canManage={canManage} open={open} onClose={() => setOpen(false)} />}
+      {open && <ShareDialog target={{ kind: "video", id: video.id, title: video.title }} canManage={canManage} open={open} onClose={() => setOpen(false)} />}
     </>
   );
 }

@@ -1,10 +1,10 @@
-// The Share dialog: members get the video's own link; its owner (or an admin) also makes
-// guest links (expiry, password, download) and sees, copies and turns off the ones made.
+// The Share dialog of a video or an album: members get its own link; its owner (or an
+// admin) also makes guest links (expiry, password, download) and sees, copies, changes
+// and turns off the ones made.
 import { useId, useState, type FormEvent } from "react";
 import { CopyButton, Dialog } from "@/components/ui";
 import { useToast } from "@/lib/toast";
-import type { VideoId } from "@/lib/types";
-import { useCreateShare, useRevokeShare, useVideoShares, type Expiry, type ShareLink } from "./api";
+import { useCreateShare, useRevokeShare, useTargetShares, useUpdateShare, type Expiry, type ShareLink, type ShareTarget } from "./api";
 import { EXPIRY_WORDS, LinkQr, linkUrl, statusWords, when } from "./parts";
 
 function NativeShare({ url, title }: { url: string; title: string }) {
@@ -20,6 +20,7 @@ export function LinkRow({ link, title }: { link: ShareLink; title: string }) {
   const revoke = useRevokeShare();
   const toast = useToast();
   const [qr, setQr] = useState(false);
+  const [editing, setEditing] = useState(false);
   const active = link.status === "active";
   const url = linkUrl(link);
   return (
@@ -38,6 +39,7 @@ export function LinkRow({ link, title }: { link: ShareLink; title: string }) {
           <CopyButton text={url} label="Copy" />
           <NativeShare url={url} title={title} />
           <button type="button" className="btn-ghost px-2 py-1" aria-expanded={qr} onClick={() => setQr(!qr)}>QR code</button>
+          <button type="button" className="btn-ghost px-2 py-1" aria-expanded={editing} onClick={() => setEditing(!editing)}>Change</button>
           <button type="button" className="btn-ghost px-2 py-1 text-red-700 dark:text-red-400" disabled={revoke.isPending}
             onClick={() => revoke.mutate(link.id, { onSuccess: () => toast.show("Link turned off.", "success"), onError: (e) => toast.error(e) })}>
             Turn off
@@ -45,13 +47,54 @@ export function LinkRow({ link, title }: { link: ShareLink; title: string }) {
         </div>
       )}
       {active && qr && <div className="mt-2 flex justify-center"><LinkQr text={url} alt={`QR code of the guest link ${link.label}`} /></div>}
+      {link.status !== "revoked" && !active && (
+        <div className="mt-2"><button type="button" className="btn-ghost px-2 py-1" aria-expanded={editing} onClick={() => setEditing(!editing)}>Change</button></div>
+      )}
+      {editing && link.status !== "revoked" && <EditLinkForm link={link} onDone={() => setEditing(false)} />}
     </li>
   );
 }
 
-function NewLinkForm({ videoId }: { videoId: VideoId }) {
+/** A link's label, expiry (counted again from now) and download switch; the password stays. */
+function EditLinkForm({ link, onDone }: { link: ShareLink; onDone: () => void }) {
+  const update = useUpdateShare();
+  const toast = useToast();
+  const [label, setLabel] = useState(link.label);
+  const [expires, setExpires] = useState<Expiry | "">("");
+  const [download, setDownload] = useState(link.allow_download);
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const changes = { label, allow_download: download, expires_in: expires || null };
+    update.mutate({ id: link.id, changes }, {
+      onSuccess: () => { toast.show("Link changed.", "success"); onDone(); },
+      onError: (err) => toast.error(err),
+    });
+  }
+  return (
+    <form onSubmit={submit} className="mt-3 flex flex-col gap-3 border-t border-zinc-200 pt-3 dark:border-zinc-800" aria-label="Change guest link">
+      <div className="grid gap-3 sm:grid-cols-2">
+        <label className="block"><span className="label">For (only you see this)</span>
+          <input className="input" value={label} maxLength={80} onChange={(e) => setLabel(e.target.value)} /></label>
+        <label className="block"><span className="label">Works for</span>
+          <select className="input" value={expires} onChange={(e) => setExpires(e.target.value as Expiry | "")}>
+            <option value="">As it is ({statusWords(link).toLowerCase()})</option>
+            {(Object.keys(EXPIRY_WORDS) as Expiry[]).map((k) => <option key={k} value={k}>{k === "never" ? "Never expires" : `${EXPIRY_WORDS[k]} from now`}</option>)}
+          </select></label>
+      </div>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={download} onChange={(e) => setDownload(e.target.checked)} /> Allow downloading the file
+      </label>
+      <div className="flex justify-end gap-2">
+        <button type="button" className="btn-ghost" onClick={onDone}>Cancel</button>
+        <button className="btn-primary" type="submit" disabled={update.isPending}>Save changes</button>
+      </div>
+    </form>
+  );
+}
+
+function NewLinkForm({ target }: { target: ShareTarget }) {
   const ids = useId();
-  const create = useCreateShare(videoId);
+  const create = useCreateShare(target);
   const toast = useToast();
   const [expires, setExpires] = useState<Expiry>("7d");
   const [password, setPassword] = useState("");
@@ -66,7 +109,9 @@ function NewLinkForm({ videoId }: { videoId: VideoId }) {
   }
   return (
     <form onSubmit={submit} className="flex flex-col gap-3" aria-label="New guest link">
-      <p className="text-sm text-zinc-600 dark:text-zinc-400">A guest link plays this one video for anyone who has it, without an account. They see its title, description and your name, nothing else.</p>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">{target.kind === "video"
+        ? "A guest link plays this one video for anyone who has it, without an account. They see its title, description and your name, nothing else."
+        : "A guest link shows this album to anyone who has it, without an account: its title, description, your name and its videos in order, private ones included, nothing else. Videos taken out of the album drop out of the link at once."}</p>
       <div className="grid gap-3 sm:grid-cols-2">
         <label className="block"><span className="label">For (only you see this)</span>
           <input className="input" value={label} maxLength={80} placeholder="for grandma" onChange={(e) => setLabel(e.target.value)} /></label>
@@ -85,34 +130,34 @@ function NewLinkForm({ videoId }: { videoId: VideoId }) {
   );
 }
 
-export function ShareDialog({ video, canManage, open, onClose }: {
-  video: { id: VideoId; title: string }; canManage: boolean; open: boolean; onClose: () => void;
+export function ShareDialog({ target, canManage, open, onClose }: {
+  target: ShareTarget; canManage: boolean; open: boolean; onClose: () => void;
 }) {
-  const links = useVideoShares(video.id, open && canManage);
-  const memberUrl = `${window.location.origin}/v/${video.id}`;
+  const links = useTargetShares(target, open && canManage);
+  const memberUrl = `${window.location.origin}${target.kind === "video" ? "/v/" : "/albums/"}${target.id}`;
   return (
-    <Dialog open={open} onClose={onClose} title={`Share “${video.title}”`} sheet testId="share-dialog">
+    <Dialog open={open} onClose={onClose} title={`Share “${target.title}”`} sheet testId="share-dialog">
       <div className="flex max-h-[70vh] flex-col gap-4 overflow-y-auto pr-1 max-sm:max-h-[65dvh]">
         <section aria-label="Link for members">
           <p className="label">For members of this Clipset</p>
           <div className="flex flex-wrap items-center gap-2">
             <input className="input min-w-0 flex-1 py-1 text-xs" readOnly value={memberUrl} aria-label="Members' link" />
             <CopyButton text={memberUrl} label="Copy" />
-            <NativeShare url={memberUrl} title={video.title} />
+            <NativeShare url={memberUrl} title={target.title} />
           </div>
         </section>
         {canManage ? (
           <>
-            <NewLinkForm videoId={video.id} />
+            <NewLinkForm target={target} />
             {(links.data ?? []).length > 0 && (
               <section aria-label="Guest links">
                 <h3 className="mb-2 font-semibold">Guest links</h3>
-                <ul className="flex flex-col gap-2">{links.data!.map((l) => <LinkRow key={l.id} link={l} title={video.title} />)}</ul>
+                <ul className="flex flex-col gap-2">{links.data!.map((l) => <LinkRow key={l.id} link={l} title={target.title} />)}</ul>
               </section>
             )}
           </>
         ) : (
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">Only its uploader can make a link for guests without an account.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">{target.kind === "video" ? "Only its uploader" : "Only its owner"} can make a link for guests without an account.</p>
         )}
         <div className="flex justify-end"><button type="button" className="btn-ghost" onClick={onClose}>Close</button></div>
       </div>

@@ -70,7 +70,7 @@ export function VideoDetailsForm({ file, draftId = null, details, onChange, foot
             <select id={`${ids}-privacy`} className="input" value={details.privacy} onChange={(e) => set({ privacy: e.target.value as Privacy })}>
               <option value="public">Everyone (public)</option>
               <option value="unlisted">Members who have the link</option>
-              <option value="private">Only me</option>
+              <option value="private">Private (only me)</option>
             </select>
           </div>
         </div>
