@@ -13,7 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from peewee import AutoField, Database, SqliteDatabase
+from peewee import AutoField, CompositeKey, Database, SqliteDatabase
 
 from ..errors import Conflict, NotFound
 from . import migrations
@@ -35,7 +35,14 @@ def _fingerprint(model, rows) -> tuple[int, str]:
 
 
 def _rows(model, db: Database):
-    return model.select().order_by(model._meta.primary_key).dicts().bind(db).iterator()
+    key = model._meta.primary_key
+    # A composite key orders column by column (SQLite refuses to order by a row value).
+    order = (
+        [model._meta.fields[name] for name in key.field_names]
+        if isinstance(key, CompositeKey)
+        else [key]
+    )
+    return model.select().order_by(*order).dicts().bind(db).iterator()
 
 
 def _sqlite_sequences(db: SqliteDatabase) -> dict[str, int]:
