@@ -12,6 +12,8 @@ import logging
 
 from peewee import Database, PostgresqlDatabase
 
+from .migrations_later import V9_INSTANCES_POSTGRESQL
+
 log = logging.getLogger(__name__)
 
 # Every migrating process takes this lock first, so two starting instances never both
@@ -308,6 +310,7 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("albums and saved lists", V6_ALBUMS),
     ("share links", V7_SHARE_LINKS),
     ("captions and previews", {"sqlite": V8_CAPTIONS, "postgresql": V8_CAPTIONS_POSTGRESQL}),
+    ("several app instances", {"sqlite": (), "postgresql": V9_INSTANCES_POSTGRESQL}),
 )
 LATEST = len(STEPS)
 
