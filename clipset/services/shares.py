@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import ClipsetError, Forbidden, NotFound, RateLimited, ValidationFailed
 from ..security.passwords import hash_password, verify_password
-from ..security.ratelimit import RateLimiter
+from ..security.ratelimit import limiter
 from ..security.tokens import UrlSigner
 from ..settings import Settings
 from ..store.db import immediate
@@ -111,9 +111,9 @@ class Shares:
         self._media = UrlSigner(keys, "share-media")
         self._access = UrlSigner(keys, "share-access")
         window, attempts = settings.login_window_seconds, settings.login_attempts
-        self._by_pair = RateLimiter(attempts, window)
-        self._by_link = RateLimiter(attempts * LINK_FACTOR, window)
-        self._by_client = RateLimiter(attempts * CLIENT_FACTOR, window)
+        self._by_pair = limiter("share.pair", attempts, window)
+        self._by_link = limiter("share.link", attempts * LINK_FACTOR, window)
+        self._by_client = limiter("share.client", attempts * CLIENT_FACTOR, window)
 
     # -- the owner's side --------------------------------------------------------------
     @staticmethod
