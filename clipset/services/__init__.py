@@ -97,6 +97,8 @@ class Services:
                     self._recover()
         except Exception as exc:
             if not storage.is_disk_full(exc):
+                if self.relay is not None:
+                    self.relay.stop()
                 raise
             # Left for the next start; serving what is there matters more.
             log.warning("disk full: start-up recovery skipped (%s)", exc)
