@@ -252,3 +252,34 @@ def test_only_an_instance_that_starts_alone_recovers_interrupted_jobs(postgres_u
     finally:
         first.stop()
         database.close()
+
+
+def test_the_shared_limiter_slides_its_window_like_the_local_one(postgres_url):
+    from clipset.security.ratelimit import SharedRateLimiter
+    from clipset.store import migrations
+    from clipset.store.db import bind_url
+
+    db = bind_url(postgres_url)
+    clock = [1000.0]
+    with db.connection_context():
+        migrations.migrate(db)
+        limiter = SharedRateLimiter("test", 2, 60, clock=lambda: clock[0])
+        other = SharedRateLimiter("other", 2, 60, clock=lambda: clock[0])
+        limiter.hit("k")
+        clock[0] += 10
+        limiter.hit("k")
+        assert other.retry_after("k") == 0  # buckets don't mix
+        clock[0] += 10
+        assert limiter.retry_after("k") == pytest.approx(40)  # the first hit ages out then
+        clock[0] += 41
+        assert limiter.retry_after("k") == 0
+        limiter.hit("k")
+        assert limiter.retry_after("k") == pytest.approx(9)
+        limiter.reset("k")
+        assert limiter.retry_after("k") == 0
+        # Expired hits go with the next hit in their bucket.
+        clock[0] += 120
+        limiter.hit("j")
+        rows = db.execute_sql('SELECT "key" FROM "rate_hit" WHERE "bucket" = %s', ("test",))
+        assert [key for (key,) in rows.fetchall()] == ["j"]
+    database.close()
