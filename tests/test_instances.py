@@ -5,10 +5,12 @@ limit counted across both, scheduled tasks run once, and the listener reconnecti
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import urllib.error
 import urllib.request
 
+import media_factory
 import pytest
 from support import PASSWORD, make_settings
 from test_realtime import connect, receive, subscribe
@@ -165,6 +167,34 @@ def test_job_progress_reaches_the_uploader_on_the_other_instance(instances, admi
     }
     failed = receive(on_b)
     assert failed["type"] == "video.failed" and failed["error"] == "The file is not a video."
+    on_b.close()
+
+
+def test_a_job_processed_on_one_instance_reports_to_the_uploader_on_the_other(
+    instances, admin_a, tmp_path
+):
+    a, b = instances
+    services(b).jobs.pause()  # only A's worker takes the job
+    clip = media_factory.make_clip(tmp_path / "in.mp4", duration=2.0, vcodec="mpeg4")
+    on_b = connect(b, admin_a)
+    with database.connection_context():
+        video = Video.create(
+            uploader=admin_a.user["id"],
+            title="trip",
+            source_size_bytes=1,
+            processing_status="pending",
+        )
+    shutil.copyfile(clip, services(a).data.original_file(video.storage_key))
+    services(a).jobs.wake()
+    heard = []
+    while not heard or heard[-1]["type"] not in ("video.ready", "video.failed"):
+        message = receive(on_b)
+        if message.get("video_id") == video.public_id:
+            heard.append(message)
+    assert heard[-1]["type"] == "video.ready", heard
+    assert heard[-1]["processing_status"] == "completed"
+    progress = [m["percent"] for m in heard if m["type"] == "video.progress"]
+    assert progress and progress == sorted(progress), heard
     on_b.close()
 
 
