@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import selectors
+import signal
 import statistics
 import subprocess
 import sys
@@ -137,6 +138,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=40)
     args = parser.parse_args()
 
+    # Stopped from outside (timeout, Ctrl+C), the cluster and servers still go.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     cluster = Cluster().start()
     children = []
     try:
