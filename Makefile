@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup web browser postgres bench build smoke lint-workflows lint clean
+.PHONY: run test setup web browser postgres nginx bench build smoke lint-workflows lint clean
 
 run: setup web
 	$(VENV)/bin/clipset
@@ -13,7 +13,7 @@ run: setup web
 # pytest runs twice: everything on SQLite, then the API and service tests again on a
 # temporary PostgreSQL cluster the run starts and removes (conftest.py says what stays
 # SQLite-only: the browser, media quality, fuzzing, the desktop, SQLite's own features).
-test: setup web browser postgres lint-workflows lint
+test: setup web browser postgres nginx lint-workflows lint
 	@if [ -f web/package.json ]; then cd web && npm run lint && npm run typecheck; fi
 	@if [ -f web/package.json ]; then cd web && npm test -- --run; fi
 	$(PY) -m pytest
@@ -58,6 +58,13 @@ postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		$(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
+# Debian's nginx: the byte-range bench's baseline, and the reverse proxy the several-instances
+# test and bench put in front of two servers (skipped when it is missing).
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		$(SUDO) apt-get install -y -qq nginx >/dev/null; }
 
 # The one-file executable in dist/ (CLIPSET_ONEDIR=1 for a one-folder app), then a smoke
 # test of that binary: serve, health, setup, upload, transcode, stop.

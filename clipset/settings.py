@@ -97,6 +97,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("host", "0.0.0.0", "Interface the server listens on.", str),
     Setting("port", 8420, "TCP port of the web app, API and WebSockets.", int),
+    Setting(
+        "trusted_proxy",
+        None,
+        "Address of the reverse proxy in front of Clipset (several instances): its "
+        "X-Forwarded-For and X-Forwarded-Proto then name the client, for sign-in limits "
+        "and the host-only controls; empty: no proxy, those headers are ignored.",
+        str,
+    ),
     Setting("threads", 16, "Waitress threads that answer HTTP requests.", int),
     Setting(
         "media_threads",

@@ -487,7 +487,19 @@ class WaitressServer:
         gate: BodyGate,
         websockets,
         media: MediaLane,
+        trusted_proxy: str | None = None,
     ):
+        # Behind a reverse proxy, waitress takes the client from the proxy's headers (and
+        # from nobody else's: clear_untrusted_proxy_headers).
+        proxy = (
+            {
+                "trusted_proxy": trusted_proxy,
+                "trusted_proxy_count": 1,
+                "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+            }
+            if trusted_proxy
+            else {}
+        )
         self._server = create_server(
             answer_refusals(app),
             host=host,
@@ -503,6 +515,7 @@ class WaitressServer:
             # PATCH several times slower). Bodies are bounded per request by the gate.
             recv_bytes=256 * 1024,
             max_request_body_size=1 << 40,
+            **proxy,
         )
         self.budget = ClientBudget(per_client)
         self.media = media

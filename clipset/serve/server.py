@@ -41,6 +41,7 @@ class Server:
             host=host if host is not None else settings.host,
             port=settings.port if port is None else port,
             threads=settings.threads,
+            trusted_proxy=settings.trusted_proxy,
             connection_limit=settings.connection_limit,
             per_client=settings.max_connections_per_client,
             head_timeout=settings.request_head_timeout_seconds,

@@ -11,6 +11,7 @@ from ..store import db
 from ..store.db import database
 from ..store.dirs import DataDir
 from ..store.models import Upload, Video
+from ..store.notify import alone
 from . import storage
 from .accounts import Accounts
 from .albums import Albums
@@ -28,6 +29,7 @@ from .insights import Insights
 from .invitations import Invitations
 from .jobs import Jobs
 from .media_urls import MediaUrls
+from .relay import Relay
 from .saved import Saved
 from .schedules import Schedules
 from .share_guests import ShareGuests
@@ -49,6 +51,8 @@ class Services:
         self.data = data
         self.keys = keys
         self.events = Hub()
+        # Several instances on one PostgreSQL database hear each other's events.
+        self.relay = Relay(self.events) if db.is_postgres() else None
         self.config = RuntimeConfig(settings)
         self.tokens = TokenIssuer(keys, dt.timedelta(hours=settings.token_ttl_hours))
         self.accounts = Accounts(settings, self.tokens, host.is_this_machine)
@@ -79,25 +83,42 @@ class Services:
 
     def start(self) -> None:
         """Recover what a dead process left half-done, then start background work (job
-        workers, which recover their own jobs, and schedules)."""
+        workers, which recover their own jobs, and schedules). On PostgreSQL only an
+        instance that starts alone recovers: beside a running one, "half-done" is that
+        one's work in progress."""
+        with database.connection_context():
+            recover = alone()
+        if not recover:
+            log.info("another instance is running: start-up recovery left to it")
+        if self.relay is not None:
+            self.relay.start()
+            self.relay.listening.wait(5)  # present before the next instance looks
         try:
             with database.connection_context():
-                self.uploads.recover()
-                storage.set_aside_orphans(
-                    self.data,
-                    {key for (key,) in Video.select(Video.storage_key).tuples()},
-                    {upload_id for (upload_id,) in Upload.select(Upload.id).tuples()},
-                )
+                if recover:
+                    self._recover()
         except Exception as exc:
             if not storage.is_disk_full(exc):
+                if self.relay is not None:
+                    self.relay.stop()
                 raise
             # Left for the next start; serving what is there matters more.
             log.warning("disk full: start-up recovery skipped (%s)", exc)
         self.schedules.start()
-        self.jobs.start()
+        self.jobs.start(recover=recover)
+
+    def _recover(self) -> None:
+        self.uploads.recover()
+        storage.set_aside_orphans(
+            self.data,
+            {key for (key,) in Video.select(Video.storage_key).tuples()},
+            {upload_id for (upload_id,) in Upload.select(Upload.id).tuples()},
+        )
 
     def stop(self) -> None:
         """Stop background work; running jobs are requeued, not lost."""
         self.jobs.stop()
         self.schedules.stop()
+        if self.relay is not None:
+            self.relay.stop()
         db.release()  # the WAL is checkpointed when the last connection closes

@@ -11,7 +11,7 @@ from peewee import IntegrityError
 
 from ..errors import Conflict, Forbidden, RateLimited, Unauthorized, ValidationFailed
 from ..security.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
-from ..security.ratelimit import RateLimiter
+from ..security.ratelimit import limiter
 from ..security.tokens import TokenIssuer
 from ..settings import Settings
 from ..store.db import immediate
@@ -71,13 +71,13 @@ class Accounts:
         self.tokens = tokens
         self._is_this_machine = is_this_machine
         window, attempts = settings.login_window_seconds, settings.login_attempts
-        self._by_pair = RateLimiter(attempts, window)
-        self._by_client = RateLimiter(attempts * CLIENT_FACTOR, window)
-        self._by_username = RateLimiter(attempts * USERNAME_FACTOR, window)
+        self._by_pair = limiter("login.pair", attempts, window)
+        self._by_client = limiter("login.client", attempts * CLIENT_FACTOR, window)
+        self._by_username = limiter("login.username", attempts * USERNAME_FACTOR, window)
         # Until the first admin exists, whoever reaches the port first could claim the
         # server: away from the host, setup also needs this code (log and tray show it).
         self.setup_code = f"{secrets.randbelow(10**SETUP_CODE_DIGITS):0{SETUP_CODE_DIGITS}d}"
-        self._setup_attempts = RateLimiter(attempts, window)
+        self._setup_attempts = limiter("setup", attempts, window)
 
     # -- sessions -------------------------------------------------------------------
     def session(self, user: User) -> dict:

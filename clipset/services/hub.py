@@ -2,7 +2,9 @@
 
 Publishing never blocks on a client. Each subscriber is a callable that receives
 ``Event``s, called on the publisher's thread; the WebSocket delivery subscribes from
-``fanout``.
+``fanout``. With several instances on PostgreSQL, a relay (``relay.Relay``) also sends
+each published event to the other instances, which hand it to their own subscribers
+through ``receive``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ class Hub:
     def __init__(self):
         self._subscribers: list[Callable[[Event], None]] = []
         self._lock = threading.Lock()
+        self._relay: Callable[[Event], None] | None = None
+
+    def relay_with(self, send: Callable[[Event], None] | None) -> None:
+        """Also hand every event published here to ``send`` (the other instances)."""
+        self._relay = send
 
     def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
         with self._lock:
@@ -56,6 +63,16 @@ class Hub:
         everyone: bool = False,
     ) -> None:
         event = Event(type, data, video_id, owner_id, everyone)
+        self.receive(event)
+        relay = self._relay
+        if relay is not None:
+            try:
+                relay(event)
+            except Exception:  # the other instances miss it; this one carries on
+                log.exception("event relay failed")
+
+    def receive(self, event: Event) -> None:
+        """Hand ``event`` to this instance's subscribers only."""
         with self._lock:
             subscribers = list(self._subscribers)
         for callback in subscribers:

@@ -61,12 +61,15 @@ class Jobs:
         self._numbers = 0
 
     # -- lifecycle --------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, recover: bool = True) -> None:
+        """Start the workers; ``recover`` first requeues what a dead process left (never
+        beside another running instance, whose jobs those are)."""
         with self._lock:
             if self._started:  # recovering again would requeue jobs that are running
                 return
         with database.connection_context():
-            self._recover_unless_full()
+            if recover:
+                self._recover_unless_full()
             count = self.config["worker_count"]
         with self._lock:
             self._started = True

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import Forbidden, NotFound, RateLimited
 from ..security.passwords import verify_password
-from ..security.ratelimit import RateLimiter
+from ..security.ratelimit import limiter
 from ..security.tokens import UrlSigner
 from ..settings import Settings
 from ..store.db import immediate
@@ -77,9 +77,9 @@ class ShareGuests:
         self._media = UrlSigner(keys, "share-media")
         self._access = UrlSigner(keys, "share-access")
         window, attempts = settings.login_window_seconds, settings.login_attempts
-        self._by_pair = RateLimiter(attempts, window)
-        self._by_link = RateLimiter(attempts * LINK_FACTOR, window)
-        self._by_client = RateLimiter(attempts * CLIENT_FACTOR, window)
+        self._by_pair = limiter("share.pair", attempts, window)
+        self._by_link = limiter("share.link", attempts * LINK_FACTOR, window)
+        self._by_client = limiter("share.client", attempts * CLIENT_FACTOR, window)
 
     def _link(self, token: str) -> ShareLink:
         if not isinstance(token, str) or not 0 < len(token) <= 64:

@@ -13,7 +13,7 @@ import math
 from peewee import fn
 
 from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
-from ..security.ratelimit import RateLimiter
+from ..security.ratelimit import limiter
 from ..store.db import database, immediate
 from ..store.models import Comment, Like, User, Video, iso_utc
 from ..store.pagination import paginate
@@ -34,7 +34,7 @@ class Social:
         window_seconds: float = COMMENT_WINDOW_SECONDS,
     ):
         self.events = events
-        self._comment_limit = RateLimiter(comments_per_window, window_seconds)
+        self._comment_limit = limiter("comments", comments_per_window, window_seconds)
 
     # -- likes ------------------------------------------------------------------------
     def like(self, user: User, video_id: str) -> dict:

@@ -44,7 +44,7 @@ PRAGMAS = {
 }
 READ_ONLY_PRAGMAS = {"foreign_keys": 1, "cache_size": -16000}
 
-_state: dict = {"keeper": None, "path": None, "read_only": False}
+_state: dict = {"keeper": None, "path": None, "read_only": False, "url": None}
 
 
 def _unbind() -> None:
@@ -58,7 +58,7 @@ def bind(path: str | Path) -> SqliteDatabase:
     database.initialize(
         SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=10, check_same_thread=False)
     )
-    _state.update(path=Path(path), read_only=False)
+    _state.update(path=Path(path), read_only=False, url=None)
     return database
 
 
@@ -99,8 +99,15 @@ def connect_postgres(url: str) -> PostgresqlDatabase:
 def bind_url(url: str) -> PostgresqlDatabase:
     _unbind()
     database.initialize(connect_postgres(url))
-    _state.update(path=None, read_only=False)
+    _state.update(path=None, read_only=False, url=url)
     return database
+
+
+def postgres_url() -> str:
+    """The URL of the bound PostgreSQL database (for connections of its own: a listener)."""
+    if not is_postgres() or not _state["url"]:
+        raise RuntimeError("the database is not PostgreSQL")
+    return _state["url"]
 
 
 def total(expr):

@@ -12,6 +12,8 @@ import logging
 
 from peewee import Database, PostgresqlDatabase
 
+from .steps import V9_ALBUM_SHARES, V10_INSTANCES_POSTGRESQL
+
 log = logging.getLogger(__name__)
 
 # Every migrating process takes this lock first, so two starting instances never both
@@ -297,14 +299,6 @@ V8_CAPTIONS_POSTGRESQL = (
     """CREATE INDEX "video_search_vector" ON "video" USING GIN ("search_vector")""",
 )
 
-# Album share links: a link's album, deleted with it. Portable SQL: both databases add a
-# nullable column with a foreign key in place (SQLite allows it when the default is NULL),
-# so neither rebuilds the table.
-V9_ALBUM_SHARES = (
-    """ALTER TABLE "share_link" ADD COLUMN "album_id" VARCHAR(11) REFERENCES "album" ("id") ON DELETE CASCADE""",
-    """CREATE INDEX "share_link_album_id" ON "share_link" ("album_id")""",
-)
-
 STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("initial schema", {"sqlite": V1_INITIAL, "postgresql": V1_INITIAL_POSTGRESQL}),
     ("full-text video search", {"sqlite": V2_SEARCH, "postgresql": V2_SEARCH_POSTGRESQL}),
@@ -317,6 +311,7 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("share links", V7_SHARE_LINKS),
     ("captions and previews", {"sqlite": V8_CAPTIONS, "postgresql": V8_CAPTIONS_POSTGRESQL}),
     ("album share links", V9_ALBUM_SHARES),
+    ("several app instances", {"sqlite": (), "postgresql": V10_INSTANCES_POSTGRESQL}),
 )
 LATEST = len(STEPS)
 
