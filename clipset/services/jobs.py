@@ -25,6 +25,7 @@ from .config import RuntimeConfig
 from .hub import Hub
 from .media_urls import THUMBNAIL_WIDTHS
 from .outcomes import DISK_FULL, Outcomes, message
+from .stand_ins import StandIns
 from .uploads import Uploads
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,19 @@ class _Worker:
 
 
 class Jobs:
-    def __init__(self, settings: Settings, data: DataDir, config: RuntimeConfig, events: Hub):
+    def __init__(
+        self,
+        settings: Settings,
+        data: DataDir,
+        config: RuntimeConfig,
+        events: Hub,
+        stand_ins: StandIns,
+    ):
         self.settings = settings
         self.data = data
         self.config = config
         self.events = events
+        self.stand_ins = stand_ins
         self.outcomes = Outcomes(data, config, events)
         self._lock = threading.Condition()
         self._generation = 0  # bumped by wake(); a worker waits only if nothing changed
@@ -286,6 +295,8 @@ class Jobs:
         )
         try:
             self._check_room(video)
+            # Seconds of stream copy, so the original plays while the rest takes minutes.
+            self.stand_ins.make(video, cancel)
             options = media.Options(
                 crf=self.settings.x264_crf,
                 preset=self.settings.x264_preset,

@@ -308,6 +308,8 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("albums and saved lists", V6_ALBUMS),
     ("share links", V7_SHARE_LINKS),
     ("captions and previews", {"sqlite": V8_CAPTIONS, "postgresql": V8_CAPTIONS_POSTGRESQL}),
+    # The MIME type (with codecs) of the original's stand-in while processing runs.
+    ("playable while processing", ('''ALTER TABLE "video" ADD COLUMN "stand_in_type" VARCHAR(128)''',)),
 )
 LATEST = len(STEPS)
 
