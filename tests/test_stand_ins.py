@@ -255,3 +255,24 @@ def test_deleting_or_failing_a_video_removes_its_stand_in(
     services.stop()
     assert list(services.data.stand_ins.iterdir()) == []
     assert list(services.data.tmp.iterdir()) == []
+
+
+def test_a_restart_keeps_a_stand_in_still_playing_and_drops_the_rest(services, user, clips):
+    """What a crash leaves: a requeued job's stand-in plays on; one whose job failed for
+    good, and one no video names, go."""
+    again = queue(services, user, clips["h264"], processing_status="processing", attempts=1)
+    given_up = queue(services, user, clips["h264"], processing_status="processing", attempts=2)
+    kind = 'video/mp4; codecs="avc1.64000d, mp4a.40.2"'
+    for video_id in (again, given_up):
+        with database.connection_context():
+            Video.update(stand_in_type=kind).where(Video.public_id == video_id).execute()
+        shutil.copyfile(clips["h264"], services.data.stand_in_file(row(video_id).storage_key))
+    stray = services.data.stand_in_file("0" * 32)
+    shutil.copyfile(clips["h264"], stray)
+    with database.connection_context():
+        services.jobs.recover()
+    assert row(again).processing_status == "pending"
+    assert user.get(f"/api/videos/{again}/stand-in").json["type"] == kind
+    assert row(given_up).stand_in_type is None
+    assert not services.data.stand_in_file(row(given_up).storage_key).exists()
+    assert not stray.exists()

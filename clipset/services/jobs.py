@@ -158,6 +158,7 @@ class Jobs:
                 Video.update(
                     processing_status="failed",
                     error_message=INTERRUPTED_TWICE,
+                    stand_in_type=None,
                     processing_finished_at=now(),
                 )
                 .where(Video.processing_status == "processing", Video.attempts >= MAX_ATTEMPTS)
@@ -168,6 +169,7 @@ class Jobs:
                 .where(Video.processing_status == "processing")
                 .execute()
             )
+        self.stand_ins.sweep()
 
     # -- admin ------------------------------------------------------------------------
     def retry(self, viewer: User, video_id: str) -> Video:

@@ -81,6 +81,19 @@ class StandIns:
             followers=True,
         )
 
+    def sweep(self) -> None:
+        """At start-up (no job running): stand-ins no unfinished video plays any more,
+        left by a crash between a job's end and the file's removal."""
+        if not self.data.stand_ins.is_dir():
+            return
+        playing = {
+            key
+            for (key,) in Video.select(Video.storage_key)
+            .where(Video.stand_in_type.is_null(False), Video.processing_status != "completed")
+            .tuples()
+        }
+        storage.remove(*(f for f in self.data.stand_ins.iterdir() if f.stem not in playing))
+
     def url(self, user: User, video_id: str) -> dict:
         """The signed URL and MIME type of the stand-in playing now; 404 ``no_stand_in``
         when there is none (finished, or an original browsers can't play as it is)."""
