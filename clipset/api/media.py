@@ -40,6 +40,15 @@ def video(video_id: str):
     return send_ranges(path, "video/mp4", max_age)
 
 
+@bp.get("/stand-ins/<video_id>.mp4")
+def stand_in(video_id: str):
+    """The original's copy that plays while the video is processed."""
+    path, max_age = services().catalog.media_file(
+        video_id, "stand-in", request.args.get("token", "")
+    )
+    return send_ranges(path, "video/mp4", max_age)
+
+
 @bp.get("/thumbnails/<video_id>.jpg")
 def thumbnail(video_id: str):
     path, max_age = services().catalog.media_file(

@@ -143,6 +143,12 @@ class VideoOut(Out):
     )
     processing_started_at: UtcDatetime | None
     processing_finished_at: UtcDatetime | None
+    stand_in_type: str | None = Field(
+        description="While it is processed: the MIME type with codecs (`video/mp4; "
+        'codecs="avc1.64001f, mp4a.40.2"`) of the original, playing meanwhile at '
+        "`GET /api/videos/{id}/stand-in` for browsers whose `canPlayType` accepts it; "
+        "else null."
+    )
 
     @computed_field(description="Chapters from `0:00 Intro` lines in the description.")
     @property

@@ -91,6 +91,12 @@ class VariantOut(Out):
     width: int
 
 
+class StandInOut(Out):
+    url: str
+    type: str = Field(description="Its MIME type with codecs, for `canPlayType`.")
+    expires_at: UtcDatetime
+
+
 class MediaUrlOut(Out):
     url: str
     expires_at: UtcDatetime
@@ -172,6 +178,13 @@ def mine_recent(query: RecentQuery):
 def stream_url(video_id: str):
     """A short-lived signed URL that plays the video (byte ranges supported)."""
     return services().catalog.media_url(g.user, video_id, "video")
+
+
+@endpoint(bp, "/<video_id>/stand-in", response=StandInOut, errors=(404,))
+def stand_in_url(video_id: str):
+    """While the video is processed: a signed URL of its original, copied as it is into an
+    MP4, that plays until the processed file is ready (404 `no_stand_in` when there is none)."""
+    return services().stand_ins.url(g.user, video_id)
 
 
 @endpoint(bp, "/thumbnail/<video_id>", response=MediaUrlOut, errors=(404, 409))

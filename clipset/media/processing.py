@@ -160,7 +160,7 @@ def process(
         try:
             encoder = None
             if mode == "remux":
-                _remux(src, dst_video, tracker)
+                remux(src, dst_video, tracker)
                 _thumbnail_from_file(src, cover, dst_thumbnail, options, p)
                 if dst_previews:
                     sprites = previews.for_remux(src, p, end - start)
@@ -221,7 +221,10 @@ def process(
     )
 
 
-def _remux(src: str, dst: str, tracker: _Progress):
+def remux(src: str, dst: str, tracker: _Progress | None = None, *, cancel=None):
+    """Stream-copy the picture and sound of ``src`` into a faststart MP4 (the output of a
+    remux, and the stand-in played while processing runs)."""
+    tracker = tracker or _Progress(None, cancel, 0.0, 1.0)
     inp = av.open(src, metadata_errors="replace")
     try:
         vin = video_stream(inp)
@@ -229,6 +232,10 @@ def _remux(src: str, dst: str, tracker: _Progress):
         out = _out_container(dst)
         try:
             mapping = {vin.index: out.add_stream_from_template(vin)}
+            if vin.codec_context.name == "hevc":
+                # Safari plays HEVC in MP4 only as hvc1 (parameter sets in the header);
+                # FFmpeg's MP4 muxer would write hev1.
+                mapping[vin.index].codec_context.codec_tag = "hvc1"
             if ain is not None:
                 mapping[ain.index] = out.add_stream_from_template(ain)
             for stream in (vin, ain):

@@ -35,6 +35,7 @@ from .schedules import Schedules
 from .share_guests import ShareGuests
 from .shares import Shares
 from .social import Social
+from .stand_ins import StandIns
 from .stats import Stats
 from .uploads import Uploads
 from .users import Users
@@ -71,7 +72,8 @@ class Services:
         self.shares = Shares(self.albums)
         self.guests = ShareGuests(settings, data, keys, self.media_urls)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
-        self.jobs = Jobs(settings, data, self.config, self.events)
+        self.stand_ins = StandIns(data, self.media_urls, self.events)
+        self.jobs = Jobs(settings, data, self.config, self.events, self.stand_ins)
         # An admin's new worker count resizes the running pool at once.
         self.config.on_change(lambda values: self.jobs.resize(values["worker_count"]))
         self.stats = Stats(data, settings.disk_margin_bytes, self.jobs, settings.video_encoder)

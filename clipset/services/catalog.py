@@ -103,6 +103,7 @@ MEDIA_COLUMNS = (
     Video.uploader,
     Video.privacy,
     Video.processing_status,
+    Video.stand_in_type,
     Video.storage_key,
     Video.duration_seconds,
 )
@@ -183,6 +184,7 @@ _FILES = {
     "thumbnail": DataDir.thumbnail_file,
     "sprite": DataDir.sprite_file,
     "previews": DataDir.preview_index_file,
+    "stand-in": DataDir.stand_in_file,
 }
 
 
@@ -305,7 +307,9 @@ class Catalog:
         video = Video.select(*MEDIA_COLUMNS).where(Video.public_id == video_id).first()
         user = bearer(self.urls.verify(token, video, video_id, kind))
         visible(user, video)
-        if video.processing_status != "completed":
+        # A stand-in plays only until the processed file is there; everything else after.
+        done = video.processing_status == "completed"
+        if (not done and video.stand_in_type is not None) != (kind == "stand-in"):
             raise not_found()
         return video
 

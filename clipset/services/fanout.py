@@ -3,13 +3,14 @@
 The ``Fanout`` is the ``hub.Hub`` subscriber that serves WebSocket clients
 (``Listener``s). It queues each event and delivers it on a thread of its own, deciding
 per recipient who may hear it: an event with an ``owner_id`` (processing) goes to that
-user's connections only; an event about a video goes to the connections following that
-video (or, for ``everyone`` events such as ``video.published``, to every connection) whose
-user may see it (``visibility.can_view``,
-albums included). The database work is done once per event: one
-query for the video, one for the recipients' users (so a deactivated user or a revoked
-token is noticed at the next delivery). Every client has a bounded outbox; one that cannot
-keep up is dropped instead of slowing the others.
+user's connections only (with ``followers``, also to those following the video whose
+user may see it: a stand-in's viewers); an event about a video goes to the connections
+following that video (or, for ``everyone`` events such as ``video.published``, to every
+connection) whose user may see it (``visibility.can_view``, albums included). The
+database work is done once per event: one query for the video, one for the recipients'
+users (so a deactivated user or a revoked token is noticed at the next delivery). Every
+client has a bounded outbox; one that cannot keep up is dropped instead of slowing the
+others.
 """
 
 from __future__ import annotations
@@ -162,7 +163,13 @@ class Fanout:
 
     # -- who hears what ---------------------------------------------------------------
     def _deliver(self, event: Event, listeners: list[Listener]) -> None:
-        if event.owner_id is not None:
+        if event.owner_id is not None and event.followers:
+            audience = [
+                one
+                for one in listeners
+                if one.user_id == event.owner_id or event.video_id in one.video_ids
+            ]
+        elif event.owner_id is not None:
             audience = [one for one in listeners if one.user_id == event.owner_id]
         elif event.video_id is not None and not event.everyone:
             audience = [one for one in listeners if event.video_id in one.video_ids]
@@ -173,7 +180,7 @@ class Fanout:
         allowed = None  # user ids that may see the event's video (None: no video)
         with database.connection_context():
             users = self._current_users(audience)
-            if event.owner_id is None and event.video_id is not None:
+            if (event.owner_id is None or event.followers) and event.video_id is not None:
                 video = Video.get_or_none(Video.public_id == event.video_id)
                 if video is None:  # gone: nobody may hear about it any more
                     return

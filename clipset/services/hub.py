@@ -22,8 +22,10 @@ class Event:
     type: str
     data: dict[str, Any]
     video_id: str | None = None  # public id
-    # Set for processing events: only this user hears them.
+    # Set for processing events: only this user hears them (with ``followers``, also the
+    # connections following the video whose user may see it).
     owner_id: int | None = None
+    followers: bool = False
     # Heard by every connection whose user may see the video, not only its followers
     # (a new video nobody can follow yet).
     everyone: bool = False
@@ -60,9 +62,10 @@ class Hub:
         *,
         video_id: str | None = None,
         owner_id: int | None = None,
+        followers: bool = False,
         everyone: bool = False,
     ) -> None:
-        event = Event(type, data, video_id, owner_id, everyone)
+        event = Event(type, data, video_id, owner_id, followers, everyone)
         self.receive(event)
         relay = self._relay
         if relay is not None:

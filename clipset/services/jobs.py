@@ -25,6 +25,7 @@ from .config import RuntimeConfig
 from .hub import Hub
 from .media_urls import THUMBNAIL_WIDTHS
 from .outcomes import DISK_FULL, Outcomes, message
+from .stand_ins import StandIns
 from .uploads import Uploads
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,19 @@ class _Worker:
 
 
 class Jobs:
-    def __init__(self, settings: Settings, data: DataDir, config: RuntimeConfig, events: Hub):
+    def __init__(
+        self,
+        settings: Settings,
+        data: DataDir,
+        config: RuntimeConfig,
+        events: Hub,
+        stand_ins: StandIns,
+    ):
         self.settings = settings
         self.data = data
         self.config = config
         self.events = events
+        self.stand_ins = stand_ins
         self.outcomes = Outcomes(data, config, events)
         self._lock = threading.Condition()
         self._generation = 0  # bumped by wake(); a worker waits only if nothing changed
@@ -152,6 +161,7 @@ class Jobs:
                 Video.update(
                     processing_status="failed",
                     error_message=INTERRUPTED_TWICE,
+                    stand_in_type=None,
                     processing_finished_at=now(),
                 )
                 .where(Video.processing_status == "processing", Video.attempts >= MAX_ATTEMPTS)
@@ -162,6 +172,7 @@ class Jobs:
                 .where(Video.processing_status == "processing")
                 .execute()
             )
+        self.stand_ins.sweep()
 
     # -- admin ------------------------------------------------------------------------
     def retry(self, viewer: User, video_id: str) -> Video:
@@ -289,6 +300,8 @@ class Jobs:
         )
         try:
             self._check_room(video)
+            # Seconds of stream copy, so the original plays while the rest takes minutes.
+            self.stand_ins.make(video, cancel)
             options = media.Options(
                 crf=self.settings.x264_crf,
                 preset=self.settings.x264_preset,

@@ -28,6 +28,7 @@ KINDS = {
     "captions": ("captions", "vtt"),
     "sprite": ("previews", "jpg"),
     "previews": ("previews", "vtt"),
+    "stand-in": ("stand-ins", "mp4"),  # the original's copy playing while processing
     **{f"thumbnail-{w}": ("thumbnails", f"{w}.webp") for w in THUMBNAIL_WIDTHS},
 }
 PLAY_MARGIN_SECONDS = 3600

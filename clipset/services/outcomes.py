@@ -1,5 +1,6 @@
 """What a finished job leaves behind: progress while it runs, then the video's files and
-row for a success, or its reason for a failure; each told to the owner as an event."""
+row for a success, or its reason for a failure; each told to the owner as an event (and
+to the viewers of its stand-in, which either outcome removes)."""
 
 from __future__ import annotations
 
@@ -79,6 +80,7 @@ class Outcomes:
                     bitrate=result.bitrate,
                     file_size_bytes=result.size_bytes,
                     recorded_at=result.recorded_at,
+                    stand_in_type=None,
                     processing_finished_at=now(),
                 )
                 .where(Video.id == video.id, Video.processing_status == "processing")
@@ -88,6 +90,8 @@ class Outcomes:
             if not Video.select().where(Video.id == video.id).exists():
                 storage.remove_video_files(self.data, key)
             return
+        # No URL serves the stand-in once the row says completed.
+        storage.remove(self.data.stand_in_file(key))
         Captions.from_file(video, getattr(result, "captions", ()))
         if not self.config["keep_originals"]:
             storage.remove(self.data.original_file(key))
@@ -97,12 +101,17 @@ class Outcomes:
             {"video_id": video.public_id, **ready_summary(finished)},
             video_id=video.public_id,
             owner_id=video.uploader_id,
+            # Those watching the stand-in switch to the processed file.
+            followers=video.stand_in_type is not None,
         )
         announce_published(self.events, finished)
 
     def fail(self, video: Video, message: str) -> None:
         Video.update(
-            processing_status="failed", error_message=message, processing_finished_at=now()
+            processing_status="failed",
+            error_message=message,
+            stand_in_type=None,
+            processing_finished_at=now(),
         ).where(Video.id == video.id, Video.processing_status == "processing").execute()
         self.events.publish(
             "video.failed",
@@ -110,6 +119,7 @@ class Outcomes:
             video_id=video.public_id,
             owner_id=video.uploader_id,
         )
+        storage.remove(self.data.stand_in_file(video.storage_key))
 
 
 def message(exc: Exception) -> str:

@@ -34,6 +34,7 @@ def encode(origin: str, event: Event) -> str:
             "d": event.data,
             "v": event.video_id,
             "o": event.owner_id,
+            "f": event.followers,
             "e": event.everyone,
         },
         separators=(",", ":"),
@@ -42,7 +43,9 @@ def encode(origin: str, event: Event) -> str:
 
 def decode(payload: str) -> tuple[str, Event]:
     raw = json.loads(payload)
-    return raw["i"], Event(raw["t"], raw["d"], raw["v"], raw["o"], raw["e"])
+    return raw["i"], Event(
+        raw["t"], raw["d"], raw["v"], raw["o"], raw.get("f", False), raw["e"]
+    )
 
 
 class Relay:

@@ -38,6 +38,7 @@ def remove_video_files(data: DataDir, storage_key: str) -> None:
         data.thumbnail_file(storage_key),
         data.sprite_file(storage_key),
         data.preview_index_file(storage_key),
+        data.stand_in_file(storage_key),
         data.original_file(storage_key),
         *data.thumbnails.glob(f"{storage_key}.*.webp"),
     )
@@ -49,7 +50,8 @@ def set_aside_orphans(data: DataDir, video_keys: set[str], upload_ids: set[str])
     refused because the file was open (Windows, while someone streams it). They may
     also be the only copy of a video, if the database was restored from an older backup,
     so they are moved to ``media/unclaimed`` rather than deleted; thumbnails, which are
-    made again from the video, are deleted. Returns how many files were moved."""
+    made again from the video, are deleted, as are stand-ins (copies of an original).
+    Returns how many files were moved."""
     owned = video_keys | upload_ids  # an original is named by its upload until posted
     keep = [
         (data.uploads, lambda f: f.name in upload_ids),
@@ -67,7 +69,7 @@ def set_aside_orphans(data: DataDir, video_keys: set[str], upload_ids: set[str])
                     moved += 1
                 except OSError:  # held open by another program: next start tries again
                     log.warning("could not move %s aside", file, exc_info=True)
-    for folder in (data.thumbnails, data.previews):
+    for folder in (data.thumbnails, data.previews, data.stand_ins):
         if folder.is_dir():
             remove(
                 *(

@@ -28,6 +28,7 @@ class DataDir:
         self.videos = self.media / "videos"
         self.thumbnails = self.media / "thumbnails"
         self.previews = self.media / "previews"  # seek previews: sprite sheets, their index
+        self.stand_ins = self.media / "stand-ins"  # originals' copies playing while processing
         self.tmp = self.media / "tmp"
         self.unclaimed = self.media / "unclaimed"  # files no row refers to; made when needed
 
@@ -50,6 +51,9 @@ class DataDir:
     def preview_index_file(self, storage_key: str) -> Path:
         return self.previews / f"{storage_key}.vtt"
 
+    def stand_in_file(self, storage_key: str) -> Path:
+        return self.stand_ins / f"{storage_key}.mp4"
+
     def thumbnail_variant(self, storage_key: str, width: int) -> Path:
         return self.thumbnails / f"{storage_key}.{width}.webp"
 
@@ -66,6 +70,7 @@ class DataDir:
             self.videos,
             self.thumbnails,
             self.previews,
+            self.stand_ins,
             self.tmp,
         ):
             folder.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import logging
 
 from peewee import Database, PostgresqlDatabase
 
-from .steps import V9_ALBUM_SHARES, V10_INSTANCES_POSTGRESQL
+from .steps import V9_ALBUM_SHARES, V10_INSTANCES_POSTGRESQL, V11_STAND_INS
 
 log = logging.getLogger(__name__)
 
@@ -312,6 +312,7 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("captions and previews", {"sqlite": V8_CAPTIONS, "postgresql": V8_CAPTIONS_POSTGRESQL}),
     ("album share links", V9_ALBUM_SHARES),
     ("several app instances", {"sqlite": (), "postgresql": V10_INSTANCES_POSTGRESQL}),
+    ("playable while processing", V11_STAND_INS),
 )
 LATEST = len(STEPS)
 

@@ -173,6 +173,9 @@ class Video(BaseModel):
     transcode_mode = CharField(max_length=16, null=True)
     processing_started_at = DateTimeField(null=True)
     processing_finished_at = DateTimeField(null=True)
+    # While processing runs: the MIME type with codecs of the original's stream copy that
+    # browsers may play meanwhile (services/stand_ins.py); None once it is gone.
+    stand_in_type = CharField(max_length=128, null=True)
     # What the output turned out to be.
     duration_seconds = FloatField(null=True)
     width = IntegerField(null=True)

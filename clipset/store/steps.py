@@ -22,3 +22,6 @@ V10_INSTANCES_POSTGRESQL = (
     """CREATE TABLE "relayed_event" ("id" BIGSERIAL PRIMARY KEY, "payload" TEXT NOT NULL, "created_at" TIMESTAMPTZ NOT NULL DEFAULT now())""",
     """CREATE INDEX "relayed_event_created_at" ON "relayed_event" ("created_at")""",
 )
+
+# The MIME type (with codecs) of the original's stand-in while processing runs.
+V11_STAND_INS = ("""ALTER TABLE "video" ADD COLUMN "stand_in_type" VARCHAR(128)""",)

@@ -26,6 +26,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   useEffect(() => client.onEvent((e) => {
     if (e.type === "like.updated") patchVideo(queryClient, e.video_id, { like_count: e.like_count });
     if (e.type === "video.progress") patchVideo(queryClient, e.video_id, { progress: e.percent });
+    if (e.type === "video.playable") patchVideo(queryClient, e.video_id, { stand_in_type: e.stand_in_type });
     if (e.type === "comment.created" || e.type === "comment.deleted") {
       queryClient.setQueryData<Comment[]>(keys.comments(e.video_id), (list) => {
         if (!list) return list;

@@ -48,3 +48,4 @@ export type CursorPage<T> = Omit<Answer<"/api/videos/feed">, "items"> & { items:
 export type Chapter = Video["chapters"][number];
 export type Caption = Schemas["CaptionOut"];
 export type Previews = Answer<"/api/videos/{video_id}/previews">;
+export type StandIn = Answer<"/api/videos/{video_id}/stand-in">;

@@ -5,7 +5,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import { keys } from "./queries";
 import type { Video, VideoId } from "./types";
 
-export type VideoPatch = Partial<Pick<Video, "like_count" | "liked" | "comment_count" | "progress">>;
+export type VideoPatch = Partial<Pick<Video, "like_count" | "liked" | "comment_count" | "progress" | "stand_in_type">>;
 
 function isVideo(x: unknown, id: VideoId): x is Video {
   return !!x && typeof x === "object" && (x as { id?: unknown }).id === id && "like_count" in x;

@@ -8,6 +8,7 @@ export type LiveEvent =
   | { type: "comment.created"; video_id: VideoId; comment: Comment }
   | { type: "comment.deleted"; video_id: VideoId; comment_id: number }
   | { type: "video.progress"; video_id: VideoId; percent: number }
+  | { type: "video.playable"; video_id: VideoId; stand_in_type: string }
   | { type: "video.ready"; video_id: VideoId }
   | { type: "video.failed"; video_id: VideoId; error: string }
   | { type: "video.published"; video_id: VideoId; uploader_id: number; created_at: string };

@@ -2,6 +2,8 @@
 // keyboard shortcuts (k/Space, j/l, arrows, f, m), speed, picture-in-picture, download —
 // and a box shaped from the stored size, so nothing jumps when the video loads. Caption
 // tracks are <track>s; a timeline under the picture shows chapters and seek previews.
+// A new source (the processed file after the original's stand-in) carries on where the
+// old one was, playing if it played.
 import { useCallback, useEffect, useState, type ReactNode, type RefObject } from "react";
 import type { PreviewTile } from "@/lib/previews";
 import type { Caption, Video } from "@/lib/types";
@@ -42,9 +44,9 @@ export function PlayerFrame({ video, children }: { video: Video; children: React
   );
 }
 
-export function Player({ video, src, poster, playerRef, onPlaying, captions = [], previews = [] }: {
+export function Player({ video, src, poster, playerRef, onPlaying, captions = [], previews = [], download = true }: {
   video: Video; src: string; poster?: string; playerRef: RefObject<HTMLVideoElement | null>; onPlaying: () => void;
-  captions?: Caption[]; previews?: PreviewTile[];
+  captions?: Caption[]; previews?: PreviewTile[]; download?: boolean;
 }) {
   const [speed, setSpeed] = useState(1);
   const [media, setMedia] = useState<HTMLVideoElement | null>(null);
@@ -80,6 +82,22 @@ export function Player({ video, src, poster, playerRef, onPlaying, captions = []
 
   useEffect(() => { if (playerRef.current) playerRef.current.playbackRate = speed; }, [speed, playerRef]);
 
+  // The source is set here rather than as a prop, so a change of source can first note
+  // where the old one was.
+  useEffect(() => {
+    if (!media || media.getAttribute("src") === src) return;
+    const was = media.currentSrc ? { time: media.currentTime, playing: !media.paused, rate: media.playbackRate } : null;
+    media.src = src;
+    if (!was) return;
+    const resume = () => {
+      media.currentTime = was.time;
+      media.playbackRate = was.rate;
+      if (was.playing) void media.play().catch(() => undefined);
+    };
+    media.addEventListener("loadedmetadata", resume, { once: true });
+    return () => media.removeEventListener("loadedmetadata", resume);
+  }, [media, src]);
+
   async function togglePip() {
     const el = playerRef.current;
     if (!el) return;
@@ -95,7 +113,6 @@ export function Player({ video, src, poster, playerRef, onPlaying, captions = []
       <div className="overflow-hidden rounded-xl bg-black">
         <video
           ref={attach}
-          src={src}
           poster={poster}
           controls
           playsInline
@@ -126,9 +143,11 @@ export function Player({ video, src, poster, playerRef, onPlaying, captions = []
             <Icon name="pip" className="h-4 w-4" /> <span className="max-sm:sr-only">Picture in picture</span>
           </button>
         )}
-        <a className="btn-ghost px-2 py-1" href={src} download={filename} data-testid="download">
-          <Icon name="download" className="h-4 w-4" /> Download
-        </a>
+        {download && (
+          <a className="btn-ghost px-2 py-1" href={src} download={filename} data-testid="download">
+            <Icon name="download" className="h-4 w-4" /> Download
+          </a>
+        )}
       </div>
     </div>
   );

@@ -1,4 +1,6 @@
 // One video: player, details, like, comments (live, timestamps seek), owner's actions.
+// While it is processed, the original plays in its place when this browser decodes it,
+// and the processed file takes over where it was when video.ready arrives.
 import { useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
@@ -14,7 +16,8 @@ import { AddToAlbumButton } from "@/features/albums";
 import { Comments } from "@/features/comments";
 import { WatchLaterButton } from "@/features/saved";
 import { ShareButton } from "@/features/shares";
-import { useCaptions, usePreviews } from "./api";
+import { useCaptions, usePreviews, useStandIn } from "./api";
+import { browserPlays } from "./standIn";
 import { CaptionsDialog } from "./CaptionsDialog";
 import { LikeButton } from "./LikeButton";
 import { NotFound } from "@/components/NotFound";
@@ -72,6 +75,11 @@ export default function VideoPage() {
   const thumb = useThumbnailUrl(id, ready);
   const captions = useCaptions(id, ready);
   const previews = usePreviews(id, ready);
+  const standInType = video.data?.stand_in_type;
+  const standIn = useStandIn(id, !ready && !!video.data && browserPlays(standInType));
+  // The stand-in's cached answer keeps playing until the processed file's URL is here.
+  const source = ready && stream.data ? { url: stream.data.url, original: false }
+    : standIn.data ? { url: standIn.data.url, original: true } : null;
   const player = useRef<HTMLVideoElement>(null);
   const viewed = useRef(false);
   const [editing, setEditing] = useState(false);
@@ -130,8 +138,9 @@ export default function VideoPage() {
   return (
     <div className={PAGE_GRID}>
       <div className="min-w-0">
-        {ready && stream.data ? (
-          <Player video={v} src={stream.data.url} poster={thumb.data?.url} playerRef={player} onPlaying={onPlaying} captions={captions.data} previews={previews.data} />
+        {source ? (
+          // One element for both sources: a swap changes its source, not the element.
+          <Player video={v} src={source.url} poster={thumb.data?.url} playerRef={player} onPlaying={source.original ? () => undefined : onPlaying} captions={captions.data} previews={previews.data} download={!source.original} />
         ) : (
           <PlayerFrame video={v}>
             {v.processing_status === "failed" ? (
@@ -143,6 +152,11 @@ export default function VideoPage() {
               </>
             )}
           </PlayerFrame>
+        )}
+        {source?.original && (
+          <p role="status" className="mt-2 rounded-lg bg-sky-100 px-3 py-2 text-sm text-sky-900 dark:bg-sky-950 dark:text-sky-100" data-testid="stand-in-note">
+            Processing — playing the original. {v.processing_status === "processing" && `${Math.round(v.progress)}% done; `}the processed video takes over when it's ready.
+          </p>
         )}
         <h1 className="mt-4 text-xl font-bold" data-testid="video-title">{v.title}</h1>
         <div className="mt-2 flex flex-wrap items-center gap-3">

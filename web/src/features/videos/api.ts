@@ -1,13 +1,25 @@
-// A video's caption tracks and seek previews as server state, with their query keys.
+// A video's caption tracks, seek previews and stand-in as server state, with their query keys.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, toApiError, tokenStore } from "@/lib/api";
 import { parsePreviews } from "@/lib/previews";
-import type { Caption, Previews, VideoId } from "@/lib/types";
+import type { Caption, Previews, StandIn, VideoId } from "@/lib/types";
 
 export const mediaKeys = {
   captions: (id: VideoId) => ["captions", id] as const,
   previews: (id: VideoId) => ["previews", id] as const,
+  standIn: (id: VideoId) => ["stand-in", id] as const,
 };
+
+/** The signed URL of the original playing while the video is processed. */
+export function useStandIn(id: VideoId, enabled = true) {
+  return useQuery({
+    queryKey: mediaKeys.standIn(id),
+    queryFn: () => api.get<StandIn>(`/api/videos/${id}/stand-in`),
+    enabled,
+    retry: false, // gone (404) once processing ends: the processed file takes over
+    staleTime: 30 * 60_000,
+  });
+}
 
 export function useCaptions(id: VideoId, enabled = true) {
   return useQuery({
