@@ -9,7 +9,8 @@ A transcode comes out SDR BT.709, limited range and tagged so (colour.py): HDR i
 tone-mapped, full range and BT.601 HD are converted, so those are never remuxed.
 
 The public interface: ``probe``/``verify``/``check_head`` (probing.py), ``process``
-(processing.py) and ``make_filmstrip`` (filmstrip.py).
+(processing.py), ``make_thumbnail`` (a new cover for a processed video) and
+``make_filmstrip`` (filmstrip.py).
 This package is the only code that imports ``av``.
 """
 
@@ -17,7 +18,15 @@ from . import encoders
 from .capabilities import capabilities
 from .filmstrip import Filmstrip, filmstrip_times, make_filmstrip
 from .probing import HEAD_BYTES, KNOWN_FORMATS, Probe, check_head, probe, verify
-from .processing import Cancelled, Options, Result, fit_size, needs_transcode, process
+from .processing import (
+    Cancelled,
+    Options,
+    Result,
+    fit_size,
+    make_thumbnail,
+    needs_transcode,
+    process,
+)
 from .variants import make_variants
 
 __all__ = [
@@ -30,6 +39,7 @@ __all__ = [
     "Filmstrip",
     "filmstrip_times",
     "make_filmstrip",
+    "make_thumbnail",
     "make_variants",
     "Options",
     "Probe",

@@ -20,6 +20,7 @@ from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
 from .drafts import Drafts
+from .edits import Edits
 from .feed import Feed
 from .filmstrips import Filmstrips
 from .host import Host, HostHooks
@@ -61,6 +62,7 @@ class Services:
         self.captions = Captions(self.media_urls, self.catalog)
         self.feed = Feed()
         self.videos = Videos(data, self.events)
+        self.edits = Edits(settings, data, self.media_urls, self.events)
         self.albums = Albums()
         self.saved = Saved()
         self.shares = Shares(settings, data, keys, self.media_urls)
@@ -97,5 +99,6 @@ class Services:
     def stop(self) -> None:
         """Stop background work; running jobs are requeued, not lost."""
         self.jobs.stop()
+        self.edits.stop()
         self.schedules.stop()
         db.release()  # the WAL is checkpointed when the last connection closes

@@ -183,6 +183,7 @@ _FILES = {
     "thumbnail": DataDir.thumbnail_file,
     "sprite": DataDir.sprite_file,
     "previews": DataDir.preview_index_file,
+    "filmstrip": DataDir.video_filmstrip_file,
 }
 
 

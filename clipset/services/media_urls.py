@@ -28,6 +28,7 @@ KINDS = {
     "captions": ("captions", "vtt"),
     "sprite": ("previews", "jpg"),
     "previews": ("previews", "vtt"),
+    "filmstrip": ("strips", "jpg"),  # a posted video's filmstrip, for its editor
     **{f"thumbnail-{w}": ("thumbnails", f"{w}.webp") for w in THUMBNAIL_WIDTHS},
 }
 PLAY_MARGIN_SECONDS = 3600

@@ -39,6 +39,7 @@ def remove_video_files(data: DataDir, storage_key: str) -> None:
         data.sprite_file(storage_key),
         data.preview_index_file(storage_key),
         data.original_file(storage_key),
+        data.video_filmstrip_file(storage_key),
         *data.thumbnails.glob(f"{storage_key}.*.webp"),
     )
 
