@@ -5,7 +5,6 @@ import { api } from "@/lib/api";
 import { useLiveVideos } from "@/lib/live";
 import { keys } from "@/lib/queries";
 import type { Answer, Video, VideoId } from "@/lib/types";
-import { mediaKeys } from "./api";
 import { filmstripKeys } from "./filmstrip";
 
 export type TrimState = Answer<"/api/videos/{video_id}/trim">;
@@ -27,7 +26,7 @@ export function useTrimState(id: VideoId, enabled = true) {
 /** Everything that shows the video's picture or cut is asked for again. */
 function refreshMedia(queryClient: QueryClient, id: VideoId, cut: boolean) {
   const stale = [["thumbnail", id], keys.mine(), keys.videos(), keys.feed()];
-  if (cut) stale.push(keys.video(id), ["stream", id], mediaKeys.previews(id), filmstripKeys.video(id));
+  if (cut) stale.push(keys.video(id), ["stream", id], keys.previews(id), filmstripKeys.video(id));
   for (const queryKey of stale) void queryClient.invalidateQueries({ queryKey });
 }
 
