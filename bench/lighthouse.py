@@ -3,7 +3,8 @@
     .venv/bin/python bench/lighthouse.py [--runs 1] [--pages login,feed,...] [--reports DIR]
 
 Needs Lighthouse from npm, pinned in bench/lighthouse/package.json and installed apart
-from the web app (`cd bench/lighthouse && npm ci`), and Debian's Chromium. Not part of
+from the web app (`cd bench/lighthouse && npm install --no-save`: like the web app's,
+its lock file lacks a package `npm ci` insists on), and Debian's Chromium. Not part of
 `make test`: one run of every page takes minutes.
 
 Runs the real server in a subprocess on a temporary data dir with one admin and a few
@@ -38,7 +39,7 @@ PASSWORD = "benchmark password"
 SERVER = """
 import sys
 from clipset.app import create_app
-from clipset.server import Server
+from clipset.serve.server import Server
 app = create_app({"data_dir": sys.argv[1], "tray": False, "open_browser": False})
 server = Server(app, host="127.0.0.1", port=0)
 print(server.port, flush=True)
@@ -162,10 +163,11 @@ def main() -> None:
     parser.add_argument("--reports", type=Path, help="keep each Lighthouse JSON report here")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
-        sys.exit("Lighthouse is not installed: cd bench/lighthouse && npm ci")
+        sys.exit("Lighthouse is not installed: cd bench/lighthouse && npm install --no-save")
     wanted = args.pages.split(",")
     from playwright.sync_api import sync_playwright
 
+    sys.path.insert(0, str(ROOT))  # the browser tests import tests.media_factory
     sys.path.insert(0, str(ROOT / "tests"))
     from browser.conftest import ARGS, CHROMIUM
 
@@ -198,6 +200,9 @@ def main() -> None:
                 signed_in = False
                 for name, path in plan:
                     if name != "login" and not signed_in and name != BASELINE[0]:
+                        # On a page of our own first: the tab Lighthouse left may still
+                        # be navigating.
+                        page.goto(f"{url}/offline.html")
                         page.evaluate(f"localStorage.setItem('clipset.token', {token!r})")
                         signed_in = True
                     for form in ("mobile", "desktop"):

@@ -31,6 +31,20 @@ export default tseslint.config(
     },
   },
   {
+    // The admin screens reach the server through their feature's hooks (api.ts) only.
+    files: ["src/features/admin/*.tsx"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        paths: [{ name: "@/lib/api", importNames: ["api"], message: "Use the admin hooks in ./api (useQuery/useMutation under adminKeys)." }],
+        patterns: [
+          { group: ["@/app", "@/app/*"], message: "Features never import the app shell." },
+          { group: ["@/features/*/*"], message: "Use the other feature's index (@/features/<name>), not its files." },
+          { group: ["../*"], message: "Inside a feature import ./siblings; elsewhere use @/ paths." },
+        ],
+      }],
+    },
+  },
+  {
     files: ["src/lib/**", "src/components/**"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [

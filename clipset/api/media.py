@@ -95,6 +95,14 @@ def caption(video_id: str, caption_id: str):
     )
 
 
+@bp.get("/strips/<video_id>.jpg")
+def video_filmstrip(video_id: str):
+    path, max_age = services().catalog.media_file(
+        video_id, "filmstrip", request.args.get("token", "")
+    )
+    return send_ranges(path, "image/jpeg", max_age)
+
+
 @bp.get("/filmstrips/<int:draft_id>.jpg")
 def filmstrip(draft_id: int):
     path = services().filmstrips.file(draft_id, request.args.get("token", ""))

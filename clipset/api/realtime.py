@@ -68,7 +68,8 @@ def _documented(view):
         '`{"type": "auth", "token"}`; follow videos with `{"type": "subscribe", '
         '"video_ids": [...]}` (and `unsubscribe`). Server messages: `like.updated`, '
         "`comment.created`, `comment.deleted` (followed videos you may see), "
-        "`video.progress`, `video.ready`, `video.failed` (your own videos), `video.published` "
+        "`video.progress`, `video.ready`, `video.failed`, `video.edit_progress`, `video.edited`, "
+        "`video.edit_failed` (your own videos), `video.published` "
         "(a video entered the feed; every connection that may see it). Close codes: "
         "4401 not signed in or session ended, 1013 too many connections or too slow, "
         "1001 server shutting down. A request that is not a WebSocket upgrade answers 404 "

@@ -9,8 +9,9 @@ A transcode comes out SDR BT.709, limited range and tagged so (colour.py): HDR i
 tone-mapped, full range and BT.601 HD are converted, so those are never remuxed.
 
 The public interface: ``probe``/``verify``/``check_head`` (probing.py), ``process``
-(processing.py), ``make_stand_in`` (standin.py: the original copied into an MP4 that plays
-while processing runs) and ``make_filmstrip`` (filmstrip.py).
+(processing.py), ``make_thumbnail`` (a new cover for a processed video),
+``make_stand_in`` (standin.py: the original copied into an MP4 that plays while
+processing runs) and ``make_filmstrip`` (filmstrip.py).
 This package is the only code that imports ``av``.
 """
 
@@ -18,7 +19,15 @@ from . import encoders
 from .capabilities import capabilities
 from .filmstrip import Filmstrip, filmstrip_times, make_filmstrip
 from .probing import HEAD_BYTES, KNOWN_FORMATS, Probe, check_head, probe, verify
-from .processing import Cancelled, Options, Result, fit_size, needs_transcode, process
+from .processing import (
+    Cancelled,
+    Options,
+    Result,
+    fit_size,
+    make_thumbnail,
+    needs_transcode,
+    process,
+)
 from .standin import make_stand_in
 from .variants import make_variants
 
@@ -33,6 +42,7 @@ __all__ = [
     "filmstrip_times",
     "make_filmstrip",
     "make_stand_in",
+    "make_thumbnail",
     "make_variants",
     "Options",
     "Probe",

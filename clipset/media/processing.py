@@ -257,6 +257,17 @@ def remux(src: str, dst: str, tracker: _Progress | None = None, *, cancel=None):
         inp.close()
 
 
+def make_thumbnail(src, at: float, dst, options: Options = Options()) -> None:
+    """A new cover for a processed video: the frame at ``at`` seconds as its JPEG
+    thumbnail, the file itself untouched (no re-encode)."""
+    src = str(src)
+    p = probe_file(src, None, 1 << 16, None)
+    try:
+        _thumbnail_from_file(src, at, str(dst), options, p)
+    except BAD_INPUT as e:
+        raise UnreadableMedia("The video's frame could not be read for its cover.") from e
+
+
 def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, p: Probe):
     inp = av.open(src, metadata_errors="replace")
     try:

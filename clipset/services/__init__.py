@@ -21,6 +21,7 @@ from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
 from .drafts import Drafts
+from .edits import Edits
 from .feed import Feed
 from .filmstrips import Filmstrips
 from .host import Host, HostHooks
@@ -67,6 +68,7 @@ class Services:
         self.captions = Captions(self.media_urls, self.catalog)
         self.feed = Feed()
         self.videos = Videos(data, self.events)
+        self.edits = Edits(settings, data, self.media_urls, self.events)
         self.albums = Albums()
         self.saved = Saved()
         self.shares = Shares(self.albums)
@@ -120,6 +122,7 @@ class Services:
     def stop(self) -> None:
         """Stop background work; running jobs are requeued, not lost."""
         self.jobs.stop()
+        self.edits.stop()
         self.schedules.stop()
         if self.relay is not None:
             self.relay.stop()

@@ -185,6 +185,7 @@ _FILES = {
     "sprite": DataDir.sprite_file,
     "previews": DataDir.preview_index_file,
     "stand-in": DataDir.stand_in_file,
+    "filmstrip": DataDir.video_filmstrip_file,
 }
 
 

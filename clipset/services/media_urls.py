@@ -29,6 +29,7 @@ KINDS = {
     "sprite": ("previews", "jpg"),
     "previews": ("previews", "vtt"),
     "stand-in": ("stand-ins", "mp4"),  # the original's copy playing while processing
+    "filmstrip": ("strips", "jpg"),  # a posted video's filmstrip, for its editor
     **{f"thumbnail-{w}": ("thumbnails", f"{w}.webp") for w in THUMBNAIL_WIDTHS},
 }
 PLAY_MARGIN_SECONDS = 3600

@@ -40,6 +40,7 @@ def remove_video_files(data: DataDir, storage_key: str) -> None:
         data.preview_index_file(storage_key),
         data.stand_in_file(storage_key),
         data.original_file(storage_key),
+        data.video_filmstrip_file(storage_key),
         *data.thumbnails.glob(f"{storage_key}.*.webp"),
     )
 

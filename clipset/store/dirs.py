@@ -61,6 +61,10 @@ class DataDir:
         # A cache, made again when missing: it lives with the temporary files.
         return self.tmp / f"{upload_id}.filmstrip.jpg"
 
+    def video_filmstrip_file(self, storage_key: str) -> Path:
+        # A posted video's strip for its editor: a cache too, dropped when the file changes.
+        return self.tmp / f"{storage_key}.strip.jpg"
+
     def create(self) -> "DataDir":
         for folder in (
             self.root,

@@ -2,6 +2,7 @@ import { Link } from "react-router-dom";
 import { countOf, formatDuration, timeAgo } from "@/lib/format";
 import { useThumbnailUrl } from "@/lib/queries";
 import type { Video } from "@/lib/types";
+import { useHoverScrub } from "./HoverScrub";
 import { Skeleton } from "./ui";
 
 /** The widths a card is shown at, as the grid below lays them out (1 to 4 columns). */
@@ -10,12 +11,14 @@ const CARD_SIZES = "(min-width: 1280px) 25vw, (min-width: 1024px) 33vw, (min-wid
 export const FIRST_ROW = 4;
 
 /** A thumbnail at display size: WebP copies by width (`srcset`), the JPEG as fallback.
- * `eager` for what is on screen at first (the first row), lazily loaded otherwise. */
+ * `eager` for what is on screen at first (the first row), lazily loaded otherwise. With a
+ * mouse, moving across it shows the frame under the pointer. */
 export function Thumbnail({ video, className = "", eager = false, sizes = CARD_SIZES }: { video: Video; className?: string; eager?: boolean; sizes?: string }) {
   const ready = video.processing_status === "completed";
   const thumb = useThumbnailUrl(video.id, ready);
+  const scrub = useHoverScrub(video);
   return (
-    <div className={`relative aspect-video overflow-hidden rounded-xl bg-zinc-200 dark:bg-zinc-800 ${className}`}>
+    <div className={`relative aspect-video overflow-hidden rounded-xl bg-zinc-200 dark:bg-zinc-800 ${className}`} data-testid="thumbnail" {...scrub.handlers}>
       {thumb.data ? (
         <img
           src={thumb.data.url}
@@ -27,6 +30,7 @@ export function Thumbnail({ video, className = "", eager = false, sizes = CARD_S
           className="h-full w-full object-cover"
         />
       ) : ready ? <Skeleton className="h-full w-full" /> : null}
+      {scrub.preview}
       {video.duration_seconds != null && (
         <span className="absolute bottom-1.5 right-1.5 rounded bg-black/75 px-1.5 py-0.5 text-xs font-medium text-white">{formatDuration(video.duration_seconds)}</span>
       )}

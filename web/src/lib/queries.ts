@@ -1,8 +1,9 @@
 // Server state: the reads the screens share, cached by react-query.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./api";
+import { parsePreviews } from "./previews";
 import { cachedVideo } from "./videoCache";
-import type { Answer, Category, Quota, SignedUrl, Video, VideoId } from "./types";
+import type { Answer, Category, Previews, Quota, SignedUrl, Video, VideoId } from "./types";
 
 /** Every cache key the screens share, so a change can refresh exactly what it affects. */
 export const keys = {
@@ -16,6 +17,7 @@ export const keys = {
   videos: () => ["videos"] as const,
   categories: () => ["categories"] as const,
   comments: (id: Video["id"]) => ["comments", id] as const,
+  previews: (id: Video["id"]) => ["previews", id] as const,
   setup: () => ["setup"] as const,
 };
 
@@ -74,4 +76,24 @@ export function useStreamUrl(id: VideoId, enabled = true) {
 
 export function useThumbnailUrl(id: VideoId, enabled = true) {
   return useQuery(signed("thumbnail", id, enabled));
+}
+
+/** A video's seek-preview tiles (player scrubber, card hover), or none: an older video
+ * has no previews, which is not an error. */
+export function usePreviews(id: VideoId, enabled = true) {
+  return useQuery({
+    queryKey: keys.previews(id),
+    queryFn: async () => {
+      let urls: Previews;
+      try {
+        urls = await api.get<Previews>(`/api/videos/${id}/previews`);
+      } catch {
+        return [];
+      }
+      const index = await fetch(urls.index_url);
+      return index.ok ? parsePreviews(await index.text(), urls.sprite_url) : [];
+    },
+    enabled,
+    staleTime: 30 * 60_000,
+  });
 }

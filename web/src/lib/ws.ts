@@ -11,6 +11,9 @@ export type LiveEvent =
   | { type: "video.playable"; video_id: VideoId; stand_in_type: string }
   | { type: "video.ready"; video_id: VideoId }
   | { type: "video.failed"; video_id: VideoId; error: string }
+  | { type: "video.edit_progress"; video_id: VideoId; percent: number }
+  | { type: "video.edited"; video_id: VideoId }
+  | { type: "video.edit_failed"; video_id: VideoId; error: string }
   | { type: "video.published"; video_id: VideoId; uploader_id: number; created_at: string };
 
 export type LiveStatus = "idle" | "connecting" | "open" | "lost";

@@ -1,18 +1,16 @@
 // Categories: create, rename in place, delete (their videos stay, uncategorized).
 import { useState } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "@/lib/api";
-import { keys } from "@/lib/queries";
 import { useToast } from "@/lib/toast";
 import { ConfirmDialog, EmptyState, ErrorState, Skeleton } from "@/components/ui";
+import { useAdminCategories, useCategoryChanges } from "./api";
 import type { AdminCategory } from "./types";
-import { adminKeys } from "./keys";
 
 function videos(n: number) {
   return `${n} video${n === 1 ? "" : "s"}`;
 }
 
-function Row({ category, onChanged, onDelete }: { category: AdminCategory; onChanged: () => void; onDelete: () => void }) {
+function Row({ category, onDelete }: { category: AdminCategory; onDelete: () => void }) {
+  const { rename } = useCategoryChanges();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(category.name);
   const [error, setError] = useState<string | null>(null);
@@ -24,11 +22,10 @@ function Row({ category, onChanged, onDelete }: { category: AdminCategory; onCha
     if (next === category.name) return setEditing(false);
     if (!next) return setError("A category needs a name.");
     try {
-      await api.patch(`/api/categories/${category.id}`, { name: next });
+      await rename.mutateAsync({ id: category.id, name: next });
       toast.show(`Renamed to “${next}”.`, "success");
       setEditing(false);
       setError(null);
-      onChanged();
     } catch (err) {
       setError(err instanceof Error ? err.message : "The category couldn't be renamed.");
     }
@@ -65,25 +62,19 @@ function Row({ category, onChanged, onDelete }: { category: AdminCategory; onCha
 
 export default function Categories() {
   const toast = useToast();
-  const queryClient = useQueryClient();
+  const { create: add, remove: drop } = useCategoryChanges();
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<AdminCategory | null>(null);
-  const categories = useQuery({ queryKey: adminKeys.categories(), queryFn: () => api.get<AdminCategory[]>("/api/categories") });
-  // The upload and browse screens cache categories too.
-  const refresh = () => {
-    queryClient.invalidateQueries({ queryKey: adminKeys.categories() });
-    queryClient.invalidateQueries({ queryKey: keys.categories() });
-  };
+  const categories = useAdminCategories();
 
   async function create() {
     setError(null);
     if (!name.trim()) return setError("A category needs a name.");
     try {
-      await api.post("/api/categories", { name: name.trim() });
+      await add.mutateAsync(name.trim());
       toast.show(`Category “${name.trim()}” added.`, "success");
       setName("");
-      refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : "The category couldn't be added.");
     }
@@ -91,9 +82,8 @@ export default function Categories() {
 
   async function remove(c: AdminCategory) {
     try {
-      await api.del(`/api/categories/${c.id}`);
+      await drop.mutateAsync(c.id);
       toast.show(`“${c.name}” deleted; its videos are uncategorized now.`, "success");
-      refresh();
     } catch (err) {
       toast.error(err);
     }
@@ -115,7 +105,7 @@ export default function Categories() {
         : categories.data.length === 0 ? <EmptyState title="No categories yet" icon="folder">Categories let people file and browse videos by topic.</EmptyState>
         : (
           <ul className="card divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="Categories">
-            {categories.data.map((c) => <Row key={`${c.id}-${c.name}`} category={c} onChanged={refresh} onDelete={() => setDeleting(c)} />)}
+            {categories.data.map((c) => <Row key={`${c.id}-${c.name}`} category={c} onDelete={() => setDeleting(c)} />)}
           </ul>
         )}
       <ConfirmDialog open={!!deleting} title={`Delete “${deleting?.name ?? ""}”?`} danger confirm="Delete category"

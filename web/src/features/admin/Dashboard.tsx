@@ -2,15 +2,13 @@
 // forecast, activity, LAN.
 import { lazy, Suspense, useState } from "react";
 import { Link } from "react-router-dom";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "@/lib/api";
 import { formatBytes, timeAgo, timeUntil } from "@/lib/format";
 import { useToast } from "@/lib/toast";
 import { ConfirmDialog, CopyButton, ErrorState, Skeleton } from "@/components/ui";
 import { forecastText } from "./logic";
-import { Bar, QrImage, Section, useLan } from "./parts";
-import type { ActivityItem, BackupStatus, Config, DiskState, History, HostControls, QuotaPage, Stats } from "./types";
-import { adminKeys } from "./keys";
+import { useActivity, useBackupChanges, useBackups, useHistory, useHost, useHostChanges, useLan, useQuotaUsage, useStats } from "./api";
+import { Bar, QrImage, Section } from "./parts";
+import type { ActivityItem, DiskState } from "./types";
 
 const UploadsChart = lazy(() => import("./Charts").then((m) => ({ default: m.UploadsChart })));
 const StorageChart = lazy(() => import("./Charts").then((m) => ({ default: m.StorageChart })));
@@ -26,7 +24,7 @@ function Figure({ label, value, note }: { label: string; value: string; note?: s
 }
 
 function Figures() {
-  const stats = useQuery({ queryKey: adminKeys.stats(), queryFn: () => api.get<Stats>("/api/admin/stats"), refetchInterval: 30_000 });
+  const stats = useStats();
   if (stats.error) return <ErrorState error={stats.error} retry={() => stats.refetch()} />;
   const s = stats.data;
   if (!s) return <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">{[0, 1, 2, 3].map((i) => <Skeleton key={i} className="h-24" />)}</div>;
@@ -63,8 +61,8 @@ function DiskAlert({ disk }: { disk: DiskState }) {
 }
 
 function BackupCard() {
-  const status = useQuery({ queryKey: adminKeys.backups(), queryFn: () => api.get<BackupStatus>("/api/admin/backups"), refetchInterval: 30_000 });
-  const qc = useQueryClient();
+  const status = useBackups();
+  const changes = useBackupChanges();
   const toast = useToast();
   const [editing, setEditing] = useState<{ dir: string; hours: number; keep: number } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -74,9 +72,8 @@ function BackupCard() {
     if (!editing) return;
     setBusy(true);
     try {
-      await api.patch<Config>("/api/admin/config", { backup_dir: editing.dir.trim() || null, backup_interval_hours: editing.hours, backup_keep: editing.keep });
+      await changes.schedule.mutateAsync(editing);
       setEditing(null);
-      await qc.invalidateQueries({ queryKey: adminKeys.backups() });
       toast.show(editing.dir.trim() ? "Scheduled backups saved." : "Scheduled backups turned off.", "success");
     } catch (err) {
       toast.error(err);
@@ -88,11 +85,10 @@ function BackupCard() {
   async function backUpNow() {
     setBusy(true);
     try {
-      qc.setQueryData(adminKeys.backups(), await api.post<BackupStatus>("/api/admin/backups"));
+      await changes.now.mutateAsync();
       toast.show("Backup made and verified.", "success");
     } catch (err) {
       toast.error(err);
-      await qc.invalidateQueries({ queryKey: adminKeys.backups() });
     } finally {
       setBusy(false);
     }
@@ -135,7 +131,7 @@ function BackupCard() {
 }
 
 function Trends() {
-  const history = useQuery({ queryKey: adminKeys.history(12), queryFn: () => api.get<History>("/api/admin/stats/history", { weeks: 12 }) });
+  const history = useHistory(12);
   const chartSkeleton = <Skeleton className="h-48" />;
   return (
     <div className="grid gap-4 lg:grid-cols-2">
@@ -156,7 +152,7 @@ function Trends() {
 }
 
 function QuotaBars() {
-  const quota = useQuery({ queryKey: adminKeys.quota(), queryFn: () => api.get<QuotaPage>("/api/admin/quota", { page_size: 10 }) });
+  const quota = useQuotaUsage();
   return (
     <Section title="Upload quota this week" id="quota-h" actions={quota.data && <span className="text-xs text-zinc-600 dark:text-zinc-400">resets {new Date(quota.data.resets_at).toLocaleDateString()}</span>}>
       {quota.error ? <ErrorState error={quota.error} /> : !quota.data ? <Skeleton className="h-24" /> : quota.data.items.length === 0
@@ -203,7 +199,7 @@ function ActivityLine({ item }: { item: ActivityItem }) {
 }
 
 function Activity() {
-  const activity = useQuery({ queryKey: adminKeys.activity(), queryFn: () => api.get<{ items: ActivityItem[] }>("/api/admin/activity", { limit: 15 }), refetchInterval: 30_000 });
+  const activity = useActivity();
   return (
     <Section title="Recent activity" id="activity-h">
       {activity.error ? <ErrorState error={activity.error} /> : !activity.data ? <Skeleton className="h-40" /> : activity.data.items.length === 0
@@ -234,8 +230,8 @@ function LanCard() {
 /** Start at login and stop: what the tray menu offers, for a browser on the host itself
  * (some desktops show tray icons without their menus). Hidden everywhere else. */
 function HostCard() {
-  const host = useQuery({ queryKey: adminKeys.host(), queryFn: () => api.get<HostControls>("/api/admin/host") });
-  const qc = useQueryClient();
+  const host = useHost();
+  const changes = useHostChanges();
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
   const [stopped, setStopped] = useState(false);
@@ -245,13 +241,10 @@ function HostCard() {
 
   async function setStartAtLogin(enabled: boolean) {
     setBusy(true);
-    const before = h;
-    qc.setQueryData(adminKeys.host(), { ...before, start_at_login: enabled });
     try {
-      qc.setQueryData(adminKeys.host(), await api.patch<HostControls>("/api/admin/host/start-at-login", { enabled }));
+      await changes.startAtLogin.mutateAsync(enabled);
       toast.show(enabled ? "Clipset will start when you log in." : "Clipset won't start at login.", "success");
     } catch (err) {
-      qc.setQueryData(adminKeys.host(), before);
       toast.error(err);
     } finally {
       setBusy(false);
@@ -260,7 +253,7 @@ function HostCard() {
 
   async function stop() {
     try {
-      await api.post("/api/admin/host/stop");
+      await changes.stop.mutateAsync();
       setStopped(true);
     } catch (err) {
       toast.error(err);

@@ -1,15 +1,13 @@
 // Invitations: the way people join. Create (optionally for an email), copy or scan the
 // link, see what became of each, revoke.
 import { useState } from "react";
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "@/lib/api";
 import { timeAgo, timeUntil } from "@/lib/format";
 import { useToast } from "@/lib/toast";
-import type { Invitation, Page } from "@/lib/types";
+import type { Invitation } from "@/lib/types";
 import { ConfirmDialog, CopyButton, Dialog, EmptyState, ErrorState, Skeleton } from "@/components/ui";
 import { linkForPhones } from "./logic";
-import { LinkQr, Pager, useLan } from "./parts";
-import { adminKeys } from "./keys";
+import { useInvitationChanges, useInvitations, useLan } from "./api";
+import { LinkQr, Pager } from "./parts";
 
 type Status = Invitation["status"];
 const BADGE: Record<Status, string> = {
@@ -42,25 +40,19 @@ function QrDialog({ invitation, onClose }: { invitation: Invitation | null; onCl
 
 export default function Invitations() {
   const toast = useToast();
-  const queryClient = useQueryClient();
+  const changes = useInvitationChanges();
   const [email, setEmail] = useState("");
   const [emailError, setEmailError] = useState<string | null>(null);
   const [page, setPage] = useState(1);
   const [showing, setShowing] = useState<Invitation | null>(null);
   const [revoking, setRevoking] = useState<Invitation | null>(null);
-  const invitations = useQuery({
-    queryKey: adminKeys.invitations(page),
-    queryFn: () => api.get<Page<Invitation>>("/api/invitations", { page, page_size: 20 }),
-    placeholderData: keepPreviousData,
-  });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: adminKeys.invitations() });
+  const invitations = useInvitations(page);
 
   async function create() {
     setEmailError(null);
     try {
-      const inv = await api.post<Invitation>("/api/invitations", email.trim() ? { email: email.trim() } : {});
+      const inv = await changes.create.mutateAsync(email.trim());
       setEmail("");
-      refresh();
       setShowing(inv);
       toast.show("Invitation created.", "success");
     } catch (err) {
@@ -70,9 +62,8 @@ export default function Invitations() {
 
   async function revoke(inv: Invitation) {
     try {
-      await api.del(`/api/invitations/${inv.id}`);
+      await changes.revoke.mutateAsync(inv.id);
       toast.show("Invitation revoked; the link no longer works.", "success");
-      refresh();
     } catch (err) {
       toast.error(err);
     }

@@ -2,15 +2,13 @@
 // failed and why (retry), what finished lately (feature it on the front page).
 import { useState, type ReactNode } from "react";
 import { Link } from "react-router-dom";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "@/lib/api";
 import { formatBytes, timeAgo } from "@/lib/format";
 import { useToast } from "@/lib/toast";
-import type { Page, Video, VideoId } from "@/lib/types";
+import type { VideoId } from "@/lib/types";
 import { ErrorState, Skeleton } from "@/components/ui";
 import { Bar, Section } from "./parts";
-import type { Queue, QueuedVideo } from "./types";
-import { adminKeys } from "./keys";
+import { useFeatured, useQueue, useQueueChanges } from "./api";
+import type { QueuedVideo } from "./types";
 
 function Title({ v }: { v: QueuedVideo }) {
   return (
@@ -28,21 +26,17 @@ function List({ items, empty, label, children }: { items: QueuedVideo[]; empty: 
 
 export default function QueuePage() {
   const toast = useToast();
-  const queryClient = useQueryClient();
-  // Progress events go to a video's owner only, so the admin polls; react-query stops
-  // polling while the tab is hidden.
-  const queue = useQuery({ queryKey: adminKeys.queue(), queryFn: () => api.get<Queue>("/api/admin/queue"), refetchInterval: 2500 });
-  const featured = useQuery({ queryKey: adminKeys.featured(), queryFn: () => api.get<Page<Video>>("/api/videos/featured", { page_size: 100 }) });
+  const queue = useQueue();
+  const featured = useFeatured();
+  const changes = useQueueChanges();
   const [featureOverride, setFeatureOverride] = useState<Record<VideoId, boolean>>({});
   const [busy, setBusy] = useState(false);
   const isFeatured = (id: VideoId) => featureOverride[id] ?? featured.data?.items.some((v) => v.id === id) ?? false;
-  const refresh = () => queryClient.invalidateQueries({ queryKey: adminKeys.queue() });
 
   async function retry(v: QueuedVideo) {
     try {
-      await api.post(`/api/admin/videos/${v.id}/retry`);
+      await changes.retry.mutateAsync(v.id);
       toast.show(`“${v.title}” is back in the queue.`, "success");
-      refresh();
     } catch (err) {
       toast.error(err);
     }
@@ -51,10 +45,8 @@ export default function QueuePage() {
   async function setPaused(paused: boolean) {
     setBusy(true);
     try {
-      const r = await api.patch<{ paused: boolean }>("/api/admin/queue/paused", { paused });
-      queryClient.setQueryData<Queue>(adminKeys.queue(), (q) => (q ? { ...q, paused: r.paused } : q));
+      const r = await changes.paused.mutateAsync(paused);
       toast.show(r.paused ? "Processing paused. Running jobs finish; waiting ones stay queued." : "Processing resumed.", "success");
-      refresh();
     } catch (err) {
       toast.error(err);
     } finally {
@@ -64,9 +56,8 @@ export default function QueuePage() {
 
   async function feature(id: VideoId, on: boolean) {
     try {
-      const v = await api.patch<Video>(`/api/videos/${id}/feature`, { is_featured: on });
+      const v = await changes.feature.mutateAsync({ id, on });
       setFeatureOverride((o) => ({ ...o, [id]: v.is_featured }));
-      queryClient.invalidateQueries({ queryKey: adminKeys.featured() });
       toast.show(v.is_featured ? `“${v.title}” is featured.` : `“${v.title}” is no longer featured.`, "success");
     } catch (err) {
       toast.error(err);

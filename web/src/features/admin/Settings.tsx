@@ -1,12 +1,11 @@
 // Settings the admin can change at run time; the server applies them without a restart.
 import { useEffect, useId, useState, type ReactNode } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError, api } from "@/lib/api";
+import { ApiError } from "@/lib/api";
 import { useToast } from "@/lib/toast";
 import { ErrorState, Skeleton } from "@/components/ui";
 import { fieldMessage, fromUnit, toUnit, type SizeUnit } from "./logic";
+import { useConfig, useSaveConfig } from "./api";
 import type { Config } from "./types";
-import { adminKeys } from "./keys";
 
 const FORMATS = ["mp4", "mov", "m4v", "mkv", "webm", "avi"];
 type Field = keyof Config;
@@ -70,8 +69,8 @@ function bodyOf(f: Form): { body: Partial<Config>; errors: Errors } {
 
 export default function Settings() {
   const toast = useToast();
-  const queryClient = useQueryClient();
-  const config = useQuery({ queryKey: adminKeys.config(), queryFn: () => api.get<Config>("/api/admin/config") });
+  const config = useConfig();
+  const saveConfig = useSaveConfig();
   const [form, setForm] = useState<Form | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [saving, setSaving] = useState(false);
@@ -90,8 +89,7 @@ export default function Settings() {
     if (Object.keys(local).length) return;
     setSaving(true);
     try {
-      const saved = await api.patch<Config>("/api/admin/config", body);
-      queryClient.setQueryData(adminKeys.config(), saved);
+      const saved = await saveConfig.mutateAsync(body);
       setForm(formOf(saved));
       toast.show("Settings saved. They apply now; no restart needed.", "success");
     } catch (err) {

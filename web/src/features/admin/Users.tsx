@@ -1,19 +1,16 @@
 // Users: search, pages, role, activation and deletion (which takes their content along).
 import { useEffect, useState } from "react";
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "@/lib/api";
 import { useAuth } from "@/lib/auth";
 import { timeAgo } from "@/lib/format";
 import { useToast } from "@/lib/toast";
-import type { Page, User } from "@/lib/types";
+import type { User } from "@/lib/types";
 import { ConfirmDialog, Dialog, EmptyState, ErrorState, Skeleton } from "@/components/ui";
+import { useUserChanges, useUsers } from "./api";
 import { Pager } from "./parts";
-import { adminKeys } from "./keys";
 
-const PAGE_SIZE = 20;
-
-function DeleteUserDialog({ user, onClose, onDeleted }: { user: User | null; onClose: () => void; onDeleted: () => void }) {
+function DeleteUserDialog({ user, onClose }: { user: User | null; onClose: () => void }) {
   const toast = useToast();
+  const { remove: drop } = useUserChanges();
   const [typed, setTyped] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -22,9 +19,8 @@ function DeleteUserDialog({ user, onClose, onDeleted }: { user: User | null; onC
     if (!user) return;
     setBusy(true);
     try {
-      await api.del(`/api/users/${user.id}`);
+      await drop.mutateAsync(user.id);
       toast.show(`${user.username} and everything they posted is deleted.`, "success");
-      onDeleted();
       onClose();
     } catch (err) {
       setError(err instanceof Error ? err.message : "The account couldn't be deleted.");
@@ -60,7 +56,7 @@ function DeleteUserDialog({ user, onClose, onDeleted }: { user: User | null; onC
 
 export default function Users() {
   const toast = useToast();
-  const queryClient = useQueryClient();
+  const changes = useUserChanges();
   const { user: me } = useAuth();
   const [search, setSearch] = useState("");
   const [q, setQ] = useState("");
@@ -75,19 +71,13 @@ export default function Users() {
     return () => clearTimeout(t);
   }, [search]);
 
-  const users = useQuery({
-    queryKey: adminKeys.users(q, page),
-    queryFn: () => api.get<Page<User>>("/api/users", { q, page, page_size: PAGE_SIZE }),
-    placeholderData: keepPreviousData,
-  });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: adminKeys.users() });
+  const users = useUsers(q, page);
 
   async function change(fn: () => Promise<unknown>, done: string) {
     setProblem(null);
     try {
       await fn();
       toast.show(done, "success");
-      refresh();
     } catch (err) {
       // The last-admin refusal (409) and others, in words, where the list is.
       setProblem(err instanceof Error ? err.message : "That didn't work.");
@@ -116,12 +106,12 @@ export default function Users() {
                 {!u.is_active && <span className="rounded-full bg-zinc-200 px-2 py-0.5 text-xs font-medium dark:bg-zinc-800">Deactivated</span>}
                 <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.username}</label>
                 <select id={`role-${u.id}`} className="input w-auto py-1" value={u.role}
-                  onChange={(e) => change(() => api.patch(`/api/users/${u.id}/role`, { role: e.target.value }), `${u.username} is now ${e.target.value === "admin" ? "an admin" : "a regular user"}.`)}>
+                  onChange={(e) => change(() => changes.role.mutateAsync({ id: u.id, role: e.target.value as User["role"] }), `${u.username} is now ${e.target.value === "admin" ? "an admin" : "a regular user"}.`)}>
                   <option value="user">User</option>
                   <option value="admin">Admin</option>
                 </select>
                 <button className="btn-ghost px-2 py-1" aria-label={`${u.is_active ? "Deactivate" : "Activate"} ${u.username}`}
-                  onClick={() => (u.is_active ? setDeactivating(u) : change(() => api.patch(`/api/users/${u.id}/active`, { is_active: true }), `${u.username} is active again.`))}>
+                  onClick={() => (u.is_active ? setDeactivating(u) : change(() => changes.active.mutateAsync({ id: u.id, active: true }), `${u.username} is active again.`))}>
                   {u.is_active ? "Deactivate" : "Activate"}
                 </button>
                 <button className="btn-ghost px-2 py-1 text-red-600 dark:text-red-400" aria-label={`Delete ${u.username}`} onClick={() => { setProblem(null); setDeleting(u); }}>Delete</button>
@@ -136,10 +126,10 @@ export default function Users() {
         body={<p>They are signed out everywhere and can't sign in until you activate the account again. Their videos and comments stay.</p>}
         confirm="Deactivate"
         danger
-        onConfirm={() => { const u = deactivating; if (u) void change(() => api.patch(`/api/users/${u.id}/active`, { is_active: false }), `${u.username} is deactivated and signed out.`); }}
+        onConfirm={() => { const u = deactivating; if (u) void change(() => changes.active.mutateAsync({ id: u.id, active: false }), `${u.username} is deactivated and signed out.`); }}
       />
       {users.data && <Pager page={users.data.page} totalPages={users.data.total_pages} onPage={setPage} label="User pages" />}
-      <DeleteUserDialog user={deleting} onClose={() => setDeleting(null)} onDeleted={refresh} />
+      <DeleteUserDialog user={deleting} onClose={() => setDeleting(null)} />
     </div>
   );
 }

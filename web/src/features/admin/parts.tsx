@@ -1,10 +1,6 @@
 // Small pieces the admin screens share: QR image, section frame, pager, bars.
 import { useEffect, useState, type ReactNode } from "react";
-import { useQuery } from "@tanstack/react-query";
-import { api } from "@/lib/api";
 import { Skeleton } from "@/components/ui";
-import type { Lan } from "./types";
-import { adminKeys } from "./keys";
 
 /** SVG text as a data URL for an <img>: the markup is never put into the DOM, so a
  * hostile string can't run script or style the page. */
@@ -55,10 +51,6 @@ export function Pager({ page, totalPages, onPage, label }: { page: number; total
       <button className="btn-ghost" disabled={page >= totalPages} onClick={() => onPage(page + 1)}>Next</button>
     </nav>
   );
-}
-
-export function useLan() {
-  return useQuery({ queryKey: adminKeys.lan(), queryFn: () => api.get<Lan>("/api/admin/lan"), staleTime: 5 * 60_000 });
 }
 
 /** A progress bar with a name and a value screen readers can read. */

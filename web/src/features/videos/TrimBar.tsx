@@ -1,10 +1,10 @@
-// The draft editor's trim bar (two handles on a filmstrip of the original) and cover
+// The trim bar (two handles on a filmstrip: a draft's original, or a posted video) and cover
 // picker (a slider whose frame is shown beside it). Handles are range inputs: keyboard
 // and screen readers work as for any slider; only their thumbs take the pointer.
 import { useId } from "react";
+import type { UseQueryResult } from "@tanstack/react-query";
 import { formatDuration } from "@/lib/format";
-import type { Draft } from "@/lib/types";
-import { useFilmstrip, type Filmstrip } from "./filmstrip";
+import type { Filmstrip } from "./filmstrip";
 
 /** What the bar edits; null means "not chosen" (the clip's own start, end, cover). */
 export interface Edits { trim_start: number | null; trim_end: number | null; cover_time: number | null }
@@ -36,10 +36,10 @@ function Frame({ strip, t, className, label, style }: { strip: Filmstrip; t: num
   );
 }
 
-export function TrimBar({ draftId, edits, onChange, onSeek }: { draftId: Draft["id"] | null; edits: Edits; onChange: (e: Edits) => void; onSeek?: (t: number) => void }) {
+/** `strip` is the filmstrip's query; without one (a draft still uploading) a hint shows. */
+export function TrimBar({ strip, edits, onChange, onSeek }: { strip: UseQueryResult<Filmstrip> | null; edits: Edits; onChange: (e: Edits) => void; onSeek?: (t: number) => void }) {
   const ids = useId();
-  const strip = useFilmstrip(draftId);
-  if (draftId == null) return <p className="text-xs text-zinc-600 dark:text-zinc-400">The trim bar appears when the upload has arrived.</p>;
+  if (strip == null) return <p className="text-xs text-zinc-600 dark:text-zinc-400">The trim bar appears when the upload has arrived.</p>;
   if (strip.isPending) return <div className="h-16 animate-pulse rounded-lg bg-zinc-200 dark:bg-zinc-800" aria-label="Loading the filmstrip" />;
   if (strip.isError) return <p role="alert" className="text-xs text-red-700 dark:text-red-400">The filmstrip could not be made; the trim buttons still work.</p>;
   const s = strip.data;

@@ -5,6 +5,7 @@ import { formatDuration } from "@/lib/format";
 import { useCategories, useQuota } from "@/lib/queries";
 import { tagList } from "@/lib/tags";
 import type { Draft, Privacy } from "@/lib/types";
+import { useFilmstrip } from "./filmstrip";
 import { TrimBar } from "./TrimBar";
 
 /** The form's values as typed (tags as one comma-separated line, category as its id). */
@@ -16,6 +17,7 @@ export function VideoDetailsForm({ file, draftId = null, details, onChange, foot
   const maxTags = useQuota().data?.max_tags;
   const tagCount = tagList(details.tags).length;
   const player = useRef<HTMLVideoElement>(null);
+  const strip = useFilmstrip(draftId);
   const preview = useMemo(() => URL.createObjectURL(file), [file]);
   useEffect(() => () => URL.revokeObjectURL(preview), [preview]);
   const at = () => Math.round((player.current?.currentTime ?? 0) * 10) / 10;
@@ -34,7 +36,7 @@ export function VideoDetailsForm({ file, draftId = null, details, onChange, foot
           )}
         </div>
         <TrimBar
-          draftId={draftId}
+          strip={draftId == null ? null : strip}
           edits={details}
           onChange={(e) => set({ trim_start: e.trim_start, trim_end: e.trim_end, cover_time: e.cover_time })}
           onSeek={(t) => { if (player.current) player.current.currentTime = t; }}

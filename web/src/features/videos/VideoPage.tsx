@@ -8,7 +8,7 @@ import { api, ApiError } from "@/lib/api";
 import { useAuth } from "@/lib/auth";
 import { countOf, formatCount, formatDuration, PRIVACY_WORDS, timeAgo } from "@/lib/format";
 import { useLiveVideos } from "@/lib/live";
-import { keys, useCategories, useStreamUrl, useThumbnailUrl, useVideo } from "@/lib/queries";
+import { keys, useCategories, usePreviews, useStreamUrl, useThumbnailUrl, useVideo } from "@/lib/queries";
 import { useToast } from "@/lib/toast";
 import { tagList } from "@/lib/tags";
 import type { Privacy, Video, VideoId } from "@/lib/types";
@@ -16,9 +16,11 @@ import { AddToAlbumButton } from "@/features/albums";
 import { Comments } from "@/features/comments";
 import { WatchLaterButton } from "@/features/saved";
 import { ShareButton } from "@/features/shares";
-import { useCaptions, usePreviews, useStandIn } from "./api";
+import { useCaptions, useStandIn } from "./api";
 import { browserPlays } from "./standIn";
 import { CaptionsDialog } from "./CaptionsDialog";
+import { EditCutDialog, TrimProgress } from "./EditCutDialog";
+import { useEditEvents } from "./edits";
 import { LikeButton } from "./LikeButton";
 import { NotFound } from "@/components/NotFound";
 import { Player, PlayerFrame } from "./Player";
@@ -85,7 +87,9 @@ export default function VideoPage() {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [captioning, setCaptioning] = useState(false);
+  const [cutting, setCutting] = useState(false);
   useLiveVideos([id]); // live progress, likes and comments land in the cached video
+  useEditEvents(id); // a trim's progress and its new cut
 
   // The same grid as the page, so the page fills it in place instead of moving over.
   if (video.isLoading) return <div className={PAGE_GRID}><div className="min-w-0"><Skeleton className="aspect-video w-full rounded-xl" /><Skeleton className="mt-4 h-6 w-2/3" /></div></div>;
@@ -176,6 +180,7 @@ export default function VideoPage() {
         {canManage && (
           <div className="mt-3 flex flex-wrap items-center gap-2 rounded-xl border border-zinc-200 p-3 text-sm dark:border-zinc-800" aria-label="Owner actions" role="group">
             <button className="btn-ghost" onClick={() => setEditing(true)}>Edit details</button>
+            {ready && <button className="btn-ghost" onClick={() => setCutting(true)}>Trim and cover</button>}
             {ready && <button className="btn-ghost" onClick={() => setCaptioning(true)}>Captions</button>}
             <label className="flex items-center gap-2">Privacy
               <select className="input w-auto" value={v.privacy} onChange={(e) => setPrivacy(e.target.value as Privacy)} aria-label="Privacy">
@@ -183,6 +188,7 @@ export default function VideoPage() {
               </select>
             </label>
             <button className="btn-ghost text-red-700 dark:text-red-400" onClick={() => setDeleting(true)}>Delete</button>
+            {ready && <div className="basis-full"><TrimProgress video={v} /></div>}
           </div>
         )}
         {(v.description || v.tags.length > 0) && (
@@ -197,6 +203,7 @@ export default function VideoPage() {
         <Comments videoId={id} currentTime={() => player.current?.currentTime ?? 0} onSeek={seek} />
       </aside>
       {captioning && <CaptionsDialog videoId={id} open={captioning} onClose={() => setCaptioning(false)} />}
+      {cutting && <EditCutDialog video={v} open={cutting} onClose={() => setCutting(false)} />}
       {editing && <EditDialog video={v} open={editing} onClose={() => setEditing(false)} />}
       <ConfirmDialog open={deleting} onClose={() => setDeleting(false)} title="Delete this video?" body={`“${v.title}” and its files will be removed for good.`} confirm="Delete" danger onConfirm={remove} />
     </div>

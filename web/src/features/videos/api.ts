@@ -1,12 +1,11 @@
-// A video's caption tracks, seek previews and stand-in as server state, with their query keys.
+// A video's caption tracks and stand-in as server state, with their query keys (seek
+// previews are shared with the cards: lib/queries).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, toApiError, tokenStore } from "@/lib/api";
-import { parsePreviews } from "@/lib/previews";
-import type { Caption, Previews, StandIn, VideoId } from "@/lib/types";
+import type { Caption, StandIn, VideoId } from "@/lib/types";
 
 export const mediaKeys = {
   captions: (id: VideoId) => ["captions", id] as const,
-  previews: (id: VideoId) => ["previews", id] as const,
   standIn: (id: VideoId) => ["stand-in", id] as const,
 };
 
@@ -27,25 +26,6 @@ export function useCaptions(id: VideoId, enabled = true) {
     queryFn: () => api.get<Caption[]>(`/api/videos/${id}/captions`),
     enabled,
     staleTime: 30 * 60_000, // the tracks' signed URLs live for hours
-  });
-}
-
-/** The preview tiles, or none (an older video has no previews: not an error). */
-export function usePreviews(id: VideoId, enabled = true) {
-  return useQuery({
-    queryKey: mediaKeys.previews(id),
-    queryFn: async () => {
-      let urls: Previews;
-      try {
-        urls = await api.get<Previews>(`/api/videos/${id}/previews`);
-      } catch {
-        return [];
-      }
-      const index = await fetch(urls.index_url);
-      return index.ok ? parsePreviews(await index.text(), urls.sprite_url) : [];
-    },
-    enabled,
-    staleTime: 30 * 60_000,
   });
 }
 

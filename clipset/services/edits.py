@@ -1,0 +1,270 @@
+"""Editing a posted video: its filmstrip, a new cover, a new trim.
+
+Times are on the posted video's own timeline (what its player shows); the row keeps
+them on the original's, as the draft's were. A cover is a frame of the processed file
+(a new thumbnail and its WebP copies, no re-encode). A trim is a job: the kept original,
+or else the processed file, is cut to the new range in tmp while the old file stays
+playable; the new files replace the old ones only once all of them are made, so a trim
+that fails or is stopped by shutdown leaves the video as it was. A process that dies
+mid-trim leaves only tmp files, which start-up removes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import uuid
+from pathlib import Path
+
+from ..errors import Conflict, ValidationFailed
+from ..settings import Settings
+from ..store.db import database
+from ..store.dirs import DataDir
+from ..store.models import User, Video
+from . import storage
+from .catalog import find, ready
+from .drafts import MIN_CLIP
+from .hub import Hub
+from .media_urls import THUMBNAIL_WIDTHS, MediaUrls
+from .outcomes import message, ready_summary
+from .videos import Videos
+
+log = logging.getLogger(__name__)
+
+# A trim's end this close to the video's end is its end (the slider's step and the
+# container's rounding of the duration differ by a frame or so).
+END_SLACK = 0.05
+EDIT_RUNNING = "This video is being trimmed; wait until it is ready."
+
+
+class Edits:
+    def __init__(self, settings: Settings, data: DataDir, urls: MediaUrls, events: Hub):
+        self.settings = settings
+        self.data = data
+        self.urls = urls
+        self.events = events
+        self._lock = threading.Lock()
+        self._turn = threading.Lock()  # one trim encodes at a time, beside the job pool
+        self._state: dict[int, dict] = {}  # video id -> its last trim's state
+        self._threads: dict[int, tuple[threading.Thread, threading.Event]] = {}
+
+    def _managed(self, user: User, video_id: str) -> Video:
+        return ready(Videos._managed(user, video_id), "The video can be edited once it is ready.")
+
+    def _idle(self, video: Video) -> None:
+        with self._lock:
+            if video.id in self._threads:
+                raise Conflict(EDIT_RUNNING, error_code="edit_running")
+
+    # -- filmstrip and cover ------------------------------------------------------------
+    def filmstrip(self, user: User, video_id: str) -> dict:
+        """The posted video's strip (made now if it isn't yet) and a signed URL for it."""
+        from .. import media  # PyAV is loaded when first needed
+
+        video = self._managed(user, video_id)
+        path = self.data.video_filmstrip_file(video.storage_key)
+        if not path.is_file():
+            tmp = path.with_name(f"{path.stem}.{uuid.uuid4().hex[:8]}.part")
+            try:
+                media.make_filmstrip(self.data.video_file(video.storage_key), tmp)
+                os.replace(tmp, path)
+            finally:
+                storage.remove(tmp)
+        duration = float(video.duration_seconds or 0)
+        times = media.filmstrip_times(duration)
+        signed = self.urls.issue(user, video, "filmstrip")
+        return {
+            **signed,
+            "frames": len(times),
+            "times": list(times),
+            "duration": duration,
+            "aspect": (video.width or 16) / (video.height or 9),
+        }
+
+    def set_cover(self, user: User, video_id: str, at: float) -> Video:
+        """The frame at ``at`` seconds of the posted video becomes its cover."""
+        from .. import media
+
+        video = self._managed(user, video_id)
+        self._idle(video)
+        duration = float(video.duration_seconds or 0)
+        if not 0 <= at <= duration:
+            raise ValidationFailed(
+                f"time: pick a moment inside the video (0–{duration:.2f} s)", field="time"
+            )
+        key = video.storage_key
+        tmp = self.data.tmp / f"{key}.{uuid.uuid4().hex[:8]}.jpg"
+        try:
+            media.make_thumbnail(self.data.video_file(key), at, tmp)
+            variants = media.make_variants(tmp, THUMBNAIL_WIDTHS)
+            # The copies first: a card never pairs a new srcset with the old JPEG for long.
+            for width, path in variants.items():
+                os.replace(path, self.data.thumbnail_variant(key, width))
+            os.replace(tmp, self.data.thumbnail_file(key))
+        finally:
+            storage.remove(tmp, *self.data.tmp.glob(f"{tmp.stem}.*.webp"))
+        base = video.trim_start or 0.0
+        Video.update(cover_time=base + at).where(Video.id == video.id).execute()
+        return find(video_id, user)
+
+    # -- trim ---------------------------------------------------------------------------
+    def trim_state(self, user: User, video_id: str) -> dict:
+        video = Videos._managed(user, video_id)
+        with self._lock:
+            return dict(self._state.get(video.id, {"state": "idle", "percent": 0, "error": None}))
+
+    def trim(self, user: User, video_id: str, start: float, end: float) -> dict:
+        """Check the range, then cut the video to it in a job; answers the job's state."""
+        video = self._managed(user, video_id)
+        duration = float(video.duration_seconds or 0)
+        if end > duration and end - duration <= END_SLACK:
+            end = duration
+        if not 0 <= start <= duration:
+            raise ValidationFailed(
+                f"start: must be between 0 and the video's length of {duration:.2f} s",
+                field="start",
+            )
+        if not 0 <= end <= duration:
+            raise ValidationFailed(
+                f"end: must be between 0 and the video's length of {duration:.2f} s", field="end"
+            )
+        if end - start < MIN_CLIP:
+            raise ValidationFailed(
+                f"end: the trimmed video must be at least {MIN_CLIP} s long and end after "
+                "it starts",
+                field="end",
+            )
+        if start <= 0 and end >= duration - END_SLACK:
+            raise ValidationFailed(
+                "start: this range keeps the whole video; move a handle to cut something",
+                field="start",
+            )
+        cancel = threading.Event()
+        with self._lock:
+            if video.id in self._threads:
+                raise Conflict(EDIT_RUNNING, error_code="edit_running")
+            state = {"state": "running", "percent": 0, "error": None}
+            self._state[video.id] = state
+            thread = threading.Thread(
+                target=self._run,
+                args=(video, start, end, cancel),
+                name=f"clipset-trim-{video.id}",
+                daemon=True,
+            )
+            self._threads[video.id] = (thread, cancel)
+        thread.start()
+        return dict(state)
+
+    def stop(self, timeout: float = 30) -> None:
+        """Stops running trims (their videos stay as they were) and joins them."""
+        with self._lock:
+            running = list(self._threads.values())
+        for _, cancel in running:
+            cancel.set()
+        for thread, _ in running:
+            thread.join(timeout)
+
+    def _publish(self, video: Video, type: str, data: dict) -> None:
+        self.events.publish(
+            type,
+            {"video_id": video.public_id, **data},
+            video_id=video.public_id,
+            owner_id=video.uploader_id,
+        )
+
+    def _progress(self, video: Video):
+        def report(percent: float) -> None:
+            percent = round(max(0.0, min(100.0, float(percent))), 1)
+            with self._lock:
+                self._state[video.id]["percent"] = percent
+            self._publish(video, "video.edit_progress", {"percent": percent})
+
+        return report
+
+    def _run(self, video: Video, start: float, end: float, cancel: threading.Event) -> None:
+        from .. import media
+
+        key = video.storage_key
+        stem = f"{key}.{uuid.uuid4().hex[:8]}"
+        tmp_video = self.data.tmp / f"{stem}.mp4"
+        tmp_thumb = self.data.tmp / f"{stem}.jpg"
+        tmp_previews = (self.data.tmp / f"{stem}.sprite.jpg", self.data.tmp / f"{stem}.vtt")
+        outcome: dict = {"state": "idle", "percent": 100, "error": None}
+        try:
+            with self._turn, database.connection_context():
+                original = self.data.original_file(key)
+                # Cut from the kept original when there is one (one generation of
+                # encoding); its timeline is the row's, offset by the earlier trim.
+                base = (video.trim_start or 0.0) if original.is_file() else 0.0
+                offset = video.trim_start or 0.0
+                cover = video.cover_time
+                if cover is not None and not offset + start <= cover <= offset + end:
+                    cover = None  # the old cover is cut away: chosen again automatically
+                options = media.Options(
+                    crf=self.settings.x264_crf,
+                    preset=self.settings.x264_preset,
+                    max_fps=self.settings.max_fps,
+                    surround=self.settings.surround_audio,
+                    encoder=media.encoders.choose(self.settings.video_encoder),
+                    trim_start=base + start,
+                    trim_end=base + end,
+                    cover_time=None if cover is None else cover - offset + base,
+                )
+                source = original if original.is_file() else self.data.video_file(key)
+                result = media.process(
+                    source,
+                    tmp_video,
+                    tmp_thumb,
+                    options,
+                    progress=self._progress(video),
+                    cancel=cancel,
+                    dst_previews=tmp_previews,
+                )
+                variants = media.make_variants(tmp_thumb, THUMBNAIL_WIDTHS)
+                self._swap(video, result, tmp_video, tmp_thumb, tmp_previews, variants)
+                Video.update(
+                    trim_start=offset + start,
+                    trim_end=offset + end,
+                    cover_time=cover,
+                    transcode_mode=result.mode,
+                    duration_seconds=result.duration,
+                    width=result.width,
+                    height=result.height,
+                    fps=result.fps,
+                    bitrate=result.bitrate,
+                    file_size_bytes=result.size_bytes,
+                ).where(Video.id == video.id).execute()
+                if not Video.select().where(Video.id == video.id).exists():
+                    storage.remove_video_files(self.data, key)  # deleted while trimming
+                    return
+                done = Video.get_by_id(video.id)
+                self._publish(video, "video.edited", ready_summary(done))
+        except media.Cancelled:
+            outcome = {"state": "idle", "percent": 0, "error": None}
+        except Exception as exc:
+            outcome = {"state": "failed", "percent": 0, "error": message(exc)}
+            self._publish(video, "video.edit_failed", {"error": outcome["error"]})
+        finally:
+            storage.remove(
+                tmp_video, tmp_thumb, *tmp_previews, *self.data.tmp.glob(f"{stem}.*.webp")
+            )
+            with self._lock:
+                self._state[video.id] = outcome
+                self._threads.pop(video.id, None)
+
+    def _swap(self, video: Video, result, tmp_video: Path, tmp_thumb, tmp_previews, variants):
+        """The new files in place of the old; each replace is atomic, so a player that
+        has the old file open keeps reading it."""
+        key = video.storage_key
+        os.replace(tmp_video, self.data.video_file(key))
+        os.replace(tmp_thumb, self.data.thumbnail_file(key))
+        for width, path in variants.items():
+            os.replace(path, self.data.thumbnail_variant(key, width))
+        if result.previews and all(p.exists() for p in tmp_previews):
+            self.data.previews.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp_previews[0], self.data.sprite_file(key))
+            os.replace(tmp_previews[1], self.data.preview_index_file(key))
+        else:  # previews of the old cut would point at the wrong moments
+            storage.remove(self.data.sprite_file(key), self.data.preview_index_file(key))
+        storage.remove(self.data.video_filmstrip_file(key))
