@@ -34,18 +34,22 @@ bp = Blueprint("media", __name__, url_prefix=URL_PREFIX)
 CHUNK = 256 * 1024
 
 
-@bp.get("/videos/<video_id>.mp4")
-def video(video_id: str):
-    path, max_age = services().catalog.media_file(video_id, "video", request.args.get("token", ""))
-    return send_ranges(path, "video/mp4", max_age)
+# How each of a video's own signed files is served.
+_MIMETYPES = {
+    "video": "video/mp4",
+    "thumbnail": "image/jpeg",
+    "sprite": "image/jpeg",
+    "previews": "text/vtt",
+}
 
 
-@bp.get("/thumbnails/<video_id>.jpg")
-def thumbnail(video_id: str):
-    path, max_age = services().catalog.media_file(
-        video_id, "thumbnail", request.args.get("token", "")
-    )
-    return send_ranges(path, "image/jpeg", max_age)
+@bp.get("/videos/<video_id>.mp4", defaults={"kind": "video"})
+@bp.get("/thumbnails/<video_id>.jpg", defaults={"kind": "thumbnail"})
+@bp.get("/previews/<video_id>.jpg", defaults={"kind": "sprite"})
+@bp.get("/previews/<video_id>.vtt", defaults={"kind": "previews"})
+def video_file(kind: str, video_id: str):
+    """A video, its poster, or its seek previews' sprite and index."""
+    return _send_video_file(video_id, kind, _MIMETYPES[kind])
 
 
 @bp.get("/shared/video/<video_id>.mp4", defaults={"kind": "video"})
@@ -60,22 +64,6 @@ def shared(kind: str, video_id: str):
     if kind == "download":
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-@bp.get("/previews/<video_id>.jpg")
-def sprite(video_id: str):
-    path, max_age = services().catalog.media_file(
-        video_id, "sprite", request.args.get("token", "")
-    )
-    return send_ranges(path, "image/jpeg", max_age)
-
-
-@bp.get("/previews/<video_id>.vtt")
-def preview_index(video_id: str):
-    path, max_age = services().catalog.media_file(
-        video_id, "previews", request.args.get("token", "")
-    )
-    return send_ranges(path, "text/vtt", max_age)
 
 
 @bp.get("/captions/<video_id>/<caption_id>.vtt")
@@ -94,11 +82,14 @@ def filmstrip(draft_id: int):
 
 @bp.get("/thumbnails/<video_id>.<int:width>.webp")
 def thumbnail_variant(video_id: str, width: int):
-    kind = f"thumbnail-{width}"
     if width not in THUMBNAIL_WIDTHS:
         raise NotFound("No such file.", error_code="not_found")
+    return _send_video_file(video_id, f"thumbnail-{width}", "image/webp")
+
+
+def _send_video_file(video_id: str, kind: str, mimetype: str) -> Response:
     path, max_age = services().catalog.media_file(video_id, kind, request.args.get("token", ""))
-    return send_ranges(path, "image/webp", max_age)
+    return send_ranges(path, mimetype, max_age)
 
 
 def _etag(stat: os.stat_result) -> str:

@@ -23,7 +23,7 @@ from ..store.db import immediate
 from ..store.dirs import DataDir
 from ..store.models import ShareLink, User, Video, now
 from ..store.pagination import paginate
-from .catalog import find, ready, visible
+from .catalog import find, managed, ready, visible
 from .media_urls import MediaUrls
 from .visibility import can_manage
 
@@ -116,15 +116,6 @@ class Shares:
         self._by_client = RateLimiter(attempts * CLIENT_FACTOR, window)
 
     # -- the owner's side --------------------------------------------------------------
-    @staticmethod
-    def _managed(user: User, video_id: str) -> Video:
-        video = visible(user, find(video_id))
-        if not can_manage(user, video):
-            raise Forbidden(
-                "Only the uploader or an admin can share this video.", error_code="not_owner"
-            )
-        return video
-
     def create(
         self,
         user: User,
@@ -145,7 +136,9 @@ class Shares:
             raise ValidationFailed(
                 f"password: {PASSWORD_MIN} to {PASSWORD_MAX} characters", field="password"
             )
-        video = ready(self._managed(user, video_id), "Share the video once it has finished.")
+        video = ready(
+            managed(user, video_id, "share this video"), "Share the video once it has finished."
+        )
         hashed = hash_password(password) if password else None  # slow: outside the write
         created = now()
         lifetime = EXPIRIES[expires_in]
@@ -163,7 +156,7 @@ class Shares:
         return describe(link, video)
 
     def for_video(self, user: User, video_id: str) -> list[dict]:
-        video = self._managed(user, video_id)
+        video = managed(user, video_id, "share this video")
         links = ShareLink.select().where(ShareLink.video == video.id)
         return [
             describe(link, video)
