@@ -259,8 +259,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "backup_dir",
         None,
-        "Folder scheduled backups go to (another disk or a NAS "
-        "mount); none: no scheduled backups.",
+        "Folder scheduled backups go to, as an absolute path (another "
+        "disk or a NAS mount); none: no scheduled backups.",
         str,
         True,
         {"max_length": 1024},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from support import make_settings
 
@@ -177,3 +179,23 @@ def test_backups_can_be_turned_off_by_null_and_stay_off(admin):
     assert r.json["backup_dir"] is None
     assert admin.get("/api/admin/config").json["backup_dir"] is None
     assert admin.patch("/api/admin/config", json={"backup_dir": ""}).status_code == 200
+
+
+def test_the_backup_folder_is_an_absolute_path_as_the_api_document_says(admin, anon, tmp_path):
+    patch = anon.get("/api/openapi.json").json["components"]["schemas"]["ConfigPatch"]
+    text = next(b for b in patch["properties"]["backup_dir"]["anyOf"] if b["type"] == "string")
+    absolute = re.compile(text["pattern"])
+    dest = tmp_path / "nas"
+    dest.mkdir()
+    assert absolute.match(str(dest))
+    r = admin.patch("/api/admin/config", json={"backup_dir": str(dest)})
+    assert r.status_code == 200 and r.json["backup_dir"] == str(dest), r.json
+    for relative in ("nas", "./nas", "backups/clipset"):
+        assert not absolute.match(relative)
+        r = admin.patch("/api/admin/config", json={"backup_dir": relative, "backup_keep": 3})
+        assert r.status_code == 400, r.json
+        assert r.json["error_code"] == "backup_dir_invalid" and r.json["field"] == "backup_dir"
+        assert "absolute path" in r.json["detail"]
+    # Nothing of a refused change is kept.
+    config = admin.get("/api/admin/config").json
+    assert config["backup_dir"] == str(dest) and config["backup_keep"] == 7

@@ -46,8 +46,9 @@ def contract_server(tmp_path_factory):
 # file, the weekly quota (413) and the free disk space (507).
 LIMIT_STATUSES = ["413", "507"]
 # ... and whether a file's bytes are a readable video in a format the admin accepts, or
-# its category_id names a category that exists (400, as for any video's details).
-FILE_STATUSES = {"POST /api/videos": ["400", "415", "422"]}
+# its category_id names a category that exists (400, as for any video's details), or
+# whether a backup folder (an absolute path, as documented) exists and can be written.
+FILE_STATUSES = {"POST /api/videos": ["400", "415", "422"], "PATCH /api/admin/config": ["400"]}
 # Refusals the generic list lacks: tus answers a missing or other Tus-Resumable with 412,
 # as its protocol says; a body past a size limit or the quota is refused with 413.
 REFUSED_STATUSES = ["412", "413"]

@@ -14,8 +14,6 @@ from urllib.parse import urlsplit
 import pytest
 from video_rows import file_bytes, make_video
 
-from clipset.serve import adapter
-
 BIG = 24 * 1024 * 1024  # far more than loopback's socket buffers hold
 
 
@@ -85,7 +83,7 @@ def test_ranges_sent_by_the_kernel_match_the_file(app, live_server, user, monkey
         calls.append(args)
         return real_sendfile(*args)
 
-    monkeypatch.setattr(adapter.os, "sendfile", sendfile)
+    monkeypatch.setattr(os, "sendfile", sendfile)
     size = 5 * 1024 * 1024 + 333
     video = make_video(app, user, size=size)
     expected = file_bytes(size)

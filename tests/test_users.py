@@ -72,6 +72,17 @@ def test_list_search_covers_email(app, admin, make_user):
     assert [(u["username"], u["email"]) for u in items] == [("kid", "kid@home.example")]
 
 
+def test_the_user_search_is_one_string(admin, make_user):
+    make_user("kid")
+    schema = admin.get("/api/openapi.json").json["paths"]["/api/users"]["get"]
+    q = next(p for p in schema["parameters"] if p["name"] == "q")["schema"]
+    assert {branch["type"] for branch in q["anyOf"]} == {"string", "null"}
+    r = admin.get("/api/users?q=kid&q=admin")
+    assert r.status_code == 400 and r.json["field"] == "q" and "once" in r.json["detail"]
+    # A comma is part of the text searched for, not a list of searches.
+    assert admin.get("/api/users?q=kid,admin").json["items"] == []
+
+
 @pytest.mark.parametrize(
     "query, field",
     [

@@ -16,7 +16,8 @@ import websocket
 from flask import Flask
 from flask_sock import Sock
 
-from clipset.serve.adapter import MediaLane, WaitressServer
+from clipset.serve.adapter import WaitressServer
+from clipset.serve.transfers import MediaLane
 from clipset.serve.websocket import WebSockets, websocket_paths
 from clipset.sockets import SESSION_KEY
 

@@ -4,7 +4,7 @@ Only the upload endpoints take large bodies (a tus PATCH on ``/api/uploads/<id>`
 one-shot multipart ``POST /api/videos``), and only once their upload link or bearer token
 checks out; the check is signatures only (no database), so it runs before a byte of the
 body is read. Everything else may send at most ``max_request_body_bytes``. The server
-asks ``BodyGate`` (see ``clipset.serve.adapter``); the views still check everything.
+asks ``BodyGate`` (see ``clipset.serve.limits``); the views still check everything.
 """
 
 from __future__ import annotations

@@ -7,25 +7,18 @@ from pydantic import Field
 
 from ..services.captions import LABEL_MAX, LANGUAGE_PATTERN, MAX_BYTES, too_large
 from .access import services
-from .endpoint import endpoint
+from .endpoint import endpoint, file_form
 from .schemas import In, Out, UtcDatetime
 
 bp = Blueprint("captions", __name__, url_prefix="/api/videos")
 
-_FORM = {
-    "multipart/form-data": {
-        "schema": {
-            "type": "object",
-            "required": ["file", "language"],
-            "properties": {
-                "file": {"type": "string", "format": "binary", "description": ".srt or .vtt"},
-                "language": {"type": "string", "pattern": LANGUAGE_PATTERN},
-                "label": {"type": "string", "maxLength": LABEL_MAX},
-                "default": {"type": "boolean"},
-            },
-        }
-    }
-}
+_FORM = file_form(
+    ".srt or .vtt",
+    ("language",),
+    language={"type": "string", "pattern": LANGUAGE_PATTERN},
+    label={"type": "string", "maxLength": LABEL_MAX},
+    default={"type": "boolean"},
+)
 
 
 class CaptionOut(Out):

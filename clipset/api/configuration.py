@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import Field, create_model, field_validator
 
+from ..services.snapshots import ABSOLUTE_PATH_PATTERN
 from ..settings import BY_NAME, KNOWN_FORMATS, RUNTIME_KEYS, Setting
 from .schemas import In, Out
 
@@ -26,12 +27,20 @@ def _known_formats(schema: dict) -> None:
     schema["items"] = {"type": "string", "enum": list(KNOWN_FORMATS)}
 
 
+def _absolute_path(schema: dict) -> None:
+    for branch in schema["anyOf"]:
+        if branch.get("type") == "string":
+            branch["pattern"] = ABSOLUTE_PATH_PATTERN
+
+
 def _patch_field(setting: Setting) -> Any:
     extra: dict[str, Any] = {}
     if _type(setting) is bool:
         extra["strict"] = True  # "yes" is not a boolean here
     if setting.name == "accepted_formats":
         extra["json_schema_extra"] = _known_formats
+    if setting.name == "backup_dir":  # checked by the backup service (its error codes)
+        extra["json_schema_extra"] = _absolute_path
     return Field(None, description=setting.help, **setting.bounds, **extra)
 
 

@@ -13,7 +13,7 @@ from ..services.videos import DESCRIPTION_MAX, TITLE_MAX, TITLE_PATTERN
 from ..store.db import MAX_INT
 from ..store.models import PRIVACY, Draft
 from .access import current_user, services
-from .endpoint import endpoint, whole_number
+from .endpoint import endpoint, file_form, whole_number
 from .schemas import In, Out, Privacy, Tags, UtcDatetime, VideoOut
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/videos")
@@ -150,27 +150,15 @@ def finalize(body: FinalizeIn):
     return services().drafts.finalize(current_user(), body.draft_id)
 
 
-_FORM = {
-    "multipart/form-data": {
-        "schema": {
-            "type": "object",
-            "required": ["file", "title"],
-            "properties": {
-                "file": {"type": "string", "format": "binary", "description": "The video."},
-                "title": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": TITLE_MAX,
-                    "pattern": TITLE_PATTERN,
-                },
-                "description": {"type": "string", "maxLength": DESCRIPTION_MAX},
-                "tags": {"type": "string", "description": "Comma-separated."},
-                "category_id": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
-                "privacy": {"type": "string", "enum": list(PRIVACY)},
-            },
-        }
-    }
-}
+_FORM = file_form(
+    "The video.",
+    ("title",),
+    title={"type": "string", "minLength": 1, "maxLength": TITLE_MAX, "pattern": TITLE_PATTERN},
+    description={"type": "string", "maxLength": DESCRIPTION_MAX},
+    tags={"type": "string", "description": "Comma-separated."},
+    category_id={"type": "integer", "minimum": 1, "maximum": MAX_INT},
+    privacy={"type": "string", "enum": list(PRIVACY)},
+)
 
 
 @endpoint(

@@ -85,6 +85,15 @@ def whole_number(text: str | None, field: str) -> int:
     return int(text)
 
 
+def file_form(file: str, required: tuple[str, ...] = (), **fields: dict) -> dict:
+    """An endpoint's ``content``: a multipart form of a ``file`` (described by ``file``)
+    and ``fields`` (each a JSON Schema), the ``required`` ones besides the file."""
+    binary = {"type": "string", "format": "binary", "description": file}
+    properties = {"file": binary, **fields}
+    schema = {"type": "object", "required": ["file", *required], "properties": properties}
+    return {"multipart/form-data": {"schema": schema}}
+
+
 def _out_of_range(value: Any, path: tuple) -> tuple | None:
     """The path of the first integer in ``value`` that 64 bits cannot hold."""
     if isinstance(value, bool):

@@ -11,7 +11,7 @@ answers 304.
 
 Bytes are never held in memory: under waitress the open file, positioned at the start of
 the range, goes to its ``wsgi.file_wrapper``, which sends exactly Content-Length bytes
-(with ``sendfile``, see ``serve.adapter``); elsewhere a generator reads 256 KiB chunks.
+(with ``sendfile``, see ``serve.transfers``); elsewhere a generator reads 256 KiB chunks.
 """
 
 from __future__ import annotations
@@ -34,27 +34,27 @@ bp = Blueprint("media", __name__, url_prefix=URL_PREFIX)
 CHUNK = 256 * 1024
 
 
-@bp.get("/videos/<video_id>.mp4")
-def video(video_id: str):
-    path, max_age = services().catalog.media_file(video_id, "video", request.args.get("token", ""))
-    return send_ranges(path, "video/mp4", max_age)
+# How each of a video's own signed files is served.
+_MIMETYPES = {
+    "video": "video/mp4",
+    "stand-in": "video/mp4",
+    "thumbnail": "image/jpeg",
+    "filmstrip": "image/jpeg",
+    "sprite": "image/jpeg",
+    "previews": "text/vtt",
+}
 
 
-@bp.get("/stand-ins/<video_id>.mp4")
-def stand_in(video_id: str):
-    """The original's copy that plays while the video is processed."""
-    path, max_age = services().catalog.media_file(
-        video_id, "stand-in", request.args.get("token", "")
-    )
-    return send_ranges(path, "video/mp4", max_age)
-
-
-@bp.get("/thumbnails/<video_id>.jpg")
-def thumbnail(video_id: str):
-    path, max_age = services().catalog.media_file(
-        video_id, "thumbnail", request.args.get("token", "")
-    )
-    return send_ranges(path, "image/jpeg", max_age)
+@bp.get("/videos/<video_id>.mp4", defaults={"kind": "video"})
+@bp.get("/stand-ins/<video_id>.mp4", defaults={"kind": "stand-in"})
+@bp.get("/thumbnails/<video_id>.jpg", defaults={"kind": "thumbnail"})
+@bp.get("/strips/<video_id>.jpg", defaults={"kind": "filmstrip"})
+@bp.get("/previews/<video_id>.jpg", defaults={"kind": "sprite"})
+@bp.get("/previews/<video_id>.vtt", defaults={"kind": "previews"})
+def video_file(kind: str, video_id: str):
+    """A video, the original's stand-in playing while it is processed, its poster, its
+    editor's filmstrip, or its seek previews' sprite and index."""
+    return _send_video_file(video_id, kind, _MIMETYPES[kind])
 
 
 @bp.get("/shared/video/<video_id>.mp4", defaults={"kind": "video"})
@@ -71,36 +71,12 @@ def shared(kind: str, video_id: str):
     return response
 
 
-@bp.get("/previews/<video_id>.jpg")
-def sprite(video_id: str):
-    path, max_age = services().catalog.media_file(
-        video_id, "sprite", request.args.get("token", "")
-    )
-    return send_ranges(path, "image/jpeg", max_age)
-
-
-@bp.get("/previews/<video_id>.vtt")
-def preview_index(video_id: str):
-    path, max_age = services().catalog.media_file(
-        video_id, "previews", request.args.get("token", "")
-    )
-    return send_ranges(path, "text/vtt", max_age)
-
-
 @bp.get("/captions/<video_id>/<caption_id>.vtt")
 def caption(video_id: str, caption_id: str):
     vtt, max_age = services().captions.served(video_id, caption_id, request.args.get("token", ""))
     return Response(
         vtt, mimetype="text/vtt", headers={"Cache-Control": f"private, max-age={max_age}"}
     )
-
-
-@bp.get("/strips/<video_id>.jpg")
-def video_filmstrip(video_id: str):
-    path, max_age = services().catalog.media_file(
-        video_id, "filmstrip", request.args.get("token", "")
-    )
-    return send_ranges(path, "image/jpeg", max_age)
 
 
 @bp.get("/filmstrips/<int:draft_id>.jpg")
@@ -111,11 +87,14 @@ def filmstrip(draft_id: int):
 
 @bp.get("/thumbnails/<video_id>.<int:width>.webp")
 def thumbnail_variant(video_id: str, width: int):
-    kind = f"thumbnail-{width}"
     if width not in THUMBNAIL_WIDTHS:
         raise NotFound("No such file.", error_code="not_found")
+    return _send_video_file(video_id, f"thumbnail-{width}", "image/webp")
+
+
+def _send_video_file(video_id: str, kind: str, mimetype: str) -> Response:
     path, max_age = services().catalog.media_file(video_id, kind, request.args.get("token", ""))
-    return send_ranges(path, "image/webp", max_age)
+    return send_ranges(path, mimetype, max_age)
 
 
 def _etag(stat: os.stat_result) -> str:

@@ -4,15 +4,12 @@ the draft editor's trim bar and cover picker (one image, one request)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
-import av
 from PIL import Image
 
 from ..errors import UnreadableMedia
-from .frames import Shaper, frame_at
-from .probing import BAD_INPUT, probe_file, video_stream
-from .transcode import NO_SEEK
+from .frames import upright_frames
+from .probing import BAD_INPUT, probe_file
 
 FRAMES = 10
 TILE_HEIGHT = 72  # CSS pixels of the trim bar, times two for sharp phone screens: 144
@@ -42,18 +39,8 @@ def make_filmstrip(src, dst, frames: int = FRAMES) -> Filmstrip:
     times = filmstrip_times(duration, frames)
     height = TILE_HEIGHT * TILE_SCALE
     tiles: list[Image.Image] = []
-    inp = av.open(src, metadata_errors="replace")
     try:
-        vin = video_stream(inp)
-        vin.thread_type = "AUTO"
-        tb = vin.time_base or Fraction(1, 90000)
-        zero = (inp.start_time or 0) / av.time_base
-        for at in times:
-            frame = frame_at(inp, vin, tb, zero, at, p.container not in NO_SEEK, "filmstrip")
-            upright = p.rotation in (0, 180)
-            size = (frame.width, frame.height) if upright else (frame.height, frame.width)
-            shaper = Shaper(p, size, tb)
-            shaped = (shaper.push(frame) + shaper.flush())[0]
+        for shaped in upright_frames(src, p, times, "filmstrip"):
             width = max(2, round(shaped.width * height / shaped.height))
             tiles.append(
                 shaped.reformat(
@@ -62,8 +49,6 @@ def make_filmstrip(src, dst, frames: int = FRAMES) -> Filmstrip:
             )
     except BAD_INPUT as e:
         raise UnreadableMedia("The video's frames could not be read for its filmstrip.") from e
-    finally:
-        inp.close()
     tile_width = tiles[0].width
     strip = Image.new("RGB", (tile_width * frames, height))
     for i, tile in enumerate(tiles):

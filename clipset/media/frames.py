@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import Iterable, Iterator
 
 import av
 import av.filter
 
 from ..errors import UnreadableMedia
 from . import colour
-from .probing import BAD_INPUT, Probe
+from .probing import BAD_INPUT, Probe, video_stream
+
+# Streams without an index: seeking guesses a byte offset and can land past the trim start.
+NO_SEEK = {"mts", "mpg", "dv", "gif"}
 
 _GRAPH_BUSY = (av.error.BlockingIOError, BlockingIOError)
 _ROTATE = {
@@ -207,9 +211,28 @@ def save_thumbnail(frame, dst: str, max_width: int):
     image.save(dst, format="JPEG", quality=85, optimize=True)
 
 
-def frame_at(inp, vin, tb, zero: float, at: float, seekable: bool, purpose: str):
-    """The first decoded frame at or after ``at`` seconds (the last one if none is), for
-    the thumbnail or the filmstrip named by ``purpose``."""
+def upright_frames(src: str, p: Probe, times: Iterable[float], purpose: str) -> Iterator:
+    """For each of ``times``, the first frame at or after it (the last one if none is),
+    shaped as the processed video shows it, at its own size; ``purpose`` (the thumbnail,
+    the filmstrip) names what failed when nothing decodes."""
+    inp = av.open(src, metadata_errors="replace")
+    try:
+        vin = video_stream(inp)
+        vin.thread_type = "AUTO"
+        tb = vin.time_base or Fraction(1, 90000)
+        zero = (inp.start_time or 0) / av.time_base
+        for at in times:
+            frame = _frame_at(inp, vin, tb, zero, at, p.container not in NO_SEEK, purpose)
+            upright = p.rotation in (0, 180)
+            size = (frame.width, frame.height) if upright else (frame.height, frame.width)
+            shaper = Shaper(p, size, tb)
+            yield (shaper.push(frame) + shaper.flush())[0]
+    finally:
+        inp.close()
+
+
+def _frame_at(inp, vin, tb, zero: float, at: float, seekable: bool, purpose: str):
+    """The first decoded frame at or after ``at`` seconds (the last one if none is)."""
     if seekable:
         try:
             inp.seek(int((zero + at) / tb), stream=vin, backward=True)

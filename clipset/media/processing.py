@@ -7,7 +7,6 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Callable
 
 import av
@@ -15,7 +14,7 @@ import av.filter
 
 from ..errors import InsufficientStorage, UnreadableMedia, ValidationFailed
 from . import captions, colour, encoders, previews
-from .frames import Shaper, decimation, fit_size, frame_at, save_thumbnail
+from .frames import decimation, fit_size, save_thumbnail, upright_frames
 from .probing import (
     BAD_INPUT,
     MIN_DURATION,
@@ -24,7 +23,6 @@ from .probing import (
     verify,
     video_stream,
 )
-from .transcode import NO_SEEK as _NO_SEEK
 from .transcode import out_container as _out_container
 from .transcode import transcode as _transcode
 
@@ -269,21 +267,5 @@ def make_thumbnail(src, at: float, dst, options: Options = Options()) -> None:
 
 
 def _thumbnail_from_file(src: str, cover: float, dst: str, options: Options, p: Probe):
-    inp = av.open(src, metadata_errors="replace")
-    try:
-        vin = video_stream(inp)
-        vin.thread_type = "AUTO"
-        tb = vin.time_base or Fraction(1, 90000)
-        zero = (inp.start_time or 0) / av.time_base
-        chosen = frame_at(inp, vin, tb, zero, cover, p.container not in _NO_SEEK, "thumbnail")
-        shaper = Shaper(
-            p,
-            (chosen.width, chosen.height)
-            if p.rotation in (0, 180)
-            else (chosen.height, chosen.width),
-            tb,
-        )
-        shaped = shaper.push(chosen) + shaper.flush()
-        save_thumbnail(shaped[0], dst, options.thumbnail_max_width)
-    finally:
-        inp.close()
+    for shaped in upright_frames(src, p, (cover,), "thumbnail"):
+        save_thumbnail(shaped, dst, options.thumbnail_max_width)

@@ -10,11 +10,8 @@ import av
 
 from ..errors import UnreadableMedia
 from . import audio, colour, encoders
-from .frames import VideoPath, fit_size, save_thumbnail
+from .frames import NO_SEEK, VideoPath, fit_size, save_thumbnail
 from .probing import BAD_INPUT, MAX_BAD_PACKETS, Probe, frame_rate, video_stream
-
-# Streams without an index: seeking guesses a byte offset and can land past the trim start.
-NO_SEEK = {"mts", "mpg", "dv", "gif"}
 
 
 def out_container(path: str):

@@ -1,1 +1,2 @@
-"""Serving the app: the server, its waitress adapter and the WebSocket plumbing."""
+"""Serving the app: the server, its waitress adapter, the limits and media lane it applies,
+and the WebSocket plumbing."""

@@ -1,11 +1,12 @@
 """Serving the app with waitress, with an orderly start and stop.
 
-The Server owns the waitress server (its request threads; ``adapter`` holds
-every waitress detail, and the per-client limits), the WebSocket sessions
-(``websocket.WebSockets``: threads of their own, budgeted apart from HTTP's), and starts
-and stops the services' background work with them. ``stop()`` may be called from any
-thread or a signal handler: closing the sockets runs on waitress's own loop thread through
-its trigger, and the rest of the shutdown follows on that thread once the loop has ended.
+The Server owns the waitress server (its request threads; ``adapter`` holds every
+waitress detail, ``limits`` the per-client limits, ``transfers`` the media lane), the
+WebSocket sessions (``websocket.WebSockets``: threads of their own, budgeted apart from
+HTTP's), and starts and stops the services' background work with them. ``stop()`` may
+be called from any thread or a signal handler: closing the sockets runs on waitress's own
+loop thread through its trigger, and the rest of the shutdown follows on that thread once
+the loop has ended.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from flask import Flask
 from ..api.bodies import BodyGate
 from ..api.media import URL_PREFIX as MEDIA_PREFIX
 from ..desktop import lan
-from .adapter import MediaLane, WaitressServer
+from .adapter import WaitressServer
+from .transfers import MediaLane
 from .websocket import WebSockets, websocket_paths
 
 log = logging.getLogger(__name__)

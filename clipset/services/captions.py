@@ -13,12 +13,14 @@ import html
 import re
 from dataclasses import dataclass
 
-from ..errors import BadRequest, Forbidden, NotFound, PayloadTooLarge, ValidationFailed
+from ..errors import BadRequest, NotFound, PayloadTooLarge, ValidationFailed
 from ..store.db import immediate
 from ..store.models import Caption, User, Video
-from .catalog import Catalog, find, ready, visible
+from .catalog import Catalog, find, managed, ready, visible
 from .media_urls import MediaUrls
-from .visibility import can_manage
+
+# What a caption change by someone else than the owner or an admin is told.
+_CHANGE = "change this video's captions"
 
 MAX_BYTES = 512 * 1024  # a feature film's subtitles are ~100 KB
 MAX_CUES = 10_000
@@ -231,7 +233,7 @@ class Captions:
         label: str | None = None,
         default: bool = False,
     ) -> dict:
-        video = _managed(user, video_id)
+        video = managed(user, video_id, _CHANGE)
         if not (filename or "").lower().endswith(EXTENSIONS):
             raise _invalid("its name must end in .srt or .vtt")
         language = clean_language(language)
@@ -240,7 +242,7 @@ class Captions:
         vtt = to_webvtt(cues)
         words = "\n".join(plain_words(c.text) for c in cues)
         with immediate():
-            video = _managed(user, video_id)
+            video = managed(user, video_id, _CHANGE)
             old = Caption.get_or_none(
                 Caption.video == video.id, Caption.source == "upload", Caption.language == language
             )
@@ -262,7 +264,7 @@ class Captions:
 
     def update(self, user: User, video_id: str, caption_id: str, changes: dict) -> dict:
         with immediate():
-            video = _managed(user, video_id)
+            video = managed(user, video_id, _CHANGE)
             caption = _track(video, caption_id)
             if "language" in changes:
                 caption.language = clean_language(changes["language"])
@@ -278,7 +280,7 @@ class Captions:
 
     def remove(self, user: User, video_id: str, caption_id: str) -> None:
         with immediate():
-            video = _managed(user, video_id)
+            video = managed(user, video_id, _CHANGE)
             _track(video, caption_id).delete_instance()
             _reindex(video)
 
@@ -322,16 +324,6 @@ def _of(video: Video) -> list[Caption]:
         .where(Caption.video == video.id)
         .order_by(Caption.source.desc(), Caption.created_at, Caption.id)
     )
-
-
-def _managed(user: User, video_id: str) -> Video:
-    video = visible(user, find(video_id))
-    if not can_manage(user, video):
-        raise Forbidden(
-            "Only the uploader or an admin can change this video's captions.",
-            error_code="not_owner",
-        )
-    return video
 
 
 def _track(video: Video, caption_id: str) -> Caption:

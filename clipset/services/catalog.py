@@ -14,14 +14,14 @@ from pathlib import Path
 from peewee import SQL, Column, Expression, fn
 from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..store.db import database, is_postgres
 from ..store.dirs import DataDir
 from ..store.models import Like, User, Video, is_public_id
 from ..store.pagination import COUNT_CAP, paginate
 from .bearers import bearer
 from .media_urls import THUMBNAIL_WIDTHS, MediaUrls
-from .visibility import can_view, listed
+from .visibility import can_manage, can_view, listed
 
 RECENT_MAX = 20
 SEARCH_MAX_TERMS = 16
@@ -123,6 +123,15 @@ def not_found() -> NotFound:
 def visible(user: User, video: Video | None) -> Video:
     if video is None or not can_view(user, video):
         raise not_found()
+    return video
+
+
+def managed(user: User, video_id: str, action: str = "change this video") -> Video:
+    """The video ``user`` may ``action``: 404 if they cannot see it, 403 ``not_owner``
+    unless they uploaded it or are an admin."""
+    video = visible(user, find(video_id))
+    if not can_manage(user, video):
+        raise Forbidden(f"Only the uploader or an admin can {action}.", error_code="not_owner")
     return video
 
 

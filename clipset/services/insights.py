@@ -208,6 +208,11 @@ def _video_summaries():
     return Video.select(Video, User).join(User)
 
 
+# The columns ``_user`` and ``_video`` read: what each activity query selects of them.
+_USER_COLUMNS = (User.id, User.username)
+_VIDEO_COLUMNS = (Video.id, Video.public_id, Video.title)
+
+
 def _user(user: User | None) -> dict | None:
     return None if user is None else {"id": user.id, "username": user.username}
 
@@ -228,7 +233,7 @@ def _item(kind: str, at: dt.datetime, actor=None, video=None, detail=None) -> di
 
 def _registrations(limit: int) -> Iterator[dict]:
     for user in (
-        User.select(User.id, User.username, User.created_at)
+        User.select(*_USER_COLUMNS, User.created_at)
         .order_by(User.created_at.desc(), User.id.desc())
         .limit(limit)
     ):
@@ -237,15 +242,7 @@ def _registrations(limit: int) -> Iterator[dict]:
 
 def _uploads(limit: int) -> Iterator[dict]:
     for video in (
-        Video.select(
-            Video.id,
-            Video.public_id,
-            Video.title,
-            Video.created_at,
-            Video.original_filename,
-            User.id,
-            User.username,
-        )
+        Video.select(*_VIDEO_COLUMNS, Video.created_at, Video.original_filename, *_USER_COLUMNS)
         .join(User)
         .order_by(Video.created_at.desc(), Video.id.desc())
         .limit(limit)
@@ -262,15 +259,12 @@ def _uploads(limit: int) -> Iterator[dict]:
 def _processing(limit: int) -> Iterator[dict]:
     for video in (
         Video.select(
-            Video.id,
-            Video.public_id,
-            Video.title,
+            *_VIDEO_COLUMNS,
             Video.processing_status,
             Video.processing_finished_at,
             Video.transcode_mode,
             fn.substr(Video.error_message, 1, SNIPPET_CHARS + 1).alias("error"),
-            User.id,
-            User.username,
+            *_USER_COLUMNS,
         )
         .join(User)
         .where(
@@ -297,11 +291,8 @@ def _comments(limit: int) -> Iterator[dict]:
             Comment.id,
             Comment.created_at,
             fn.substr(Comment.body, 1, SNIPPET_CHARS + 1).alias("text"),
-            User.id,
-            User.username,
-            Video.id,
-            Video.public_id,
-            Video.title,
+            *_USER_COLUMNS,
+            *_VIDEO_COLUMNS,
         )
         .join(User)
         .switch(Comment)

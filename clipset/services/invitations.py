@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from playhouse.shortcuts import model_to_dict
+
 from ..errors import Conflict, NotFound
 from ..settings import Settings
 from ..store.db import immediate
@@ -49,17 +51,19 @@ def _where_status(name: str):
     }[name]
 
 
+_DESCRIBED = (
+    Invitation.id,
+    Invitation.email,
+    Invitation.token,
+    Invitation.created_at,
+    Invitation.expires_at,
+    Invitation.used_at,
+    Invitation.revoked,
+)
+
+
 def describe(invitation: Invitation) -> dict:
-    return {
-        "id": invitation.id,
-        "email": invitation.email,
-        "token": invitation.token,
-        "created_at": invitation.created_at,
-        "expires_at": invitation.expires_at,
-        "used_at": invitation.used_at,
-        "revoked": invitation.revoked,
-        "status": status(invitation),
-    }
+    return {**model_to_dict(invitation, only=_DESCRIBED), "status": status(invitation)}
 
 
 class Invitations:

@@ -244,14 +244,7 @@ class Jobs:
             if candidate is None:
                 return None
             claimed = (
-                Video.update(
-                    processing_status="processing",
-                    attempts=Video.attempts + 1,
-                    progress=0,
-                    error_message=None,
-                    processing_started_at=now(),
-                    processing_finished_at=None,
-                )
+                Video.update(**_claimed())
                 .where(Video.id == candidate.id, Video.processing_status == "pending")
                 .execute()
             )
@@ -273,14 +266,7 @@ class Jobs:
             )
             if candidate is None:
                 return None
-            Video.update(
-                processing_status="processing",
-                attempts=Video.attempts + 1,
-                progress=0,
-                error_message=None,
-                processing_started_at=now(),
-                processing_finished_at=None,
-            ).where(Video.id == candidate.id).execute()
+            Video.update(**_claimed()).where(Video.id == candidate.id).execute()
         return Video.get_by_id(candidate.id)
 
     def _run(self, video: Video) -> None:
@@ -387,3 +373,15 @@ class Jobs:
                 self._room_needed = 0
             return False
         return bool(needed)
+
+
+def _claimed() -> dict:
+    """A claimed job's columns: processing from now, one more attempt, nothing left over."""
+    return dict(
+        processing_status="processing",
+        attempts=Video.attempts + 1,
+        progress=0,
+        error_message=None,
+        processing_started_at=now(),
+        processing_finished_at=None,
+    )

@@ -10,6 +10,8 @@ import os
 import time
 from typing import Any
 
+from playhouse.shortcuts import model_to_dict
+
 from ..errors import ClipsetError, InsufficientStorage
 from ..store.db import immediate
 from ..store.dirs import DataDir
@@ -136,12 +138,15 @@ def message(exc: Exception) -> str:
     return f"Processing failed unexpectedly ({type(exc).__name__}: {exc})."
 
 
+_SUMMARY = (
+    Video.processing_status,
+    Video.transcode_mode,
+    Video.duration_seconds,
+    Video.width,
+    Video.height,
+)
+
+
 def ready_summary(video: Video) -> dict:
     """What a client needs to show a finished video without fetching it again."""
-    return {
-        "processing_status": video.processing_status,
-        "transcode_mode": video.transcode_mode,
-        "duration_seconds": video.duration_seconds,
-        "width": video.width,
-        "height": video.height,
-    }
+    return model_to_dict(video, only=_SUMMARY)

@@ -15,23 +15,13 @@ from .visibility import viewable
 class Saved:
     def favourites(self, user: User, page: int, page_size: int) -> dict:
         """Liked videos, the latest like first."""
-        query = (
-            with_uploader(user)
-            .join(Like, on=((Like.video == Video.id) & (Like.user == user.id)))
-            .where(viewable(user))
-            .order_by(Like.created_at.desc(), Like.id.desc())
-        )
-        return paginate(query, page, page_size)
+        latest = (Like.created_at.desc(), Like.id.desc())
+        return paginate(_listed(user, Like, latest), page, page_size)
 
     def watch_later(self, user: User, page: int, page_size: int) -> dict:
         """The Watch later list, the latest added first."""
-        query = (
-            with_uploader(user)
-            .join(WatchLater, on=((WatchLater.video == Video.id) & (WatchLater.user == user.id)))
-            .where(viewable(user))
-            .order_by(WatchLater.added_at.desc(), Video.id.desc())
-        )
-        return paginate(query, page, page_size)
+        latest = (WatchLater.added_at.desc(), Video.id.desc())
+        return paginate(_listed(user, WatchLater, latest), page, page_size)
 
     def is_saved(self, user: User, video_id: str) -> dict:
         video = visible(user, find(video_id))
@@ -57,3 +47,9 @@ def _saved(user: User, video: Video) -> bool:
         .where(WatchLater.user == user.id, WatchLater.video == video.id)
         .exists()
     )
+
+
+def _listed(user: User, listing: type[Like] | type[WatchLater], order: tuple):
+    """The videos on one of ``user``'s lists (a row of ``listing`` each) they may see."""
+    on = (listing.video == Video.id) & (listing.user == user.id)
+    return with_uploader(user).join(listing, on=on).where(viewable(user)).order_by(*order)

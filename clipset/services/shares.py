@@ -21,7 +21,7 @@ from ..store.models import Album, ShareLink, User, Video, now
 from ..store.pagination import paginate
 from .album_access import can_manage_album
 from .albums import Albums
-from .catalog import find, ready, visible
+from .catalog import find, managed, ready, visible
 from .visibility import can_manage
 
 EXPIRIES = {
@@ -123,15 +123,6 @@ class Shares:
         self.albums = albums
 
     # -- whose links ---------------------------------------------------------------------
-    @staticmethod
-    def _managed(user: User, video_id: str) -> Video:
-        video = visible(user, find(video_id))
-        if not can_manage(user, video):
-            raise Forbidden(
-                "Only the uploader or an admin can share this video.", error_code="not_owner"
-            )
-        return video
-
     def _managed_album(self, user: User, album_id: str) -> Album:
         album = self.albums.find(user, album_id)  # 404 for those who may not see it
         if not can_manage_album(user, album):
@@ -158,7 +149,9 @@ class Shares:
     def create(self, user: User, video_id: str, **options) -> dict:
         """A link to one finished video (its uploader or an admin)."""
         fields = self._fields(**options)
-        video = ready(self._managed(user, video_id), "Share the video once it has finished.")
+        video = ready(
+            managed(user, video_id, "share this video"), "Share the video once it has finished."
+        )
         fields = self._hashed(fields)
         with immediate():
             visible(user, find(video_id))  # still there
@@ -211,7 +204,7 @@ class Shares:
 
     # -- listing -------------------------------------------------------------------------
     def for_video(self, user: User, video_id: str) -> list[dict]:
-        video = self._managed(user, video_id)
+        video = managed(user, video_id, "share this video")
         return self._listed(ShareLink.video == video.id)
 
     def for_album(self, user: User, album_id: str) -> list[dict]:

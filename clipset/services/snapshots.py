@@ -34,6 +34,12 @@ SETTINGS_FILES = ("secret.key", "config.toml")
 
 
 # -- the backup folder ------------------------------------------------------------------
+# The folders ``check_destination`` takes as absolute on this system (or "": none), for the
+# API document. A relative one is refused rather than read against some folder: the web app
+# has no working directory, and the data dir is the one place a backup must not go.
+ABSOLUTE_PATH_PATTERN = r"^($|~|[A-Za-z]:[\\/]|\\\\)" if os.name == "nt" else r"^($|~|/)"
+
+
 def check_destination(folder: str | os.PathLike) -> Path:
     """The backup folder, if it exists and Clipset can write in it."""
     path = Path(folder).expanduser()

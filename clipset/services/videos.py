@@ -15,9 +15,8 @@ from ..store.dirs import DataDir
 from ..store.models import PRIVACY, Category, User, Video, View, now
 from . import quota, storage
 from .announcements import announce_published
-from .catalog import find, ready, visible
+from .catalog import find, managed, ready, visible
 from .hub import Hub
-from .visibility import can_manage
 
 TITLE_MAX = 200
 # A title holds something besides whitespace (as str.split() sees it, \x1c-\x1f too),
@@ -103,29 +102,20 @@ class Videos:
         self.data = data
         self.events = events
 
-    @staticmethod
-    def _managed(user: User, video_id: str) -> Video:
-        video = visible(user, find(video_id))
-        if not can_manage(user, video):
-            raise Forbidden(
-                "Only the uploader or an admin can change this video.", error_code="not_owner"
-            )
-        return video
-
     def _update(self, user: User, video_id: str, fields: dict[str, Any]) -> Video:
         with immediate():
-            video = self._managed(user, video_id)
+            video = managed(user, video_id)
             if fields:
                 Video.update(**fields).where(Video.id == video.id).execute()
         return find(video_id, user)
 
     def update_details(self, user: User, video_id: str, changes: dict[str, Any]) -> Video:
         """Change any of title, description, tags, category_id (only the keys given)."""
-        self._managed(user, video_id)  # a missing video is a 404 before its details a 400
+        managed(user, video_id)  # a missing video is a 404 before its details a 400
         return self._update(user, video_id, clean_details(changes))
 
     def set_privacy(self, user: User, video_id: str, privacy: str) -> Video:
-        was = self._managed(user, video_id).privacy
+        was = managed(user, video_id).privacy
         video = self._update(user, video_id, {"privacy": check_privacy(privacy)})
         if was != video.privacy:  # a finished video made public enters the feed now
             announce_published(self.events, video)
@@ -140,7 +130,7 @@ class Videos:
         """Delete the row (likes, comments, views go with it by cascade), give the
         upload's bytes back to this week's quota, then remove the files."""
         with immediate():
-            video = self._managed(user, video_id)
+            video = managed(user, video_id)
             Video.delete().where(Video.id == video.id).execute()
             quota.release(video.uploader_id, video.source_size_bytes, video.created_at)
         # After the commit: a failed transaction must never leave a row without files.
