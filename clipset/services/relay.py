@@ -43,9 +43,7 @@ def encode(origin: str, event: Event) -> str:
 
 def decode(payload: str) -> tuple[str, Event]:
     raw = json.loads(payload)
-    return raw["i"], Event(
-        raw["t"], raw["d"], raw["v"], raw["o"], raw.get("f", False), raw["e"]
-    )
+    return raw["i"], Event(raw["t"], raw["d"], raw["v"], raw["o"], raw.get("f", False), raw["e"])
 
 
 class Relay:

@@ -82,7 +82,8 @@ def test_upload_watch_like_comment_and_hide(
     player.evaluate("v => { v.pause(); v.currentTime = 0; }")
     # Where each seek landed, so a loaded machine that plays on past 1.5 s still counts.
     player.evaluate(
-        "v => { window.seeks = []; v.addEventListener('seeked', () => seeks.push(v.currentTime)); }"
+        "v => { window.seeks = [];"
+        " v.addEventListener('seeked', () => window.seeks.push(v.currentTime)); }"
     )
     stamp.click()
     owner.wait_for_function("() => window.seeks.some(t => Math.abs(t - 1) < 0.5)")
