@@ -30,6 +30,7 @@ from . import (
     uploads,
     users,
     videos,
+    workers,
 )
 
 BLUEPRINTS = (
@@ -51,6 +52,8 @@ BLUEPRINTS = (
     uploads.tus,
     drafts.bp,
     jobs.bp,
+    workers.admin_bp,
+    workers.bp,
     realtime.bp,
     shares.bp,
     share_page.bp,

@@ -40,6 +40,13 @@ def video(video_id: str):
     return send_ranges(path, "video/mp4", max_age)
 
 
+@bp.get("/originals/<lease>")
+def original(lease: str):
+    """A remote worker's job: the uploaded original, while its lease lasts."""
+    path = services().workers.source_file(lease, request.args.get("token", ""))
+    return send_ranges(path, "application/octet-stream", 0)
+
+
 @bp.get("/thumbnails/<video_id>.jpg")
 def thumbnail(video_id: str):
     path, max_age = services().catalog.media_file(

@@ -36,6 +36,7 @@ from .stats import Stats
 from .uploads import Uploads
 from .users import Users
 from .videos import Videos
+from .workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class Services:
         self.shares = Shares(settings, data, keys, self.media_urls)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.jobs = Jobs(settings, data, self.config, self.events)
+        self.workers = Workers(settings, data, keys, self.jobs)
         # An admin's new worker count resizes the running pool at once.
         self.config.on_change(lambda values: self.jobs.resize(values["worker_count"]))
         self.stats = Stats(data, settings.disk_margin_bytes, self.jobs, settings.video_encoder)

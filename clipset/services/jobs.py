@@ -59,6 +59,8 @@ class Jobs:
         self._room_needed = 0  # bytes a job needs free before one starts (0: no wait)
         self._recovered = True  # False while start-up recovery waits for disk space
         self._numbers = 0
+        # Run before every claim: remote workers' expired leases go back to the queue.
+        self.before_claim: list = []
 
     # -- lifecycle --------------------------------------------------------------------
     def start(self) -> None:
@@ -135,6 +137,19 @@ class Jobs:
             self._generation += 1
             self._lock.notify_all()
 
+    def wait_for_work(self, generation: int, timeout: float) -> int:
+        """Waits for a ``wake`` after ``generation`` was read (remote workers long-poll
+        with it), or ``timeout``; returns the generation now."""
+        with self._lock:
+            if self._generation == generation:
+                self._lock.wait(timeout)
+            return self._generation
+
+    @property
+    def generation(self) -> int:
+        with self._lock:
+            return self._generation
+
     @property
     def worker_count(self) -> int:
         with self._lock:
@@ -142,7 +157,8 @@ class Jobs:
 
     def recover(self) -> None:
         """At start-up: jobs left ``processing`` by a dead process are retried once, and
-        the half-written outputs it left in ``tmp`` go (no worker is running yet)."""
+        the half-written outputs it left in ``tmp`` go (no worker is running yet). A
+        remote worker's job is left to its lease, which outlives a restart."""
         storage.remove(*self.data.tmp.iterdir())
         with immediate():
             (
@@ -151,12 +167,16 @@ class Jobs:
                     error_message=INTERRUPTED_TWICE,
                     processing_finished_at=now(),
                 )
-                .where(Video.processing_status == "processing", Video.attempts >= MAX_ATTEMPTS)
+                .where(
+                    Video.processing_status == "processing",
+                    Video.attempts >= MAX_ATTEMPTS,
+                    Video.lease_token.is_null(),
+                )
                 .execute()
             )
             (
                 Video.update(processing_status="pending", progress=0)
-                .where(Video.processing_status == "processing")
+                .where(Video.processing_status == "processing", Video.lease_token.is_null())
                 .execute()
             )
 
@@ -202,7 +222,7 @@ class Jobs:
                         with self._lock:
                             if not self._recovered:
                                 self._recover_unless_full()
-                        video = self._claim() if self._recovered else None
+                        video = self.claim() if self._recovered else None
                         if video is not None:
                             self._run(video)
                 except Exception as exc:  # a worker never dies from a job
@@ -216,10 +236,14 @@ class Jobs:
                     if self._generation == generation and not worker.retired.is_set():
                         self._lock.wait(POLL_SECONDS)
 
-    @staticmethod
-    def _claim() -> Video | None:
+    def claim(self, **lease) -> Video | None:
+        """The oldest pending job, now ``processing`` (an attempt counted); ``lease``
+        (worker_id, lease_token, lease_expires_at) is set in the same UPDATE for a
+        remote worker. The one queue: the pool and remote workers both claim here."""
+        for sweep in self.before_claim:
+            sweep()
         if db.is_postgres():
-            return Jobs._claim_locked()
+            return Jobs._claim_locked(lease)
         while True:
             candidate = (
                 Video.select(Video.id)
@@ -237,6 +261,7 @@ class Jobs:
                     error_message=None,
                     processing_started_at=now(),
                     processing_finished_at=None,
+                    **lease,
                 )
                 .where(Video.id == candidate.id, Video.processing_status == "pending")
                 .execute()
@@ -245,7 +270,7 @@ class Jobs:
                 return Video.get_by_id(candidate.id)
 
     @staticmethod
-    def _claim_locked() -> Video | None:
+    def _claim_locked(lease: dict) -> Video | None:
         """PostgreSQL: the oldest pending job under a row lock; jobs another worker (or
         instance) holds are skipped, not waited for."""
         with database.atomic():
@@ -266,6 +291,7 @@ class Jobs:
                 error_message=None,
                 processing_started_at=now(),
                 processing_finished_at=None,
+                **lease,
             ).where(Video.id == candidate.id).execute()
         return Video.get_by_id(candidate.id)
 

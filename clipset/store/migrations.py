@@ -12,6 +12,8 @@ import logging
 
 from peewee import Database, PostgresqlDatabase
 
+from .migrations_workers import V9_WORKERS, V9_WORKERS_POSTGRESQL
+
 log = logging.getLogger(__name__)
 
 # Every migrating process takes this lock first, so two starting instances never both
@@ -308,6 +310,7 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("albums and saved lists", V6_ALBUMS),
     ("share links", V7_SHARE_LINKS),
     ("captions and previews", {"sqlite": V8_CAPTIONS, "postgresql": V8_CAPTIONS_POSTGRESQL}),
+    ("remote transcode workers", {"sqlite": V9_WORKERS, "postgresql": V9_WORKERS_POSTGRESQL}),
 )
 LATEST = len(STEPS)
 

@@ -191,6 +191,10 @@ class Video(BaseModel):
     like_count = IntegerField(default=0)
     comment_count = IntegerField(default=0)
     created_at = DateTimeField(default=now, index=True)
+    # A remote worker's lease on the job (services/workers.py); null for the server's pool.
+    worker_id = IntegerField(null=True)
+    lease_token = CharField(max_length=32, null=True)
+    lease_expires_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -287,6 +291,20 @@ class ShareLink(BaseModel):
     open_count = IntegerField(default=0)
 
 
+class Worker(BaseModel):
+    """A computer lent to transcoding: its token is stored hashed, shown once."""
+
+    id = AutoIncrementField()  # never reused: ids reach URLs
+    name = CharField(max_length=64)
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=now)
+    revoked_at = DateTimeField(null=True)
+    last_seen_at = DateTimeField(null=True)
+    address = CharField(max_length=64, null=True)
+    encoder = CharField(max_length=32, null=True)
+    jobs_done = IntegerField(default=0)
+
+
 class Config(BaseModel):
     """Admin-edited settings (JSON values) that override the settings defaults."""
 
@@ -370,4 +388,5 @@ MODELS = (
     AlbumVideo,
     WatchLater,
     ShareLink,
+    Worker,
 )
