@@ -191,6 +191,9 @@ def test_a_revoked_worker_is_refused_and_its_job_goes_back(services, client, adm
         assert r.status_code == 401 and r.json["error_code"] == "worker_revoked"
     assert admin.get("/api/admin/workers").json[0]["revoked"] is True
     assert admin.delete("/api/admin/workers/999").status_code == 404
+    blank = admin.post("/api/admin/workers", json={"name": "   "})
+    assert blank.status_code == 400 and blank.json["error_code"] == "validation_error"
+    assert len(admin.get("/api/admin/workers").json) == 1  # nothing was made
     # A user's own session is no worker token.
     r = as_worker(client, user.token)("POST", "/jobs/claim", {"wait_seconds": 0})
     assert r.status_code == 401 and r.json["error_code"] == "invalid_worker_token"

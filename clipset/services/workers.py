@@ -20,7 +20,14 @@ import time
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from ..errors import Conflict, Forbidden, NotFound, Unauthorized, UnreadableMedia
+from ..errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    UnreadableMedia,
+    ValidationFailed,
+)
 from ..security.tokens import UrlSigner
 from ..settings import Settings
 from ..store.db import immediate
@@ -72,6 +79,8 @@ class Workers:
     # -- the admin's side -------------------------------------------------------------
     def create(self, name: str) -> dict:
         """A new worker and its token, which is shown this once and stored hashed."""
+        if not name.strip():
+            raise ValidationFailed("name: give the worker a name", field="name")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         worker = Worker.create(name=name.strip(), token_hash=hash_token(token))
         return {**self.describe(worker), "token": token}
