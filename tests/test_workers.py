@@ -256,3 +256,15 @@ def test_the_pool_can_be_set_to_zero(services, admin):
     r = admin.patch("/api/admin/config", json={"worker_count": 0})
     assert r.status_code == 200 and r.json["worker_count"] == 0
     assert services.jobs.worker_count == 0
+
+
+def test_a_job_whose_original_is_gone_fails_instead_of_being_handed_out(
+    services, client, admin, user, clip
+):
+    call = as_worker(client, make_worker(admin)["token"])
+    video_id = queue(services, user, clip)
+    services.data.original_file(row(video_id).storage_key).unlink()
+    assert call("POST", "/jobs/claim", {"wait_seconds": 0}).status_code == 204
+    video = row(video_id)
+    assert video.processing_status == "failed" and video.lease_token is None
+    assert "missing" in video.error_message

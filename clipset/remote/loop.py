@@ -12,7 +12,7 @@ import urllib.error
 from pathlib import Path
 
 from .. import media
-from ..errors import ClipsetError
+from ..errors import ClipsetError, InsufficientStorage
 from .client import Client, Refused
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,8 @@ def process_job(client: Client, job: dict, encoder: str, work: Path) -> bool:
             )
         except media.Cancelled:
             return False
+        except InsufficientStorage:
+            raise  # this computer's disk, not the file: the lease lapses, another tries
         except ClipsetError as e:  # the file's fault: the server decides what next
             client.call("POST", f"{base}/fail", {"error": e.detail})
             return False
@@ -163,6 +165,9 @@ def run(
                 stop.wait(RETRY_SECONDS)
             except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
                 log.warning("server unreachable: %s", e)
+                stop.wait(RETRY_SECONDS)
+            except Exception:  # this computer's trouble: the job's lease lapses, we go on
+                log.exception("the job stopped on this worker")
                 stop.wait(RETRY_SECONDS)
         return 0
     finally:

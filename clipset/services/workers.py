@@ -160,7 +160,14 @@ class Workers:
                     lease_expires_at=self.clock() + self.lease,
                 )
                 if video is not None:
-                    return self._job(video)
+                    try:
+                        return self._job(video)
+                    except FileNotFoundError as exc:  # as the pool does: nothing to process
+                        Video.update(lease_token=None, lease_expires_at=None).where(
+                            Video.id == video.id
+                        ).execute()
+                        self.outcomes.fail(video, message(exc))
+                        continue
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
