@@ -12,6 +12,7 @@ import threading
 import media_factory
 import pytest
 from test_realtime import connect, receive
+from test_websocket import wait_until
 
 from clipset.remote import run
 from clipset.services.jobs import MAX_ATTEMPTS
@@ -268,3 +269,20 @@ def test_a_job_whose_original_is_gone_fails_instead_of_being_handed_out(
     video = row(video_id)
     assert video.processing_status == "failed" and video.lease_token is None
     assert "missing" in video.error_message
+
+
+def test_a_worker_revoked_during_its_long_poll_gets_no_job(services, client, admin, user, clip):
+    worker = make_worker(admin)
+    call = as_worker(client, worker["token"])
+    answers = []
+    poll = threading.Thread(
+        target=lambda: answers.append(call("POST", "/jobs/claim", {"wait_seconds": 20}))
+    )
+    poll.start()
+    assert wait_until(lambda: admin.get("/api/admin/workers").json[0]["last_seen_at"])
+    assert admin.delete(f"/api/admin/workers/{worker['id']}").status_code == 204
+    video_id = queue(services, user, clip)  # wakes the waiting poll
+    poll.join(30)
+    assert answers[0].status_code == 401 and answers[0].json["error_code"] == "worker_revoked"
+    video = row(video_id)
+    assert (video.processing_status, video.attempts) == ("pending", 0)

@@ -136,9 +136,7 @@ class Workers:
                 "This worker token is not valid.", error_code="invalid_worker_token"
             )
         if worker.revoked_at is not None:
-            raise Unauthorized(
-                "This worker was revoked by the admin.", error_code="worker_revoked"
-            )
+            raise _revoked()
         Worker.update(last_seen_at=now(), address=address[:64]).where(
             Worker.id == worker.id
         ).execute()
@@ -152,11 +150,12 @@ class Workers:
         deadline = time.monotonic() + min(max(wait, 0), MAX_WAIT_SECONDS)
         while True:
             generation = self.jobs.generation
+            if Worker.get_by_id(worker.id).revoked_at is not None:  # revoked while it waited
+                raise _revoked()
             if not self.jobs.paused and not self.jobs.waiting_for_disk:
-                lease = secrets.token_hex(16)
                 video = self.jobs.claim(
                     worker_id=worker.id,
-                    lease_token=lease,
+                    lease_token=secrets.token_hex(16),
                     lease_expires_at=self.clock() + self.lease,
                 )
                 if video is not None:
@@ -383,6 +382,10 @@ class Workers:
             lease_expires_at=None,
         ).where(Video.id == video.id, Video.lease_token == lease).execute()
         self.jobs.wake()
+
+
+def _revoked() -> Unauthorized:
+    return Unauthorized("This worker was revoked by the admin.", error_code="worker_revoked")
 
 
 def _datetime(value) -> dt.datetime | None:
