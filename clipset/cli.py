@@ -80,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    worker = sub.add_parser(
+        "worker", help="lend this computer to a Clipset server's transcoding (no database)"
+    )
+    worker.add_argument("--server", required=True, help="the server's address, http://host:8420")
+    worker.add_argument("--token", required=True, help="a worker token from the admin area")
+    worker.add_argument(
+        "--encoder", default="auto", help="H.264 encoder: auto (hardware if it works), libx264..."
+    )
     # Bare `clipset` behaves like `clipset run`.
     parser.set_defaults(command="run")
     return parser
@@ -296,6 +304,21 @@ def _migrate_db(args, settings) -> int:
     return 0
 
 
+def _worker(args) -> int:
+    import logging
+    import signal
+    import threading
+
+    from .remote import run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: stop.set())
+    return run(args.server, args.token, encoder=args.encoder.strip().lower(), stop=stop)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -303,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.command == "create-admin":
             return _create_admin(args)
+        if args.command == "worker":
+            return _worker(args)
         settings = settings_mod.load(_overrides(args))
         if args.command in ("backup", "restore"):
             return _backup_or_restore(args, settings)

@@ -211,10 +211,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "worker_count",
         1,
-        "Videos processed at the same time.",
+        "Videos this server processes at the same time; 0 leaves every job to remote "
+        "workers (clipset worker).",
         int,
         True,
-        {"ge": 1, "le": MAX_WORKERS},
+        {"ge": 0, "le": MAX_WORKERS},
+    ),
+    Setting(
+        "worker_lease_seconds",
+        60,
+        "How long a remote worker's claim on a job lasts without a heartbeat; then the "
+        "job goes back to the queue.",
+        int,
     ),
     Setting("keep_originals", False, "Keep the uploaded original after processing.", _bool, True),
     Setting("max_duration_seconds", 3 * 3600, "Longest video accepted, in seconds.", int),

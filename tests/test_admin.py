@@ -98,7 +98,7 @@ def test_patch_applies_at_once_and_persists(tmp_path, app, admin):
         ({"max_file_size_bytes": MiB - 1}, "max_file_size_bytes"),
         ({"max_file_size_bytes": "big"}, "max_file_size_bytes"),
         ({"weekly_upload_limit_bytes": -1}, "weekly_upload_limit_bytes"),
-        ({"worker_count": 0}, "worker_count"),
+        ({"worker_count": -1}, "worker_count"),
         ({"worker_count": 9}, "worker_count"),
         ({"worker_count": None}, "worker_count"),
         ({"worker_count": 2.5}, "worker_count"),

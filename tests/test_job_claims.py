@@ -7,7 +7,6 @@ import threading
 
 from video_rows import db, make_video
 
-from clipset.services.jobs import Jobs
 from clipset.store.db import database
 from clipset.store.models import Video
 
@@ -20,10 +19,12 @@ def test_concurrent_claims_take_each_job_once(app, user):
     taken: list[list[int]] = [[] for _ in range(WORKERS)]
     start = threading.Barrier(WORKERS)
 
+    jobs = app.extensions["clipset"].jobs
+
     def work(mine: list[int]) -> None:
         with database.connection_context():
             start.wait()
-            while (video := Jobs._claim()) is not None:
+            while (video := jobs.claim()) is not None:
                 mine.append(video.id)
 
     threads = [threading.Thread(target=work, args=(mine,)) for mine in taken]

@@ -31,6 +31,7 @@ from . import (
     uploads,
     users,
     videos,
+    workers,
 )
 
 BLUEPRINTS = (
@@ -53,6 +54,8 @@ BLUEPRINTS = (
     uploads.tus,
     drafts.bp,
     jobs.bp,
+    workers.admin_bp,
+    workers.bp,
     realtime.bp,
     shares.bp,
     share_page.bp,

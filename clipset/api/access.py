@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g, request
 
 from ..errors import Forbidden, Unauthorized
-from ..store.models import User
+from ..store.models import User, Worker
 
 
 def services():
@@ -27,6 +27,13 @@ def current_user() -> User:
             raise Unauthorized()
         g.user = services().accounts.authenticate(token)
     return g.user
+
+
+def current_worker() -> Worker:
+    """A remote transcode worker, by its own token (never a user's session)."""
+    if "worker" not in g:
+        g.worker = services().workers.authenticate(bearer_token(), client_address())
+    return g.worker
 
 
 def require_admin() -> User:

@@ -23,9 +23,9 @@ from werkzeug.routing import ValidationError as NoMatch
 
 from ..errors import BadRequest, PayloadTooLarge, ValidationFailed
 from ..store.db import MAX_INT, MIN_INT
-from .access import current_user, require_admin
+from .access import current_user, current_worker, require_admin
 
-PUBLIC, USER, ADMIN = "public", "user", "admin"
+PUBLIC, USER, ADMIN, WORKER = "public", "user", "admin", "worker"
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,9 @@ def endpoint(
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(**kwargs):
-            if auth != PUBLIC:
+            if auth == WORKER:
+                current_worker()
+            elif auth != PUBLIC:
                 g.user = require_admin() if auth == ADMIN else current_user()
             if body is not None:
                 data = _json_body()

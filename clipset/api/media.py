@@ -57,6 +57,13 @@ def video_file(kind: str, video_id: str):
     return _send_video_file(video_id, kind, _MIMETYPES[kind])
 
 
+@bp.get("/originals/<lease>")
+def original(lease: str):
+    """A remote worker's job: the uploaded original, while its lease lasts."""
+    path = services().workers.source_file(lease, request.args.get("token", ""))
+    return send_ranges(path, "application/octet-stream", 0)
+
+
 @bp.get("/shared/video/<video_id>.mp4", defaults={"kind": "video"})
 @bp.get("/shared/download/<video_id>.mp4", defaults={"kind": "download"})
 @bp.get("/shared/thumbnail/<video_id>.jpg", defaults={"kind": "thumbnail"})

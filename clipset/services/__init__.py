@@ -41,6 +41,7 @@ from .stats import Stats
 from .uploads import Uploads
 from .users import Users
 from .videos import Videos
+from .workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class Services:
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.stand_ins = StandIns(data, self.media_urls, self.events)
         self.jobs = Jobs(settings, data, self.config, self.events, self.stand_ins)
+        self.workers = Workers(settings, data, keys, self.jobs)
         # An admin's new worker count resizes the running pool at once.
         self.config.on_change(lambda values: self.jobs.resize(values["worker_count"]))
         self.stats = Stats(data, settings.disk_margin_bytes, self.jobs, settings.video_encoder)

@@ -19,7 +19,7 @@ from ..store import db
 from ..store.db import database, immediate
 from ..store.dirs import DataDir
 from ..store.models import User, Video, now
-from . import storage
+from . import claims, storage
 from .catalog import find
 from .config import RuntimeConfig
 from .hub import Hub
@@ -68,6 +68,8 @@ class Jobs:
         self._room_needed = 0  # bytes a job needs free before one starts (0: no wait)
         self._recovered = True  # False while start-up recovery waits for disk space
         self._numbers = 0
+        # Run before every claim: remote workers' expired leases go back to the queue.
+        self.before_claim: list = []
 
     # -- lifecycle --------------------------------------------------------------------
     def start(self, recover: bool = True) -> None:
@@ -147,6 +149,19 @@ class Jobs:
             self._generation += 1
             self._lock.notify_all()
 
+    def wait_for_work(self, generation: int, timeout: float) -> int:
+        """Waits for a ``wake`` after ``generation`` was read (remote workers long-poll
+        with it), or ``timeout``; returns the generation now."""
+        with self._lock:
+            if self._generation == generation:
+                self._lock.wait(timeout)
+            return self._generation
+
+    @property
+    def generation(self) -> int:
+        with self._lock:
+            return self._generation
+
     @property
     def worker_count(self) -> int:
         with self._lock:
@@ -154,7 +169,8 @@ class Jobs:
 
     def recover(self) -> None:
         """At start-up: jobs left ``processing`` by a dead process are retried once, and
-        the half-written outputs it left in ``tmp`` go (no worker is running yet)."""
+        the half-written outputs it left in ``tmp`` go (no worker is running yet). A
+        remote worker's job is left to its lease, which outlives a restart."""
         storage.remove(*self.data.tmp.iterdir())
         with immediate():
             (
@@ -164,12 +180,16 @@ class Jobs:
                     stand_in_type=None,
                     processing_finished_at=now(),
                 )
-                .where(Video.processing_status == "processing", Video.attempts >= MAX_ATTEMPTS)
+                .where(
+                    Video.processing_status == "processing",
+                    Video.attempts >= MAX_ATTEMPTS,
+                    Video.lease_token.is_null(),
+                )
                 .execute()
             )
             (
                 Video.update(processing_status="pending", progress=0)
-                .where(Video.processing_status == "processing")
+                .where(Video.processing_status == "processing", Video.lease_token.is_null())
                 .execute()
             )
         self.stand_ins.sweep()
@@ -216,7 +236,7 @@ class Jobs:
                         with self._lock:
                             if not self._recovered:
                                 self._recover_unless_full()
-                        video = self._claim() if self._recovered else None
+                        video = self.claim() if self._recovered else None
                         if video is not None:
                             self._run(video)
                 except Exception as exc:  # a worker never dies from a job
@@ -230,44 +250,12 @@ class Jobs:
                     if self._generation == generation and not worker.retired.is_set():
                         self._lock.wait(POLL_SECONDS)
 
-    @staticmethod
-    def _claim() -> Video | None:
-        if db.is_postgres():
-            return Jobs._claim_locked()
-        while True:
-            candidate = (
-                Video.select(Video.id)
-                .where(Video.processing_status == "pending")
-                .order_by(Video.created_at, Video.id)
-                .first()
-            )
-            if candidate is None:
-                return None
-            claimed = (
-                Video.update(**_claimed())
-                .where(Video.id == candidate.id, Video.processing_status == "pending")
-                .execute()
-            )
-            if claimed:
-                return Video.get_by_id(candidate.id)
-
-    @staticmethod
-    def _claim_locked() -> Video | None:
-        """PostgreSQL: the oldest pending job under a row lock; jobs another worker (or
-        instance) holds are skipped, not waited for."""
-        with database.atomic():
-            candidate = (
-                Video.select(Video.id)
-                .where(Video.processing_status == "pending")
-                .order_by(Video.created_at, Video.id)
-                .limit(1)
-                .for_update(skip_locked=True)
-                .first()
-            )
-            if candidate is None:
-                return None
-            Video.update(**_claimed()).where(Video.id == candidate.id).execute()
-        return Video.get_by_id(candidate.id)
+    def claim(self, **lease) -> Video | None:
+        """The oldest pending job, now ``processing``: the one queue the pool and remote
+        workers (whose ``lease`` is set in the same UPDATE) both claim from."""
+        for sweep in self.before_claim:
+            sweep()
+        return claims.claim(**lease)
 
     def _run(self, video: Video) -> None:
         from .. import media  # PyAV is loaded by the first job, not at import
@@ -373,15 +361,3 @@ class Jobs:
                 self._room_needed = 0
             return False
         return bool(needed)
-
-
-def _claimed() -> dict:
-    """A claimed job's columns: processing from now, one more attempt, nothing left over."""
-    return dict(
-        processing_status="processing",
-        attempts=Video.attempts + 1,
-        progress=0,
-        error_message=None,
-        processing_started_at=now(),
-        processing_finished_at=None,
-    )

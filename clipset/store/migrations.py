@@ -12,7 +12,15 @@ import logging
 
 from peewee import Database, PostgresqlDatabase
 
-from .steps import V9_ALBUM_SHARES, V10_INSTANCES_POSTGRESQL, V11_STAND_INS
+from .steps import (
+    V8_CAPTIONS,
+    V8_CAPTIONS_POSTGRESQL,
+    V9_ALBUM_SHARES,
+    V10_INSTANCES_POSTGRESQL,
+    V11_STAND_INS,
+    V12_WORKERS,
+    V12_WORKERS_POSTGRESQL,
+)
 
 log = logging.getLogger(__name__)
 
@@ -255,50 +263,6 @@ V7_SHARE_LINKS = (
 )
 
 
-# Caption tracks of a video (their WebVTT and its plain words), the video's default track
-# and every track's words in one column the search index reads. The table and columns are
-# portable SQL; the search index is SQLite's FTS5, rebuilt with that column (FTS5 tables
-# can't gain one), and its triggers follow it.
-V8_CAPTIONS = (
-    """CREATE TABLE "caption" ("id" VARCHAR(32) NOT NULL PRIMARY KEY, "video_id" INTEGER NOT NULL, "language" VARCHAR(35) NOT NULL, "label" VARCHAR(64) NOT NULL, "source" VARCHAR(16) NOT NULL, "vtt" TEXT NOT NULL, "text" TEXT NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("video_id") REFERENCES "video" ("id") ON DELETE CASCADE)""",
-    """CREATE INDEX "caption_video_id" ON "caption" ("video_id")""",
-    """ALTER TABLE "video" ADD COLUMN "caption_text" TEXT NOT NULL DEFAULT ''""",
-    """ALTER TABLE "video" ADD COLUMN "default_caption" VARCHAR(32)""",
-    """DROP TRIGGER "video_search_ai" """,
-    """DROP TRIGGER "video_search_ad" """,
-    """DROP TRIGGER "video_search_au" """,
-    """DROP TABLE "video_search" """,
-    """CREATE VIRTUAL TABLE "video_search" USING fts5(title, description, tags, caption_text,
-        content='video', content_rowid='id', tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER "video_search_ai" AFTER INSERT ON "video" BEGIN
-        INSERT INTO video_search(rowid, title, description, tags, caption_text)
-        VALUES (new.id, new.title, new.description, new.tags, new.caption_text); END""",
-    """CREATE TRIGGER "video_search_ad" AFTER DELETE ON "video" BEGIN
-        INSERT INTO video_search(video_search, rowid, title, description, tags, caption_text)
-        VALUES ('delete', old.id, old.title, old.description, old.tags, old.caption_text); END""",
-    """CREATE TRIGGER "video_search_au" AFTER UPDATE OF title, description, tags, caption_text
-        ON "video" BEGIN
-        INSERT INTO video_search(video_search, rowid, title, description, tags, caption_text)
-        VALUES ('delete', old.id, old.title, old.description, old.tags, old.caption_text);
-        INSERT INTO video_search(rowid, title, description, tags, caption_text)
-        VALUES (new.id, new.title, new.description, new.tags, new.caption_text); END""",
-    """INSERT INTO video_search(video_search) VALUES ('rebuild')""",
-)
-
-# The same on PostgreSQL: the table and columns, and the generated search vector made
-# again with the caption words (a generated column's expression cannot be altered).
-V8_CAPTIONS_POSTGRESQL = (
-    V8_CAPTIONS[0],
-    V8_CAPTIONS[1],
-    V8_CAPTIONS[2],
-    V8_CAPTIONS[3],
-    """DROP INDEX "video_search_vector" """,
-    """ALTER TABLE "video" DROP COLUMN "search_vector" """,
-    """ALTER TABLE "video" ADD COLUMN "search_vector" tsvector GENERATED ALWAYS AS (
-        to_tsvector('simple'::regconfig, "clipset_fold"("title" || ' ' || "description" || ' ' || "tags" || ' ' || "caption_text"))) STORED""",
-    """CREATE INDEX "video_search_vector" ON "video" USING GIN ("search_vector")""",
-)
-
 STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("initial schema", {"sqlite": V1_INITIAL, "postgresql": V1_INITIAL_POSTGRESQL}),
     ("full-text video search", {"sqlite": V2_SEARCH, "postgresql": V2_SEARCH_POSTGRESQL}),
@@ -313,6 +277,7 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("album share links", V9_ALBUM_SHARES),
     ("several app instances", {"sqlite": (), "postgresql": V10_INSTANCES_POSTGRESQL}),
     ("playable while processing", V11_STAND_INS),
+    ("remote transcode workers", {"sqlite": V12_WORKERS, "postgresql": V12_WORKERS_POSTGRESQL}),
 )
 LATEST = len(STEPS)
 

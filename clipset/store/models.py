@@ -194,6 +194,10 @@ class Video(BaseModel):
     like_count = IntegerField(default=0)
     comment_count = IntegerField(default=0)
     created_at = DateTimeField(default=now, index=True)
+    # A remote worker's lease on the job (services/workers.py); null for the server's pool.
+    worker_id = IntegerField(null=True)
+    lease_token = CharField(max_length=32, null=True)
+    lease_expires_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -258,6 +262,20 @@ class Flag(BooleanField):
     on SQLite), so one frozen migration step suits SQLite and PostgreSQL alike."""
 
     field_type = "BOOLEAN"
+
+
+class Worker(BaseModel):
+    """A computer lent to transcoding: its token is stored hashed, shown once."""
+
+    id = AutoIncrementField()  # never reused: ids reach URLs
+    name = CharField(max_length=64)
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=now)
+    revoked_at = DateTimeField(null=True)
+    last_seen_at = DateTimeField(null=True)
+    address = CharField(max_length=64, null=True)
+    encoder = CharField(max_length=32, null=True)
+    jobs_done = IntegerField(default=0)
 
 
 class Config(BaseModel):
@@ -375,4 +393,5 @@ MODELS = (
     AlbumVideo,
     WatchLater,
     ShareLink,
+    Worker,
 )

@@ -135,7 +135,7 @@ def test_this_computer_sets_start_at_login_and_stops_clipset(
 def test_admin_screens_fit_a_phone_in_dark_mode(admin, new_page, shot):
     page = new_page(color_scheme="dark", **PHONE)
     sign_in(page, "admin")
-    for tab in ["Dashboard", "Users", "Invitations", "Categories", "Settings", "Queue"]:
+    for tab in ["Dashboard", "Users", "Invitations", "Categories", "Settings", "Queue", "Workers"]:
         if tab == "Dashboard":
             page.goto("/admin")
             expect(page.get_by_test_id("chart")).to_have_count(2)

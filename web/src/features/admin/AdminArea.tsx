@@ -8,6 +8,7 @@ import Invitations from "./Invitations";
 import Categories from "./Categories";
 import Settings from "./Settings";
 import QueuePage from "./Queue";
+import Workers from "./Workers";
 
 const TABS = [
   { to: "", label: "Dashboard" },
@@ -16,6 +17,7 @@ const TABS = [
   { to: "categories", label: "Categories" },
   { to: "settings", label: "Settings" },
   { to: "queue", label: "Queue" },
+  { to: "workers", label: "Workers" },
 ];
 
 function tabClass({ isActive }: { isActive: boolean }) {
@@ -40,6 +42,7 @@ export default function AdminArea() {
         <Route path="categories" element={<Categories />} />
         <Route path="settings" element={<Settings />} />
         <Route path="queue" element={<QueuePage />} />
+        <Route path="workers" element={<Workers />} />
         <Route path="dashboard" element={<Navigate to="/admin" replace />} />
         <Route path="*" element={<ErrorState error={new Error("There's no admin page at this address.")} />} />
       </Routes>

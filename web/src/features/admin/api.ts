@@ -6,7 +6,7 @@ import { api } from "@/lib/api";
 import { keys } from "@/lib/queries";
 import type { Invitation, Page, User, Video, VideoId } from "@/lib/types";
 import { adminKeys } from "./keys";
-import type { ActivityItem, AdminCategory, BackupStatus, Config, History, HostControls, Lan, Queue, QuotaPage, Stats } from "./types";
+import type { ActivityItem, AdminCategory, BackupStatus, Config, History, HostControls, Lan, NewWorker, Queue, QuotaPage, RemoteWorker, Stats } from "./types";
 
 const EVERY_30_S = 30_000;
 // Progress events go to a video's owner only, so the admin's queue polls; react-query
@@ -177,4 +177,31 @@ export function useUserChanges() {
   const active = useMutation({ mutationFn: (p: { id: User["id"]; active: boolean }) => api.patch<User>(`/api/users/${p.id}/active`, { is_active: p.active }), onSuccess: refresh });
   const remove = useMutation({ mutationFn: (id: User["id"]) => api.del(`/api/users/${id}`), onSuccess: refresh });
   return { role, active, remove };
+}
+
+// Remote workers: progress and last-seen times stay current while the page is open.
+const WORKERS_POLL_MS = 3000;
+
+export function useWorkers() {
+  return useQuery({
+    queryKey: adminKeys.workers(),
+    queryFn: () => api.get<RemoteWorker[]>("/api/admin/workers"),
+    refetchInterval: WORKERS_POLL_MS,
+  });
+}
+
+export function useCreateWorker() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => api.post<NewWorker>("/api/admin/workers", { name }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.workers() }),
+  });
+}
+
+export function useRevokeWorker() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => api.del(`/api/admin/workers/${id}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.workers() }),
+  });
 }

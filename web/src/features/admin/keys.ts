@@ -9,6 +9,7 @@ export const adminKeys = {
   host: () => ["admin", "host"] as const,
   lan: () => ["admin", "lan"] as const,
   queue: () => ["admin", "queue"] as const,
+  workers: () => ["admin", "workers"] as const,
   featured: () => ["admin", "featured"] as const,
   config: () => ["admin", "config"] as const,
   categories: () => ["admin", "categories"] as const,

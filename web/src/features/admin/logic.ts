@@ -55,7 +55,7 @@ const SETTINGS_WORDS: Record<string, (detail: string) => string | null> = {
   worker_count: (d) => {
     const max = /less than or equal to (\d+)/i.exec(d)?.[1];
     if (max) return `Use at most ${max} workers.`;
-    return /greater than/i.test(d) ? "Use at least one worker." : null;
+    return /greater than/i.test(d) ? "The number of workers can't be negative." : null;
   },
   accepted_formats: (d) => (/at least 1/i.test(d) ? "Choose at least one format." : null),
 };

@@ -19,3 +19,5 @@ export type Config = Answer<"/api/admin/config">;
 export type Lan = Answer<"/api/admin/lan">;
 export type AdminCategory = Schemas["CategoryOut"];
 export type HostControls = Answer<"/api/admin/host">;
+export type RemoteWorker = Schemas["WorkerOut"];
+export type NewWorker = Answer<"/api/admin/workers", "post">;

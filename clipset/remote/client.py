@@ -1,0 +1,116 @@
+"""The worker's HTTP calls to the server: JSON requests with its token, a resumable
+download of the original (byte ranges) and resumable uploads of the outputs (offsets),
+each retried across dropped connections."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+CHUNK = 8 * 1024 * 1024  # an upload request's body: the server writes each one whole
+READ = 1024 * 1024
+RETRIES = 5
+BACKOFF_SECONDS = 0.5  # doubled on each retry of one call
+
+
+class Refused(Exception):
+    """The server answered with an error (its status, ``error_code`` and ``detail``)."""
+
+    def __init__(self, status: int, error_code: str, detail: str):
+        super().__init__(f"{status} {error_code}: {detail}")
+        self.status, self.error_code, self.detail = status, error_code, detail
+
+
+class Client:
+    def __init__(self, server: str, token: str, timeout: float = 60):
+        self.server = server.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    def _open(self, method: str, path: str, body=None, headers=None, timeout=None):
+        url = path if path.startswith("http") else self.server + path
+        headers = {"Authorization": f"Bearer {self.token}", **(headers or {})}
+        req = urllib.request.Request(url, data=body, method=method, headers=headers)
+        try:
+            return urllib.request.urlopen(req, timeout=timeout or self.timeout)
+        except urllib.error.HTTPError as e:
+            try:
+                error = json.loads(e.read() or b"{}")
+            except ValueError:
+                error = {}
+            raise Refused(
+                e.code, error.get("error_code", "error"), error.get("detail", "")
+            ) from None
+
+    def _retrying(self, call):
+        """``call()``, again after a dropped connection (not after an answer)."""
+        delay = BACKOFF_SECONDS
+        for attempt in range(RETRIES):
+            try:
+                return call()
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
+                if attempt == RETRIES - 1:
+                    raise
+                log.warning("server unreachable (%s); retrying in %.1fs", e, delay)
+                time.sleep(delay)
+                delay *= 2
+
+    def call(self, method: str, path: str, payload: dict | None = None, timeout=None):
+        """A JSON call; the answer's JSON, or None for 204."""
+        body = None if payload is None else json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+
+        def once():
+            with self._open(method, path, body, headers, timeout) as r:
+                raw = r.read()
+                return json.loads(raw) if r.status != 204 and raw else None
+
+        return self._retrying(once)
+
+    def download(self, url: str, dest: Path, size: int) -> None:
+        """The whole file into ``dest``, resuming with a Range from what it holds."""
+
+        def once():
+            have = dest.stat().st_size if dest.exists() else 0
+            if have >= size:
+                return
+            with self._open("GET", url, headers={"Range": f"bytes={have}-"}) as r:
+                mode = "ab" if r.status == 206 else "wb"  # 200: the server sent it all
+                with open(dest, mode) as f:
+                    while chunk := r.read(READ):
+                        f.write(chunk)
+            if dest.stat().st_size < size:
+                raise ConnectionError("the download stopped short")
+
+        self._retrying(once)
+
+    def upload(self, path: str, src: Path) -> None:
+        """``src`` to an output resource, from where the server says it stands."""
+        size = src.stat().st_size
+
+        def offset() -> int:
+            with self._open("HEAD", path) as r:
+                return int(r.headers["Upload-Offset"])
+
+        def once():
+            at = offset()
+            with open(src, "rb") as f:
+                f.seek(at)
+                while at < size or at == size == 0:
+                    chunk = f.read(CHUNK)
+                    headers = {
+                        "Upload-Offset": str(at),
+                        "Content-Type": "application/offset+octet-stream",
+                    }
+                    with self._open("PATCH", path, chunk, headers) as r:
+                        at = int(r.headers["Upload-Offset"])
+                    if not chunk:
+                        break
+
+        self._retrying(once)

@@ -1,0 +1,65 @@
+"""Claiming a job: a conditional UPDATE (``pending`` to ``processing``) on SQLite, a row
+lock that skips what others hold on PostgreSQL, so two workers, in one process or not,
+never take the same video."""
+
+from __future__ import annotations
+
+from ..store import db
+from ..store.db import database
+from ..store.models import Video, now
+
+
+def claim(**lease) -> Video | None:
+    """The oldest pending job, now ``processing`` (an attempt counted); ``lease``
+    (worker_id, lease_token, lease_expires_at) is set in the same UPDATE for a
+    remote worker. The one queue: the pool and remote workers both claim here."""
+    if db.is_postgres():
+        return _claim_locked(lease)
+    while True:
+        candidate = (
+            Video.select(Video.id)
+            .where(Video.processing_status == "pending")
+            .order_by(Video.created_at, Video.id)
+            .first()
+        )
+        if candidate is None:
+            return None
+        claimed = (
+            Video.update(**_claimed(**lease))
+            .where(Video.id == candidate.id, Video.processing_status == "pending")
+            .execute()
+        )
+        if claimed:
+            return Video.get_by_id(candidate.id)
+
+
+def _claim_locked(lease: dict) -> Video | None:
+    """PostgreSQL: the oldest pending job under a row lock; jobs another worker (or
+    instance) holds are skipped, not waited for."""
+    with database.atomic():
+        candidate = (
+            Video.select(Video.id)
+            .where(Video.processing_status == "pending")
+            .order_by(Video.created_at, Video.id)
+            .limit(1)
+            .for_update(skip_locked=True)
+            .first()
+        )
+        if candidate is None:
+            return None
+        Video.update(**_claimed(**lease)).where(Video.id == candidate.id).execute()
+    return Video.get_by_id(candidate.id)
+
+
+def _claimed(**lease) -> dict:
+    """A claimed job's columns: processing from now, one more attempt, nothing left over,
+    and a remote worker's lease when it is one."""
+    return dict(
+        processing_status="processing",
+        attempts=Video.attempts + 1,
+        progress=0,
+        error_message=None,
+        processing_started_at=now(),
+        processing_finished_at=None,
+        **lease,
+    )
