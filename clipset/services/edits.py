@@ -23,12 +23,11 @@ from ..store.db import database
 from ..store.dirs import DataDir
 from ..store.models import User, Video
 from . import storage
-from .catalog import find, ready
+from .catalog import find, managed, ready
 from .drafts import MIN_CLIP
 from .hub import Hub
 from .media_urls import THUMBNAIL_WIDTHS, MediaUrls
 from .outcomes import message, ready_summary
-from .videos import Videos
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,7 @@ class Edits:
         self._threads: dict[int, tuple[threading.Thread, threading.Event]] = {}
 
     def _managed(self, user: User, video_id: str) -> Video:
-        return ready(Videos._managed(user, video_id), "The video can be edited once it is ready.")
+        return ready(managed(user, video_id), "The video can be edited once it is ready.")
 
     def _idle(self, video: Video) -> None:
         with self._lock:
@@ -110,7 +109,7 @@ class Edits:
 
     # -- trim ---------------------------------------------------------------------------
     def trim_state(self, user: User, video_id: str) -> dict:
-        video = Videos._managed(user, video_id)
+        video = managed(user, video_id)
         with self._lock:
             return dict(self._state.get(video.id, {"state": "idle", "percent": 0, "error": None}))
 
