@@ -69,6 +69,22 @@ class Result:
     captions: tuple = ()  # captions.Track of each text subtitle track, on the output's timeline
     previews: bool = False  # whether the sprite sheet and its index were written
 
+    @classmethod
+    def of(cls, out: Probe, mode: str, **rest) -> "Result":
+        """The result for the output file ``out`` (a probe of it) made by ``mode``."""
+        return cls(
+            mode=mode,
+            duration=out.duration,
+            width=out.width,
+            height=out.height,
+            fps=out.fps,
+            video_codec=out.video_codec,
+            audio_codec=out.audio_codec,
+            bitrate=out.bitrate,
+            size_bytes=out.size_bytes,
+            **rest,
+        )
+
 
 def needs_transcode(p: Probe, options: Options) -> bool:
     # A rotation tag alone is no reason: a remux keeps it and browsers apply it, so
@@ -202,16 +218,9 @@ def process(
         raise
     if progress is not None:
         progress(100.0)
-    return Result(
-        mode=mode,
-        duration=out.duration,
-        width=out.width,
-        height=out.height,
-        fps=out.fps,
-        video_codec=out.video_codec,
-        audio_codec=out.audio_codec,
-        bitrate=out.bitrate,
-        size_bytes=out.size_bytes,
+    return Result.of(
+        out,
+        mode,
         recorded_at=p.recorded_at,
         encoder=encoder,
         captions=tracks,

@@ -27,7 +27,7 @@ from .catalog import find, managed, ready
 from .drafts import MIN_CLIP
 from .hub import Hub
 from .media_urls import THUMBNAIL_WIDTHS, MediaUrls
-from .outcomes import message, ready_summary
+from .outcomes import job_options, message, ready_summary, result_columns
 
 log = logging.getLogger(__name__)
 
@@ -201,14 +201,13 @@ class Edits:
                 if cover is not None and not offset + start <= cover <= offset + end:
                     cover = None  # the old cover is cut away: chosen again automatically
                 options = media.Options(
-                    crf=self.settings.x264_crf,
-                    preset=self.settings.x264_preset,
-                    max_fps=self.settings.max_fps,
-                    surround=self.settings.surround_audio,
+                    **job_options(
+                        self.settings,
+                        trim_start=base + start,
+                        trim_end=base + end,
+                        cover_time=None if cover is None else cover - offset + base,
+                    ),
                     encoder=media.encoders.choose(self.settings.video_encoder),
-                    trim_start=base + start,
-                    trim_end=base + end,
-                    cover_time=None if cover is None else cover - offset + base,
                 )
                 source = original if original.is_file() else self.data.video_file(key)
                 result = media.process(
@@ -226,13 +225,7 @@ class Edits:
                     trim_start=offset + start,
                     trim_end=offset + end,
                     cover_time=cover,
-                    transcode_mode=result.mode,
-                    duration_seconds=result.duration,
-                    width=result.width,
-                    height=result.height,
-                    fps=result.fps,
-                    bitrate=result.bitrate,
-                    file_size_bytes=result.size_bytes,
+                    **result_columns(result),
                 ).where(Video.id == video.id).execute()
                 if not Video.select().where(Video.id == video.id).exists():
                     storage.remove_video_files(self.data, key)  # deleted while trimming

@@ -24,7 +24,7 @@ from .catalog import find
 from .config import RuntimeConfig
 from .hub import Hub
 from .media_urls import THUMBNAIL_WIDTHS
-from .outcomes import DISK_FULL, Outcomes, message
+from .outcomes import DISK_FULL, Outcomes, job_options, message
 from .stand_ins import StandIns
 from .uploads import Uploads
 
@@ -277,16 +277,15 @@ class Jobs:
             # Seconds of stream copy, so the original plays while the rest takes minutes.
             self.stand_ins.make(video, cancel)
             options = media.Options(
-                crf=self.settings.x264_crf,
-                preset=self.settings.x264_preset,
-                max_fps=self.settings.max_fps,
-                surround=self.settings.surround_audio,
+                **job_options(
+                    self.settings,
+                    trim_start=video.trim_start,
+                    trim_end=video.trim_end,
+                    cover_time=video.cover_time,
+                ),
                 # Chosen by test encodes at the first job; a failure mid-job is redone
                 # in software by process itself, so the job doesn't fail.
                 encoder=media.encoders.choose(self.settings.video_encoder),
-                trim_start=video.trim_start,
-                trim_end=video.trim_end,
-                cover_time=video.cover_time,
             )
             result = media.process(
                 self.data.original_file(video.storage_key),

@@ -72,15 +72,7 @@ class Outcomes:
                     processing_status="completed",
                     progress=100,
                     error_message=None,
-                    transcode_mode=result.mode,
-                    duration_seconds=result.duration,
-                    width=result.width,
-                    height=result.height,
-                    fps=result.fps,
-                    video_codec=result.video_codec,
-                    audio_codec=result.audio_codec,
-                    bitrate=result.bitrate,
-                    file_size_bytes=result.size_bytes,
+                    **result_columns(result),
                     recorded_at=result.recorded_at,
                     stand_in_type=None,
                     processing_finished_at=now(),
@@ -150,3 +142,33 @@ _SUMMARY = (
 def ready_summary(video: Video) -> dict:
     """What a client needs to show a finished video without fetching it again."""
     return model_to_dict(video, only=_SUMMARY)
+
+
+def job_options(settings, *, trim_start, trim_end, cover_time) -> dict:
+    """The fields of ``media.Options`` a job runs with, but the encoder (each machine
+    picks its own): the pool and edits build their options from it, remote workers get it
+    as JSON."""
+    return {
+        "crf": settings.x264_crf,
+        "preset": settings.x264_preset,
+        "max_fps": settings.max_fps,
+        "surround": settings.surround_audio,
+        "trim_start": trim_start,
+        "trim_end": trim_end,
+        "cover_time": cover_time,
+    }
+
+
+def result_columns(result) -> dict:
+    """The columns a finished transcode (a ``media.Result``) sets on its video."""
+    return {
+        "transcode_mode": result.mode,
+        "duration_seconds": result.duration,
+        "width": result.width,
+        "height": result.height,
+        "fps": result.fps,
+        "video_codec": result.video_codec,
+        "audio_codec": result.audio_codec,
+        "bitrate": result.bitrate,
+        "file_size_bytes": result.size_bytes,
+    }

@@ -36,7 +36,7 @@ from ..store.models import Video, Worker, now
 from . import storage
 from .jobs import MAX_ATTEMPTS, Jobs
 from .media_urls import THUMBNAIL_WIDTHS
-from .outcomes import message
+from .outcomes import job_options, message
 
 log = logging.getLogger(__name__)
 
@@ -181,15 +181,12 @@ class Workers:
             "source_url": f"/media/originals/{video.lease_token}?token={token}",
             "source_size": self.data.original_file(video.storage_key).stat().st_size,
             "lease_seconds": s.worker_lease_seconds,
-            "options": {
-                "crf": s.x264_crf,
-                "preset": s.x264_preset,
-                "max_fps": s.max_fps,
-                "surround": s.surround_audio,
-                "trim_start": video.trim_start,
-                "trim_end": video.trim_end,
-                "cover_time": video.cover_time,
-            },
+            "options": job_options(
+                s,
+                trim_start=video.trim_start,
+                trim_end=video.trim_end,
+                cover_time=video.cover_time,
+            ),
         }
 
     def _leased(self, worker: Worker, lease: str) -> Video:
@@ -305,16 +302,9 @@ class Workers:
                     error_code="output_unplayable",
                 ) from None
             previews = "sprite" in files and "previews" in files
-            outcome = media.Result(
-                mode=str(result.get("mode", "transcode")),
-                duration=out.duration,
-                width=out.width,
-                height=out.height,
-                fps=out.fps,
-                video_codec=out.video_codec,
-                audio_codec=out.audio_codec,
-                bitrate=out.bitrate,
-                size_bytes=out.size_bytes,
+            outcome = media.Result.of(
+                out,
+                str(result.get("mode", "transcode")),
                 recorded_at=_datetime(result.get("recorded_at")),
                 encoder=result.get("encoder"),
                 captions=tuple(media.captions.Track(**t) for t in result.get("captions", ())),
