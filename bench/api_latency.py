@@ -26,13 +26,14 @@ import json
 import multiprocessing
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
+
+from served import served
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -41,15 +42,6 @@ PASSWORD = "benchmark password"
 ENDPOINTS = ("/api/videos/feed?limit=10", "/api/videos?page_size=20")
 READERS = 32
 RANGE = 1024 * 1024
-SERVER = """
-import sys
-from clipset.app import create_app
-from clipset.serve.server import Server
-app = create_app({"data_dir": sys.argv[1], "tray": False, "open_browser": False})
-server = Server(app, host="127.0.0.1", port=0)
-print(server.port, flush=True)
-server.serve_forever()
-"""
 
 
 def seed(data_dir: Path, count: int, stream_bytes: int) -> tuple[str, int]:
@@ -92,7 +84,7 @@ def seed(data_dir: Path, count: int, stream_bytes: int) -> tuple[str, int]:
     playable = Video.select().where(Video.privacy == "public").order_by(Video.id).first()
     data.video_file(playable.storage_key).write_bytes(os.urandom(stream_bytes))
     database.close()
-    return token, playable.id
+    return token, playable.public_id
 
 
 class Client:
@@ -250,18 +242,10 @@ def main() -> int:
         work = Path(tmp)
         data_dir = work / "data"
         token, playable = seed(data_dir, args.videos, stream_bytes)
-        server = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(data_dir)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            cwd=ROOT,
-        )
-        try:
-            port = int(server.stdout.readline())
+        with served(data_dir) as port:
             client = Client(port, token)
             measure(client, 20)  # warm-up
-            print(f"server pid {server.pid}, {args.videos} seeded videos, {os.cpu_count()} CPUs")
+            print(f"{args.videos} seeded videos, {os.cpu_count()} CPUs")
 
             idle = measure(client, args.requests)
             report("idle", idle, None)
@@ -292,9 +276,6 @@ def main() -> int:
                 proc.join(30)
                 print(f"{name}: {rate:.0f} ranges of 1 MiB served per second")
                 report(name, samples, idle)
-        finally:
-            server.terminate()
-            server.wait(30)
     return 0
 
 

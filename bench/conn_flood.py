@@ -19,21 +19,12 @@ import http.client
 import selectors
 import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 
-SERVER = """
-import sys
-from clipset.app import create_app
-from clipset.serve.server import Server
-app = create_app({"data_dir": sys.argv[1], "tray": False, "open_browser": False})
-server = Server(app, host="127.0.0.1", port=0)
-print(server.port, flush=True)
-server.serve_forever()
-"""
+from served import served
+
 CLIENT = "127.0.0.2"
 FLOODER = "127.0.0.1"
 
@@ -122,11 +113,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        child = subprocess.Popen(
-            [sys.executable, "-c", SERVER, data_dir], stdout=subprocess.PIPE, text=True
-        )
-        try:
-            port = int(child.stdout.readline())
+        with served(data_dir) as port:
             timings(port, 20)  # warm up
             idle = timings(port, args.requests)
             flood = Flood(port, args.sockets, args.seconds)
@@ -140,9 +127,6 @@ def main() -> None:
             elapsed = time.monotonic() - started
             flood.thread.join()  # until the server has closed them all, or --seconds
             flood.finish()
-        finally:
-            child.terminate()
-            child.wait(15)
     print(
         f"flood: {flood.opened} idle sockets from {FLOODER}; the server closed "
         f"{flood.closed_by_server} of them, the last {flood.last_closed:.1f} s after "

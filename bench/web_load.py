@@ -17,22 +17,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from served import served
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "benchmark password"
-SERVER = """
-import sys
-from clipset.app import create_app
-from clipset.serve.server import Server
-app = create_app({"data_dir": sys.argv[1], "tray": False, "open_browser": False})
-server = Server(app, host="127.0.0.1", port=0)
-print(server.port, flush=True)
-server.serve_forever()
-"""
 FIRST_LOAD = """() => {
   const n = performance.getEntriesByType('navigation')[0];
   const fcp = performance.getEntriesByName('first-contentful-paint')[0];
@@ -88,15 +80,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="clipset-bench-") as tmp:
         token = seed(Path(tmp) / "data")
-        server = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(Path(tmp) / "data")],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            cwd=ROOT,
-        )
-        try:
-            url = f"http://127.0.0.1:{int(server.stdout.readline())}"
+        with served(Path(tmp) / "data") as port:
+            url = f"http://127.0.0.1:{port}"
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
                 one_run(browser, url, token, None)  # warm-up (server caches, disk)
@@ -105,9 +90,6 @@ def main() -> None:
                     runs["gzip"].append(one_run(browser, url, token, None))
                     runs["identity"].append(one_run(browser, url, token, "identity"))
                 browser.close()
-        finally:
-            server.terminate()
-            server.wait()
 
     keys = list(runs["gzip"][0])
     med = {

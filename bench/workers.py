@@ -25,21 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from served import served
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 PASSWORD = "benchmark password"
-SERVER = """
-import os, sys
-os.sched_setaffinity(0, {0})
-from clipset.app import create_app
-from clipset.serve.server import Server
-app = create_app({"data_dir": sys.argv[1], "tray": False, "open_browser": False,
-                  "video_encoder": "libx264"})
-server = Server(app, host="127.0.0.1", port=0)
-print(server.port, flush=True)
-server.serve_forever()
-"""
 CONFIGS = (("server alone", 0), ("server + 1 worker", 1), ("server + 2 workers", 2))
 
 
@@ -150,14 +141,8 @@ def main() -> int:
             vcodec="mpeg4",
             options={"qscale": "3"},
         ).read_bytes()
-        server = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(work / "data")],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        try:
-            api = Api(int(server.stdout.readline()))
+        with served(work / "data", cores={0}, video_encoder="libx264") as port:
+            api = Api(port)
             api.token = api.call(
                 "POST", "/api/setup", {"username": "admin", "password": PASSWORD}
             )["access_token"]
@@ -186,9 +171,6 @@ def main() -> int:
                 print(
                     f"{name}: median {median:.1f} jobs/min, x{median / alone:.2f} the server alone"
                 )
-        finally:
-            server.terminate()
-            server.wait(30)
     return 0
 
 

@@ -19,37 +19,29 @@ import json
 import os
 import selectors
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
 import websocket
+from served import served
 
 BUDGET_MS = 250
 PASSWORD = "correct horse battery"
 
-SERVER = """
-import sys
-from clipset.app import create_app
-from clipset.serve.server import Server
-app = create_app({"data_dir": sys.argv[1], "testing": True, "log_level": "WARNING"})
-server = Server(app, host="127.0.0.1", port=0)
-print(server.port, flush=True)
-server.serve_forever()
-"""
 
-
-def prepare(data_dir: str) -> tuple[str, str, str]:
+def prepare(data_dir: str, database_url: str | None = None) -> tuple[str, str, str]:
     """Users and one public video, written straight to the database; returns
     (video public id, watcher token, liker token)."""
     from clipset.app import create_app
     from clipset.store.db import database
     from clipset.store.models import Video
 
-    app = create_app({"data_dir": data_dir, "testing": True})
-    svc = app.extensions["clipset"]
+    settings = {"data_dir": data_dir, "testing": True}
+    if database_url:
+        settings["database_url"] = database_url
+    svc = create_app(settings).extensions["clipset"]
     with database.connection_context():
         admin = svc.accounts.create_user("watcher", PASSWORD, role="admin")
         liker = svc.accounts.create_user("liker", PASSWORD)
@@ -99,6 +91,66 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def open_sockets(port: int, count: int, token: str, video_id: str) -> list:
+    """``count`` signed-in sockets, each subscribed to ``video_id``."""
+    sockets = []
+    for _ in range(count):
+        ws = websocket.create_connection(f"ws://127.0.0.1:{port}/api/ws?token={token}", timeout=30)
+        hello = json.loads(ws.recv())
+        assert hello["type"] == "auth.ok", hello
+        ws.send(json.dumps({"type": "subscribe", "video_ids": [video_id]}))
+        assert json.loads(ws.recv())["type"] == "subscribed"
+        sockets.append(ws)
+    return sockets
+
+
+def deliveries(sockets: list, remote: set, http_: Http, liker: str, video_id: str, rounds: int):
+    """Likes or unlikes the video ``rounds`` times through ``http_`` and times each one's
+    arrival at every socket from the moment its request was sent. Returns (per socket,
+    to the last socket of each round, per socket of the ``remote`` ones, the like
+    requests themselves), all in ms."""
+    arrivals: list[tuple[float, object]] = []
+    arrived = threading.Condition()
+    selector = selectors.DefaultSelector()
+    for ws in sockets:
+        selector.register(ws.sock, selectors.EVENT_READ, ws)
+    done = threading.Event()
+
+    def read():
+        # One thread for all sockets: frames are small, so a readable socket holds a
+        # whole frame and websocket-client reads no further than it.
+        while not done.is_set():
+            for key, _ in selector.select(0.2):
+                if json.loads(key.data.recv())["type"] == "like.updated":
+                    with arrived:
+                        arrivals.append((time.perf_counter(), key.data))
+                        arrived.notify_all()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    per_socket, to_all, remote_per_socket, requests = [], [], [], []
+    try:
+        for n in range(rounds):
+            with arrived:
+                arrivals.clear()
+            path = f"/api/videos/{video_id}/" + ("like" if n % 2 == 0 else "unlike")
+            start = time.perf_counter()
+            requests.append(http_.call("POST" if n % 2 == 0 else "DELETE", path, liker))
+            with arrived:
+                if not arrived.wait_for(lambda: len(arrivals) >= len(sockets), timeout=10):
+                    raise RuntimeError(f"round {n}: {len(arrivals)} of {len(sockets)} arrived")
+                latencies = [((t - start) * 1000, ws) for t, ws in arrivals]
+            per_socket += [ms for ms, _ in latencies]
+            remote_per_socket += [ms for ms, ws in latencies if ws in remote]
+            to_all.append(max(ms for ms, _ in latencies))
+            time.sleep(0.05)  # rounds apart, so each one is timed on its own
+    finally:
+        done.set()
+        reader.join()
+        selector.close()
+    return per_socket, to_all, remote_per_socket, requests
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sockets", type=int, default=200)
@@ -108,15 +160,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = os.path.join(tmp, "data")
         video_id, watcher, liker = prepare(data_dir)
-        child = subprocess.Popen(
-            [sys.executable, "-c", SERVER, data_dir], stdout=subprocess.PIPE, text=True
-        )
-        try:
-            port = int(child.stdout.readline())
+        # One watcher holds every socket: lift the per-user cap for the bench.
+        with served(data_dir, testing=True, ws_max_per_user=10_000) as port:
             return run(args, port, video_id, watcher, liker)
-        finally:
-            child.terminate()
-            child.wait(20)
 
 
 def run(args, port: int, video_id: str, watcher: str, liker: str) -> int:
@@ -127,65 +173,20 @@ def run(args, port: int, video_id: str, watcher: str, liker: str) -> int:
     idle: dict[str, list[float]] = {"health": [], "me": []}
     api_sample(http_, watcher, None, 300, idle)
 
-    sockets = []
-    for _ in range(args.sockets):
-        ws = websocket.create_connection(
-            f"ws://127.0.0.1:{port}/api/ws?token={watcher}", timeout=30
-        )
-        assert json.loads(ws.recv())["type"] == "auth.ok"
-        ws.send(json.dumps({"type": "subscribe", "video_ids": [video_id]}))
-        assert json.loads(ws.recv())["type"] == "subscribed"
-        sockets.append(ws)
-
-    # One reader thread for all sockets: frames are small, so a readable socket holds
-    # a whole frame and websocket-client reads no further than it.
-    arrivals: list[float] = []
-    arrived = threading.Condition()
-    selector = selectors.DefaultSelector()
-    for ws in sockets:
-        selector.register(ws.sock, selectors.EVENT_READ, ws)
-    done = threading.Event()
-
-    def read():
-        while not done.is_set():
-            for key, _ in selector.select(0.2):
-                message = json.loads(key.data.recv())
-                if message["type"] == "like.updated":
-                    with arrived:
-                        arrivals.append(time.perf_counter())
-                        arrived.notify_all()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-
+    sockets = open_sockets(port, args.sockets, watcher, video_id)
     loaded: dict[str, list[float]] = {"health": [], "me": []}
     stop_api = threading.Event()
     api_thread = threading.Thread(target=api_sample, args=(http_, watcher, stop_api, 0, loaded))
     api_thread.start()
-
-    per_socket: list[float] = []
-    to_all: list[float] = []
-    requests: list[float] = []
-    for round_no in range(args.rounds):
-        with arrived:
-            arrivals.clear()
-        path = f"/api/videos/{video_id}/" + ("like" if round_no % 2 == 0 else "unlike")
-        start = time.perf_counter()
-        requests.append(http_.call("POST" if round_no % 2 == 0 else "DELETE", path, liker))
-        with arrived:
-            if not arrived.wait_for(lambda: len(arrivals) >= len(sockets), timeout=10):
-                print(f"round {round_no}: only {len(arrivals)} of {len(sockets)} arrived")
-                return 1
-            latencies = [(t - start) * 1000 for t in arrivals]
-        per_socket += latencies
-        to_all.append(max(latencies))
-        time.sleep(0.05)
-    stop_api.set()
-    api_thread.join()
-    done.set()
-    reader.join()
-    for ws in sockets:
-        ws.close()
+    try:
+        per_socket, to_all, _, requests = deliveries(
+            sockets, set(), http_, liker, video_id, args.rounds
+        )
+    finally:
+        stop_api.set()
+        api_thread.join()
+        for ws in sockets:
+            ws.close()
 
     print(
         f"{len(sockets)} sockets, {args.rounds} likes through the API "
