@@ -12,6 +12,7 @@ from video_rows import db
 from clipset.store.models import Draft, Upload
 from tests.browser.conftest import UNNAMED_CONTROLS as UNNAMED
 from tests.browser.test_browser_accounts import nav, sign_in
+from tests.browser.test_browser_feed import ready_video
 from tests.media_factory import make_clip
 
 
@@ -226,3 +227,42 @@ def test_uploaded_draft_survives_a_reload(pipeline, clip, new_page, admin):
     nav(page).get_by_role("link", name="Library").click()
     expect(page.get_by_test_id("library-list")).to_contain_text("garden walk")
     expect(page.get_by_test_id("library-list")).to_contain_text("Ready", timeout=60_000)
+
+
+def test_the_owner_edits_the_details_then_deletes_the_video(app, admin, new_page, clips):
+    video = ready_video(app, admin, clips["silent"], title="Garden walk", width=320, height=240)
+    page = new_page()
+    sign_in(page, "admin")
+    page.goto(f"/v/{video.public_id}")
+    title = page.get_by_test_id("video-title")
+    expect(title).to_have_text("Garden walk")
+
+    # A title the server refuses keeps the dialog open and changes nothing.
+    page.get_by_role("button", name="Edit details").click()
+    dialog = page.get_by_role("dialog", name="Edit details")
+    dialog.get_by_label("Title").fill("   ")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_role("button", name="Save")).to_be_enabled()
+    expect(dialog).to_be_visible()
+    with db():
+        assert type(video).get_by_id(video.id).title == "Garden walk"
+
+    dialog.get_by_label("Title").fill("Spring garden")
+    dialog.get_by_label("Tags (comma separated)").fill("garden, spring")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+    expect(title).to_have_text("Spring garden")
+    page.reload()  # stored, not only cached
+    expect(title).to_have_text("Spring garden")
+    with db():
+        assert type(video).get_by_id(video.id).tags == ["garden", "spring"]
+
+    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_role("dialog", name="Delete this video?").get_by_role(
+        "button", name="Delete"
+    ).click()
+    expect(page).to_have_url(re.compile(r"/library$"))
+    expect(page.get_by_text("Spring garden")).to_have_count(0)
+    with db():
+        assert not type(video).select().where(type(video).id == video.id).exists()
+    assert page.errors == []

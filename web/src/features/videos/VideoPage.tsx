@@ -16,7 +16,7 @@ import { AddToAlbumButton } from "@/features/albums";
 import { Comments } from "@/features/comments";
 import { WatchLaterButton } from "@/features/saved";
 import { ShareButton } from "@/features/shares";
-import { useCaptions, useStandIn } from "./api";
+import { useCaptions, useStandIn, useVideoChanges } from "./api";
 import { browserPlays } from "./standIn";
 import { CaptionsDialog } from "./CaptionsDialog";
 import { EditCutDialog, TrimProgress } from "./EditCutDialog";
@@ -27,23 +27,15 @@ import { Player, PlayerFrame } from "./Player";
 import { ConfirmDialog, CopyButton, Dialog, ErrorState, Skeleton, StatusBadge } from "@/components/ui";
 
 function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const toast = useToast();
   const categories = useCategories();
+  const { details } = useVideoChanges(video.id);
   const [form, setForm] = useState({ title: video.title, description: video.description, tags: video.tags.join(", "), category_id: video.category_id ? String(video.category_id) : "" });
-  async function save() {
-    try {
-      const v = await api.patch<Video>(`/api/videos/${video.id}/details`, {
-        title: form.title, description: form.description,
-        tags: tagList(form.tags),
-        category_id: form.category_id ? Number(form.category_id) : null,
-      });
-      queryClient.setQueryData(keys.video(video.id), v);
-      toast.show("Saved.", "success");
-      onClose();
-    } catch (err) {
-      toast.error(err);
-    }
+  function save() {
+    details.mutate(
+      { title: form.title, description: form.description, tags: tagList(form.tags), category_id: form.category_id ? Number(form.category_id) : null },
+      { onSuccess: () => { toast.show("Saved.", "success"); onClose(); }, onError: (err) => toast.error(err) },
+    );
   }
   return (
     <Dialog open={open} onClose={onClose} title="Edit details">
@@ -57,7 +49,7 @@ function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onC
             {(categories.data ?? []).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
           </select>
         </label>
-        <div className="flex justify-end gap-2"><button className="btn-ghost" onClick={onClose}>Cancel</button><button className="btn-primary" onClick={save}>Save</button></div>
+        <div className="flex justify-end gap-2"><button className="btn-ghost" onClick={onClose}>Cancel</button><button className="btn-primary" onClick={save} disabled={details.isPending}>{details.isPending ? "Saving…" : "Save"}</button></div>
       </div>
     </Dialog>
   );
@@ -72,6 +64,7 @@ export default function VideoPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const video = useVideo(id);
+  const changes = useVideoChanges(id);
   const ready = video.data?.processing_status === "completed";
   const stream = useStreamUrl(id, ready);
   const thumb = useThumbnailUrl(id, ready);
@@ -116,27 +109,18 @@ export default function VideoPage() {
       .catch(() => undefined);
   }
 
-  async function setPrivacy(privacy: Privacy) {
-    try {
-      const updated = await api.patch<Video>(`/api/videos/${id}/privacy`, { privacy });
-      queryClient.setQueryData(keys.video(id), updated);
-      queryClient.invalidateQueries({ queryKey: keys.feed() });
-      toast.show(`Now ${PRIVACY_WORDS[privacy].toLowerCase()}.`, "success");
-    } catch (err) {
-      toast.error(err);
-    }
+  function setPrivacy(privacy: Privacy) {
+    changes.privacy.mutate(privacy, {
+      onSuccess: () => toast.show(`Now ${PRIVACY_WORDS[privacy].toLowerCase()}.`, "success"),
+      onError: (err) => toast.error(err),
+    });
   }
 
-  async function remove() {
-    try {
-      await api.del(`/api/videos/${id}`);
-      queryClient.invalidateQueries({ queryKey: keys.mine() });
-      queryClient.invalidateQueries({ queryKey: keys.feed() });
-      toast.show("Video deleted.", "success");
-      navigate("/library");
-    } catch (err) {
-      toast.error(err);
-    }
+  function remove() {
+    changes.remove.mutate(undefined, {
+      onSuccess: () => { toast.show("Video deleted.", "success"); navigate("/library"); },
+      onError: (err) => toast.error(err),
+    });
   }
 
   return (

@@ -1,8 +1,9 @@
-// A video's caption tracks and stand-in as server state, with their query keys (seek
-// previews are shared with the cards: lib/queries).
+// A video's owner changes, caption tracks and stand-in as server state, with their query
+// keys (the video itself and seek previews are shared with the cards: lib/queries).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, toApiError, tokenStore } from "@/lib/api";
-import type { Caption, StandIn, VideoId } from "@/lib/types";
+import { keys } from "@/lib/queries";
+import type { Caption, Privacy, StandIn, Video, VideoId } from "@/lib/types";
 
 export const mediaKeys = {
   captions: (id: VideoId) => ["captions", id] as const,
@@ -65,4 +66,30 @@ export function useCaptionChanges(id: VideoId) {
     onSuccess: refresh,
   });
   return { upload, update, remove };
+}
+
+/** What the details form sends (tags already split, category as its id or none). */
+export interface DetailsChange { title: string; description: string; tags: string[]; category_id: number | null }
+
+/** The owner's (or an admin's) changes to a posted video: each answer goes into the cache,
+ * and lists that show the video are refetched. */
+export function useVideoChanges(id: VideoId) {
+  const queryClient = useQueryClient();
+  const store = (v: Video) => queryClient.setQueryData(keys.video(id), v);
+  const details = useMutation({
+    mutationFn: (change: DetailsChange) => api.patch<Video>(`/api/videos/${id}/details`, change),
+    onSuccess: (v) => { store(v); queryClient.invalidateQueries({ queryKey: keys.mine() }); },
+  });
+  const privacy = useMutation({
+    mutationFn: (p: Privacy) => api.patch<Video>(`/api/videos/${id}/privacy`, { privacy: p }),
+    onSuccess: (v) => { store(v); queryClient.invalidateQueries({ queryKey: keys.feed() }); },
+  });
+  const remove = useMutation({
+    mutationFn: () => api.del(`/api/videos/${id}`),
+    onSuccess: () => {
+      queryClient.invalidateQueries({ queryKey: keys.mine() });
+      queryClient.invalidateQueries({ queryKey: keys.feed() });
+    },
+  });
+  return { details, privacy, remove };
 }
