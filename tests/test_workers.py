@@ -250,6 +250,33 @@ def test_a_worker_that_cannot_read_the_file_fails_it_on_the_last_attempt(
     assert row(video_id).error_message == "The file is damaged."
 
 
+def failed_by_a_with_b_around(services, client, admin, user, clip):
+    """Workers A and B (B has asked for work); A fails the queued job."""
+    a = as_worker(client, make_worker(admin, "laptop")["token"])
+    b = as_worker(client, make_worker(admin, "gaming pc")["token"])
+    assert b("POST", "/jobs/claim", {"wait_seconds": 0}).status_code == 204
+    video_id = queue(services, user, clip)
+    lease = claim(a)["lease"]
+    assert a("POST", f"/jobs/{lease}/fail", {"error": "The encoder crashed."}).status_code == 204
+    assert (row(video_id).processing_status, row(video_id).attempts) == ("pending", 1)
+    return a, b, video_id
+
+
+def test_a_job_a_worker_failed_is_retried_by_another(services, client, admin, user, clip):
+    a, b, video_id = failed_by_a_with_b_around(services, client, admin, user, clip)
+    assert a("POST", "/jobs/claim", {"wait_seconds": 0}).status_code == 204  # not A again
+    assert row(video_id).processing_status == "pending"
+    assert claim(b)["video_id"] == video_id
+
+
+def test_the_worker_that_failed_a_job_retries_it_when_no_one_else_is_left(
+    services, client, admin, user, clip
+):
+    a, _, video_id = failed_by_a_with_b_around(services, client, admin, user, clip)
+    later(services, LEASE + 1)  # B hasn't been seen for a lease: gone
+    assert claim(a)["video_id"] == video_id
+
+
 def test_the_pool_can_be_set_to_zero(services, admin):
     services.start()
     assert admin.patch("/api/admin/config", json={"worker_count": 2}).status_code == 200

@@ -9,16 +9,17 @@ from ..store.db import database
 from ..store.models import Video, now
 
 
-def claim(**lease) -> Video | None:
+def claim(avoid: int | None = None, **lease) -> Video | None:
     """The oldest pending job, now ``processing`` (an attempt counted); ``lease``
     (worker_id, lease_token, lease_expires_at) is set in the same UPDATE for a
-    remote worker. The one queue: the pool and remote workers both claim here."""
+    remote worker. The one queue: the pool and remote workers both claim here. Jobs the
+    worker ``avoid`` failed last are passed over."""
     if db.is_postgres():
-        return _claim_locked(lease)
+        return _claim_locked(_pending(avoid), lease)
     while True:
         candidate = (
             Video.select(Video.id)
-            .where(Video.processing_status == "pending")
+            .where(_pending(avoid))
             .order_by(Video.created_at, Video.id)
             .first()
         )
@@ -33,13 +34,21 @@ def claim(**lease) -> Video | None:
             return Video.get_by_id(candidate.id)
 
 
-def _claim_locked(lease: dict) -> Video | None:
+def _pending(avoid: int | None):
+    """The jobs that may be claimed."""
+    pending = Video.processing_status == "pending"
+    if avoid is None:
+        return pending
+    return pending & (Video.failed_by_worker_id.is_null() | (Video.failed_by_worker_id != avoid))
+
+
+def _claim_locked(pending, lease: dict) -> Video | None:
     """PostgreSQL: the oldest pending job under a row lock; jobs another worker (or
     instance) holds are skipped, not waited for."""
     with database.atomic():
         candidate = (
             Video.select(Video.id)
-            .where(Video.processing_status == "pending")
+            .where(pending)
             .order_by(Video.created_at, Video.id)
             .limit(1)
             .for_update(skip_locked=True)

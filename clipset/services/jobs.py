@@ -250,12 +250,13 @@ class Jobs:
                     if self._generation == generation and not worker.retired.is_set():
                         self._lock.wait(POLL_SECONDS)
 
-    def claim(self, **lease) -> Video | None:
+    def claim(self, avoid: int | None = None, **lease) -> Video | None:
         """The oldest pending job, now ``processing``: the one queue the pool and remote
-        workers (whose ``lease`` is set in the same UPDATE) both claim from."""
+        workers (whose ``lease`` is set in the same UPDATE) both claim from; a worker's
+        claim may pass over the jobs it failed (``avoid``, its id)."""
         for sweep in self.before_claim:
             sweep()
-        return claims.claim(**lease)
+        return claims.claim(avoid, **lease)
 
     def _run(self, video: Video) -> None:
         from .. import media  # PyAV is loaded by the first job, not at import

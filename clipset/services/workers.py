@@ -7,7 +7,8 @@ extend the lease and carry progress. A lease that runs out puts the job back in 
 (the attempt counts), and anything the old holder sends after that is refused. Outputs
 arrive resumably (tus-style offsets) in ``tmp`` and are checked (size, SHA-256, a probe)
 before they replace anything; a bad delivery sends the job back to the queue for another
-try.
+try, elsewhere while another can take it (the server's own pool, or a worker seen within
+a lease), so one broken computer doesn't spend a video's attempts alone.
 """
 
 from __future__ import annotations
@@ -154,6 +155,7 @@ class Workers:
                 raise _revoked()
             if not self.jobs.paused and not self.jobs.waiting_for_disk:
                 video = self.jobs.claim(
+                    avoid=worker.id if self._others_can_take(worker) else None,
                     worker_id=worker.id,
                     lease_token=secrets.token_hex(16),
                     lease_expires_at=self.clock() + self.lease,
@@ -171,6 +173,13 @@ class Workers:
             if remaining <= 0:
                 return None
             self.jobs.wait_for_work(generation, min(remaining, SWEEP_EVERY))
+
+    def _others_can_take(self, worker: Worker) -> bool:
+        """Whether anyone but ``worker`` claims jobs now: the server's pool, or another
+        worker, not revoked, seen within a lease."""
+        seen = Worker.last_seen_at >= self.clock() - self.lease
+        others = Worker.select().where(Worker.id != worker.id, Worker.revoked_at.is_null(), seen)
+        return self.jobs.worker_count > 0 or others.exists()
 
     def _job(self, video: Video) -> dict:
         s = self.settings
@@ -367,6 +376,7 @@ class Workers:
             progress=0,
             processing_started_at=None,
             attempts=Video.attempts - (0 if counted else 1),
+            failed_by_worker_id=video.worker_id if counted else Video.failed_by_worker_id,
             worker_id=None,
             lease_token=None,
             lease_expires_at=None,

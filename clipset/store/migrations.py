@@ -20,6 +20,7 @@ from .steps import (
     V11_STAND_INS,
     V12_WORKERS,
     V12_WORKERS_POSTGRESQL,
+    V13_RETRY_ELSEWHERE,
 )
 
 log = logging.getLogger(__name__)
@@ -278,6 +279,7 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("several app instances", {"sqlite": (), "postgresql": V10_INSTANCES_POSTGRESQL}),
     ("playable while processing", V11_STAND_INS),
     ("remote transcode workers", {"sqlite": V12_WORKERS, "postgresql": V12_WORKERS_POSTGRESQL}),
+    ("a failed job retried elsewhere", V13_RETRY_ELSEWHERE),
 )
 LATEST = len(STEPS)
 

@@ -198,6 +198,8 @@ class Video(BaseModel):
     worker_id = IntegerField(null=True)
     lease_token = CharField(max_length=32, null=True)
     lease_expires_at = DateTimeField(null=True)
+    # The remote worker whose try failed last: not handed the job again while another can.
+    failed_by_worker_id = IntegerField(null=True)
 
     class Meta:
         indexes = (

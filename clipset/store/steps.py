@@ -87,3 +87,6 @@ V12_WORKERS_POSTGRESQL = (
     """ALTER TABLE "video" ADD COLUMN "lease_token" VARCHAR(32)""",
     """ALTER TABLE "video" ADD COLUMN "lease_expires_at" TIMESTAMP""",
 )
+
+# Step 13, retried elsewhere: the same SQL on both dialects.
+V13_RETRY_ELSEWHERE = ("""ALTER TABLE "video" ADD COLUMN "failed_by_worker_id" INTEGER""",)
