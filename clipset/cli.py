@@ -73,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     _options(move, net=False, server=False)
     move.add_argument("--to", required=True, help="postgresql://user:password@host:port/name")
+    media = sub.add_parser(
+        "migrate-media",
+        help="move the processed videos in the data dir into the bucket of media_store, "
+        "checked file by file, while Clipset runs (run again to go on after a stop)",
+    )
+    _options(media, net=False, server=False)
+    media.add_argument("--to", required=True, help="s3://bucket/prefix, as media_store says")
     admin = sub.add_parser("create-admin", help="create an admin account")
     _options(admin, net=False, server=False)
     admin.add_argument("username")
@@ -304,6 +311,28 @@ def _migrate_db(args, settings) -> int:
     return 0
 
 
+def _migrate_media(args, settings) -> int:
+    from .app import create_app
+    from .services.bucket import Bucket
+    from .services.storage import size_text
+    from .store.db import database
+
+    if settings.media_store != args.to.rstrip("/"):
+        raise ConfigurationError(
+            f"--to: set media_store to {args.to} first (CLIPSET_MEDIA_STORE or config.toml) "
+            "and restart Clipset, so that new videos go there and moved ones keep playing; "
+            "then run this again"
+        )
+    services = create_app(settings).extensions["clipset"]
+    with database.connection_context():
+        moved = services.files.migrate(Bucket.from_settings(settings), print)
+    print(
+        f"Moved {moved['videos']} videos ({moved['files']} files, {size_text(moved['bytes'])}) "
+        f"into {args.to}; each file checked by the store."
+    )
+    return 0
+
+
 def _worker(args) -> int:
     import logging
     import signal
@@ -333,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
             return _backup_or_restore(args, settings)
         if args.command == "migrate-db":
             return _migrate_db(args, settings)
+        if args.command == "migrate-media":
+            return _migrate_media(args, settings)
         if args.command == "doctor":
             from .ops.doctor import report
 

@@ -135,3 +135,11 @@ class BackupFailed(ClipsetError):
     status = 409
     error_code = "backup_failed"
     detail = "The backup could not be made or restored."
+
+
+class MediaStoreFailed(ClipsetError):
+    """The S3-compatible bucket of ``media_store`` is unreachable, missing or refused a file."""
+
+    status = 502
+    error_code = "media_store_failed"
+    detail = "The media store could not be reached."

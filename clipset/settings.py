@@ -10,6 +10,7 @@ The settings marked ``runtime`` are only the *defaults* of the admin config
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,19 @@ def _choice(*choices: str) -> Callable[[Any], str]:
     return parse
 
 
+# An S3 bucket URL: s3://bucket or s3://bucket/prefix (bucket names as S3 allows them).
+BUCKET_URL = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/([^?#]*))?")
+
+
+def _bucket_url(value: Any) -> str | None:
+    text = str(value).strip()
+    if not text:
+        return None
+    if not BUCKET_URL.fullmatch(text):
+        raise ValueError("give s3://bucket or s3://bucket/prefix")
+    return text.rstrip("/")
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -94,6 +108,30 @@ SETTINGS: tuple[Setting, ...] = (
         "The database: empty for the SQLite file in the data dir (the default), or "
         "postgresql://user:password@host:port/name for a PostgreSQL server.",
         str,
+    ),
+    Setting(
+        "media_store",
+        None,
+        "Where finished videos, thumbnails and previews live: empty for the data dir (the "
+        "default), or s3://bucket/prefix for an S3-compatible bucket (MinIO, Garage, AWS), "
+        "whose presigned URLs then carry the bytes. Uploads and originals stay in the data dir.",
+        _bucket_url,
+    ),
+    Setting(
+        "s3_endpoint_url",
+        None,
+        "The S3 service of media_store (http(s)://host:port); empty: AWS's own for the region.",
+        str,
+    ),
+    Setting("s3_region", "us-east-1", "The region of media_store's bucket.", str),
+    Setting(
+        "s3_access_key_id",
+        None,
+        "Access key of media_store; empty: the usual AWS_* environment and files.",
+        str,
+    ),
+    Setting(
+        "s3_secret_access_key", None, "Secret key of media_store (see s3_access_key_id).", str
     ),
     Setting("host", "0.0.0.0", "Interface the server listens on.", str),
     Setting("port", 8420, "TCP port of the web app, API and WebSockets.", int),

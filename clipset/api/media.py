@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, redirect, request
 from werkzeug.http import http_date
 
 from ..errors import NotFound, RangeNotSatisfiable
@@ -69,11 +69,13 @@ def original(lease: str):
 @bp.get("/shared/thumbnail/<video_id>.jpg", defaults={"kind": "thumbnail"})
 def shared(kind: str, video_id: str):
     """A guest link's video, poster or download (see services/share_guests.py)."""
-    path, max_age, filename = services().guests.media_file(
+    found, max_age, filename = services().guests.media_file(
         video_id, kind, request.args.get("token", "")
     )
-    response = send_ranges(path, "image/jpeg" if kind == "thumbnail" else "video/mp4", max_age)
-    if kind == "download":
+    response = send_file_or_store(
+        found, "image/jpeg" if kind == "thumbnail" else "video/mp4", max_age
+    )
+    if kind == "download" and response.status_code != 302:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -100,8 +102,16 @@ def thumbnail_variant(video_id: str, width: int):
 
 
 def _send_video_file(video_id: str, kind: str, mimetype: str) -> Response:
-    path, max_age = services().catalog.media_file(video_id, kind, request.args.get("token", ""))
-    return send_ranges(path, mimetype, max_age)
+    found, max_age = services().catalog.media_file(video_id, kind, request.args.get("token", ""))
+    return send_file_or_store(found, mimetype, max_age)
+
+
+def send_file_or_store(found: Path | str, mimetype: str, max_age: int) -> Response:
+    """A local file's bytes, or a redirect to the media store's presigned URL for it
+    (checked here first, like every request)."""
+    if isinstance(found, str):
+        return redirect(found, 302)
+    return send_ranges(found, mimetype, max_age)
 
 
 def _etag(stat: os.stat_result) -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..desktop.instance import InstanceLock, port_free
+from ..errors import MediaStoreFailed
+from ..services.bucket import Bucket
 from ..services.storage import size_text
 from ..settings import Settings
 from ..store import migrations
@@ -152,6 +154,17 @@ def _database_lines(settings: Settings, data: DataDir) -> list[str]:
     ]
 
 
+def _media_store(settings: Settings) -> str:
+    bucket = Bucket.from_settings(settings)
+    if bucket is None:
+        return "Media store: the data dir"
+    try:
+        bucket.check()
+    except MediaStoreFailed as exc:
+        return f"Media store: {bucket.url} - {exc.detail}"
+    return f"Media store: {bucket.url} at {settings.s3_endpoint_url or 'AWS'} (reachable)"
+
+
 def report(settings: Settings) -> str:
     data = DataDir(settings.data_dir)
     lines = [
@@ -161,6 +174,7 @@ def report(settings: Settings) -> str:
         f"Log file: {data.logs / 'clipset.log'}",
         *_database_lines(settings, data),
         f"Disk: {_disk_free(data.root)}",
+        _media_store(settings),
         *_unclaimed(data),
         *_pyav(settings.video_encoder),
         f"Port: {_port(settings)}",

@@ -16,6 +16,7 @@ from . import storage
 from .accounts import Accounts
 from .albums import Albums
 from .backups import Backups
+from .bucket import Bucket
 from .captions import Captions
 from .catalog import Catalog
 from .categories import Categories
@@ -29,6 +30,7 @@ from .hub import Hub
 from .insights import Insights
 from .invitations import Invitations
 from .jobs import Jobs
+from .media_files import MediaFiles
 from .media_urls import MediaUrls
 from .relay import Relay
 from .saved import Saved
@@ -57,26 +59,28 @@ class Services:
         # Several instances on one PostgreSQL database hear each other's events.
         self.relay = Relay(self.events) if db.is_postgres() else None
         self.config = RuntimeConfig(settings)
+        self.bucket = Bucket.from_settings(settings)
+        self.files = MediaFiles(data, self.bucket)
         self.tokens = TokenIssuer(keys, dt.timedelta(hours=settings.token_ttl_hours))
         self.accounts = Accounts(settings, self.tokens, host.is_this_machine)
-        self.users = Users(data)
+        self.users = Users(self.files)
         self.invitations = Invitations(settings)
         self.categories = Categories()
         self.social = Social(self.events)
         self.host = Host(settings, host)
-        self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds)
-        self.catalog = Catalog(data, self.media_urls)
+        self.media_urls = MediaUrls(keys, settings.media_url_ttl_seconds, self.files)
+        self.catalog = Catalog(self.files, self.media_urls)
         self.captions = Captions(self.media_urls, self.catalog)
         self.feed = Feed()
-        self.videos = Videos(data, self.events)
-        self.edits = Edits(settings, data, self.media_urls, self.events)
+        self.videos = Videos(self.files, self.events)
+        self.edits = Edits(settings, self.files, self.media_urls, self.events)
         self.albums = Albums()
         self.saved = Saved()
         self.shares = Shares(self.albums)
-        self.guests = ShareGuests(settings, data, keys, self.media_urls)
+        self.guests = ShareGuests(settings, self.files, keys, self.media_urls)
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.stand_ins = StandIns(data, self.media_urls, self.events)
-        self.jobs = Jobs(settings, data, self.config, self.events, self.stand_ins)
+        self.jobs = Jobs(settings, self.files, self.config, self.events, self.stand_ins)
         self.workers = Workers(settings, data, keys, self.jobs)
         # An admin's new worker count resizes the running pool at once.
         self.config.on_change(lambda values: self.jobs.resize(values["worker_count"]))

@@ -16,10 +16,10 @@ from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..store.db import database, is_postgres
-from ..store.dirs import DataDir
 from ..store.models import Like, User, Video, is_public_id
 from ..store.pagination import COUNT_CAP, paginate
 from .bearers import bearer
+from .media_files import MediaFiles
 from .media_urls import THUMBNAIL_WIDTHS, MediaUrls
 from .visibility import can_manage, can_view, listed
 
@@ -106,6 +106,7 @@ MEDIA_COLUMNS = (
     Video.stand_in_type,
     Video.storage_key,
     Video.duration_seconds,
+    Video.bucket_files,
 )
 
 
@@ -188,19 +189,11 @@ def _ordered(query, sort_by: str, order: str, allowed=tuple(SORTS)):
 
 
 # The file behind each kind of signed URL (captions are rows, not files).
-_FILES = {
-    "video": DataDir.video_file,
-    "thumbnail": DataDir.thumbnail_file,
-    "sprite": DataDir.sprite_file,
-    "previews": DataDir.preview_index_file,
-    "stand-in": DataDir.stand_in_file,
-    "filmstrip": DataDir.video_filmstrip_file,
-}
 
 
 class Catalog:
-    def __init__(self, data: DataDir, urls: MediaUrls):
-        self.data = data
+    def __init__(self, files: MediaFiles, urls: MediaUrls):
+        self.files = files
         self.urls = urls
 
     # -- single videos ---------------------------------------------------------------
@@ -286,7 +279,7 @@ class Catalog:
         widths = [
             w
             for w in (THUMBNAIL_WIDTHS if kind == "thumbnail" else ())
-            if self.data.thumbnail_variant(video.storage_key, w).is_file()
+            if self.files.has(video, f"thumbnail-{w}")
         ]
         return {
             **self.urls.issue(user, video, kind),
@@ -296,7 +289,7 @@ class Catalog:
     def previews(self, user: User, video_id: str) -> dict:
         """Signed URLs of the seek previews' sprite sheet and its WebVTT index."""
         video = ready(self.get(user, video_id))
-        if not self.data.preview_index_file(video.storage_key).is_file():
+        if not self.files.has(video, "previews"):
             raise NotFound("This video has no seek previews.", error_code="no_previews")
         sprite = self.urls.issue(user, video, "sprite")
         index = self.urls.issue(user, video, "previews")
@@ -323,13 +316,10 @@ class Catalog:
             raise not_found()
         return video
 
-    def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path, int]:
-        """The file a signed URL points at and how long a browser may cache it."""
+    def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path | str, int]:
+        """The file a signed URL points at (or the bucket's presigned URL for it) and how
+        long a browser may cache it."""
         video = self.media_video(video_id, kind, token)
-        if kind.startswith("thumbnail-"):  # a WebP variant: thumbnail-<width>
-            path = self.data.thumbnail_variant(video.storage_key, int(kind[10:]))
-        else:
-            path = _FILES[kind](self.data, video.storage_key)
-        if not path.is_file():
-            raise NotFound("The file of this video is missing.", error_code="file_missing")
-        return path, min(self.urls.ttl_for(video), 3600)
+        ttl = self.urls.ttl_for(video)
+        found = self.files.direct_url(video, kind, ttl) or self.files.local(video, kind)
+        return found, min(ttl, 3600)

@@ -11,6 +11,7 @@ mid-trim leaves only tmp files, which start-up removes.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -20,12 +21,12 @@ from pathlib import Path
 from ..errors import Conflict, ValidationFailed
 from ..settings import Settings
 from ..store.db import database
-from ..store.dirs import DataDir
 from ..store.models import User, Video
 from . import storage
 from .catalog import find, managed, ready
 from .drafts import MIN_CLIP
 from .hub import Hub
+from .media_files import MediaFiles
 from .media_urls import THUMBNAIL_WIDTHS, MediaUrls
 from .outcomes import job_options, message, ready_summary, result_columns
 
@@ -38,9 +39,10 @@ EDIT_RUNNING = "This video is being trimmed; wait until it is ready."
 
 
 class Edits:
-    def __init__(self, settings: Settings, data: DataDir, urls: MediaUrls, events: Hub):
+    def __init__(self, settings: Settings, files: MediaFiles, urls: MediaUrls, events: Hub):
         self.settings = settings
-        self.data = data
+        self.files = files
+        self.data = files.data
         self.urls = urls
         self.events = events
         self._lock = threading.Lock()
@@ -66,7 +68,8 @@ class Edits:
         if not path.is_file():
             tmp = path.with_name(f"{path.stem}.{uuid.uuid4().hex[:8]}.part")
             try:
-                media.make_filmstrip(self.data.video_file(video.storage_key), tmp)
+                with self.files.local_video(video) as source:
+                    media.make_filmstrip(source, tmp)
                 os.replace(tmp, path)
             finally:
                 storage.remove(tmp)
@@ -95,7 +98,8 @@ class Edits:
         key = video.storage_key
         tmp = self.data.tmp / f"{key}.{uuid.uuid4().hex[:8]}.jpg"
         try:
-            media.make_thumbnail(self.data.video_file(key), at, tmp)
+            with self.files.local_video(video) as source:
+                media.make_thumbnail(source, at, tmp)
             variants = media.make_variants(tmp, THUMBNAIL_WIDTHS)
             # The copies first: a card never pairs a new srcset with the old JPEG for long.
             for width, path in variants.items():
@@ -105,6 +109,7 @@ class Edits:
             storage.remove(tmp, *self.data.tmp.glob(f"{tmp.stem}.*.webp"))
         base = video.trim_start or 0.0
         Video.update(cover_time=base + at).where(Video.id == video.id).execute()
+        self.files.offload(video.id)  # the new cover into the bucket, if there is one
         return find(video_id, user)
 
     # -- trim ---------------------------------------------------------------------------
@@ -209,16 +214,21 @@ class Edits:
                     ),
                     encoder=media.encoders.choose(self.settings.video_encoder),
                 )
-                source = original if original.is_file() else self.data.video_file(key)
-                result = media.process(
-                    source,
-                    tmp_video,
-                    tmp_thumb,
-                    options,
-                    progress=self._progress(video),
-                    cancel=cancel,
-                    dst_previews=tmp_previews,
-                )
+                with contextlib.ExitStack() as stack:
+                    source = (
+                        original
+                        if original.is_file()
+                        else stack.enter_context(self.files.local_video(video))
+                    )
+                    result = media.process(
+                        source,
+                        tmp_video,
+                        tmp_thumb,
+                        options,
+                        progress=self._progress(video),
+                        cancel=cancel,
+                        dst_previews=tmp_previews,
+                    )
                 variants = media.make_variants(tmp_thumb, THUMBNAIL_WIDTHS)
                 self._swap(video, result, tmp_video, tmp_thumb, tmp_previews, variants)
                 Video.update(
@@ -228,8 +238,9 @@ class Edits:
                     **result_columns(result),
                 ).where(Video.id == video.id).execute()
                 if not Video.select().where(Video.id == video.id).exists():
-                    storage.remove_video_files(self.data, key)  # deleted while trimming
+                    self.files.remove(key)  # deleted while trimming
                     return
+                self.files.offload(video.id)
                 done = Video.get_by_id(video.id)
                 self._publish(video, "video.edited", ready_summary(done))
         except media.Cancelled:
@@ -258,5 +269,5 @@ class Edits:
             os.replace(tmp_previews[0], self.data.sprite_file(key))
             os.replace(tmp_previews[1], self.data.preview_index_file(key))
         else:  # previews of the old cut would point at the wrong moments
-            storage.remove(self.data.sprite_file(key), self.data.preview_index_file(key))
+            self.files.drop(video, "sprite", "previews")
         storage.remove(self.data.video_filmstrip_file(key))

@@ -17,12 +17,12 @@ from ..errors import Conflict, InsufficientStorage, NotFound
 from ..settings import Settings
 from ..store import db
 from ..store.db import database, immediate
-from ..store.dirs import DataDir
 from ..store.models import User, Video, now
 from . import claims, storage
 from .catalog import find
 from .config import RuntimeConfig
 from .hub import Hub
+from .media_files import MediaFiles
 from .media_urls import THUMBNAIL_WIDTHS
 from .outcomes import DISK_FULL, Outcomes, job_options, message
 from .stand_ins import StandIns
@@ -48,17 +48,17 @@ class Jobs:
     def __init__(
         self,
         settings: Settings,
-        data: DataDir,
+        files: MediaFiles,
         config: RuntimeConfig,
         events: Hub,
         stand_ins: StandIns,
     ):
         self.settings = settings
-        self.data = data
+        self.data = files.data
         self.config = config
         self.events = events
         self.stand_ins = stand_ins
-        self.outcomes = Outcomes(data, config, events)
+        self.outcomes = Outcomes(files, config, events)
         self._lock = threading.Condition()
         self._generation = 0  # bumped by wake(); a worker waits only if nothing changed
         self._workers: list[_Worker] = []

@@ -14,13 +14,13 @@ from playhouse.shortcuts import model_to_dict
 
 from ..errors import ClipsetError, InsufficientStorage
 from ..store.db import immediate
-from ..store.dirs import DataDir
 from ..store.models import Video, now
 from . import storage
 from .announcements import announce_published
 from .captions import Captions
 from .config import RuntimeConfig
 from .hub import Hub
+from .media_files import MediaFiles
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,9 @@ DISK_FULL = "The server's disk is full."
 
 
 class Outcomes:
-    def __init__(self, data: DataDir, config: RuntimeConfig, events: Hub):
-        self.data = data
+    def __init__(self, files: MediaFiles, config: RuntimeConfig, events: Hub):
+        self.files = files
+        self.data = files.data
         self.config = config
         self.events = events
 
@@ -82,7 +83,7 @@ class Outcomes:
             )
         if not done:  # deleted (or reset) while it was processing
             if not Video.select().where(Video.id == video.id).exists():
-                storage.remove_video_files(self.data, key)
+                self.files.remove(key)
             return
         # No URL serves the stand-in once the row says completed.
         storage.remove(self.data.stand_in_file(key))
@@ -99,6 +100,8 @@ class Outcomes:
             followers=video.stand_in_type is not None,
         )
         announce_published(self.events, finished)
+        # Into the bucket of media_store, if there is one; until then the disk serves it.
+        self.files.offload(video.id)
 
     def fail(self, video: Video, message: str) -> None:
         Video.update(

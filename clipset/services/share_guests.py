@@ -13,6 +13,7 @@ like sign-in.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 from ..errors import Forbidden, NotFound, RateLimited
@@ -21,10 +22,10 @@ from ..security.ratelimit import limiter
 from ..security.tokens import UrlSigner
 from ..settings import Settings
 from ..store.db import immediate
-from ..store.dirs import DataDir
 from ..store.models import Album, AlbumVideo, ShareLink, User, Video, now
 from .album_access import guest_reach
 from .catalog import find, ready
+from .media_files import MediaFiles
 from .media_urls import MediaUrls
 from .shares import ShareGone, not_found, usable, with_targets
 
@@ -34,6 +35,8 @@ MEDIA_KINDS = {"video": "video", "thumbnail": "thumbnail", "download": "video"}
 ACCESS_TTL_SECONDS = 12 * 3600
 # As for sign-in: one client on one link, then all clients on a link, one client on all.
 LINK_FACTOR = 10
+# A guest's presigned URL into the media store outlives the video by this much.
+GUEST_STORE_MARGIN_SECONDS = 600
 CLIENT_FACTOR = 10
 
 
@@ -71,8 +74,8 @@ def _guest_video(video: Video, uploader_name: str) -> dict:
 
 
 class ShareGuests:
-    def __init__(self, settings: Settings, data: DataDir, keys: list[bytes], urls: MediaUrls):
-        self.data = data
+    def __init__(self, settings: Settings, files: MediaFiles, keys: list[bytes], urls: MediaUrls):
+        self.files = files
         self.urls = urls
         self._media = UrlSigner(keys, "share-media")
         self._access = UrlSigner(keys, "share-access")
@@ -220,7 +223,7 @@ class ShareGuests:
         ext = "jpg" if kind == "thumbnail" else "mp4"
         return f"/media/shared/{kind}/{video.public_id}.{ext}?token={token}"
 
-    def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path, int, str]:
+    def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path | str, int, str]:
         """The file a link-scoped URL points at, how long it may be cached, and the
         name to save it under. The link is checked on every request, ranges included."""
         if kind not in MEDIA_KINDS:
@@ -237,12 +240,15 @@ class ShareGuests:
             raise not_found()
         if kind == "download" and not link.allow_download:
             raise Forbidden("This link does not allow downloads.", error_code="download_off")
-        store = self.data.thumbnail_file if kind == "thumbnail" else self.data.video_file
-        path = store(video.storage_key)
-        if not path.is_file():
-            raise NotFound("The file of this video is missing.", error_code="file_missing")
+        filename = f"{_filename(video.title)}.mp4"
+        file_kind = "thumbnail" if kind == "thumbnail" else "video"
+        # The store's URL lives for one playing: a link turned off stops working soon after.
+        ttl = math.ceil(video.duration_seconds or 0) + GUEST_STORE_MARGIN_SECONDS
+        direct = self.files.direct_url(
+            video, file_kind, ttl, filename if kind == "download" else None
+        )
         # Never cached: a link turned off must stop working in the browser at once too.
-        return path, 0, f"{_filename(video.title)}.mp4"
+        return direct or self.files.local(video, file_kind), 0, filename
 
     @staticmethod
     def _reaches(link: ShareLink, video: Video) -> bool:

@@ -10,15 +10,16 @@ from peewee import fn
 
 from ..errors import Conflict, NotFound
 from ..store.db import immediate
-from ..store.dirs import DataDir
 from ..store.models import Comment, Like, Upload, User, Video
 from ..store.pagination import paginate
 from . import storage
+from .media_files import MediaFiles
 
 
 class Users:
-    def __init__(self, data: DataDir):
-        self.data = data
+    def __init__(self, files: MediaFiles):
+        self.files = files
+        self.data = files.data
 
     # -- reading ----------------------------------------------------------------------
     def list(self, q: str | None, page: int, page_size: int) -> dict:
@@ -85,7 +86,7 @@ class Users:
             # The foreign keys cascade to videos, uploads, drafts, likes, comments, views.
             User.delete().where(User.id == user_id).execute()
         for key in keys:
-            storage.remove_video_files(self.data, key)
+            self.files.remove(key)
         storage.remove(*(self.data.upload_file(upload_id) for upload_id in uploads))
 
 

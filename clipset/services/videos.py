@@ -11,12 +11,12 @@ from typing import Any
 
 from ..errors import Forbidden, ValidationFailed
 from ..store.db import immediate
-from ..store.dirs import DataDir
 from ..store.models import PRIVACY, Category, User, Video, View, now
-from . import quota, storage
+from . import quota
 from .announcements import announce_published
 from .catalog import find, managed, ready, visible
 from .hub import Hub
+from .media_files import MediaFiles
 
 TITLE_MAX = 200
 # A title holds something besides whitespace (as str.split() sees it, \x1c-\x1f too),
@@ -98,8 +98,9 @@ def clean_details(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 class Videos:
-    def __init__(self, data: DataDir, events: Hub):
-        self.data = data
+    def __init__(self, files: MediaFiles, events: Hub):
+        self.files = files
+        self.data = files.data
         self.events = events
 
     def _update(self, user: User, video_id: str, fields: dict[str, Any]) -> Video:
@@ -134,7 +135,7 @@ class Videos:
             Video.delete().where(Video.id == video.id).execute()
             quota.release(video.uploader_id, video.source_size_bytes, video.created_at)
         # After the commit: a failed transaction must never leave a row without files.
-        storage.remove_video_files(self.data, video.storage_key)
+        self.files.remove(video.storage_key)
 
     def record_view(self, user: User, video_id: str) -> dict:
         """Count a view at most once per user and video per hour."""

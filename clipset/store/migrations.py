@@ -21,6 +21,7 @@ from .steps import (
     V12_WORKERS,
     V12_WORKERS_POSTGRESQL,
     V13_RETRY_ELSEWHERE,
+    V14_BUCKET_FILES,
 )
 
 log = logging.getLogger(__name__)
@@ -280,6 +281,7 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("playable while processing", V11_STAND_INS),
     ("remote transcode workers", {"sqlite": V12_WORKERS, "postgresql": V12_WORKERS_POSTGRESQL}),
     ("a failed job retried elsewhere", V13_RETRY_ELSEWHERE),
+    ("media in a bucket", V14_BUCKET_FILES),
 )
 LATEST = len(STEPS)
 

@@ -90,3 +90,6 @@ V12_WORKERS_POSTGRESQL = (
 
 # Step 13, retried elsewhere: the same SQL on both dialects.
 V13_RETRY_ELSEWHERE = ("""ALTER TABLE "video" ADD COLUMN "failed_by_worker_id" INTEGER""",)
+
+# Step 14, media in a bucket (media_store): the kinds of a video's files the bucket holds.
+V14_BUCKET_FILES = ("""ALTER TABLE "video" ADD COLUMN "bucket_files" VARCHAR(255)""",)

@@ -1,0 +1,191 @@
+"""The S3-compatible bucket of ``media_store``: putting a file with the store checking its
+checksum, presigned GETs, fetching and removing objects.
+
+Only the plain S3 API that MinIO, Garage and AWS all implement (HeadBucket, PutObject with
+Content-MD5, multipart upload for very large files, HeadObject, GetObject, DeleteObjects),
+and none of the newer default checksums some of them refuse. boto3 is imported when a
+bucket is first used, so a household without one never loads it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..errors import MediaStoreFailed
+from ..settings import BUCKET_URL, Settings
+
+log = logging.getLogger(__name__)
+
+# One PutObject carries at most 5 GiB; larger files go up in parts (checked by size).
+SINGLE_PUT_MAX = 5 * 1024**3
+# SigV4 presigned URLs live at most seven days.
+PRESIGN_MAX_SECONDS = 7 * 24 * 3600
+DELETE_BATCH = 1000  # keys per DeleteObjects request
+READ_CHUNK = 1024 * 1024
+
+
+class Bucket:
+    def __init__(self, url: str, endpoint_url=None, region=None, key_id=None, secret=None):
+        match = BUCKET_URL.fullmatch(url)
+        if match is None:
+            raise ValueError(f"not a bucket URL: {url}")
+        self.url = url
+        self.name = match[1]
+        self.prefix = (match[2] or "").strip("/")
+        self._options = {
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "aws_access_key_id": key_id or None,
+            "aws_secret_access_key": secret or None,
+        }
+        self._client = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Bucket | None":
+        if not settings.media_store:
+            return None
+        return cls(
+            settings.media_store,
+            settings.s3_endpoint_url,
+            settings.s3_region,
+            settings.s3_access_key_id,
+            settings.s3_secret_access_key,
+        )
+
+    @property
+    def client(self):
+        if self._client is None:
+            import boto3
+            from botocore.config import Config
+
+            config = Config(
+                signature_version="s3v4",
+                # A self-hosted store answers on one host: bucket in the path.
+                s3={"addressing_style": "path" if self._options["endpoint_url"] else "auto"},
+                retries={"max_attempts": 3, "mode": "standard"},
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+                connect_timeout=5,
+                read_timeout=60,
+            )
+            self._client = boto3.client("s3", config=config, **self._options)
+        return self._client
+
+    @property
+    def origin(self) -> str:
+        """Where its presigned URLs point, for the pages' Content-Security-Policy."""
+        endpoint = self._options["endpoint_url"]
+        if endpoint:
+            parts = urlsplit(endpoint)
+            return f"{parts.scheme}://{parts.netloc}"
+        return "https://*.amazonaws.com"
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def check(self) -> None:
+        """That the bucket exists and these keys reach it, else ``MediaStoreFailed``."""
+        self._call("reach the bucket", self.client.head_bucket, Bucket=self.name)
+
+    def put(self, path: Path, name: str, content_type: str) -> None:
+        """``path`` as object ``name``: the store checks the bytes against their MD5 and
+        the object's size is checked afterwards; raises ``MediaStoreFailed``."""
+        size = path.stat().st_size
+        key = self.key(name)
+        if size <= SINGLE_PUT_MAX:
+            digest = _md5(path)
+            with open(path, "rb") as body:
+                self._call(
+                    f"store {name}",
+                    self.client.put_object,
+                    Bucket=self.name,
+                    Key=key,
+                    Body=body,
+                    ContentLength=size,
+                    ContentMD5=base64.b64encode(digest).decode(),
+                    ContentType=content_type,
+                )
+        else:
+            self._call(
+                f"store {name}",
+                self.client.upload_file,
+                str(path),
+                self.name,
+                key,
+                ExtraArgs={"ContentType": content_type},
+            )
+        stored = self._call(f"check {name}", self.client.head_object, Bucket=self.name, Key=key)
+        if stored.get("ContentLength") != size:
+            raise MediaStoreFailed(f"The media store kept {name} incomplete.")
+
+    def size(self, name: str) -> int | None:
+        """The object's size, None when there is no such object."""
+        from botocore.exceptions import ClientError
+
+        try:
+            head = self.client.head_object(Bucket=self.name, Key=self.key(name))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise _failed(f"check {name}", exc) from exc
+        return head["ContentLength"]
+
+    def fetch(self, name: str, path: Path) -> None:
+        """Object ``name`` into the file ``path``."""
+        answer = self._call(
+            f"fetch {name}", self.client.get_object, Bucket=self.name, Key=self.key(name)
+        )
+        with answer["Body"] as body, open(path, "wb") as out:
+            for chunk in iter(lambda: body.read(READ_CHUNK), b""):
+                out.write(chunk)
+
+    def presign(self, name: str, ttl_seconds: int, download_as: str | None = None) -> str:
+        """A GET URL for object ``name`` (byte ranges answered by the store itself)."""
+        params = {"Bucket": self.name, "Key": self.key(name)}
+        if download_as is not None:
+            params["ResponseContentDisposition"] = f'attachment; filename="{download_as}"'
+        return self.client.generate_presigned_url(
+            "get_object", Params=params, ExpiresIn=max(1, min(ttl_seconds, PRESIGN_MAX_SECONDS))
+        )
+
+    def remove(self, *names: str) -> None:
+        """Never fails the caller: an object left behind is logged."""
+        keys = [{"Key": self.key(n)} for n in names]
+        for start in range(0, len(keys), DELETE_BATCH):
+            batch = keys[start : start + DELETE_BATCH]
+            try:
+                answer = self.client.delete_objects(
+                    Bucket=self.name, Delete={"Objects": batch, "Quiet": True}
+                )
+            except Exception:
+                log.warning(
+                    "could not remove %d objects from %s", len(batch), self.url, exc_info=True
+                )
+                continue
+            for error in answer.get("Errors", ()):
+                log.warning("could not remove %s from %s: %s", error.get("Key"), self.url, error)
+
+    def _call(self, doing: str, method, *args, **kwargs):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return method(*args, **kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            raise _failed(doing, exc) from exc
+
+
+def _failed(doing: str, exc: Exception) -> MediaStoreFailed:
+    log.warning("media store: could not %s: %s", doing, exc)
+    return MediaStoreFailed(f"The media store could not {doing}: {exc}")
+
+
+def _md5(path: Path) -> bytes:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(READ_CHUNK), b""):
+            digest.update(chunk)
+    return digest.digest()
