@@ -313,3 +313,20 @@ def test_a_worker_revoked_during_its_long_poll_gets_no_job(services, client, adm
     assert answers[0].status_code == 401 and answers[0].json["error_code"] == "worker_revoked"
     video = row(video_id)
     assert (video.processing_status, video.attempts) == ("pending", 0)
+
+
+def test_a_worker_hands_back_a_job_for_its_own_trouble_without_spending_a_try(
+    services, client, admin, user, clip
+):
+    a = as_worker(client, make_worker(admin, "laptop")["token"])
+    b = as_worker(client, make_worker(admin, "gaming pc")["token"])
+    assert b("POST", "/jobs/claim", {"wait_seconds": 0}).status_code == 204
+    video_id = queue(services, user, clip)
+    lease = claim(a)["lease"]
+    r = a("POST", f"/jobs/{lease}/release", {"reason": "OSError: No space left on device"})
+    assert r.status_code == 204
+    assert (row(video_id).processing_status, row(video_id).attempts) == ("pending", 0)
+    # Not A again while B is around; the lease is over, so A's late calls are refused.
+    assert a("POST", "/jobs/claim", {"wait_seconds": 0}).status_code == 204
+    assert a("POST", f"/jobs/{lease}/release", {"reason": "again"}).status_code == 409
+    assert claim(b)["video_id"] == video_id

@@ -176,3 +176,16 @@ class GiveUpIn(In):
 def give_up(lease: str, body: GiveUpIn):
     """The worker could not process the job: it is retried, or failed on its last try."""
     services().workers.give_up(current_worker(), lease, body.error)
+
+
+class ReleaseIn(In):
+    reason: str = Field(default="", max_length=2000)
+
+
+@endpoint(
+    bp, "/jobs/<lease>/release", "POST", body=ReleaseIn, status=204, auth=WORKER, errors=(409,)
+)
+def release(lease: str, body: ReleaseIn):
+    """The worker's own trouble (its disk is full, it is shutting down): the job goes back
+    to the queue without counting an attempt, to another worker while one is around."""
+    services().workers.hand_back(current_worker(), lease, body.reason)

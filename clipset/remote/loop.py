@@ -64,6 +64,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def hand_back(client: Client, base: str, reason: str) -> None:
+    """The job back to the queue without counting a try (best effort: otherwise its lease
+    lapses, which counts one)."""
+    try:
+        client.call("POST", f"{base}/release", {"reason": reason[:2000]})
+    except (Refused, urllib.error.URLError, ConnectionError, TimeoutError) as e:
+        log.warning("could not hand the job back: %s", e)
+
+
 def process_job(client: Client, job: dict, encoder: str, work: Path) -> bool:
     """One job from the fetch to the delivery; True if the server took the result."""
     lease = job["lease"]
@@ -98,8 +107,9 @@ def process_job(client: Client, job: dict, encoder: str, work: Path) -> bool:
             )
         except media.Cancelled:
             return False
-        except InsufficientStorage:
-            raise  # this computer's disk, not the file: the lease lapses, another tries
+        except InsufficientStorage as e:  # this computer's disk, not the file
+            hand_back(client, base, e.detail)
+            raise
         except ClipsetError as e:  # the file's fault: the server decides what next
             client.call("POST", f"{base}/fail", {"error": e.detail})
             return False
@@ -127,6 +137,10 @@ def process_job(client: Client, job: dict, encoder: str, work: Path) -> bool:
             raise
         log.warning("job %s refused: %s", job["video_id"], e)
         return False
+    except (OSError, MemoryError) as e:  # this computer's trouble (urllib's are OSErrors too)
+        if not isinstance(e, urllib.error.URLError | ConnectionError | TimeoutError):
+            hand_back(client, base, f"{type(e).__name__}: {e}")
+        raise
     finally:
         beat.stop()
         for path in (src, *outs.values()):

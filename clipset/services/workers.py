@@ -346,6 +346,14 @@ class Workers:
         self._release(video, lease, error[:500] or "The worker could not process the video.")
         storage.remove(*self.data.tmp.glob(f"remote-{lease}.*"))
 
+    def hand_back(self, worker: Worker, lease: str, reason: str) -> None:
+        """The worker's own trouble, not the file's: pending again, the attempt not
+        counted, and passed over by this worker while another can take it."""
+        video = self._leased(worker, lease)
+        log.warning("worker %s handed back video %s: %s", worker.name, video.id, reason[:200])
+        self._release(video, lease, counted=False, passed_over=True)
+        storage.remove(*self.data.tmp.glob(f"remote-{lease}.*"))
+
     # -- leases -----------------------------------------------------------------------
     def expire(self) -> int:
         """Jobs whose lease ran out go back to the queue (or fail, on their last
@@ -361,8 +369,11 @@ class Workers:
             storage.remove(*self.data.tmp.glob(f"remote-{video.lease_token}.*"))
         return len(expired)
 
-    def _release(self, video: Video, lease: str, reason: str = "", counted: bool = True) -> None:
-        """Ends ``lease``: the job is pending again, or failed after its last attempt."""
+    def _release(
+        self, video: Video, lease: str, reason: str = "", counted: bool = True, passed_over=None
+    ) -> None:
+        """Ends ``lease``: the job is pending again, or failed after its last attempt;
+        a counted try (or ``passed_over``) marks the worker to hand it to another next."""
         if counted and video.attempts >= MAX_ATTEMPTS:
             if (
                 Video.update(lease_token=None, lease_expires_at=None)
@@ -376,7 +387,11 @@ class Workers:
             progress=0,
             processing_started_at=None,
             attempts=Video.attempts - (0 if counted else 1),
-            failed_by_worker_id=video.worker_id if counted else Video.failed_by_worker_id,
+            failed_by_worker_id=(
+                video.worker_id
+                if (counted if passed_over is None else passed_over)
+                else Video.failed_by_worker_id
+            ),
             worker_id=None,
             lease_token=None,
             lease_expires_at=None,
