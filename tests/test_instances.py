@@ -251,12 +251,14 @@ def test_the_listener_reconnects_after_its_connection_is_killed(instances, admin
     a, b = instances
     relay = services(b).relay
     assert relay.listening.is_set() and relay.connections == 1
-    with database.connection_context():
-        database.execute_sql("SELECT pg_terminate_backend(%s)", (relay.backend_pid,))
-    assert wait_until(lambda: relay.connections == 2 and relay.listening.is_set())
     video = public_video(admin_a)
     on_b = connect(b, admin_a)
     subscribe(on_b, video.public_id)
+    with database.connection_context():
+        database.execute_sql("SELECT pg_terminate_backend(%s)", (relay.backend_pid,))
+    assert wait_until(lambda: relay.connections == 2 and relay.listening.is_set())
+    # What A sent meanwhile never reached B: B's pages are told to fetch again.
+    assert receive(on_b) == {"type": "events.missed"}
     assert admin_a.call("POST", f"/api/videos/{video.public_id}/like")[0] == 200
     assert receive(on_b) == {"type": "like.updated", "video_id": video.public_id, "like_count": 1}
     on_b.close()

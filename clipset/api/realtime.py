@@ -70,7 +70,9 @@ def _documented(view):
         "`comment.created`, `comment.deleted` (followed videos you may see), "
         "`video.progress`, `video.ready`, `video.failed`, `video.edit_progress`, `video.edited`, "
         "`video.edit_failed` (your own videos), `video.published` "
-        "(a video entered the feed; every connection that may see it). Close codes: "
+        "(a video entered the feed; every connection that may see it), `events.missed` "
+        "(several instances: events from the others may have been lost, fetch again). "
+        "Close codes: "
         "4401 not signed in or session ended, 1013 too many connections or too slow, "
         "1001 server shutting down. A request that is not a WebSocket upgrade answers 404 "
         "(no such page).",

@@ -5,8 +5,9 @@ over PostgreSQL's NOTIFY (``store.notify``), tagged with this instance's id, and
 listener thread per instance hands what the others sent to the local subscribers (the
 WebSocket fan-out), skipping its own. An event too large for one NOTIFY is parked in the
 database and only its id is sent. The listener reconnects after a lost connection; what
-was sent while it was away is not replayed (clients refetch when they reconnect, as
-after any gap). SQLite has one process and no relay.
+was sent while it was away is not replayed, so once back it tells every local connection
+``events.missed`` and the pages fetch what they show again. SQLite has one process and
+no relay.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5  # how often the listener looks up from waiting (and so how fast stop is)
 RETRY_FIRST, RETRY_MOST = 0.2, 5.0  # seconds between reconnection attempts, doubling
+MISSED = "events.missed"  # to every local connection after the listener was away
 
 
 def encode(origin: str, event: Event) -> str:
@@ -98,6 +100,8 @@ class Relay:
         self.backend_pid = conn.info.backend_pid
         self.connections += 1
         self.listening.set()
+        if self.connections > 1:  # events sent while it was away never reached us
+            self.hub.receive(Event(MISSED, {}, None, None, False, True))
         try:
             while not self._stop.is_set():
                 for message in conn.notifies(timeout=POLL_SECONDS):

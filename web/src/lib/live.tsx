@@ -24,6 +24,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, [client, user]);
 
   useEffect(() => client.onEvent((e) => {
+    if (e.type === "events.missed") {
+      void queryClient.invalidateQueries(); // what is on screen is fetched again
+      return;
+    }
     if (e.type === "like.updated") patchVideo(queryClient, e.video_id, { like_count: e.like_count });
     if (e.type === "video.progress") patchVideo(queryClient, e.video_id, { progress: e.percent });
     if (e.type === "video.playable") patchVideo(queryClient, e.video_id, { stand_in_type: e.stand_in_type });
@@ -68,7 +72,7 @@ export function useLiveVideos(ids: VideoId[], onEvent?: (e: LiveEvent) => void) 
     const list = key.split(",");
     const off = client.subscribe(list);
     const offEvents = client.onEvent((e) => {
-      if (list.includes(e.video_id)) handler.current?.(e);
+      if ("video_id" in e && list.includes(e.video_id)) handler.current?.(e);
     });
     return () => {
       off();

@@ -92,6 +92,7 @@ describe("LiveClient", () => {
 
   it("ignores messages without a video", () => {
     expect(normalize({ type: "auth.ok" })).toBeNull();
+    expect(normalize({ type: "events.missed" })).toEqual({ type: "events.missed" });
     expect(normalize(null)).toBeNull();
   });
 });

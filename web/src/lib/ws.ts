@@ -14,7 +14,9 @@ export type LiveEvent =
   | { type: "video.edit_progress"; video_id: VideoId; percent: number }
   | { type: "video.edited"; video_id: VideoId }
   | { type: "video.edit_failed"; video_id: VideoId; error: string }
-  | { type: "video.published"; video_id: VideoId; uploader_id: number; created_at: string };
+  | { type: "video.published"; video_id: VideoId; uploader_id: number; created_at: string }
+  // Several instances: events from the others may have been lost; fetch again.
+  | { type: "events.missed" };
 
 export type LiveStatus = "idle" | "connecting" | "open" | "lost";
 
@@ -171,11 +173,13 @@ export class LiveClient {
   }
 }
 
-/** An event about a video (`{type, video_id, ...}`, as the server sends them); other
- * messages (the auth answer, errors) are the connection's business, not the screens'. */
+/** An event about a video (`{type, video_id, ...}`, as the server sends them), or that
+ * some were missed; other messages (the auth answer, errors) are the connection's
+ * business, not the screens'. */
 export function normalize(msg: unknown): LiveEvent | null {
   if (!msg || typeof msg !== "object") return null;
   const m = msg as Record<string, unknown>;
+  if (m.type === "events.missed") return { type: "events.missed" };
   if (typeof m.type !== "string" || typeof m.video_id !== "string") return null;
   return m as unknown as LiveEvent;
 }
