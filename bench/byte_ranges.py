@@ -38,7 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api_latency import ROOT, SERVER, Client, pct, seed
+from api_latency import Client, pct, seed
+from served import served_process
 
 RANGE = 1024 * 1024
 FEED = "/api/videos/feed?limit=10"
@@ -259,70 +260,65 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="clipset-bench-") as tmp:
         work = Path(tmp)
         data_dir = work / "data"
-        token, row_id = seed(data_dir, 500, size)
+        token, playable = seed(data_dir, 500, size)
         with sqlite3.connect(data_dir / "clipset.db") as db:
-            playable, key = db.execute(
-                "SELECT public_id, storage_key FROM video WHERE id = ?", (row_id,)
+            (key,) = db.execute(
+                "SELECT storage_key FROM video WHERE public_id = ?", (playable,)
             ).fetchone()
         from clipset.store.dirs import DataDir
 
         video_file = DataDir(data_dir).video_file(key)
-        server = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(data_dir)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            cwd=ROOT,
-        )
         nginx, nginx_port = start_nginx(nginx_binary, work, video_file)
         try:
-            port = int(server.stdout.readline())
-            api = Client(port, token)
-            _, body = api.get(f"/api/videos/stream/{playable}")
-            signed = json.loads(body)["url"]
-            print(
-                f"{os.cpu_count()} CPUs, a {args.size_mib} MiB file, 1 MiB ranges, "
-                f"{args.seconds:g} s per run, medians of {args.runs} runs"
-            )
-            targets = {
-                "nginx": (nginx_port, "/video.mp4", nginx.pid),
-                "clipset": (port, signed, server.pid),
-            }
-            for clients in (8, 32):
-                runs = {name: [] for name in targets}
-                for _ in range(args.runs):
-                    for name, (p, path, pid) in targets.items():
-                        runs[name].append(pull_ranges(p, path, size, clients, args.seconds, pid))
-                med = {
-                    name: [statistics.median(r[i] for r in values) for i in range(3)]
-                    for name, values in runs.items()
-                }
-                for name, (rate, p95, cpu) in med.items():
-                    print(
-                        f"{clients:>2} clients  {name:<8} {rate:7.0f} MiB/s  p95 {p95:6.1f} ms"
-                        f"  server CPU {cpu:5.2f} ms per range",
-                        flush=True,
-                    )
-                ratio = med["clipset"][0] / med["nginx"][0]
-                verdict = "ok" if ratio >= 0.5 else "UNDER"
-                print(f"{clients:>2} clients  clipset/nginx throughput x{ratio:.2f} ({verdict})")
-
-            api = Client(port, token)  # the first one idled past the head deadline
-            [api.timed(FEED) for _ in range(20)]  # warm-up
-            idle = [api.timed(FEED) for _ in range(args.requests)]
-            busy = feed_under_readers(port, signed, size, token, args.requests)
-            for name, values in (("idle", idle), ("32 readers flat out", busy)):
-                p95 = pct(values, 95)
-                print(
-                    f"feed {name:<20} p50 {pct(values, 50):6.1f} ms  p95 {p95:6.1f} ms"
-                    + ("  (budget p95 < 100 ms: " + ("ok" if p95 < 100 else "OVER") + ")")
-                )
+            with served_process(data_dir) as (port, pid):
+                measure(args, size, token, playable, port, pid, nginx, nginx_port)
         finally:
             nginx.terminate()
             nginx.wait(30)
-            server.terminate()
-            server.wait(30)
     return 0
+
+
+def measure(args, size, token, playable, port, pid, nginx, nginx_port) -> None:
+    api = Client(port, token)
+    _, body = api.get(f"/api/videos/stream/{playable}")
+    signed = json.loads(body)["url"]
+    print(
+        f"{os.cpu_count()} CPUs, a {args.size_mib} MiB file, 1 MiB ranges, "
+        f"{args.seconds:g} s per run, medians of {args.runs} runs"
+    )
+    targets = {
+        "nginx": (nginx_port, "/video.mp4", nginx.pid),
+        "clipset": (port, signed, pid),
+    }
+    for clients in (8, 32):
+        runs = {name: [] for name in targets}
+        for _ in range(args.runs):
+            for name, (p, path, server_pid) in targets.items():
+                runs[name].append(pull_ranges(p, path, size, clients, args.seconds, server_pid))
+        med = {
+            name: [statistics.median(r[i] for r in values) for i in range(3)]
+            for name, values in runs.items()
+        }
+        for name, (rate, p95, cpu) in med.items():
+            print(
+                f"{clients:>2} clients  {name:<8} {rate:7.0f} MiB/s  p95 {p95:6.1f} ms"
+                f"  server CPU {cpu:5.2f} ms per range",
+                flush=True,
+            )
+        ratio = med["clipset"][0] / med["nginx"][0]
+        verdict = "ok" if ratio >= 0.5 else "UNDER"
+        print(f"{clients:>2} clients  clipset/nginx throughput x{ratio:.2f} ({verdict})")
+
+    api = Client(port, token)  # the first one idled past the head deadline
+    [api.timed(FEED) for _ in range(20)]  # warm-up
+    idle = [api.timed(FEED) for _ in range(args.requests)]
+    busy = feed_under_readers(port, signed, size, token, args.requests)
+    for name, values in (("idle", idle), ("32 readers flat out", busy)):
+        p95 = pct(values, 95)
+        print(
+            f"feed {name:<20} p50 {pct(values, 50):6.1f} ms  p95 {p95:6.1f} ms"
+            + ("  (budget p95 < 100 ms: " + ("ok" if p95 < 100 else "OVER") + ")")
+        )
 
 
 if __name__ == "__main__":

@@ -32,6 +32,13 @@ QUIET = {"tray": False, "open_browser": False, "log_level": "WARNING"}
 def served(data_dir, cores: set[int] | None = None, **settings):
     """Yields the port of a server on ``data_dir`` with these settings (held to ``cores``
     when given: a bench that measures CPU shares gives the server its own)."""
+    with served_process(data_dir, cores, **settings) as (port, _):
+        yield port
+
+
+@contextlib.contextmanager
+def served_process(data_dir, cores: set[int] | None = None, **settings):
+    """As ``served``, yielding (port, pid): for a bench that reads the server's CPU time."""
     config = {**QUIET, "data_dir": str(data_dir), **settings}
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD, json.dumps(config), json.dumps(sorted(cores or ()))],
@@ -44,7 +51,7 @@ def served(data_dir, cores: set[int] | None = None, **settings):
         line = child.stdout.readline()
         if not line:
             raise RuntimeError(f"the server did not start (exit code {child.wait(30)})")
-        yield int(line)
+        yield int(line), child.pid
     finally:
         child.terminate()
         child.wait(30)

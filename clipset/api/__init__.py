@@ -33,6 +33,7 @@ from . import (
     videos,
     workers,
 )
+from .video_bytes import VideoBytes
 
 BLUEPRINTS = (
     system.bp,
@@ -75,7 +76,8 @@ def init_app(app: Flask) -> None:
             database.close()
 
     errors.init_app(app)
-    headers.init_app(app)
+    security = headers.init_app(app)
+    app.wsgi_app = VideoBytes(app.wsgi_app, app.extensions["clipset"].catalog, security)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     app.register_blueprint(spa.bp)  # last: its catch-all must not shadow API routes

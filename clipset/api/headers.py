@@ -36,7 +36,8 @@ HEADERS = {
 }
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask) -> dict[str, str]:
+    """Adds the headers to every response; returns them (for ``video_bytes``)."""
     bucket = app.extensions["clipset"].bucket
     headers = {"Content-Security-Policy": csp(bucket and bucket.origin), **HEADERS}
 
@@ -45,3 +46,5 @@ def init_app(app: Flask) -> None:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
         return response
+
+    return headers

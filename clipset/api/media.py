@@ -1,31 +1,25 @@
 """``/media/...``: video, thumbnail and draft filmstrip bytes behind signed URLs, with HTTP
-byte ranges.
+byte ranges (``byte_ranges`` says which answer a request gets).
 
 Not under ``/api``: these URLs go straight into ``<video src>`` and ``<img src>``.
-Ranges follow RFC 9110: one range ``a-b``, ``a-`` or ``-n`` answers 206 with
-``Content-Range``; a range past the end answers 416 with ``Content-Range: bytes */size``;
-a syntactically invalid Range header, or several ranges at once (browsers never ask for
-those when playing), is ignored and the whole file is sent with 200. ``If-Range`` that
-does not match the current ETag/Last-Modified also sends the whole file; ``If-None-Match``
-answers 304.
-
 Bytes are never held in memory: under waitress the open file, positioned at the start of
 the range, goes to its ``wsgi.file_wrapper``, which sends exactly Content-Length bytes
 (with ``sendfile``, see ``serve.transfers``); elsewhere a generator reads 256 KiB chunks.
+A player's range requests for a video take a shorter way to the same checks
+(``video_bytes``).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Blueprint, Response, redirect, request
-from werkzeug.http import http_date
 
-from ..errors import NotFound, RangeNotSatisfiable
+from ..errors import NotFound
 from ..services.filmstrips import TTL_SECONDS as FILMSTRIP_TTL
 from ..services.media_urls import THUMBNAIL_WIDTHS
 from .access import services
+from .byte_ranges import plan
 
 # The server gives requests under it their own threads and transfer budget.
 URL_PREFIX = "/media"
@@ -114,71 +108,29 @@ def send_file_or_store(found: Path | str, mimetype: str, max_age: int) -> Respon
     return send_ranges(found, mimetype, max_age)
 
 
-def _etag(stat: os.stat_result) -> str:
-    return f"{stat.st_size:x}-{stat.st_mtime_ns:x}"
-
-
-def _if_range_matches(etag: str, mtime: int) -> bool:
-    if_range = request.if_range
-    if if_range.etag is not None:
-        return if_range.etag == etag  # strong comparison, as If-Range requires
-    if if_range.date is not None:
-        return int(if_range.date.timestamp()) == mtime
-    return True  # no If-Range header
-
-
-def _bounds(first: tuple[int, int | None], size: int) -> tuple[int, int] | None:
-    """(start, stop) of a parsed range in a file of ``size`` bytes, None if unsatisfiable.
-
-    Werkzeug's ``range_for_length`` refuses a suffix longer than the file, which RFC 9110
-    says means "the whole file".
-    """
-    start, stop = first
-    if start < 0:  # suffix: the last -start bytes
-        start, stop = max(0, size + start), size
-    stop = size if stop is None else min(stop, size)
-    return (start, stop) if start < stop else None
-
-
 def send_ranges(path: Path, mimetype: str, max_age: int) -> Response:
-    stat = path.stat()
-    size, mtime, etag = stat.st_size, int(stat.st_mtime), _etag(stat)
-    headers = {
-        "Accept-Ranges": "bytes",
-        "ETag": f'"{etag}"',
-        "Last-Modified": http_date(mtime),
-        "Cache-Control": f"private, max-age={max_age}",
-    }
-
-    if request.if_none_match.contains(etag) or request.if_none_match.star_tag:
-        return Response(status=304, headers=headers)
-
-    start, length, status = 0, size, 200
-    ranges = request.range
-    if (
-        ranges is not None
-        and ranges.units == "bytes"
-        and len(ranges.ranges) == 1
-        and _if_range_matches(etag, mtime)
-    ):
-        bounds = _bounds(ranges.ranges[0], size)
-        if bounds is None:
-            raise RangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"})
-        start, stop = bounds
-        length, status = stop - start, 206
-        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
-
-    headers["Content-Length"] = str(length)
-    body = [] if request.method == "HEAD" else _body(path, start, length)
+    h = request.headers
+    answer = plan(path.stat(), max_age, h.get("Range"), h.get("If-Range"), h.get("If-None-Match"))
+    if answer.status == 304:
+        return Response(status=304, headers=answer.headers)
+    if request.method == "HEAD":
+        body = []
+    else:
+        body = open_body(request.environ, path, answer.start, answer.length)
     return Response(
-        body, status=status, mimetype=mimetype, headers=headers, direct_passthrough=True
+        body,
+        status=answer.status,
+        mimetype=mimetype,
+        headers=answer.headers,
+        direct_passthrough=True,
     )
 
 
-def _body(path: Path, start: int, length: int):
+def open_body(environ: dict, path: Path, start: int, length: int):
+    """The response body: ``length`` bytes of the file from ``start``."""
     file = open(path, "rb")
     file.seek(start)
-    wrapper = request.environ.get("wsgi.file_wrapper")
+    wrapper = environ.get("wsgi.file_wrapper")
     if wrapper is not None:
         # waitress sends Content-Length bytes from the file's current position and
         # closes it afterwards.
