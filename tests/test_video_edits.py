@@ -211,3 +211,29 @@ def test_a_failed_trim_leaves_the_video_as_it_was(services, user, admin, events,
     assert user.client.get(stream).data == before["video"]  # still plays as it was
     failed = [e for e in events if e.type == "video.edit_failed"]
     assert failed and failed[0].data["error"] == state["error"]
+
+
+def test_a_trim_moves_the_captions_with_the_picture(services, user, tmp_path):
+    video = posted(services, user, tmp_path)
+    srt = (
+        "1\n00:00:00,000 --> 00:00:00,500\nfirst\n\n"
+        "2\n00:00:00,500 --> 00:00:01,000\nsecond\n\n"
+        "3\n00:00:01,700 --> 00:00:01,900\ncut away\n"
+    ).encode()
+    r = user.client.post(
+        f"/api/videos/{video['id']}/captions",
+        data={"file": (io.BytesIO(srt), "subs.srt"), "language": "en"},
+        content_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {user.token}"},
+    )
+    assert r.status_code == 201, r.json
+    r = user.post(f"/api/videos/{video['id']}/trim", json={"start": 0.4, "end": 1.6})
+    assert r.status_code == 202, r.json
+    assert trim_finished(user, video["id"])["state"] == "idle"
+    (track,) = user.get(f"/api/videos/{video['id']}/captions").json
+    vtt = user.client.get(track["url"]).data.decode()
+    assert "00:00:00.000 --> 00:00:00.100\nfirst" in vtt
+    assert "00:00:00.100 --> 00:00:00.600\nsecond" in vtt
+    assert "cut away" not in vtt
+    # Search finds what is still said, not what was cut.
+    assert row(video["id"]).caption_text.split() == ["first", "second"]

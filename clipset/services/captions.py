@@ -318,6 +318,29 @@ class Captions:
             _reindex(current)
 
 
+def cut(video: Video, start: float, end: float) -> None:
+    """After a new trim to ``start``..``end`` seconds of the timeline the tracks were
+    timed against: every track's cues moved to the new timeline, those cut away dropped
+    (and a track left with none removed), so captions stay in step with the picture."""
+    length = end - start
+    with immediate():
+        if Video.get_or_none(Video.id == video.id) is None:
+            return
+        for caption in _of(video):
+            cues = [
+                Cue(max(0.0, c.start - start), min(length, c.end - start), c.text)
+                for c in parse(caption.vtt.encode())
+                if c.end > start and c.start < end
+            ]
+            if not cues:
+                caption.delete_instance()
+                continue
+            caption.vtt = to_webvtt(cues)
+            caption.text = "\n".join(plain_words(c.text) for c in cues)
+            caption.save()
+        _reindex(Video.get_by_id(video.id))
+
+
 def _of(video: Video) -> list[Caption]:
     return list(
         Caption.select()

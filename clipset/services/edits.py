@@ -22,7 +22,7 @@ from ..errors import Conflict, ValidationFailed
 from ..settings import Settings
 from ..store.db import database
 from ..store.models import User, Video
-from . import storage
+from . import captions, storage
 from .catalog import find, managed, ready
 from .drafts import MIN_CLIP
 from .hub import Hub
@@ -231,6 +231,7 @@ class Edits:
                     )
                 variants = media.make_variants(tmp_thumb, THUMBNAIL_WIDTHS)
                 self._swap(video, result, tmp_video, tmp_thumb, tmp_previews, variants)
+                captions.cut(video, start, end)  # timed against the cut just replaced
                 Video.update(
                     trim_start=offset + start,
                     trim_end=offset + end,
