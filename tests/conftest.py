@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import socket
+import uuid
 
+import boto3
 import pytest
 from postgres_cluster import TEMPLATE, Cluster, server_bin
 from support import PASSWORD, Api, make_settings
@@ -201,3 +204,52 @@ def live_server(app):
     server = Server(app, host="127.0.0.1", port=0).start()
     yield server
     server.stop()
+
+
+S3_KEYS = {
+    "s3_access_key_id": "testing",
+    "s3_secret_access_key": "testing",
+    "s3_region": "us-east-1",
+}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's standalone S3 server, for media_store (started on first use)."""
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3(s3_endpoint):
+    return boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=S3_KEYS["s3_access_key_id"],
+        aws_secret_access_key=S3_KEYS["s3_secret_access_key"],
+    )
+
+
+@pytest.fixture
+def bucket_name(s3):
+    name = f"clips-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def bucket_settings(s3_endpoint, bucket_name):
+    """The settings of an app whose media_store is this test's bucket."""
+    return {
+        "media_store": f"s3://{bucket_name}/library",
+        "s3_endpoint_url": s3_endpoint,
+        **S3_KEYS,
+    }

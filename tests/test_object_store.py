@@ -6,12 +6,9 @@ removes the objects; a store that is down leaves the video playing from disk unt
 
 from __future__ import annotations
 
-import socket
 import time
 import urllib.request
-import uuid
 
-import boto3
 import media_factory
 import pytest
 from test_jobs import queue, row, wait_for
@@ -21,44 +18,12 @@ from clipset.services.media_urls import MediaUrls
 from clipset.store.db import database
 from clipset.store.models import User, Video
 
-KEYS = {"s3_access_key_id": "testing", "s3_secret_access_key": "testing", "s3_region": "us-east-1"}
 WAIT_SECONDS = 60
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def s3(s3_endpoint):
-    return boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
-@pytest.fixture
-def bucket_name(s3):
-    name = f"clips-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    return name
-
-
-@pytest.fixture
-def settings_overrides(s3_endpoint, bucket_name):
-    return {"media_store": f"s3://{bucket_name}/library", "s3_endpoint_url": s3_endpoint, **KEYS}
+def settings_overrides(bucket_settings):
+    return bucket_settings
 
 
 def objects(s3, bucket: str) -> dict[str, int]:
