@@ -40,10 +40,12 @@ def test_video_page_shortcuts_speed_download_and_shape(app, admin, new_page, tmp
     page.wait_for_function(
         "() => Math.abs(document.querySelector('[data-testid=player]').currentTime - 5) < 0.5"
     )
-    page.keyboard.press("k")
+    # It opened playing; k pauses and plays.
     page.wait_for_function("() => !document.querySelector('[data-testid=player]').paused")
     page.keyboard.press("k")
     page.wait_for_function("() => document.querySelector('[data-testid=player]').paused")
+    page.keyboard.press("k")
+    page.wait_for_function("() => !document.querySelector('[data-testid=player]').paused")
     assert now() >= 5
     page.keyboard.press("m")
     assert player.evaluate("v => v.muted") is True

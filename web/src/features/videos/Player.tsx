@@ -2,8 +2,8 @@
 // keyboard shortcuts (k/Space, j/l, arrows, f, m), speed, picture-in-picture, download —
 // and a box shaped from the stored size, so nothing jumps when the video loads. Caption
 // tracks are <track>s; a timeline under the picture shows chapters and seek previews.
-// A new source (the processed file after the original's stand-in) carries on where the
-// old one was, playing if it played.
+// It starts playing (muted if the browser insists); a new source (the processed file
+// after the original's stand-in) carries on where the old one was, playing if it played.
 import { useCallback, useEffect, useState, type ReactNode, type RefObject } from "react";
 import type { PreviewTile } from "@/lib/previews";
 import type { Caption, Video } from "@/lib/types";
@@ -88,7 +88,15 @@ export function Player({ video, src, poster, playerRef, onPlaying, captions = []
     if (!media || media.getAttribute("src") === src) return;
     const was = media.currentSrc ? { time: media.currentTime, playing: !media.paused, rate: media.playbackRate } : null;
     media.src = src;
-    if (!was) return;
+    if (!was) {
+      // The page opens playing, as people expect; muted when the browser wants a gesture
+      // before sound (the viewer unmutes with one).
+      void media.play().catch(() => {
+        media.muted = true;
+        return media.play();
+      }).catch(() => undefined);
+      return;
+    }
     const resume = () => {
       media.currentTime = was.time;
       media.playbackRate = was.rate;
