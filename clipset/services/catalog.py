@@ -188,9 +188,6 @@ def _ordered(query, sort_by: str, order: str, allowed=tuple(SORTS)):
     return query.order_by(column.desc(), Video.id.desc())
 
 
-# The file behind each kind of signed URL (captions are rows, not files).
-
-
 class Catalog:
     def __init__(self, files: MediaFiles, urls: MediaUrls):
         self.files = files

@@ -119,10 +119,14 @@ class MediaFiles:
                 path = self.path(kind, key)
                 sent[path] = _version(path)
                 target.put(path, self.name(kind, key), BUCKET_TYPES[kind])
-        except MediaStoreFailed:
+        except Exception as exc:  # never fails a finished job or an edit: the disk serves it
             if bucket is not None:
                 raise
-            log.warning("video %s stays on disk until the media store is back", video.public_id)
+            log.warning(
+                "video %s stays on disk until the media store is back",
+                video.public_id,
+                exc_info=not isinstance(exc, MediaStoreFailed),
+            )
             return 0
         with immediate():
             row = Video.get_or_none(Video.id == video_id)
