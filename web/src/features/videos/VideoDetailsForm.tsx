@@ -1,5 +1,6 @@
 // A new video's details: a local preview to trim and pick the cover from, title,
 // description, tags, category and who can see it. The parent decides when it may post.
+// The fields themselves (DetailsFields) are also the video page's edit dialog.
 import { useEffect, useId, useMemo, useRef } from "react";
 import { formatDuration } from "@/lib/format";
 import { useCategories, useQuota } from "@/lib/queries";
@@ -12,10 +13,6 @@ import { TrimBar } from "./TrimBar";
 export interface Details { title: string; description: string; tags: string; category_id: string; privacy: Privacy; trim_start: number | null; trim_end: number | null; cover_time: number | null }
 
 export function VideoDetailsForm({ file, draftId = null, details, onChange, footer }: { file: File; draftId?: Draft["id"] | null; details: Details; onChange: (d: Details) => void; footer: React.ReactNode }) {
-  const ids = useId();
-  const categories = useCategories();
-  const maxTags = useQuota().data?.max_tags;
-  const tagCount = tagList(details.tags).length;
   const player = useRef<HTMLVideoElement>(null);
   const strip = useFilmstrip(draftId);
   const preview = useMemo(() => URL.createObjectURL(file), [file]);
@@ -46,27 +43,47 @@ export function VideoDetailsForm({ file, draftId = null, details, onChange, foot
         </p>
       </div>
       <div className="flex flex-col gap-3">
+        <DetailsFields details={details} onChange={onChange} />
+        {footer}
+      </div>
+    </div>
+  );
+}
+
+/** What every video has, as typed: title, description, tags (one comma-separated line,
+ * held to the quota's limit), category and, when the form has it, who can see it. */
+export type Fields = Pick<Details, "title" | "description" | "tags" | "category_id"> & { privacy?: Privacy };
+
+export function DetailsFields<T extends Fields>({ details, onChange }: { details: T; onChange: (d: T) => void }) {
+  const ids = useId();
+  const categories = useCategories();
+  const maxTags = useQuota().data?.max_tags;
+  const tagCount = tagList(details.tags).length;
+  const set = (patch: Partial<Fields>) => onChange({ ...details, ...patch });
+  return (
+    <>
+      <div>
+        <label className="label" htmlFor={`${ids}-title`}>Title</label>
+        <input id={`${ids}-title`} className="input" maxLength={200} value={details.title} onChange={(e) => set({ title: e.target.value })} />
+      </div>
+      <div>
+        <label className="label" htmlFor={`${ids}-desc`}>Description</label>
+        <textarea id={`${ids}-desc`} className="input min-h-[4rem]" maxLength={5000} value={details.description} onChange={(e) => set({ description: e.target.value })} />
+      </div>
+      <div>
+        <label className="label" htmlFor={`${ids}-tags`}>Tags (comma separated)</label>
+        <input id={`${ids}-tags`} className="input" value={details.tags} onChange={(e) => set({ tags: e.target.value })} aria-describedby={maxTags != null && tagCount > maxTags ? `${ids}-tags-err` : undefined} />
+        {maxTags != null && tagCount > maxTags && <p id={`${ids}-tags-err`} role="alert" className="mt-1 text-sm text-red-600 dark:text-red-400">Use at most {maxTags} tags (there are {tagCount}).</p>}
+      </div>
+      <div className="grid grid-cols-2 gap-3">
         <div>
-          <label className="label" htmlFor={`${ids}-title`}>Title</label>
-          <input id={`${ids}-title`} className="input" maxLength={200} value={details.title} onChange={(e) => set({ title: e.target.value })} />
+          <label className="label" htmlFor={`${ids}-cat`}>Category</label>
+          <select id={`${ids}-cat`} className="input" value={details.category_id} onChange={(e) => set({ category_id: e.target.value })}>
+            <option value="">None</option>
+            {(categories.data ?? []).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          </select>
         </div>
-        <div>
-          <label className="label" htmlFor={`${ids}-desc`}>Description</label>
-          <textarea id={`${ids}-desc`} className="input min-h-[4rem]" maxLength={5000} value={details.description} onChange={(e) => set({ description: e.target.value })} />
-        </div>
-        <div>
-          <label className="label" htmlFor={`${ids}-tags`}>Tags (comma separated)</label>
-          <input id={`${ids}-tags`} className="input" value={details.tags} onChange={(e) => set({ tags: e.target.value })} aria-describedby={maxTags != null && tagCount > maxTags ? `${ids}-tags-err` : undefined} />
-          {maxTags != null && tagCount > maxTags && <p id={`${ids}-tags-err`} role="alert" className="mt-1 text-sm text-red-600 dark:text-red-400">Use at most {maxTags} tags (there are {tagCount}).</p>}
-        </div>
-        <div className="grid grid-cols-2 gap-3">
-          <div>
-            <label className="label" htmlFor={`${ids}-cat`}>Category</label>
-            <select id={`${ids}-cat`} className="input" value={details.category_id} onChange={(e) => set({ category_id: e.target.value })}>
-              <option value="">None</option>
-              {(categories.data ?? []).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-            </select>
-          </div>
+        {details.privacy !== undefined && (
           <div>
             <label className="label" htmlFor={`${ids}-privacy`}>Who can see it</label>
             <select id={`${ids}-privacy`} className="input" value={details.privacy} onChange={(e) => set({ privacy: e.target.value as Privacy })}>
@@ -75,9 +92,8 @@ export function VideoDetailsForm({ file, draftId = null, details, onChange, foot
               <option value="private">Private (only me)</option>
             </select>
           </div>
-        </div>
-        {footer}
+        )}
       </div>
-    </div>
+    </>
   );
 }

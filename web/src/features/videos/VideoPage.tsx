@@ -8,7 +8,7 @@ import { api, ApiError } from "@/lib/api";
 import { useAuth } from "@/lib/auth";
 import { countOf, formatCount, formatDuration, PRIVACY_WORDS, timeAgo } from "@/lib/format";
 import { useLiveVideos } from "@/lib/live";
-import { keys, useCategories, usePreviews, useStreamUrl, useThumbnailUrl, useVideo } from "@/lib/queries";
+import { keys, usePreviews, useStreamUrl, useThumbnailUrl, useVideo } from "@/lib/queries";
 import { useToast } from "@/lib/toast";
 import { tagList } from "@/lib/tags";
 import type { Privacy, Video, VideoId } from "@/lib/types";
@@ -24,13 +24,13 @@ import { useEditEvents } from "./edits";
 import { LikeButton } from "./LikeButton";
 import { NotFound } from "@/components/NotFound";
 import { Player, PlayerFrame } from "./Player";
+import { DetailsFields, type Fields } from "./VideoDetailsForm";
 import { ConfirmDialog, CopyButton, Dialog, ErrorState, Skeleton, StatusBadge } from "@/components/ui";
 
 function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onClose: () => void }) {
   const toast = useToast();
-  const categories = useCategories();
   const { details } = useVideoChanges(video.id);
-  const [form, setForm] = useState({ title: video.title, description: video.description, tags: video.tags.join(", "), category_id: video.category_id ? String(video.category_id) : "" });
+  const [form, setForm] = useState<Fields>({ title: video.title, description: video.description, tags: video.tags.join(", "), category_id: video.category_id ? String(video.category_id) : "" });
   function save() {
     details.mutate(
       { title: form.title, description: form.description, tags: tagList(form.tags), category_id: form.category_id ? Number(form.category_id) : null },
@@ -40,15 +40,7 @@ function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onC
   return (
     <Dialog open={open} onClose={onClose} title="Edit details">
       <div className="flex flex-col gap-3">
-        <label className="block"><span className="label">Title</span><input className="input" value={form.title} maxLength={200} onChange={(e) => setForm({ ...form, title: e.target.value })} /></label>
-        <label className="block"><span className="label">Description</span><textarea className="input min-h-[5rem]" value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} /></label>
-        <label className="block"><span className="label">Tags (comma separated)</span><input className="input" value={form.tags} onChange={(e) => setForm({ ...form, tags: e.target.value })} /></label>
-        <label className="block"><span className="label">Category</span>
-          <select className="input" value={form.category_id} onChange={(e) => setForm({ ...form, category_id: e.target.value })}>
-            <option value="">None</option>
-            {(categories.data ?? []).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
-        </label>
+        <DetailsFields details={form} onChange={setForm} />
         <div className="flex justify-end gap-2"><button className="btn-ghost" onClick={onClose}>Cancel</button><button className="btn-primary" onClick={save} disabled={details.isPending}>{details.isPending ? "Saving…" : "Save"}</button></div>
       </div>
     </Dialog>
