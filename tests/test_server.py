@@ -363,3 +363,28 @@ def test_a_slow_upload_is_not_cut_by_the_head_timeout(live_server, admin):
     resp.begin()
     assert resp.status == 204 and resp.headers["Upload-Offset"] == str(size)
     sock.close()
+
+
+@pytest.mark.parametrize(
+    "settings_overrides",
+    [{"max_connections_per_client": 3, "trusted_proxy": "127.0.0.5"}],
+)
+def test_the_trusted_proxy_is_not_held_to_one_clients_budget(live_server):
+    """Its connections carry every client behind it; anyone else keeps the budget."""
+    port = live_server.port
+
+    def served(sock: socket.socket) -> bool:
+        try:
+            sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            return sock.recv(12).startswith(b"HTTP/1.1 200")
+        except OSError:
+            return False
+
+    proxy = [_connect_from("127.0.0.5", port) for _ in range(8)]
+    other = [_connect_from("127.0.0.6", port) for _ in range(4)]
+    try:
+        assert all(served(sock) for sock in proxy)
+        assert [served(sock) for sock in other] == [True, True, True, False]
+    finally:
+        for sock in proxy + other:
+            sock.close()

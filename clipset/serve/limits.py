@@ -27,14 +27,19 @@ class BodyGate(Protocol):
 
 
 class ClientBudget:
-    """Open HTTP connections per client address (touched from the loop and workers)."""
+    """Open HTTP connections per client address (touched from the loop and workers).
+    The ``exempt`` addresses (the trusted reverse proxy, whose connections carry every
+    client) are held only to the server's whole connection limit."""
 
-    def __init__(self, per_client: int):
+    def __init__(self, per_client: int, exempt: frozenset[str] = frozenset()):
         self.per_client = per_client
+        self.exempt = exempt
         self._open: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def take(self, address: str) -> bool:
+        if address in self.exempt:
+            return True
         with self._lock:
             count = self._open.get(address, 0)
             if count >= self.per_client:
@@ -43,6 +48,8 @@ class ClientBudget:
             return True
 
     def give(self, address: str) -> None:
+        if address in self.exempt:
+            return
         with self._lock:
             count = self._open.get(address, 0) - 1
             if count > 0:

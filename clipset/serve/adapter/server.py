@@ -62,7 +62,7 @@ class WaitressServer:
             max_request_body_size=1 << 40,
             **proxy,
         )
-        self.budget = ClientBudget(per_client)
+        self.budget = ClientBudget(per_client, frozenset({trusted_proxy} - {None}))
         # The media lane's own request threads.
         self._media_threads = ThreadedTaskDispatcher()
         self._media_threads.set_thread_count(media.threads)
