@@ -200,8 +200,7 @@ class Video(BaseModel):
     lease_expires_at = DateTimeField(null=True)
     # The remote worker whose try failed last: not handed the job again while another can.
     failed_by_worker_id = IntegerField(null=True)
-    # The kinds of its files the bucket of media_store holds (services/media_files.py).
-    bucket_files = CharField(max_length=255, null=True)
+    bucket_files = CharField(max_length=255, null=True)  # kinds in the bucket (media_files)
 
     class Meta:
         indexes = (
