@@ -1,10 +1,11 @@
-import { StrictMode } from "react";
+import { startTransition, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { BrowserRouter } from "react-router-dom";
 import { ApiError } from "@/lib/api";
 import { applyTheme, watchSystemTheme } from "@/lib/theme";
 import { App } from "@/app/App";
+import { whenIdle } from "@/lib/nextTask";
 import "./index.css";
 
 applyTheme();
@@ -24,10 +25,14 @@ const queryClient = new QueryClient({
 // Browsers allow a service worker only in a secure context (HTTPS or this computer);
 // on a plain-http LAN address the app simply works without one.
 if ("serviceWorker" in navigator && window.isSecureContext && import.meta.env.PROD) {
-  window.addEventListener("load", () => { navigator.serviceWorker.register("/sw.js").catch(() => undefined); });
+  // Registered once the page has loaded and the browser is idle: the worker's own start-up
+  // (and its caching of the shell) must not compete with the first screen.
+  window.addEventListener("load", () => whenIdle(() => { navigator.serviceWorker.register("/sw.js").catch(() => undefined); }));
 }
 
-createRoot(document.getElementById("root")!).render(
+// A transition lets React yield to the browser while it builds the first screen.
+const root = createRoot(document.getElementById("root")!);
+startTransition(() => root.render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
@@ -35,4 +40,4 @@ createRoot(document.getElementById("root")!).render(
       </BrowserRouter>
     </QueryClientProvider>
   </StrictMode>,
-);
+));

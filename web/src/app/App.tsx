@@ -11,9 +11,9 @@ import { RouteErrorBoundary } from "./RouteErrorBoundary";
 import { lazyPage } from "./lazyPage";
 import { ErrorState, Spinner } from "@/components/ui";
 import { ChangePasswordPage, LoginPage, RegisterPage, SetupPage } from "@/features/auth/auth";
-import { FeedPage } from "@/features/feed/Feed";
 
 const pages = {
+  feed: () => import("@/features/feed/Feed"),
   upload: () => import("@/features/upload/Upload"),
   video: () => import("@/features/videos/VideoPage"),
   browse: () => import("@/features/browse/Browse"),
@@ -26,6 +26,7 @@ const pages = {
   guest: () => import("@/features/shares/GuestPage"),
   shares: () => import("@/features/shares/MyShares"),
 };
+const FeedPage = lazyPage(pages.feed);
 const UploadPage = lazyPage(pages.upload);
 const VideoPage = lazyPage(pages.video);
 const BrowsePage = lazyPage(pages.browse);
@@ -42,7 +43,7 @@ const MySharesPage = lazyPage(pages.shares);
  * instead of after them; a failure here is left to the page's own load to report. */
 function preloadPageOf(path: string) {
   const byFirstSegment: Record<string, () => Promise<unknown>> = {
-    upload: pages.upload, v: pages.video, browse: pages.browse, c: pages.browse,
+    "": pages.feed, upload: pages.upload, v: pages.video, browse: pages.browse, c: pages.browse,
     u: pages.profile, library: pages.library, admin: pages.admin,
     albums: pages.albums, favourites: pages.saved, later: pages.saved, s: pages.guest, shares: pages.shares,
   };
@@ -90,7 +91,7 @@ function Routed() {
       <Route path="/login" element={user ? <Navigate to="/" replace /> : <LoginPage />} />
       <Route path="/register" element={user ? <Navigate to="/" replace /> : <RegisterPage />} />
       <Route element={<RequireUser><Layout /></RequireUser>}>
-        <Route index element={<FeedPage />} />
+        <Route index element={page(<FeedPage />)} />
         <Route path="browse" element={page(<BrowsePage />)} />
         <Route path="c/:slug" element={page(<BrowsePage />)} />
         <Route path="upload" element={page(<UploadPage />)} />

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, onUnauthorized, tokenStore } from "./api";
 import type { Session, User } from "./types";
@@ -25,12 +25,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     if (!tokenStore.get()) return;
-    api.get<User>("/api/auth/me")
-      .then(setUser)
-      // Only a refusal ends the session (a 401 clears it through onUnauthorized); a request
-      // cut short by a reload or a dropped network must not throw the token away.
-      .catch(() => undefined)
-      .finally(() => setLoading(false));
+    // Only a refusal ends the session (a 401 clears it through onUnauthorized); a request
+    // cut short by a reload or a dropped network must not throw the token away. The
+    // signed-in screen that follows renders as a transition, yielding to the browser.
+    api.get<User>("/api/auth/me").then(
+      (me) => startTransition(() => { setUser(me); setLoading(false); }),
+      () => startTransition(() => setLoading(false)),
+    );
   }, [clear]);
 
   useEffect(() => onUnauthorized(clear), [clear]);

@@ -8,6 +8,7 @@ import { api } from "./api";
 import { keys } from "./queries";
 import type { Comment, Video, VideoId } from "./types";
 import { patchVideo } from "./videoCache";
+import { nextTask } from "./nextTask";
 import { LiveClient, liveUrl, type LiveEvent, type LiveStatus } from "./ws";
 
 const Ctx = createContext<LiveClient | null>(null);
@@ -19,8 +20,13 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     if (!user) return;
-    client.start();
-    return () => client.stop();
+    // The socket opens after the first screen is committed, in a task of its own.
+    let stopped = false;
+    void nextTask().then(() => { if (!stopped) client.start(); });
+    return () => {
+      stopped = true;
+      client.stop();
+    };
   }, [client, user]);
 
   useEffect(() => client.onEvent((e) => {

@@ -1,28 +1,14 @@
 import { useId, useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { useAuth } from "@/lib/auth";
-import { formatDuration, splitTimestamps, timeAgo } from "@/lib/format";
+import { formatDuration, timeAgo } from "@/lib/format";
 import { useLiveVideos } from "@/lib/live";
 import { useToast } from "@/lib/toast";
 import type { Comment, VideoId } from "@/lib/types";
 import { useAddComment, useComments, useDeleteComment } from "./api";
 import { EmptyState, Skeleton } from "@/components/ui";
+import { TimestampText } from "@/components/TimestampText";
 
-function Body({ text, onSeek }: { text: string; onSeek?: (s: number) => void }) {
-  return (
-    <>
-      {splitTimestamps(text).map((part, i) =>
-        "seconds" in part && onSeek ? (
-          <button key={i} type="button" className="font-medium text-brand-500 hover:underline" onClick={() => onSeek(part.seconds)} aria-label={`Jump to ${part.label}`}>
-            {part.label}
-          </button>
-        ) : (
-          <span key={i}>{"text" in part ? part.text : part.label}</span>
-        ),
-      )}
-    </>
-  );
-}
 
 /** Comments of a video, live; timestamps seek the player when there is one. */
 export function Comments({ videoId, currentTime, onSeek }: { videoId: VideoId; currentTime?: () => number; onSeek?: (s: number) => void }) {
@@ -84,7 +70,7 @@ export function Comments({ videoId, currentTime, onSeek }: { videoId: VideoId; c
                     ) : <span className="text-xs text-zinc-600 dark:text-zinc-400">at {formatDuration(c.timestamp_seconds)}</span>
                   )}
                 </div>
-                <p className="whitespace-pre-wrap break-words"><Body text={c.body} onSeek={onSeek} /></p>
+                <p className="whitespace-pre-wrap break-words"><TimestampText text={c.body} onSeek={onSeek} /></p>
               </div>
               {user && (user.id === c.author.id || user.role === "admin") && (
                 <button type="button" className="self-start text-xs text-zinc-600 dark:text-zinc-400 hover:text-red-600" onClick={() => remove(c)} aria-label={`Delete comment by ${c.author.username}`}>Delete</button>

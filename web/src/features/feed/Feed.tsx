@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router-dom";
 import { flattenUnique } from "@/lib/paging";
+import { useAfterFirstTask } from "@/lib/nextTask";
 import { useFeed, useNewVideos } from "./api";
 import { FeedItem } from "./FeedItem";
 import { Icon } from "@/components/icons";
@@ -18,13 +19,16 @@ function useRememberedMute(): [boolean, (m: boolean) => void] {
   return [muted, set];
 }
 
-export function FeedPage() {
+export default function FeedPage() {
   const feed = useFeed();
   const videos = useMemo(() => flattenUnique(feed.data?.pages), [feed.data?.pages]);
   const news = useNewVideos(videos, feed.data?.pages[0]?.as_of);
   const [active, setActive] = useState(0);
   const [muted, setMuted] = useRememberedMute();
   const container = useRef<HTMLDivElement>(null);
+  // The first clip mounts alone, the rest in the next task: the first paint waits on one.
+  const rest = useAfterFirstTask(videos.length > 0);
+  const shown = rest ? videos : videos.slice(0, 1);
 
   // The item that fills most of the screen is the active one.
   useEffect(() => {
@@ -37,7 +41,7 @@ export function FeedPage() {
     }, { root, threshold: 0.6 });
     root.querySelectorAll("[data-index]").forEach((el) => io.observe(el));
     return () => io.disconnect();
-  }, [videos.length]);
+  }, [shown.length]);
 
   // The query result is a new object each render; depend on the parts that matter.
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = feed;
@@ -103,11 +107,11 @@ export function FeedPage() {
       tabIndex={0}
       data-testid="feed"
     >
-      {videos.map((v, i) => (
+      {shown.map((v, i) => (
         <FeedItem key={v.id} video={v} index={i} active={i === active} near={i >= active - 1 && i <= active + 2} muted={muted} setMuted={setMuted} />
       ))}
       {feed.isFetchingNextPage && <div className="flex h-16 items-center justify-center"><Spinner label="Loading more videos" /></div>}
-      {!hasNextPage && (
+      {!hasNextPage && rest && (
         <div className="flex h-40 snap-start flex-col items-center justify-center gap-2 text-center text-sm text-zinc-300" data-testid="feed-end">
           <Icon name="inbox" className="h-8 w-8" />
           <p className="font-medium text-white">You're all caught up</p>

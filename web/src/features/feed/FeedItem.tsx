@@ -1,19 +1,21 @@
 // One clip of the feed: plays while it fills the screen and starts over when it comes
 // back; tap pauses and plays, a double tap likes it (with a heart), a thin bar seeks.
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Link } from "react-router-dom";
 import { api } from "@/lib/api";
 import { formatCount } from "@/lib/format";
 import { useLiveVideos } from "@/lib/live";
 import { useStreamUrl, useThumbnailUrl } from "@/lib/queries";
 import type { Video } from "@/lib/types";
-import { Comments } from "@/features/comments";
 import { Icon } from "@/components/icons";
 import { LikeButton, useLike, usePreviews } from "@/features/videos";
 import { ShareButton } from "@/features/shares";
 import { AddToAlbumButton } from "@/features/albums";
 import { SeekBar } from "@/components/SeekBar";
 import { Dialog, Spinner } from "@/components/ui";
+
+// The comment list loads when a sheet first opens, not with the feed.
+const Comments = lazy(() => import("@/features/comments").then((m) => ({ default: m.Comments })));
 
 /** Two taps closer than this are a double tap. */
 const DOUBLE_TAP_MS = 280;
@@ -33,7 +35,8 @@ export function FeedItem({ video, index, active, near, muted, setMuted }: {
   const stream = useStreamUrl(video.id, near);
   const thumb = useThumbnailUrl(video.id, near);
   const like = useLike(video);
-  const previews = usePreviews(video.id, near);
+  // Seek previews matter only on the clip being watched.
+  const previews = usePreviews(video.id, active);
   const [comments, setComments] = useState(false);
   const [paused, setPaused] = useState(false);
   const [sound, setSound] = useState(false);
@@ -176,7 +179,7 @@ export function FeedItem({ video, index, active, near, muted, setMuted }: {
       {near && <SeekBar media={el} label={`Seek in ${video.title}`} previews={previews.data} chapters={video.chapters} />}
       <Dialog open={comments} onClose={() => setComments(false)} title={`Comments on “${video.title}”`} sheet testId="comment-sheet">
         <div className="max-h-[60vh] overflow-y-auto pr-1 max-sm:max-h-[55dvh]">
-          {comments && <Comments videoId={video.id} currentTime={() => el?.currentTime ?? 0} onSeek={(s) => { if (el) el.currentTime = s; }} />}
+          {comments && <Suspense fallback={<Spinner label="Loading comments" />}><Comments videoId={video.id} currentTime={() => el?.currentTime ?? 0} onSeek={(s) => { if (el) el.currentTime = s; }} /></Suspense>}
         </div>
         <div className="mt-3 flex justify-end"><button className="btn-ghost" onClick={() => setComments(false)}>Close</button></div>
       </Dialog>

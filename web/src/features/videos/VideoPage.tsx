@@ -8,6 +8,7 @@ import { api, ApiError } from "@/lib/api";
 import { useAuth } from "@/lib/auth";
 import { countOf, formatCount, formatDuration, PRIVACY_WORDS, timeAgo } from "@/lib/format";
 import { useLiveVideos } from "@/lib/live";
+import { useAfterFirstTask } from "@/lib/nextTask";
 import { keys, usePreviews, useStreamUrl, useThumbnailUrl, useVideo } from "@/lib/queries";
 import { useToast } from "@/lib/toast";
 import { tagList } from "@/lib/tags";
@@ -23,9 +24,10 @@ import { EditCutDialog, TrimProgress } from "./EditCutDialog";
 import { useEditEvents } from "./edits";
 import { LikeButton } from "./LikeButton";
 import { NotFound } from "@/components/NotFound";
+import { TimestampText } from "@/components/TimestampText";
 import { Player, PlayerFrame } from "./Player";
 import { DetailsFields, type Fields } from "./VideoDetailsForm";
-import { ConfirmDialog, CopyButton, Dialog, ErrorState, Skeleton, StatusBadge } from "@/components/ui";
+import { ConfirmDialog, CopyButton, Dialog, ErrorState, Skeleton, Spinner, StatusBadge } from "@/components/ui";
 
 function EditDialog({ video, open, onClose }: { video: Video; open: boolean; onClose: () => void }) {
   const toast = useToast();
@@ -75,6 +77,8 @@ export default function VideoPage() {
   const [cutting, setCutting] = useState(false);
   useLiveVideos([id]); // live progress, likes and comments land in the cached video
   useEditEvents(id); // a trim's progress and its new cut
+  // The comments render in the task after the player, so the video paints first.
+  const commentsNow = useAfterFirstTask(!!video.data);
 
   // The same grid as the page, so the page fills it in place instead of moving over.
   if (video.isLoading) return <div className={PAGE_GRID}><div className="min-w-0"><Skeleton className="aspect-video w-full rounded-xl" /><Skeleton className="mt-4 h-6 w-2/3" /></div></div>;
@@ -169,14 +173,14 @@ export default function VideoPage() {
         )}
         {(v.description || v.tags.length > 0) && (
           <div className="mt-4 rounded-xl bg-zinc-100 p-4 text-sm dark:bg-zinc-900">
-            {v.description && <p className="whitespace-pre-wrap">{v.description}</p>}
+            {v.description && <p className="whitespace-pre-wrap" data-testid="video-description"><TimestampText text={v.description} onSeek={seek} /></p>}
             {v.tags.length > 0 && <p className="mt-2 flex flex-wrap gap-2">{v.tags.map((t) => <Link key={t} to={`/browse?q=${encodeURIComponent(t)}`} className="text-brand-500 hover:underline">#{t}</Link>)}</p>}
           </div>
         )}
       </div>
       <aside className="min-w-0">
         <h2 className="mb-3 text-lg font-semibold">Comments <span className="text-zinc-600 dark:text-zinc-400">{formatCount(v.comment_count)}</span></h2>
-        <Comments videoId={id} currentTime={() => player.current?.currentTime ?? 0} onSeek={seek} />
+        {commentsNow ? <Comments videoId={id} currentTime={() => player.current?.currentTime ?? 0} onSeek={seek} /> : <Spinner label="Loading comments" />}
       </aside>
       {captioning && <CaptionsDialog videoId={id} open={captioning} onClose={() => setCaptioning(false)} />}
       {cutting && <EditCutDialog video={v} open={cutting} onClose={() => setCutting(false)} />}
