@@ -1,6 +1,6 @@
 // The instance at a glance: figures, disk state, backups, weekly charts, quota use,
 // forecast, activity, LAN.
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useState, type ReactNode } from "react";
 import { Link } from "react-router-dom";
 import { formatBytes, timeAgo, timeUntil } from "@/lib/format";
 import { useToast } from "@/lib/toast";
@@ -13,12 +13,21 @@ import type { ActivityItem, DiskState } from "./types";
 const UploadsChart = lazy(() => import("./Charts").then((m) => ({ default: m.UploadsChart })));
 const StorageChart = lazy(() => import("./Charts").then((m) => ({ default: m.StorageChart })));
 
-function Figure({ label, value, note }: { label: string; value: string; note?: string }) {
+/** A figure's card; its label paints at once, its value (and note) when the stats arrive. */
+function Figure({ label, value, note, children }: { label: string; value?: string; note?: string; children?: ReactNode }) {
   return (
     <div className="card p-4">
       <p className="text-xs text-zinc-600 dark:text-zinc-400">{label}</p>
-      <p className="text-xl font-semibold">{value}</p>
-      {note && <p className="text-xs text-zinc-600 dark:text-zinc-400">{note}</p>}
+      {value === undefined ? (
+        // The same height as a value and its note line, so nothing moves when they land.
+        <><Skeleton className="my-0.5 h-6 w-16" /><Skeleton className="mt-1 h-3 w-28" /></>
+      ) : (
+        <>
+          <p className="text-xl font-semibold">{value}</p>
+          {note && <p className="text-xs text-zinc-600 dark:text-zinc-400">{note}</p>}
+          {children}
+        </>
+      )}
     </div>
   );
 }
@@ -27,21 +36,18 @@ function Figures() {
   const stats = useStats();
   if (stats.error) return <ErrorState error={stats.error} retry={() => stats.refetch()} />;
   const s = stats.data;
-  if (!s) return <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">{[0, 1, 2, 3].map((i) => <Skeleton key={i} className="h-24" />)}</div>;
-  const st = s.videos.by_status;
-  const usedDisk = s.disk_total_bytes - s.disk_free_bytes;
+  const st = s?.videos.by_status;
+  const usedDisk = s ? s.disk_total_bytes - s.disk_free_bytes : 0;
   return (
     <>
-    <DiskAlert disk={s.disk} />
-    <section aria-label="Figures" className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-      <Figure label="Users" value={String(s.users.total)} note={`${s.users.active} active · ${s.users.admins} admin${s.users.admins === 1 ? "" : "s"}`} />
-      <Figure label="Videos" value={String(s.videos.total)} note={`${st.completed} ready · ${st.pending + st.processing} in queue · ${st.failed} failed`} />
-      <Figure label="Storage used" value={formatBytes(s.bytes_stored)} note="videos, originals and uploads" />
-      <div className="card p-4">
-        <p className="text-xs text-zinc-600 dark:text-zinc-400">Disk free</p>
-        <p className="text-xl font-semibold">{formatBytes(s.disk_free_bytes)}</p>
-        <Bar percent={s.disk_total_bytes ? (usedDisk / s.disk_total_bytes) * 100 : 0} label={`Disk ${formatBytes(usedDisk)} used of ${formatBytes(s.disk_total_bytes)}`} />
-      </div>
+    {s && <DiskAlert disk={s.disk} />}
+    <section aria-label="Figures" aria-busy={!s} className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+      <Figure label="Users" value={s && String(s.users.total)} note={s && `${s.users.active} active · ${s.users.admins} admin${s.users.admins === 1 ? "" : "s"}`} />
+      <Figure label="Videos" value={s && String(s.videos.total)} note={st && `${st.completed} ready · ${st.pending + st.processing} in queue · ${st.failed} failed`} />
+      <Figure label="Storage used" value={s && formatBytes(s.bytes_stored)} note={s && "videos, originals and uploads"} />
+      <Figure label="Disk free" value={s && formatBytes(s.disk_free_bytes)}>
+        {s && <Bar percent={s.disk_total_bytes ? (usedDisk / s.disk_total_bytes) * 100 : 0} label={`Disk ${formatBytes(usedDisk)} used of ${formatBytes(s.disk_total_bytes)}`} />}
+      </Figure>
     </section>
     </>
   );
