@@ -1,5 +1,6 @@
 import { Suspense, useEffect, type ReactNode } from "react";
 import { Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { useQueryClient } from "@tanstack/react-query";
 import { useSetup } from "@/lib/queries";
 import { AuthProvider, useAuth } from "@/lib/auth";
 import { LiveProvider } from "@/lib/live";
@@ -9,23 +10,10 @@ import { Layout } from "./Layout";
 import { NotFound } from "@/components/NotFound";
 import { RouteErrorBoundary } from "./RouteErrorBoundary";
 import { lazyPage } from "./lazyPage";
+import { pages, preloadDataOf, preloadPageOf } from "./preload";
 import { ErrorState, Spinner } from "@/components/ui";
 import { ChangePasswordPage, LoginPage, RegisterPage, SetupPage } from "@/features/auth/auth";
 
-const pages = {
-  feed: () => import("@/features/feed/Feed"),
-  upload: () => import("@/features/upload/Upload"),
-  video: () => import("@/features/videos/VideoPage"),
-  browse: () => import("@/features/browse/Browse"),
-  profile: () => import("@/features/profile/Profile"),
-  library: () => import("@/features/library/Library"),
-  admin: () => import("@/features/admin/AdminArea"),
-  albums: () => import("@/features/albums/Albums"),
-  album: () => import("@/features/albums/AlbumPage"),
-  saved: () => import("@/features/saved/SavedPage"),
-  guest: () => import("@/features/shares/GuestPage"),
-  shares: () => import("@/features/shares/MyShares"),
-};
 const FeedPage = lazyPage(pages.feed);
 const UploadPage = lazyPage(pages.upload);
 const VideoPage = lazyPage(pages.video);
@@ -38,17 +26,6 @@ const AlbumPage = lazyPage(pages.album);
 const SavedPage = lazyPage(pages.saved);
 const GuestPage = lazyPage(pages.guest);
 const MySharesPage = lazyPage(pages.shares);
-
-/** Fetch the page the address opens while the first API calls (setup, who am I) are out,
- * instead of after them; a failure here is left to the page's own load to report. */
-function preloadPageOf(path: string) {
-  const byFirstSegment: Record<string, () => Promise<unknown>> = {
-    "": pages.feed, upload: pages.upload, v: pages.video, browse: pages.browse, c: pages.browse,
-    u: pages.profile, library: pages.library, admin: pages.admin,
-    albums: pages.albums, favourites: pages.saved, later: pages.saved, s: pages.guest, shares: pages.shares,
-  };
-  byFirstSegment[path.split("/")[1]]?.().catch(() => undefined);
-}
 
 function Centered({ children }: { children: ReactNode }) {
   return <div className="flex h-full items-center justify-center p-8">{children}</div>;
@@ -126,7 +103,11 @@ function GuestOrApp() {
 }
 
 export function App() {
-  useEffect(() => preloadPageOf(window.location.pathname), []);
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    preloadPageOf(window.location.pathname);
+    preloadDataOf(window.location.pathname, queryClient);
+  }, [queryClient]);
   return (
     <ToastProvider>
       <AuthProvider>

@@ -36,13 +36,17 @@ export function isUnfinished(v: Video | undefined): boolean {
 export function useVideo(id: VideoId, { pollMs }: { pollMs?: number } = {}) {
   const queryClient = useQueryClient();
   return useQuery({
-    queryKey: keys.video(id),
-    queryFn: () => api.get<Video>(`/api/videos/${encodeURIComponent(id)}`),
+    ...videoQuery(id),
     enabled: id !== "",
     // A copy from a list the screen came from: the page has its shape at once.
     placeholderData: () => cachedVideo(queryClient, id),
     refetchInterval: (q) => (pollMs && isUnfinished(q.state.data) ? pollMs : false),
   });
+}
+
+/** A video as the API has it (also what the app asks for ahead of the video page). */
+export function videoQuery(id: VideoId) {
+  return { queryKey: keys.video(id), queryFn: () => api.get<Video>(`/api/videos/${encodeURIComponent(id)}`) };
 }
 
 /** This week's upload quota of the signed-in user. */
@@ -59,7 +63,7 @@ export function useCategories() {
 }
 
 /** Signed media URLs live for hours; refresh them well before they expire. */
-function signed(kind: "stream" | "thumbnail", id: VideoId, enabled = true) {
+export function signedUrlQuery(kind: "stream" | "thumbnail", id: VideoId, enabled = true) {
   return {
     queryKey: [kind, id],
     queryFn: () => api.get<SignedUrl>(`/api/videos/${kind}/${id}`),
@@ -71,11 +75,11 @@ function signed(kind: "stream" | "thumbnail", id: VideoId, enabled = true) {
 }
 
 export function useStreamUrl(id: VideoId, enabled = true) {
-  return useQuery(signed("stream", id, enabled));
+  return useQuery(signedUrlQuery("stream", id, enabled));
 }
 
 export function useThumbnailUrl(id: VideoId, enabled = true) {
-  return useQuery(signed("thumbnail", id, enabled));
+  return useQuery(signedUrlQuery("thumbnail", id, enabled));
 }
 
 /** A video's seek-preview tiles (player scrubber, card hover), or none: an older video

@@ -1,7 +1,7 @@
 // The feed as server state: the cursor list, and others' videos posted since it was
 // loaded ("3 new videos — show").
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { infiniteQueryOptions, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api";
 import { useAuth } from "@/lib/auth";
 import { useLiveClient, useLiveStatus } from "@/lib/live";
@@ -13,13 +13,18 @@ const PAGE = 10;
 /** How many of the feed's first videos are looked at after the live connection was lost. */
 const HEAD = 20;
 
-export function useFeed() {
-  return useInfiniteQuery({
+/** The feed's pages (also what the app asks for ahead of the feed screen). */
+export function feedQuery() {
+  return infiniteQueryOptions({
     queryKey: keys.feed(),
     queryFn: ({ pageParam }) => api.get<CursorPage<Video>>("/api/videos/feed", { cursor: pageParam, limit: PAGE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: nextCursor,
   });
+}
+
+export function useFeed() {
+  return useInfiniteQuery(feedQuery());
 }
 
 /** Others' videos posted since this walk of the feed began (`asOf`, the server's snapshot
