@@ -13,10 +13,11 @@ from .. import __version__
 from ..desktop.instance import InstanceLock, port_free
 from ..errors import MediaStoreFailed
 from ..services.bucket import Bucket
+from ..services.bucket_deletes import RETRY_MINUTES
 from ..services.storage import size_text
 from ..settings import Settings
 from ..store import migrations
-from ..store.db import redact
+from ..store.db import postgres_params, redact
 from ..store.dirs import DataDir
 
 
@@ -154,6 +155,41 @@ def _database_lines(settings: Settings, data: DataDir) -> list[str]:
     ]
 
 
+# How many, and what the store said about the one tried last.
+_PENDING_DELETES = (
+    'SELECT count(*), (SELECT "error" FROM "bucket_delete" ORDER BY "tried_at" DESC LIMIT 1) '
+    'FROM "bucket_delete"'
+)
+
+
+def _count_pending(settings: Settings, data: DataDir) -> tuple[int, str | None]:
+    if settings.database_url:
+        import psycopg
+
+        params = postgres_params(settings.database_url)
+        params["dbname"] = params.pop("database")
+        with psycopg.connect(**params, connect_timeout=5) as conn:
+            return conn.execute(_PENDING_DELETES).fetchone()
+    if not data.database.is_file():
+        return 0, None
+    with contextlib.closing(_read_only(data.database)) as conn:
+        return conn.execute(_PENDING_DELETES).fetchone()
+
+
+def _bucket_deletes(settings: Settings, data: DataDir) -> list[str]:
+    """How many bucket objects a delete left behind, still to remove."""
+    try:
+        count, error = _count_pending(settings, data)
+    except Exception as exc:  # an older schema, or the database is out of reach
+        return [f"Bucket deletes pending: could not count them ({exc})"]
+    if not count:
+        return ["Bucket deletes pending: 0"] if settings.media_store else []
+    return [
+        f"Bucket deletes pending: {count} object(s) the store did not remove yet, tried "
+        f"again every {RETRY_MINUTES} minutes while Clipset runs (the store said: {error})"
+    ]
+
+
 def _media_store(settings: Settings) -> str:
     bucket = Bucket.from_settings(settings)
     if bucket is None:
@@ -175,6 +211,7 @@ def report(settings: Settings) -> str:
         *_database_lines(settings, data),
         f"Disk: {_disk_free(data.root)}",
         _media_store(settings),
+        *_bucket_deletes(settings, data),
         *_unclaimed(data),
         *_pyav(settings.video_encoder),
         f"Port: {_port(settings)}",

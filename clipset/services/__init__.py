@@ -89,7 +89,7 @@ class Services:
         self.drafts = Drafts(settings, data, self.config, self.uploads, self.jobs.wake)
         self.filmstrips = Filmstrips(data, UrlSigner(keys, "filmstrip"), self.drafts)
         self.backups = Backups(data, self.config)
-        self.schedules = Schedules(self.uploads, self.backups)
+        self.schedules = Schedules(self.uploads, self.backups, self.files.deletes)
 
     def start(self) -> None:
         """Recover what a dead process left half-done, then start background work (job

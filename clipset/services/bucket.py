@@ -152,22 +152,27 @@ class Bucket:
             "get_object", Params=params, ExpiresIn=max(1, min(ttl_seconds, PRESIGN_MAX_SECONDS))
         )
 
-    def remove(self, *names: str) -> None:
-        """Never fails the caller: an object left behind is logged."""
-        keys = [{"Key": self.key(n)} for n in names]
+    def remove(self, *names: str) -> dict[str, str]:
+        """Never fails the caller: returns each object left behind with the store's reason
+        (logged too), for the caller to try again later (services.bucket_deletes)."""
+        by_key = {self.key(n): n for n in names}
+        keys = [{"Key": k} for k in by_key]
+        left: dict[str, str] = {}
         for start in range(0, len(keys), DELETE_BATCH):
             batch = keys[start : start + DELETE_BATCH]
             try:
                 answer = self.client.delete_objects(
                     Bucket=self.name, Delete={"Objects": batch, "Quiet": True}
                 )
-            except Exception:
-                log.warning(
-                    "could not remove %d objects from %s", len(batch), self.url, exc_info=True
-                )
+            except Exception as exc:
+                log.warning("could not remove %d objects from %s: %s", len(batch), self.url, exc)
+                left.update((by_key[k["Key"]], str(exc)) for k in batch)
                 continue
             for error in answer.get("Errors", ()):
                 log.warning("could not remove %s from %s: %s", error.get("Key"), self.url, error)
+                name = by_key.get(error.get("Key"), error.get("Key"))
+                left[name] = f"{error.get('Code')}: {error.get('Message')}"
+        return left
 
     def _call(self, doing: str, method, *args, **kwargs):
         from botocore.exceptions import BotoCoreError, ClientError

@@ -22,6 +22,7 @@ from ..store.dirs import DataDir
 from ..store.models import Video
 from . import storage
 from .bucket import Bucket
+from .bucket_deletes import BucketDeletes
 from .media_urls import THUMBNAIL_WIDTHS
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class MediaFiles:
     def __init__(self, data: DataDir, bucket: Bucket | None):
         self.data = data
         self.bucket = bucket
+        self.deletes = BucketDeletes(bucket) if bucket is not None else None
 
     def path(self, kind: str, key: str) -> Path:
         return FILES[kind](self.data, key)
@@ -115,6 +117,7 @@ class MediaFiles:
         local = self._local_kinds(key)
         sent = {}  # what went up, to remove only a file no edit has replaced since
         try:
+            BucketDeletes(target).forget(*(self.name(k, key) for k in local))
             for kind in local:
                 path = self.path(kind, key)
                 sent[path] = _version(path)
@@ -171,14 +174,17 @@ class MediaFiles:
         left = _joined(in_bucket(video) - set(kinds))
         Video.update(bucket_files=left).where(Video.id == video.id).execute()
         storage.remove(*(self.path(k, video.storage_key) for k in kinds))
-        if self.bucket is not None:
-            self.bucket.remove(*(self.name(k, video.storage_key) for k in kinds))
+        self._remove_objects(video.storage_key, kinds)
 
     def remove(self, key: str) -> None:
-        """Every file of a video, on disk and in the bucket; never fails the caller."""
+        """Every file of a video, on disk and in the bucket; never fails the caller (an
+        object the bucket keeps is removed later: services.bucket_deletes)."""
         storage.remove_video_files(self.data, key)
-        if self.bucket is not None:
-            self.bucket.remove(*(self.name(k, key) for k in BUCKET_TYPES))
+        self._remove_objects(key, BUCKET_TYPES)
+
+    def _remove_objects(self, key: str, kinds) -> None:
+        if self.deletes is not None:
+            self.deletes.remove(key, {k: self.name(k, key) for k in kinds})
 
 
 def _joined(kinds: set[str]) -> str | None:

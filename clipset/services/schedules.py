@@ -1,5 +1,6 @@
 """Housekeeping on a schedule: abandoned uploads and drafts go (their quota with them),
-the weekly quota rolls over, and scheduled backups run when due. One
+the weekly quota rolls over, scheduled backups run when due, and bucket objects a delete
+left behind are tried again. One
 ``schedule.Scheduler`` of our own (not the module's global one) on a background thread
 that ``Services`` starts and stops.
 
@@ -25,6 +26,7 @@ from ..store.models import Config
 from ..store.notify import task_lock
 from . import quota
 from .backups import Backups
+from .bucket_deletes import RETRY_MINUTES, BucketDeletes
 from .uploads import Uploads
 
 log = logging.getLogger(__name__)
@@ -35,15 +37,18 @@ SLOT_KEY = "schedule.{}"  # Config key: the last period a task ran for (PostgreS
 
 
 class Schedules:
-    def __init__(self, uploads: Uploads, backups: Backups):
+    def __init__(self, uploads: Uploads, backups: Backups, deletes: BucketDeletes | None = None):
         self.uploads = uploads
         self.backups = backups
+        self.deletes = deletes
         # name: (seconds between runs or None for every tick, the task)
         self.tasks: dict[str, tuple[int | None, Callable[[], object]]] = {
             "quota.roll_over": (HOUR, quota.roll_over),
             "cleanup": (HOUR, self.cleanup),
             "backups": (None, self.backups.run_if_due),  # one small read when none is due
         }
+        if deletes is not None:  # only with a bucket (media_store)
+            self.tasks["bucket.deletes"] = (RETRY_MINUTES * 60, deletes.retry)
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -71,6 +76,8 @@ class Schedules:
         scheduler = schedule.Scheduler()
         scheduler.every().hour.do(self.run, "cleanup")
         scheduler.every().hour.do(self.run, "quota.roll_over")
+        if "bucket.deletes" in self.tasks:
+            scheduler.every(RETRY_MINUTES).minutes.do(self.run, "bucket.deletes")
         self._stop.clear()
         self._thread = threading.Thread(
             target=self._loop, args=(scheduler,), name="clipset-schedules", daemon=True

@@ -22,6 +22,7 @@ from .steps import (
     V12_WORKERS_POSTGRESQL,
     V13_RETRY_ELSEWHERE,
     V14_BUCKET_FILES,
+    V15_BUCKET_DELETES,
 )
 
 log = logging.getLogger(__name__)
@@ -282,6 +283,7 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("remote transcode workers", {"sqlite": V12_WORKERS, "postgresql": V12_WORKERS_POSTGRESQL}),
     ("a failed job retried elsewhere", V13_RETRY_ELSEWHERE),
     ("media in a bucket", V14_BUCKET_FILES),
+    ("bucket deletes retried", V15_BUCKET_DELETES),
 )
 LATEST = len(STEPS)
 

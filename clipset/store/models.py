@@ -6,12 +6,6 @@ version of it (a test checks that the two agree).
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
-import secrets
-import uuid
-
 from peewee import (
     EXCLUDED,
     AutoField,
@@ -29,46 +23,13 @@ from peewee import (
 from playhouse.sqlite_ext import AutoIncrementField
 
 from .db import database
+from .fields import PUBLIC_ID_RE as PUBLIC_ID_RE
+from .fields import Flag, JSONField, new_key, new_public_id, new_share_id, new_share_token, now
+from .fields import is_public_id as is_public_id
+from .fields import iso_utc as iso_utc
 
 PRIVACY = ("public", "unlisted", "private")
 STATUSES = ("pending", "processing", "completed", "failed")
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def iso_utc(value: dt.datetime) -> str:
-    """A stored (naive UTC) time as the API sends it: ISO 8601 with a trailing Z."""
-    return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
-
-
-def new_key() -> str:
-    return uuid.uuid4().hex
-
-
-# A video's id as URLs and responses show it: 64 random bits in 11 base64url characters,
-# so unlisted videos cannot be found by counting. The integer primary key stays inside.
-PUBLIC_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
-
-
-def new_public_id() -> str:
-    return secrets.token_urlsafe(8)
-
-
-def is_public_id(value) -> bool:
-    return isinstance(value, str) and PUBLIC_ID_RE.match(value) is not None
-
-
-class JSONField(TextField):
-    """JSON kept as compact text, on SQLite (as its ``json()`` wrote it) and PostgreSQL
-    alike."""
-
-    def db_value(self, value):
-        return None if value is None else json.dumps(value, separators=(",", ":"))
-
-    def python_value(self, value):
-        return None if value is None else json.loads(value)
 
 
 class BaseModel(Model):
@@ -260,13 +221,6 @@ class View(BaseModel):
         indexes = ((("user", "video", "viewed_at"), False),)
 
 
-class Flag(BooleanField):
-    """A boolean declared as ``BOOLEAN`` on every database (peewee's own says ``INTEGER``
-    on SQLite), so one frozen migration step suits SQLite and PostgreSQL alike."""
-
-    field_type = "BOOLEAN"
-
-
 class Worker(BaseModel):
     """A computer lent to transcoding: its token is stored hashed, shown once."""
 
@@ -350,14 +304,6 @@ class WatchLater(BaseModel):
 SHARE_TARGETS = ("video", "album")  # what a share link can point at
 
 
-def new_share_id() -> str:
-    return secrets.token_urlsafe(12)
-
-
-def new_share_token() -> str:
-    return secrets.token_urlsafe(32)  # 256 random bits, never derived from any id
-
-
 class ShareLink(BaseModel):
     """A guest link to one video or one album (``target_kind`` says which key is set)."""
 
@@ -379,6 +325,23 @@ class ShareLink(BaseModel):
     open_count = IntegerField(default=0)
 
 
+class BucketDelete(BaseModel):
+    """An object of the bucket ``bucket`` (a ``media_store`` URL) that a delete left
+    behind: retried on a schedule until the store removes it."""
+
+    bucket = CharField(max_length=255)
+    name = CharField(max_length=255)  # the object's name under the bucket's prefix
+    storage_key = CharField(max_length=32)  # whose file it was, and which kind
+    kind = CharField(max_length=32)
+    attempts = IntegerField(default=1)
+    error = TextField(null=True)  # what the store said last
+    created_at = DateTimeField(default=now)
+    tried_at = DateTimeField(default=now)
+
+    class Meta:
+        primary_key = CompositeKey("bucket", "name")
+
+
 MODELS = (
     User,
     Invitation,
@@ -397,4 +360,5 @@ MODELS = (
     WatchLater,
     ShareLink,
     Worker,
+    BucketDelete,
 )

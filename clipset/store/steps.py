@@ -93,3 +93,9 @@ V13_RETRY_ELSEWHERE = ("""ALTER TABLE "video" ADD COLUMN "failed_by_worker_id" I
 
 # Step 14, media in a bucket (media_store): the kinds of a video's files the bucket holds.
 V14_BUCKET_FILES = ("""ALTER TABLE "video" ADD COLUMN "bucket_files" VARCHAR(255)""",)
+
+# Step 15, bucket objects a delete could not remove yet (services/bucket_deletes.py), one
+# row per object of one bucket, retried on a schedule. Portable SQL (a composite key).
+V15_BUCKET_DELETES = (
+    """CREATE TABLE "bucket_delete" ("bucket" VARCHAR(255) NOT NULL, "name" VARCHAR(255) NOT NULL, "storage_key" VARCHAR(32) NOT NULL, "kind" VARCHAR(32) NOT NULL, "attempts" INTEGER NOT NULL, "error" TEXT, "created_at" TIMESTAMP NOT NULL, "tried_at" TIMESTAMP NOT NULL, PRIMARY KEY ("bucket", "name"))""",
+)
