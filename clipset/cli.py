@@ -177,9 +177,16 @@ def _launch(args, settings) -> int:
     from .store.db import database
     from .store.dirs import DataDir
 
-    logs.setup(DataDir(settings.data_dir).logs, settings.log_level)
+    folder = DataDir(settings.data_dir).logs
     lock = InstanceLock(settings.data_dir)
-    if lock.acquire() is not None:
+    if lock.acquire() is None:
+        logs.setup(folder, settings.log_level)
+    elif args.command == "serve" and settings.database_url:
+        # One more instance on a shared data dir (PostgreSQL): its own log file.
+        logs.setup(folder, settings.log_level, logs.instance_name(settings.port))
+        log.info("another instance holds %s: serving beside it", lock.path.name)
+    else:
+        logs.setup(folder, settings.log_level)
         return _hand_over(args, lock)
     try:
         app = create_app(settings)

@@ -266,3 +266,86 @@ def test_tray_on_a_desktop_without_a_tray_serves_and_quits_on_ctrl_c_twice(tmp_p
             proc.communicate()
     assert "Clipset stopped" in (tmp_path / "logs" / "clipset.log").read_text()
     assert not (tmp_path / "clipset.lock").exists()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_answers(proc, port, timeout=30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
+                assert json.load(r)["status"] == "ok"
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nothing answers on port {port}")
+
+
+def test_instances_on_one_data_dir_each_write_their_own_log(tmp_path, postgres_url, capsys):
+    """Beside the first instance (PostgreSQL), another `serve` runs on its own port and
+    logs to its own file, so neither rotates the other's; the doctor names both files."""
+    env = {"CLIPSET_DATABASE_URL": postgres_url}
+    ports = [free_port(), free_port()]
+    first = launch(tmp_path, "serve", "--host", "127.0.0.1", "--port", str(ports[0]), env=env)
+    procs = [first]
+    try:
+        wait_healthy(first, tmp_path)
+        second = launch(tmp_path, "serve", "--host", "127.0.0.1", "--port", str(ports[1]), env=env)
+        procs.append(second)
+        wait_answers(second, ports[1])
+        logs = tmp_path / "logs"
+        others = list(logs.glob("clipset-*.log"))
+        assert [p.name for p in others] == [
+            f"clipset-{socket.gethostname().split('.')[0]}-{ports[1]}.log"
+        ]
+        main_log = (logs / "clipset.log").read_text()
+        other_log = others[0].read_text()
+        assert f"serving on http://127.0.0.1:{ports[0]}" in main_log
+        assert f"serving on http://127.0.0.1:{ports[1]}" in other_log
+        assert str(ports[1]) not in main_log and f":{ports[0]}" not in other_log
+        assert "serving beside it" in other_log
+        # The first one keeps the lock: a launch hands over to it, not to the second.
+        assert json.loads((tmp_path / "clipset.lock").read_text())["port"] == ports[0]
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("CLIPSET_DATABASE_URL", postgres_url)
+            assert main(["doctor", "--data-dir", str(tmp_path), "--port", "0"]) == 0
+        report = capsys.readouterr().out
+        assert f"Log file: {logs / 'clipset.log'}" in report
+        assert f"Log file of another instance: {others[0]}" in report
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                assert stop(proc) == 0
+
+
+def test_without_postgresql_a_second_serve_still_hands_over(tmp_path):
+    # SQLite is one process's database: no instance beside it, and no second log file.
+    first = launch(tmp_path, "serve", "--host", "127.0.0.1", "--port", "0")
+    try:
+        wait_healthy(first, tmp_path)
+        second = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "clipset",
+                "serve",
+                "--port",
+                str(free_port()),
+                "--data-dir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 1 and "already running" in second.stderr
+        assert not list((tmp_path / "logs").glob("clipset-*.log"))
+    finally:
+        assert stop(first) == 0

@@ -3,7 +3,9 @@
 A second launch reads the lock and hands over to the running instance (opens the
 browser on it) instead of failing on the port. A lock whose pid is gone is stale and
 taken over, and so is one whose pid now belongs to a process that started after the lock
-was written (the system reused the pid of a Clipset that died without cleaning up).
+was written (the system reused the pid of a Clipset that died without cleaning up). A
+lock written on another computer (a data dir on a shared folder) can't be checked from
+here, so it counts as held.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class InstanceLock:
             written_at = float(info.get("started") or written_at)
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        if info.get("host", socket.gethostname()) != socket.gethostname():
+            return running
         if running.pid == self.pid or not _alive(running.pid, written_at):
             return None
         return running
@@ -84,7 +88,13 @@ class InstanceLock:
 
     def _info(self, port: int | None, url: str | None) -> dict:
         # When our process started: a later process with the same pid is not us.
-        return {"pid": self.pid, "port": port, "url": url, "started": _started(self.pid) or None}
+        return {
+            "pid": self.pid,
+            "port": port,
+            "url": url,
+            "started": _started(self.pid) or None,
+            "host": socket.gethostname(),
+        }
 
     def _remove_stale(self) -> None:
         try:
@@ -93,7 +103,10 @@ class InstanceLock:
             pass  # another launch removed it first; the retry decides who wins
 
     def publish(self, port: int, url: str) -> None:
-        """Record where this instance serves, once the port is bound."""
+        """Record where this instance serves, once the port is bound (if it holds the
+        lock: one beside the first leaves the lock naming the first)."""
+        if not self.held:
+            return
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self._info(int(port), url)), "utf-8")
         os.replace(tmp, self.path)

@@ -19,6 +19,7 @@ from ..settings import Settings
 from ..store import migrations
 from ..store.db import postgres_params, redact
 from ..store.dirs import DataDir
+from . import logs
 
 
 def _schema_version(database: Path) -> str:
@@ -201,13 +202,18 @@ def _media_store(settings: Settings) -> str:
     return f"Media store: {bucket.url} at {settings.s3_endpoint_url or 'AWS'} (reachable)"
 
 
+def _log_files(data: DataDir) -> list[str]:
+    first, *others = logs.files(data.logs)
+    return [f"Log file: {first}", *(f"Log file of another instance: {p}" for p in others)]
+
+
 def report(settings: Settings) -> str:
     data = DataDir(settings.data_dir)
     lines = [
         f"Clipset {__version__} on Python {sys.version.split()[0]} ({sys.platform})"
         + (" [executable]" if getattr(sys, "frozen", False) else ""),
         f"Data dir: {data.root}",
-        f"Log file: {data.logs / 'clipset.log'}",
+        *_log_files(data),
         *_database_lines(settings, data),
         f"Disk: {_disk_free(data.root)}",
         _media_store(settings),
