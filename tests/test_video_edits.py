@@ -5,15 +5,21 @@ old cut plays until the new one is ready, and a failed trim leaves the video as 
 from __future__ import annotations
 
 import io
+import json
 import time
+import urllib.request
 
 import media_factory
 import pytest
 from PIL import Image
+from support import PASSWORD, Api, make_settings
 from test_jobs import queue, row, wait_for
 
+from clipset.app import create_app
 from clipset.media.filmstrip import TILE_HEIGHT, TILE_SCALE
+from clipset.services.edits import INTERRUPTED
 from clipset.services.media_urls import THUMBNAIL_WIDTHS
+from clipset.store.db import database
 
 WAIT_SECONDS = 60
 FPS = 25
@@ -237,3 +243,79 @@ def test_a_trim_moves_the_captions_with_the_picture(services, user, tmp_path):
     assert "cut away" not in vtt
     # Search finds what is still said, not what was cut.
     assert row(video["id"]).caption_text.split() == ["first", "second"]
+
+
+def test_every_instance_answers_the_same_trim_state(services, user, tmp_path):
+    """The trim's state is in the database: another app on the same database and data
+    dir answers it, and refuses a second trim or a cover while the first runs."""
+    video = posted(services, user, tmp_path)
+    other = Api(create_app(make_settings(tmp_path)).test_client(), user.token)
+    path = f"/api/videos/{video['id']}"
+    with services.edits._turn:  # the trim waits its turn: running until released
+        r = user.post(f"{path}/trim", json={"start": 0.4, "end": 1.6})
+        assert r.status_code == 202 and r.json["state"] == "running"
+        assert other.get(f"{path}/trim").json == {"state": "running", "percent": 0, "error": None}
+        r = other.post(f"{path}/trim", json={"start": 0.2, "end": 1.0})
+        assert r.status_code == 409 and r.json["error_code"] == "edit_running"
+        assert other.put(f"{path}/cover", json={"time": 0.5}).status_code == 409
+    assert trim_finished(other, video["id"]) == {"state": "idle", "percent": 100, "error": None}
+    assert user.get(f"{path}/trim").json == other.get(f"{path}/trim").json
+
+
+def test_a_trim_a_crash_cut_short_is_failed_on_the_next_start(services, user, tmp_path):
+    """A server killed mid-trim leaves the trim's row running; the next start (alone)
+    marks it failed with the reason, the video as it was, and a new trim can start."""
+    from test_cli import launch, wait_healthy
+
+    video = posted(services, user, tmp_path, duration=12.0)
+    services.stop()
+    database.close()
+    data = tmp_path / "data"
+    proc = launch(data, "serve", "--host", "127.0.0.1", "--port", "0")
+    try:
+        url = wait_healthy(proc, data)
+        login = http(
+            url,
+            "POST",
+            "/api/auth/login",
+            {"username": user.user["username"], "password": PASSWORD},
+        )
+        answer = http(
+            url,
+            "POST",
+            f"/api/videos/{video['id']}/trim",
+            {"start": 0.5, "end": 11.5},
+            token=login["access_token"],
+        )
+        assert answer["state"] == "running"
+    finally:
+        proc.kill()  # mid-trim: no shutdown runs
+        proc.communicate()
+
+    restarted = create_app(make_settings(tmp_path))
+    again = Api(restarted.test_client(), user.token)
+    restarted.extensions["clipset"].start()
+    try:
+        state = again.get(f"/api/videos/{video['id']}/trim").json
+        assert state == {"state": "failed", "percent": 0, "error": INTERRUPTED}
+        after = again.get(f"/api/videos/{video['id']}").json
+        assert after["duration_seconds"] == pytest.approx(video["duration_seconds"])
+        r = again.post(f"/api/videos/{video['id']}/trim", json={"start": 0.5, "end": 2.0})
+        assert r.status_code == 202
+        assert trim_finished(again, video["id"])["state"] == "idle"
+    finally:
+        restarted.extensions["clipset"].stop()
+
+
+def http(url: str, method: str, path: str, body: dict, token: str | None = None) -> dict:
+    request = urllib.request.Request(
+        url + path,
+        method=method,
+        data=json.dumps(body).encode(),
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as r:
+        return json.loads(r.read())

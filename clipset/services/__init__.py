@@ -119,6 +119,8 @@ class Services:
 
     def _recover(self) -> None:
         self.uploads.recover()
+        if self.edits.recover():
+            log.warning("trims a stopped process left running are marked failed")
         storage.set_aside_orphans(
             self.data,
             {key for (key,) in Video.select(Video.storage_key).tuples()},

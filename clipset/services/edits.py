@@ -7,6 +7,11 @@ or else the processed file, is cut to the new range in tmp while the old file st
 playable; the new files replace the old ones only once all of them are made, so a trim
 that fails or is stopped by shutdown leaves the video as it was. A process that dies
 mid-trim leaves only tmp files, which start-up removes.
+
+A video's last trim is a ``Trim`` row, so every instance answers its state (and refuses a
+second trim or a cover while it runs) wherever it runs; the running instance keeps the
+thread. A trim still running at start-up was left by a process that died: it is marked
+failed (``recover``), as jobs go back to the queue then.
 """
 
 from __future__ import annotations
@@ -15,20 +20,21 @@ import contextlib
 import logging
 import os
 import threading
+import time
 import uuid
 from pathlib import Path
 
 from ..errors import Conflict, ValidationFailed
 from ..settings import Settings
-from ..store.db import database
-from ..store.models import User, Video
+from ..store.db import database, immediate
+from ..store.models import Trim, User, Video, now
 from . import captions, storage
 from .catalog import find, managed, ready
 from .drafts import MIN_CLIP
 from .hub import Hub
 from .media_files import MediaFiles
 from .media_urls import THUMBNAIL_WIDTHS, MediaUrls
-from .outcomes import job_options, message, ready_summary, result_columns
+from .outcomes import PROGRESS_EVERY, job_options, message, ready_summary, result_columns
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +42,8 @@ log = logging.getLogger(__name__)
 # container's rounding of the duration differ by a frame or so).
 END_SLACK = 0.05
 EDIT_RUNNING = "This video is being trimmed; wait until it is ready."
+INTERRUPTED = "Clipset stopped while this trim was running; the video is as it was. Trim it again."
+IDLE = {"state": "idle", "percent": 0, "error": None}  # never trimmed
 
 
 class Edits:
@@ -47,16 +55,23 @@ class Edits:
         self.events = events
         self._lock = threading.Lock()
         self._turn = threading.Lock()  # one trim encodes at a time, beside the job pool
-        self._state: dict[int, dict] = {}  # video id -> its last trim's state
         self._threads: dict[int, tuple[threading.Thread, threading.Event]] = {}
 
     def _managed(self, user: User, video_id: str) -> Video:
         return ready(managed(user, video_id), "The video can be edited once it is ready.")
 
     def _idle(self, video: Video) -> None:
-        with self._lock:
-            if video.id in self._threads:
-                raise Conflict(EDIT_RUNNING, error_code="edit_running")
+        """Refuses while a trim of the video runs, on any instance."""
+        if Trim.select().where(Trim.video == video.id, Trim.state == "running").exists():
+            raise Conflict(EDIT_RUNNING, error_code="edit_running")
+
+    def recover(self) -> int:
+        """At start-up, alone: trims a dead process left running failed; returns how many."""
+        return (
+            Trim.update(state="failed", percent=0, error=INTERRUPTED, updated_at=now())
+            .where(Trim.state == "running")
+            .execute()
+        )
 
     # -- filmstrip and cover ------------------------------------------------------------
     def filmstrip(self, user: User, video_id: str) -> dict:
@@ -115,8 +130,8 @@ class Edits:
     # -- trim ---------------------------------------------------------------------------
     def trim_state(self, user: User, video_id: str) -> dict:
         video = managed(user, video_id)
-        with self._lock:
-            return dict(self._state.get(video.id, {"state": "idle", "percent": 0, "error": None}))
+        row = Trim.get_or_none(Trim.video == video.id)
+        return dict(IDLE) if row is None else _answer(row)
 
     def trim(self, user: User, video_id: str, start: float, end: float) -> dict:
         """Check the range, then cut the video to it in a job; answers the job's state."""
@@ -145,11 +160,15 @@ class Edits:
                 field="start",
             )
         cancel = threading.Event()
+        state = {"state": "running", "percent": 0, "error": None}
+        with immediate():  # one trim of a video at a time, across instances
+            self._idle(video)
+            at = now()
+            Trim.insert(video=video.id, started_at=at, updated_at=at, **state).on_conflict(
+                conflict_target=[Trim.video],
+                update={Trim.started_at: at, Trim.updated_at: at, **_columns(state)},
+            ).execute()
         with self._lock:
-            if video.id in self._threads:
-                raise Conflict(EDIT_RUNNING, error_code="edit_running")
-            state = {"state": "running", "percent": 0, "error": None}
-            self._state[video.id] = state
             thread = threading.Thread(
                 target=self._run,
                 args=(video, start, end, cancel),
@@ -178,10 +197,16 @@ class Edits:
         )
 
     def _progress(self, video: Video):
+        last = [0.0]
+
         def report(percent: float) -> None:
             percent = round(max(0.0, min(100.0, float(percent))), 1)
-            with self._lock:
-                self._state[video.id]["percent"] = percent
+            moment = time.monotonic()
+            if moment - last[0] >= PROGRESS_EVERY:  # the row, for other instances' answers
+                last[0] = moment
+                Trim.update(percent=percent, updated_at=now()).where(
+                    Trim.video == video.id, Trim.state == "running"
+                ).execute()
             self._publish(video, "video.edit_progress", {"percent": percent})
 
         return report
@@ -253,9 +278,19 @@ class Edits:
             storage.remove(
                 tmp_video, tmp_thumb, *tmp_previews, *self.data.tmp.glob(f"{stem}.*.webp")
             )
-            with self._lock:
-                self._state[video.id] = outcome
-                self._threads.pop(video.id, None)
+            try:
+                with database.connection_context():
+                    self._finish(video, outcome)
+            finally:
+                with self._lock:
+                    self._threads.pop(video.id, None)
+
+    @staticmethod
+    def _finish(video: Video, outcome: dict) -> None:
+        """The trim's outcome on its row (gone with the video if it was deleted)."""
+        Trim.update({Trim.updated_at: now(), **_columns(outcome)}).where(
+            Trim.video == video.id
+        ).execute()
 
     def _swap(self, video: Video, result, tmp_video: Path, tmp_thumb, tmp_previews, variants):
         """The new files in place of the old; each replace is atomic, so a player that
@@ -272,3 +307,11 @@ class Edits:
         else:  # previews of the old cut would point at the wrong moments
             self.files.drop(video, "sprite", "previews")
         storage.remove(self.data.video_filmstrip_file(key))
+
+
+def _columns(state: dict) -> dict:
+    return {Trim.state: state["state"], Trim.percent: state["percent"], Trim.error: state["error"]}
+
+
+def _answer(row: Trim) -> dict:
+    return {"state": row.state, "percent": row.percent, "error": row.error}

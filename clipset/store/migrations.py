@@ -23,6 +23,7 @@ from .steps import (
     V13_RETRY_ELSEWHERE,
     V14_BUCKET_FILES,
     V15_BUCKET_DELETES,
+    V16_TRIMS,
 )
 
 log = logging.getLogger(__name__)
@@ -284,6 +285,7 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("a failed job retried elsewhere", V13_RETRY_ELSEWHERE),
     ("media in a bucket", V14_BUCKET_FILES),
     ("bucket deletes retried", V15_BUCKET_DELETES),
+    ("trims in the database", V16_TRIMS),
 )
 LATEST = len(STEPS)
 

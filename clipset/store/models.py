@@ -342,6 +342,20 @@ class BucketDelete(BaseModel):
         primary_key = CompositeKey("bucket", "name")
 
 
+TRIM_STATES = ("running", "idle", "failed")  # idle: the last one ended or was stopped
+
+
+class Trim(BaseModel):
+    """A video's last trim (services/edits.py); no row: never trimmed."""
+
+    video = ForeignKeyField(Video, primary_key=True, on_delete="CASCADE", backref="+")
+    state = CharField(max_length=16)  # one of TRIM_STATES
+    percent = FloatField(default=0)
+    error = TextField(null=True)
+    started_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
 MODELS = (
     User,
     Invitation,
@@ -361,4 +375,5 @@ MODELS = (
     ShareLink,
     Worker,
     BucketDelete,
+    Trim,
 )

@@ -99,3 +99,9 @@ V14_BUCKET_FILES = ("""ALTER TABLE "video" ADD COLUMN "bucket_files" VARCHAR(255
 V15_BUCKET_DELETES = (
     """CREATE TABLE "bucket_delete" ("bucket" VARCHAR(255) NOT NULL, "name" VARCHAR(255) NOT NULL, "storage_key" VARCHAR(32) NOT NULL, "kind" VARCHAR(32) NOT NULL, "attempts" INTEGER NOT NULL, "error" TEXT, "created_at" TIMESTAMP NOT NULL, "tried_at" TIMESTAMP NOT NULL, PRIMARY KEY ("bucket", "name"))""",
 )
+
+# Step 16, a video's last trim in the database (services/edits.py), so every instance
+# answers its state and a trim a dead process left running can be told from one running.
+V16_TRIMS = (
+    """CREATE TABLE "trim" ("video_id" INTEGER NOT NULL PRIMARY KEY, "state" VARCHAR(16) NOT NULL, "percent" DOUBLE PRECISION NOT NULL, "error" TEXT, "started_at" TIMESTAMP NOT NULL, "updated_at" TIMESTAMP NOT NULL, FOREIGN KEY ("video_id") REFERENCES "video" ("id") ON DELETE CASCADE)""",
+)
