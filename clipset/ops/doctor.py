@@ -182,6 +182,8 @@ def _bucket_deletes(settings: Settings, data: DataDir) -> list[str]:
     try:
         count, error = _count_pending(settings, data)
     except Exception as exc:  # an older schema, or the database is out of reach
+        if not settings.media_store:
+            return []  # never had a bucket: nothing to say
         return [f"Bucket deletes pending: could not count them ({exc})"]
     if not count:
         return ["Bucket deletes pending: 0"] if settings.media_store else []

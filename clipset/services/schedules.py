@@ -1,8 +1,7 @@
 """Housekeeping on a schedule: abandoned uploads and drafts go (their quota with them),
 the weekly quota rolls over, scheduled backups run when due, and bucket objects a delete
-left behind are tried again. One
-``schedule.Scheduler`` of our own (not the module's global one) on a background thread
-that ``Services`` starts and stops.
+left behind are tried again. One ``schedule.Scheduler`` of our own (not the module's
+global one) on a background thread that ``Services`` starts and stops.
 
 Several instances on one PostgreSQL database each run this loop, and each task still runs
 once: an instance runs a task only under that task's advisory lock (``notify.task_lock``;
