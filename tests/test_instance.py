@@ -105,3 +105,37 @@ def test_a_lock_recording_an_earlier_start_than_its_process_is_stale(tmp_path):
     finally:
         newer.kill()
         newer.wait()
+
+
+def _foreign_lock(tmp_path, url):
+    lock = tmp_path / "clipset.lock"
+    info = {"pid": os.getpid(), "port": 1, "url": url, "started": None, "host": "another-computer"}
+    lock.write_text(json.dumps(info), "utf-8")
+    return lock
+
+
+def test_a_lock_from_another_computer_counts_while_its_instance_answers(tmp_path, live_server):
+    _foreign_lock(tmp_path, live_server.url)
+    running = InstanceLock(tmp_path, pid=os.getpid() + 1_000_000).acquire()
+    assert running is not None and running.url == live_server.url
+
+
+def test_a_lock_from_another_computer_that_no_longer_answers_is_taken_over(tmp_path):
+    # The same computer under another name (laptops rename themselves between networks)
+    # looks the same: its pid means nothing, only whether the URL answers does.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        gone = f"http://127.0.0.1:{s.getsockname()[1]}"
+    _foreign_lock(tmp_path, gone)
+    lock = InstanceLock(tmp_path)
+    assert lock.acquire() is None and lock.held
+    taken = json.loads((tmp_path / "clipset.lock").read_text("utf-8"))
+    assert taken["host"] == socket.gethostname()
+
+
+def test_a_lock_from_another_computer_still_starting_counts_for_a_while(tmp_path):
+    lock = _foreign_lock(tmp_path, None)
+    assert InstanceLock(tmp_path).acquire() is not None
+    old = time.time() - 120
+    os.utime(lock, (old, old))
+    assert InstanceLock(tmp_path).acquire() is None

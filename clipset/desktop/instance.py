@@ -4,8 +4,9 @@ A second launch reads the lock and hands over to the running instance (opens the
 browser on it) instead of failing on the port. A lock whose pid is gone is stale and
 taken over, and so is one whose pid now belongs to a process that started after the lock
 was written (the system reused the pid of a Clipset that died without cleaning up). A
-lock written on another computer (a data dir on a shared folder) can't be checked from
-here, so it counts as held.
+lock written on another computer (a data dir on a shared folder), or under another name
+of this one (laptops change names between networks), has a pid that means nothing here:
+it counts as held while its URL answers, or for a short while before it has one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,9 @@ class Running:
 
 # Process start times and file times come from different clocks and roundings.
 START_SLACK_SECONDS = 2.0
+# A lock from another computer without a URL yet: its instance is still starting.
+STARTING_SECONDS = 60.0
+PROBE_TIMEOUT_SECONDS = 1.0
 
 
 def _started(pid: int) -> float | None:
@@ -37,6 +42,18 @@ def _started(pid: int) -> float | None:
         return psutil.Process(pid).create_time()
     except (psutil.Error, OSError):
         return None
+
+
+def _answers(url: str) -> bool:
+    """Whether a Clipset answers its health check at ``url``."""
+    import urllib.request
+
+    try:
+        health = url.rstrip("/") + "/api/health"
+        with urllib.request.urlopen(health, timeout=PROBE_TIMEOUT_SECONDS):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 def _alive(pid: int, written_at: float) -> bool:
@@ -56,14 +73,16 @@ class InstanceLock:
     def read(self) -> Running | None:
         """The instance named by the lock, if its process is alive."""
         try:
-            written_at = self.path.stat().st_mtime
+            written_at = modified = self.path.stat().st_mtime
             info = json.loads(self.path.read_text("utf-8"))
             running = Running(int(info["pid"]), info.get("port"), info.get("url"))
             written_at = float(info.get("started") or written_at)
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if info.get("host", socket.gethostname()) != socket.gethostname():
-            return running
+            if running.url:
+                return running if _answers(running.url) else None
+            return running if time.time() - modified < STARTING_SECONDS else None
         if running.pid == self.pid or not _alive(running.pid, written_at):
             return None
         return running
