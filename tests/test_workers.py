@@ -77,7 +77,7 @@ def claim(call) -> dict:
 def later(services, seconds: float) -> None:
     """Move the leases' clock forward (no waiting)."""
     at = now() + dt.timedelta(seconds=seconds)
-    services.workers.clock = lambda: at
+    services.leases.clock = lambda: at
 
 
 def deliver(call, lease: str, kind: str, data: bytes) -> dict:

@@ -1,6 +1,6 @@
 """Remote transcode workers: the admin's list, tokens and revocation under
 ``/api/admin/workers``, and the worker's own calls under ``/api/workers`` (authorized by
-its worker token; see services/workers.py for the lease rules)."""
+its worker token; see services/workers.py, leases.py and deliveries.py for the rules)."""
 
 from __future__ import annotations
 
@@ -88,6 +88,9 @@ class JobOut(Out):
     source_url: str = Field(description="The original, with byte ranges, while the lease lasts.")
     source_size: int
     lease_seconds: int = Field(description="Send a heartbeat well within this.")
+    direct: list[str] = Field(
+        description="Outputs sent straight to the media store, through `/parts`."
+    )
     options: JobOptions
 
 
@@ -117,7 +120,7 @@ def heartbeat(lease: str, body: HeartbeatIn):
 @endpoint(bp, "/jobs/<lease>/outputs/<kind>", "HEAD", auth=WORKER, errors=(404, 409))
 def output_offset(lease: str, kind: str):
     """How much of an output has arrived (`Upload-Offset`): where to resume."""
-    offset = services().workers.offset(current_worker(), lease, kind)
+    offset = services().deliveries.offset(current_worker(), lease, kind)
     return Response(status=200, headers={"Upload-Offset": str(offset)})
 
 
@@ -129,13 +132,43 @@ def output_append(lease: str, kind: str):
     """Append bytes of an output (`video`, `thumbnail`, `sprite`, `previews`) at
     `Upload-Offset`; 409 `offset_mismatch` if that isn't where it stands."""
     offset = whole_number(request.headers.get("Upload-Offset"), "Upload-Offset")
-    end = services().workers.receive(current_worker(), lease, kind, offset, request.stream)
+    end = services().deliveries.receive(current_worker(), lease, kind, offset, request.stream)
     return Response(status=204, headers={"Upload-Offset": str(end)})
+
+
+class PartsIn(In):
+    size: int = Field(ge=0, le=5 * 1024**4, description="The whole output's size.")
+
+
+class PartOut(Out):
+    number: int
+    url: str = Field(description="PUT the part's bytes here (presigned: no token).")
+    etag: str | None = Field(description="The MD5 of the part the store holds, if any.")
+
+
+class PartsOut(Out):
+    part_size: int = Field(description="Every part but the last is this long.")
+    parts: list[PartOut]
+
+
+@endpoint(
+    bp, "/jobs/<lease>/outputs/<kind>/parts", "POST", body=PartsIn, response=PartsOut,
+    auth=WORKER, errors=(404, 409, 502),
+)  # fmt: skip
+def output_parts(lease: str, kind: str, body: PartsIn):
+    """Where to send each part of an output that goes straight to the media store (one of
+    the job's `direct`), and which parts it already holds: asked again, it resumes."""
+    return services().deliveries.plan(current_worker(), lease, kind, body.size)
 
 
 class Delivered(In):
     size: int = Field(ge=0)
     sha256: str = Field(pattern="^[0-9a-fA-F]{64}$")
+    parts: list[str] | None = Field(
+        None,
+        max_length=10_000,
+        description="For an output sent to the media store: each part's MD5, in order.",
+    )
 
 
 class CaptionTrack(In):
@@ -158,14 +191,15 @@ class FinishIn(In):
 
 @endpoint(
     bp, "/jobs/<lease>/finish", "POST", body=FinishIn, status=204, auth=WORKER,
-    errors=(409, 422),
+    errors=(409, 422, 502),
 )  # fmt: skip
 def finish(lease: str, body: FinishIn):
-    """Complete the job with the outputs sent; 422 `checksum_mismatch` or
+    """Complete the job with the outputs sent (the media store's uploads are completed and
+    checked here); 422 `checksum_mismatch` or
     `output_unplayable` send it back to the queue, 409 `lease_expired` refuses a late one."""
     files = {kind: d.model_dump() for kind, d in body.files.items()}
     result = body.result.model_dump()
-    services().workers.finish(current_worker(), lease, result, files)
+    services().deliveries.finish(current_worker(), lease, result, files)
 
 
 class GiveUpIn(In):

@@ -1,9 +1,11 @@
 """The worker's HTTP calls to the server: JSON requests with its token, a resumable
-download of the original (byte ranges) and resumable uploads of the outputs (offsets),
-each retried across dropped connections."""
+download of the original (byte ranges) and resumable uploads of the outputs (offsets to
+the server, or parts through presigned URLs to the media store), each retried across
+dropped connections."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -47,6 +49,18 @@ class Client:
             raise Refused(
                 e.code, error.get("error_code", "error"), error.get("detail", "")
             ) from None
+
+    def _put_part(self, url: str, chunk: bytes) -> None:
+        """One part to the media store: the presigned URL is its only credential (the
+        store refuses a second one, so no token goes with it)."""
+        req = urllib.request.Request(url, data=chunk, method="PUT")
+        try:
+            urllib.request.urlopen(req, timeout=self.timeout).close()
+        except urllib.error.HTTPError as e:
+            if e.code >= 500 or e.code == 403:  # the store's trouble, or a URL out of date
+                raise ConnectionError(f"the media store answered {e.code}") from None
+            detail = e.read()[:500].decode(errors="replace")
+            raise Refused(e.code, "media_store_refused", detail) from None
 
     def _retrying(self, call):
         """``call()``, again after a dropped connection (not after an answer)."""
@@ -114,3 +128,23 @@ class Client:
                         break
 
         self._retrying(once)
+
+    def upload_parts(self, path: str, src: Path) -> list[str]:
+        """``src`` to the media store in the parts the server plans (``path``), skipping
+        those the store already holds with the same MD5; returns every part's MD5."""
+        size = src.stat().st_size
+
+        def once():
+            plan = self.call("POST", path, {"size": size})
+            md5s = []
+            with open(src, "rb") as f:
+                for part in plan["parts"]:
+                    f.seek((part["number"] - 1) * plan["part_size"])
+                    chunk = f.read(plan["part_size"])
+                    md5 = hashlib.md5(chunk, usedforsecurity=False).hexdigest()
+                    if part["etag"] != md5:
+                        self._put_part(part["url"], chunk)
+                    md5s.append(md5)
+            return md5s
+
+        return self._retrying(once)

@@ -1,5 +1,6 @@
-"""The worker's loop: claim a job, fetch, process, deliver, again; a heartbeat thread
-holds the lease and carries progress while a job runs."""
+"""The worker's loop: claim a job, fetch, process, deliver (to the server, or the outputs
+the job names ``direct`` to the media store), again; a heartbeat thread holds the lease
+and carries progress while a job runs."""
 
 from __future__ import annotations
 
@@ -119,8 +120,11 @@ def process_job(client: Client, job: dict, encoder: str, work: Path) -> bool:
         for kind, path in outs.items():
             if kind in ("sprite", "previews") and not result.previews:
                 continue
-            client.upload(f"{base}/outputs/{kind}", path)
             files[kind] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+            if kind in job.get("direct", ()):  # to the media store itself
+                files[kind]["parts"] = client.upload_parts(f"{base}/outputs/{kind}/parts", path)
+            else:
+                client.upload(f"{base}/outputs/{kind}", path)
         recorded = result.recorded_at.isoformat() if result.recorded_at else None
         summary = {
             "mode": result.mode,

@@ -21,6 +21,7 @@ from .captions import Captions
 from .catalog import Catalog
 from .categories import Categories
 from .config import RuntimeConfig
+from .deliveries import Deliveries
 from .drafts import Drafts
 from .edits import Edits
 from .feed import Feed
@@ -30,6 +31,7 @@ from .hub import Hub
 from .insights import Insights
 from .invitations import Invitations
 from .jobs import Jobs
+from .leases import Leases
 from .media_files import MediaFiles
 from .media_urls import MediaUrls
 from .relay import Relay
@@ -81,7 +83,9 @@ class Services:
         self.uploads = Uploads(settings, data, self.config, UrlSigner(keys, "upload"))
         self.stand_ins = StandIns(data, self.media_urls, self.events)
         self.jobs = Jobs(settings, self.files, self.config, self.events, self.stand_ins)
-        self.workers = Workers(settings, data, keys, self.jobs)
+        self.leases = Leases(settings, self.jobs)
+        self.deliveries = Deliveries(settings, data, self.files, self.leases)
+        self.workers = Workers(settings, data, keys, self.leases, self.deliveries)
         # An admin's new worker count resizes the running pool at once.
         self.config.on_change(lambda values: self.jobs.resize(values["worker_count"]))
         self.stats = Stats(data, settings.disk_margin_bytes, self.jobs, settings.video_encoder)

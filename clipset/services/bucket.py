@@ -1,9 +1,11 @@
 """The S3-compatible bucket of ``media_store``: putting a file with the store checking its
-checksum, presigned GETs, fetching and removing objects.
+checksum, presigned GETs, fetching and removing objects, and multipart uploads whose parts
+others (remote workers) send through presigned URLs.
 
 Only the plain S3 API that MinIO, Garage and AWS all implement (HeadBucket, PutObject with
-Content-MD5, multipart upload for very large files, HeadObject, GetObject, DeleteObjects),
-and none of the newer default checksums some of them refuse. boto3 is imported when a
+Content-MD5, multipart upload, HeadObject, GetObject, DeleteObjects), and none of the newer
+default checksums some of them refuse: a part's ETag is the MD5 of its bytes, and a
+multipart object's ETag the MD5 of its parts' MD5s with ``-<parts>``. boto3 is imported when a
 bucket is first used, so a household without one never loads it.
 """
 
@@ -26,6 +28,26 @@ SINGLE_PUT_MAX = 5 * 1024**3
 PRESIGN_MAX_SECONDS = 7 * 24 * 3600
 DELETE_BATCH = 1000  # keys per DeleteObjects request
 READ_CHUNK = 1024 * 1024
+# Parts of a presigned multipart upload: S3 takes at most 10,000, each but the last at
+# least 5 MiB; 8 MiB parts carry an 80 GB file, larger ones grow by whole MiB.
+PART_SIZE = 8 * 1024**2
+MAX_PARTS = 10_000
+
+
+def part_size(size: int) -> int:
+    """The size of each part (the last may be shorter) of a ``size``-byte upload."""
+    mib = 1024**2
+    return max(PART_SIZE, -(-size // MAX_PARTS // mib) * mib)
+
+
+def part_count(size: int) -> int:
+    return max(1, -(-size // part_size(size)))
+
+
+def multipart_etag(md5s: list[str]) -> str:
+    """The ETag a store gives the object completed from parts with these MD5s (hex)."""
+    joined = b"".join(bytes.fromhex(m) for m in md5s)
+    return f"{hashlib.md5(joined, usedforsecurity=False).hexdigest()}-{len(md5s)}"
 
 
 class Bucket:
@@ -133,6 +155,100 @@ class Bucket:
                 return None
             raise _failed(f"check {name}", exc) from exc
         return head["ContentLength"]
+
+    def head(self, name: str) -> tuple[int, str] | None:
+        """The object's size and ETag (unquoted), None when there is no such object."""
+        from botocore.exceptions import ClientError
+
+        try:
+            head = self.client.head_object(Bucket=self.name, Key=self.key(name))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise _failed(f"check {name}", exc) from exc
+        return head["ContentLength"], head["ETag"].strip('"')
+
+    # -- multipart uploads whose parts arrive through presigned URLs --------------------
+    def open_upload(self, name: str, content_type: str) -> str:
+        """The upload id of object ``name``'s multipart upload in progress, a new one if
+        there is none (so an interrupted sender resumes the same one)."""
+        return (
+            self.upload_in_progress(name)
+            or self._call(
+                f"start {name}",
+                self.client.create_multipart_upload,
+                Bucket=self.name,
+                Key=self.key(name),
+                ContentType=content_type,
+            )["UploadId"]
+        )
+
+    def upload_in_progress(self, name: str) -> str | None:
+        return next(iter(self._uploads(name)), None)
+
+    def _uploads(self, name: str) -> list[str]:
+        key = self.key(name)
+        answer = self._call(
+            f"list uploads of {name}",
+            self.client.list_multipart_uploads,
+            Bucket=self.name,
+            Prefix=key,
+        )
+        return [u["UploadId"] for u in answer.get("Uploads", ()) if u["Key"] == key]
+
+    def parts(self, name: str, upload_id: str) -> dict[int, tuple[int, str]]:
+        """The parts the store holds: number -> (size, ETag unquoted)."""
+        held: dict[int, tuple[int, str]] = {}
+        marker = 0
+        while True:
+            answer = self._call(
+                f"list the parts of {name}",
+                self.client.list_parts,
+                Bucket=self.name,
+                Key=self.key(name),
+                UploadId=upload_id,
+                PartNumberMarker=marker,
+            )
+            for part in answer.get("Parts", ()):
+                held[part["PartNumber"]] = (part["Size"], part["ETag"].strip('"'))
+            if not answer.get("IsTruncated"):
+                return held
+            marker = answer["NextPartNumberMarker"]
+
+    def presign_part(self, name: str, upload_id: str, number: int, ttl_seconds: int) -> str:
+        """A PUT URL for one part (the sender needs no keys)."""
+        params = {
+            "Bucket": self.name,
+            "Key": self.key(name),
+            "UploadId": upload_id,
+            "PartNumber": number,
+        }
+        return self.client.generate_presigned_url(
+            "upload_part", Params=params, ExpiresIn=max(1, min(ttl_seconds, PRESIGN_MAX_SECONDS))
+        )
+
+    def complete_upload(self, name: str, upload_id: str, etags: list[str]) -> None:
+        """Object ``name`` from parts 1..len(etags), which must have these ETags."""
+        parts = [{"PartNumber": n, "ETag": f'"{e}"'} for n, e in enumerate(etags, 1)]
+        self._call(
+            f"complete {name}",
+            self.client.complete_multipart_upload,
+            Bucket=self.name,
+            Key=self.key(name),
+            UploadId=upload_id,
+            MultipartUpload={"Parts": parts},
+        )
+
+    def abort_uploads(self, name: str) -> None:
+        """Every upload of ``name`` in progress, and its parts, dropped; never fails the
+        caller (a part left behind is logged)."""
+        try:
+            for upload_id in self._uploads(name):
+                self.client.abort_multipart_upload(
+                    Bucket=self.name, Key=self.key(name), UploadId=upload_id
+                )
+        except Exception:
+            log.warning("could not abort the uploads of %s in %s", name, self.url, exc_info=True)
 
     def fetch(self, name: str, path: Path) -> None:
         """Object ``name`` into the file ``path``."""

@@ -55,21 +55,37 @@ class Outcomes:
         return progress
 
     def complete(
-        self, video: Video, result: Any, tmp_video, tmp_thumb, tmp_previews=(), variants=None
+        self,
+        video: Video,
+        result: Any,
+        tmp_video,
+        tmp_thumb,
+        tmp_previews=(),
+        variants=None,
+        stored: set[str] = frozenset(),
     ) -> None:
+        """``stored``: the kinds a remote worker already put in the bucket."""
         key = video.storage_key
-        os.replace(tmp_video, self.data.video_file(key))
+        if "video" not in stored:
+            os.replace(tmp_video, self.data.video_file(key))
         if tmp_thumb.exists():
             os.replace(tmp_thumb, self.data.thumbnail_file(key))
-        if getattr(result, "previews", False) and all(p.exists() for p in tmp_previews):
+        if (
+            getattr(result, "previews", False)
+            and "sprite" not in stored
+            and all(p.exists() for p in tmp_previews)
+        ):
             self.data.previews.mkdir(parents=True, exist_ok=True)
             os.replace(tmp_previews[0], self.data.sprite_file(key))
             os.replace(tmp_previews[1], self.data.preview_index_file(key))
         for width, path in (variants or {}).items():
             os.replace(path, self.data.thumbnail_variant(key, width))
+        # A local file would win over the bucket's copy: none of the stored kinds stays.
+        storage.remove(*(self.files.path(kind, key) for kind in stored))
         with immediate():
             done = (
                 Video.update(
+                    bucket_files=" ".join(sorted(stored)) or Video.bucket_files,
                     processing_status="completed",
                     progress=100,
                     error_message=None,
