@@ -53,7 +53,9 @@ class Client:
     def _put_part(self, url: str, chunk: bytes) -> None:
         """One part to the media store: the presigned URL is its only credential (the
         store refuses a second one, so no token goes with it)."""
-        req = urllib.request.Request(url, data=chunk, method="PUT")
+        # urllib would call it a form; the store keeps the object's type from the start.
+        headers = {"Content-Type": "application/octet-stream"}
+        req = urllib.request.Request(url, data=chunk, method="PUT", headers=headers)
         try:
             urllib.request.urlopen(req, timeout=self.timeout).close()
         except urllib.error.HTTPError as e:
