@@ -79,12 +79,8 @@ def sent(data: bytes, part_md5s: list[str]) -> dict:
     return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "parts": part_md5s}
 
 
-def test_a_worker_delivers_straight_to_the_bucket(
-    services, live_server, admin, user, clips, s3, bucket_name
-):
-    services.start()
-    worker = make_worker(admin)
-    video_id = queue(services, user, clips["webm"])
+def worked(live_server, worker: dict, video_id: str):
+    """The video's row once a real worker loop has processed it."""
     stop = threading.Event()
     thread = threading.Thread(
         target=run,
@@ -97,7 +93,16 @@ def test_a_worker_delivers_straight_to_the_bucket(
     finally:
         stop.set()
         thread.join(30)  # its last call, the finish that puts the thumbnail up, returned
-    video = row(video_id)
+    return row(video_id)
+
+
+def test_a_worker_delivers_straight_to_the_bucket(
+    services, live_server, admin, user, clips, s3, bucket_name
+):
+    services.start()
+    worker = make_worker(admin)
+    video_id = queue(services, user, clips["webm"])
+    video = worked(live_server, worker, video_id)
     assert video.processing_status == "completed", video.error_message
     key = video.storage_key
     assert set(video.bucket_files.split()) >= {*DIRECT, "thumbnail", "thumbnail-320"}
@@ -219,3 +224,18 @@ def test_a_lost_lease_aborts_its_uploads(services, client, admin, user, clips, s
     assert row(video_id).attempts == 2
     assert uploads(s3, bucket_name) == []
     assert call("POST", f"/jobs/{lease}/outputs/video/parts", {"size": 1}).status_code == 409
+
+
+def test_with_the_store_out_of_reach_the_worker_sends_through_the_server(
+    services, live_server, admin, user, clips, s3, bucket_name
+):
+    services.start()
+    s3.delete_bucket(Bucket=bucket_name)  # the store refuses every upload
+    worker = make_worker(admin)
+    video_id = queue(services, user, clips["webm"])
+    video = worked(live_server, worker, video_id)
+    # Processed all the same, and on disk until the store is back (migrate-media).
+    assert (video.processing_status, video.attempts) == ("completed", 1)
+    assert video.bucket_files is None
+    assert services.data.video_file(video.storage_key).stat().st_size == video.file_size_bytes
+    assert services.data.sprite_file(video.storage_key).is_file()

@@ -29,6 +29,11 @@ class Refused(Exception):
         self.status, self.error_code, self.detail = status, error_code, detail
 
 
+class StoreUnreachable(ConnectionError):
+    """The media store didn't take a part (down, or its URL out of date): retried with a
+    fresh plan, then the output goes through the server instead."""
+
+
 class Client:
     def __init__(self, server: str, token: str, timeout: float = 60):
         self.server = server.rstrip("/")
@@ -60,9 +65,11 @@ class Client:
             urllib.request.urlopen(req, timeout=self.timeout).close()
         except urllib.error.HTTPError as e:
             if e.code >= 500 or e.code == 403:  # the store's trouble, or a URL out of date
-                raise ConnectionError(f"the media store answered {e.code}") from None
+                raise StoreUnreachable(f"the media store answered {e.code}") from None
             detail = e.read()[:500].decode(errors="replace")
             raise Refused(e.code, "media_store_refused", detail) from None
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
+            raise StoreUnreachable(f"the media store is unreachable: {e}") from None
 
     def _retrying(self, call):
         """``call()``, again after a dropped connection (not after an answer)."""

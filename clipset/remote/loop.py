@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import media
 from ..errors import ClipsetError, InsufficientStorage
-from .client import Client, Refused
+from .client import Client, Refused, StoreUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,18 @@ def hand_back(client: Client, base: str, reason: str) -> None:
         log.warning("could not hand the job back: %s", e)
 
 
+def deliver_direct(client: Client, base: str, kind: str, path: Path) -> list[str] | None:
+    """An output to the media store itself: each part's MD5, or None when the store can't
+    be reached (the output then goes through the server, as without a store)."""
+    try:
+        return client.upload_parts(f"{base}/outputs/{kind}/parts", path)
+    except (StoreUnreachable, Refused) as e:
+        if isinstance(e, Refused) and e.status != 502:  # 502: the server can't reach it
+            raise
+        log.warning("the media store is out of reach (%s); the %s goes to the server", e, kind)
+        return None
+
+
 def process_job(client: Client, job: dict, encoder: str, work: Path) -> bool:
     """One job from the fetch to the delivery; True if the server took the result."""
     lease = job["lease"]
@@ -121,9 +133,9 @@ def process_job(client: Client, job: dict, encoder: str, work: Path) -> bool:
             if kind in ("sprite", "previews") and not result.previews:
                 continue
             files[kind] = {"size": path.stat().st_size, "sha256": _sha256(path)}
-            if kind in job.get("direct", ()):  # to the media store itself
-                files[kind]["parts"] = client.upload_parts(f"{base}/outputs/{kind}/parts", path)
-            else:
+            if kind in job.get("direct", ()):
+                files[kind]["parts"] = deliver_direct(client, base, kind, path)
+            if files[kind].get("parts") is None:
                 client.upload(f"{base}/outputs/{kind}", path)
         recorded = result.recorded_at.isoformat() if result.recorded_at else None
         summary = {

@@ -220,6 +220,8 @@ class Deliveries:
         finally:
             if stored:
                 self.bucket.remove(*(self.files.name(k, video.storage_key) for k in stored))
+            for kind in set(self.direct()) - direct:  # begun, then sent to the server
+                self.bucket.abort_uploads(self.files.name(kind, video.storage_key))
             storage.remove(*paths.values(), fetched, *self.data.tmp.glob(f"remote-{lease}.*"))
 
     def _damaged(self, video: Video, lease: str, kind: str) -> UnreadableMedia:
