@@ -174,11 +174,11 @@ def test_a_checksum_mismatch_leaves_nothing_in_the_bucket_and_requeues_the_job(
     assert uploads(s3, bucket_name) == [] and objects(s3, bucket_name) == {}
     assert list(services.data.tmp.glob("remote-*")) == []
 
-    # The parts match but the whole file's SHA-256 doesn't: the completed object goes.
+    # A part the worker reports but never sent.
     lease = claim(call)["lease"]
-    put(plan(call, lease, len(data))["parts"][0]["url"], data)
+    put(plan(call, lease, PART_SIZE + 10)["parts"][0]["url"], data)
     files = {
-        "video": {**sent(data, [md5(data)]), "sha256": "0" * 64},
+        "video": sent(data + b"0123456789", [md5(data), md5(b"0123456789")]),
         "thumbnail": deliver(call, lease, "thumbnail", jpeg()),
     }
     r = call("POST", f"/jobs/{lease}/finish", {"result": {}, "files": files})

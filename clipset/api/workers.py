@@ -163,7 +163,9 @@ def output_parts(lease: str, kind: str, body: PartsIn):
 
 class Delivered(In):
     size: int = Field(ge=0)
-    sha256: str = Field(pattern="^[0-9a-fA-F]{64}$")
+    sha256: str = Field(
+        pattern="^[0-9a-fA-F]{64}$", description="Checked on an output sent to the server."
+    )
     parts: list[str] | None = Field(
         None,
         max_length=10_000,

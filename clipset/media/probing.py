@@ -62,7 +62,31 @@ class Probe:
         return values
 
 
-def _sniff_container(path: str, format_name: str) -> str:
+def _head(source, length: int) -> bytes:
+    """The first bytes of a file path, or of a seekable binary file (read where it
+    stands afterwards, so an open container goes on undisturbed)."""
+    if not hasattr(source, "read"):
+        with open(source, "rb") as f:
+            return f.read(length)
+    at = source.tell()
+    try:
+        source.seek(0)
+        return source.read(length)
+    finally:
+        source.seek(at)
+
+
+def _size(source) -> int:
+    if not hasattr(source, "read"):
+        return os.path.getsize(source)
+    at = source.tell()
+    try:
+        return source.seek(0, os.SEEK_END)
+    finally:
+        source.seek(at)
+
+
+def _sniff_container(path, format_name: str) -> str:
     """Our container name from the demuxer and the file's own header bytes."""
     names = format_name.split(",")
     if "avi" in names:
@@ -70,8 +94,7 @@ def _sniff_container(path: str, format_name: str) -> str:
     for demuxer, ours in (("mpegts", "mts"), ("mpeg", "mpg"), ("dv", "dv"), ("gif", "gif")):
         if demuxer in names:
             return ours
-    with open(path, "rb") as f:
-        head = f.read(64)
+    head = _head(path, 64)
     if "matroska" in names:
         return "webm" if b"webm" in head else "mkv"
     if "mov" in names:
@@ -88,11 +111,10 @@ def _sniff_container(path: str, format_name: str) -> str:
     return names[0]
 
 
-def _looks_like_video_container(path: str) -> bool:
+def _looks_like_video_container(path) -> bool:
     """Header magic of the containers we accept, to tell "damaged" from "not a video"."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(200)
+        head = _head(path, 200)
     except OSError:
         return False
     return (
@@ -107,13 +129,13 @@ def _looks_like_video_container(path: str) -> bool:
     )
 
 
-def _open(path: str):
+def _open(path):
     try:
-        return av.open(str(path), metadata_errors="replace")
+        return av.open(path if hasattr(path, "read") else str(path), metadata_errors="replace")
     except (FileNotFoundError, PermissionError, IsADirectoryError):
         raise
     except (OSError, *BAD_INPUT) as e:
-        if _looks_like_video_container(str(path)):
+        if _looks_like_video_container(path):
             raise UnreadableMedia(
                 "This video file is damaged or incomplete and could not be read."
             ) from e
@@ -184,13 +206,15 @@ def frame_rate(stream) -> Fraction | None:
 def probe(path, *, accepted_formats=None, max_side: int = 8192, max_duration=None) -> Probe:
     """Inspect a file by its bytes; raise UnsupportedMedia (415) or UnreadableMedia (422).
 
-    ``accepted_formats`` defaults to all of KNOWN_FORMATS."""
+    ``path`` is a file's path, or a seekable binary file (an object in a bucket, read by
+    ranges). ``accepted_formats`` defaults to all of KNOWN_FORMATS."""
     accepted = tuple(accepted_formats) if accepted_formats is not None else KNOWN_FORMATS
-    return probe_file(str(path), accepted, max_side, max_duration)
+    source = path if hasattr(path, "read") else str(path)
+    return probe_file(source, accepted, max_side, max_duration)
 
 
-def probe_file(path: str, accepted: tuple | None, max_side: int, max_duration) -> Probe:
-    size = os.path.getsize(path)
+def probe_file(path, accepted: tuple | None, max_side: int, max_duration) -> Probe:
+    size = _size(path)
     if size == 0:
         raise UnreadableMedia("The file is empty.")
     container = _open(path)
@@ -343,7 +367,8 @@ def _clock(seconds: float) -> str:
 
 
 def verify(path) -> Probe:
-    """Probe a processed output and check it is what browsers play."""
+    """Probe a processed output (a path or a seekable binary file) and check it is what
+    browsers play."""
     p = probe(path, accepted_formats=("mp4",), max_side=1 << 16)
     if p.video_codec != "h264" or p.pix_fmt != "yuv420p" or p.audio_codec not in (None, "aac"):
         raise UnreadableMedia(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import logging
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ SINGLE_PUT_MAX = 5 * 1024**3
 PRESIGN_MAX_SECONDS = 7 * 24 * 3600
 DELETE_BATCH = 1000  # keys per DeleteObjects request
 READ_CHUNK = 1024 * 1024
+RANGE_READ = 1024 * 1024  # bytes per ranged GET of an object read as a file
 # Parts of a presigned multipart upload: S3 takes at most 10,000, each but the last at
 # least 5 MiB; 8 MiB parts carry an 80 GB file, larger ones grow by whole MiB.
 PART_SIZE = 8 * 1024**2
@@ -250,6 +252,14 @@ class Bucket:
         except Exception:
             log.warning("could not abort the uploads of %s in %s", name, self.url, exc_info=True)
 
+    def opened(self, name: str) -> io.BufferedReader:
+        """Object ``name`` as a seekable binary file read by byte ranges, as a player
+        reads it: a probe takes its index and first frames, not the whole object."""
+        stored = self.head(name)
+        if stored is None:
+            raise MediaStoreFailed(f"The media store has no {name}.")
+        return io.BufferedReader(_Ranges(self, name, stored[0]), buffer_size=RANGE_READ)
+
     def fetch(self, name: str, path: Path) -> None:
         """Object ``name`` into the file ``path``."""
         answer = self._call(
@@ -297,6 +307,44 @@ class Bucket:
             return method(*args, **kwargs)
         except (BotoCoreError, ClientError) as exc:
             raise _failed(doing, exc) from exc
+
+
+class _Ranges(io.RawIOBase):
+    """An object's bytes, each read one ranged GetObject."""
+
+    def __init__(self, bucket: Bucket, name: str, size: int):
+        self.bucket, self.name, self.size, self.at = bucket, name, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.at
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.at, io.SEEK_END: self.size}[whence]
+        self.at = max(0, base + offset)
+        return self.at
+
+    def readinto(self, buffer) -> int:
+        end = min(self.size, self.at + len(buffer))
+        if end <= self.at:
+            return 0
+        answer = self.bucket._call(
+            f"read {self.name}",
+            self.bucket.client.get_object,
+            Bucket=self.bucket.name,
+            Key=self.bucket.key(self.name),
+            Range=f"bytes={self.at}-{end - 1}",
+        )
+        with answer["Body"] as body:
+            data = body.read()
+        buffer[: len(data)] = data
+        self.at += len(data)
+        return len(data)
 
 
 def _failed(doing: str, exc: Exception) -> MediaStoreFailed:

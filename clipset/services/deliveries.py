@@ -7,8 +7,9 @@ seek previews go straight to the bucket: the server opens a multipart upload per
 hands out a presigned PUT URL per part, and an interrupted worker asks again and sends
 only the parts the store doesn't hold yet. On finishing, the server checks the parts the
 store lists against the MD5s the worker reports, completes the upload, checks the
-object's size and ETag (HEAD), reads the video back for the SHA-256 and the probe, and
-only then lets the row name it. The thumbnail still comes to the server, which makes its
+object's size and ETag (HEAD, the store's own MD5s of the bytes it holds), probes the
+video there by byte ranges (its index and first frames, not the whole file), and only
+then lets the row name it. The thumbnail still comes to the server, which makes its
 variants from it. Any refusal sends the job back to the queue (the attempt counts) and
 drops what arrived: a half-done upload is aborted, a completed object removed.
 """
@@ -160,7 +161,6 @@ class Deliveries:
                 f"files: only {', '.join(self.direct()) or 'nothing'} goes to the media store",
                 field="files",
             )
-        fetched = self.data.tmp / f"remote-{lease}.fetched.mp4"
         stored: set[str] = set()  # completed objects, removed unless the job is accepted
         try:
             for kind in OUTPUTS:
@@ -177,12 +177,8 @@ class Deliveries:
                 stored.add(kind)
                 if not self._complete(video, kind, files[kind]):
                     raise self._damaged(video, lease, kind)
-            if "video" in direct:  # read back: what the store holds is what players get
-                self.bucket.fetch(self.files.name("video", video.storage_key), fetched)
-                if not _file_matches(fetched, files["video"]):
-                    raise self._damaged(video, lease, "video")
             try:
-                out = media.verify(fetched if "video" in direct else paths["video"])
+                out = self._verify(video, "video" in direct, paths["video"])
             except Exception as exc:
                 self.leases.release(video, lease, message(exc))
                 raise UnreadableMedia(
@@ -222,7 +218,17 @@ class Deliveries:
                 self.bucket.remove(*(self.files.name(k, video.storage_key) for k in stored))
             for kind in set(self.direct()) - direct:  # begun, then sent to the server
                 self.bucket.abort_uploads(self.files.name(kind, video.storage_key))
-            storage.remove(*paths.values(), fetched, *self.data.tmp.glob(f"remote-{lease}.*"))
+            storage.remove(*paths.values(), *self.data.tmp.glob(f"remote-{lease}.*"))
+
+    def _verify(self, video: Video, in_bucket: bool, path: Path):
+        """The probe of the delivered video: the object in the bucket, read by byte
+        ranges as a player reads it, or the file that came to the server."""
+        from .. import media
+
+        if not in_bucket:
+            return media.verify(path)
+        with self.bucket.opened(self.files.name("video", video.storage_key)) as source:
+            return media.verify(source)
 
     def _damaged(self, video: Video, lease: str, kind: str) -> UnreadableMedia:
         self.leases.release(video, lease, f"The worker's {kind} arrived damaged.")
