@@ -330,3 +330,25 @@ def test_a_worker_hands_back_a_job_for_its_own_trouble_without_spending_a_try(
     assert a("POST", "/jobs/claim", {"wait_seconds": 0}).status_code == 204
     assert a("POST", f"/jobs/{lease}/release", {"reason": "again"}).status_code == 409
     assert claim(b)["video_id"] == video_id
+
+
+def test_an_output_larger_than_a_request_body_goes_through_with_its_link(
+    services, live_server, admin, user, clip, tmp_path
+):
+    from clipset.remote.client import Client, Refused
+
+    client = Client(live_server.url, make_worker(admin)["token"])
+    queue(services, user, clip)
+    job = client.call("POST", "/api/workers/jobs/claim", {"wait_seconds": 0})
+    assert job["direct"] == []  # no bucket: everything comes to the server
+    big = tmp_path / "out.mp4"
+    big.write_bytes(bytes(range(256)) * (12 * 1024))  # 3 MiB, past max_request_body_bytes
+    path = f"/api/workers/jobs/{job['lease']}/outputs/video"
+    with pytest.raises(Refused) as refused:
+        client.upload(path, big)  # no link: held to the small bodies' limit
+    assert (refused.value.status, refused.value.error_code) == (413, "body_too_large")
+    with pytest.raises(Refused) as refused:
+        client.upload(path, big, "not-the-link")
+    assert refused.value.status == 403
+    client.upload(path, big, job["output_token"])
+    assert (services.data.tmp / f"remote-{job['lease']}.mp4").read_bytes() == big.read_bytes()

@@ -1,7 +1,8 @@
 """Which requests may send large bodies, decided when the request head arrives.
 
-Only the upload endpoints take large bodies (a tus PATCH on ``/api/uploads/<id>`` and the
-one-shot multipart ``POST /api/videos``), and only once their upload link or bearer token
+Only the upload endpoints take large bodies (a tus PATCH on ``/api/uploads/<id>``, the
+one-shot multipart ``POST /api/videos`` and a remote worker's output PATCH on
+``/api/workers/jobs/<lease>/outputs/<kind>``), and only once their link or bearer token
 checks out; the check is signatures only (no database), so it runs before a byte of the
 body is read. Everything else may send at most ``max_request_body_bytes``. The server
 asks ``BodyGate`` (see ``clipset.serve.limits``); the views still check everything.
@@ -14,6 +15,7 @@ from urllib.parse import parse_qs
 from ..errors import PayloadTooLarge, Unauthorized
 from .drafts import bp as drafts
 from .uploads import tus
+from .workers import bp as workers
 
 # Bodies of authorized uploads: the upload service settles the real limits.
 UPLOAD_BODY_LIMIT = 1 << 40
@@ -27,6 +29,11 @@ class BodyGate:
     def __call__(
         self, method: str, path: str, query: str, authorization: str, length: int | None
     ) -> int:
+        lease = self._output_lease(method, path)
+        token = parse_qs(query).get("token", [None])[0] if lease else None
+        if token:
+            self.services.deliveries.check_output_link(lease, token)
+            return UPLOAD_BODY_LIMIT
         upload = self._upload_id(method, path)
         if upload is not None:
             self._authorize(upload, query, authorization)
@@ -47,6 +54,15 @@ class BodyGate:
         if method == "POST" and path == drafts.url_prefix:
             return ""
         return None
+
+    @staticmethod
+    def _output_lease(method: str, path: str) -> str | None:
+        """The lease of a worker's output PATCH that carries its link, else None."""
+        prefix = workers.url_prefix + "/jobs/"
+        if method != "PATCH" or not path.startswith(prefix):
+            return None
+        parts = path[len(prefix) :].split("/")
+        return parts[0] if len(parts) == 3 and parts[1] == "outputs" else None
 
     def _authorize(self, upload_id: str, query: str, authorization: str) -> None:
         token = parse_qs(query).get("token", [None])[0] if upload_id else None

@@ -91,6 +91,9 @@ class JobOut(Out):
     direct: list[str] = Field(
         description="Outputs sent straight to the media store, through `/parts`."
     )
+    output_token: str = Field(
+        description="The `token` of the outputs' PATCH URLs, which lets them carry large bodies."
+    )
     options: JobOptions
 
 
@@ -124,11 +127,17 @@ def output_offset(lease: str, kind: str):
     return Response(status=200, headers={"Upload-Offset": str(offset)})
 
 
+class OutputQuery(In):
+    token: str | None = Field(
+        None, max_length=1024, description="The job's `output_token`: needed past 1 MiB."
+    )
+
+
 @endpoint(
-    bp, "/jobs/<lease>/outputs/<kind>", "PATCH", status=204, auth=WORKER,
-    errors=(404, 409, 507), headers=(_OFFSET,), content=_BYTES,
+    bp, "/jobs/<lease>/outputs/<kind>", "PATCH", status=204, auth=WORKER, query=OutputQuery,
+    errors=(403, 404, 409, 507), headers=(_OFFSET,), content=_BYTES,
 )  # fmt: skip
-def output_append(lease: str, kind: str):
+def output_append(lease: str, kind: str, query: OutputQuery):
     """Append bytes of an output (`video`, `thumbnail`, `sprite`, `previews`) at
     `Upload-Offset`; 409 `offset_mismatch` if that isn't where it stands."""
     offset = whole_number(request.headers.get("Upload-Offset"), "Upload-Offset")

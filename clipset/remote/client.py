@@ -10,6 +10,7 @@ import json
 import logging
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -113,9 +114,11 @@ class Client:
 
         self._retrying(once)
 
-    def upload(self, path: str, src: Path) -> None:
-        """``src`` to an output resource, from where the server says it stands."""
+    def upload(self, path: str, src: Path, token: str | None = None) -> None:
+        """``src`` to an output resource, from where the server says it stands; ``token``
+        (the job's output link) lets each request carry a whole chunk."""
         size = src.stat().st_size
+        patch = f"{path}?{urllib.parse.urlencode({'token': token})}" if token else path
 
         def offset() -> int:
             with self._open("HEAD", path) as r:
@@ -131,7 +134,7 @@ class Client:
                         "Upload-Offset": str(at),
                         "Content-Type": "application/offset+octet-stream",
                     }
-                    with self._open("PATCH", path, chunk, headers) as r:
+                    with self._open("PATCH", patch, chunk, headers) as r:
                         at = int(r.headers["Upload-Offset"])
                     if not chunk:
                         break

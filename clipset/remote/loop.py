@@ -136,7 +136,7 @@ def process_job(client: Client, job: dict, encoder: str, work: Path) -> bool:
             if kind in job.get("direct", ()):
                 files[kind]["parts"] = deliver_direct(client, base, kind, path)
             if files[kind].get("parts") is None:
-                client.upload(f"{base}/outputs/{kind}", path)
+                client.upload(f"{base}/outputs/{kind}", path, job.get("output_token"))
         recorded = result.recorded_at.isoformat() if result.recorded_at else None
         summary = {
             "mode": result.mode,

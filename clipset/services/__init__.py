@@ -84,7 +84,7 @@ class Services:
         self.stand_ins = StandIns(data, self.media_urls, self.events)
         self.jobs = Jobs(settings, self.files, self.config, self.events, self.stand_ins)
         self.leases = Leases(settings, self.jobs)
-        self.deliveries = Deliveries(settings, data, self.files, self.leases)
+        self.deliveries = Deliveries(settings, data, keys, self.files, self.leases)
         self.workers = Workers(settings, data, keys, self.leases, self.deliveries)
         # An admin's new worker count resizes the running pool at once.
         self.config.on_change(lambda values: self.jobs.resize(values["worker_count"]))

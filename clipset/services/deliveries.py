@@ -21,7 +21,8 @@ import hashlib
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import Conflict, NotFound, UnreadableMedia, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, UnreadableMedia, ValidationFailed
+from ..security.tokens import UrlSigner
 from ..settings import Settings
 from ..store.dirs import DataDir
 from ..store.models import Video, Worker
@@ -33,6 +34,7 @@ from .media_urls import THUMBNAIL_WIDTHS
 from .outcomes import message
 
 CHUNK = 1024 * 1024
+LINK_SECONDS = 7 * 24 * 3600  # the lease is the real limit
 # What a worker delivers, and the suffix each has in tmp; the last two are optional.
 OUTPUTS = {"video": "mp4", "thumbnail": "jpg", "sprite": "sprite.jpg", "previews": "vtt"}
 REQUIRED = ("video", "thumbnail")
@@ -49,9 +51,19 @@ def sha256_of(path: Path) -> str:
 
 
 class Deliveries:
-    def __init__(self, settings: Settings, data: DataDir, files: MediaFiles, leases: Leases):
+    def __init__(
+        self,
+        settings: Settings,
+        data: DataDir,
+        keys: list[bytes],
+        files: MediaFiles,
+        leases: Leases,
+    ):
         self.settings = settings
         self.data = data
+        # The outputs' upload link: checked by signature alone when a request's head
+        # arrives, so its body may be larger than other requests' (api.bodies).
+        self.signer = UrlSigner(keys, "worker-output")
         self.files = files
         self.bucket = files.bucket
         self.leases = leases
@@ -63,6 +75,16 @@ class Deliveries:
         return list(DIRECT) if self.bucket is not None else []
 
     # -- through the server -----------------------------------------------------------
+    def output_token(self, lease: str) -> str:
+        return self.signer.sign({"l": lease})
+
+    def check_output_link(self, lease: str, token: str) -> None:
+        """That ``token`` is the output link of ``lease`` (signature only: no database);
+        the lease itself is checked with each request."""
+        claims = self.signer.verify(token, LINK_SECONDS)
+        if not isinstance(claims, dict) or claims.get("l") != lease:
+            raise Forbidden("This link is not valid.", error_code="invalid_link")
+
     def _output(self, lease: str, kind: str) -> Path:
         if kind not in OUTPUTS:
             raise NotFound(

@@ -170,6 +170,7 @@ class Workers:
             "source_size": self.data.original_file(video.storage_key).stat().st_size,
             "lease_seconds": s.worker_lease_seconds,
             "direct": self.deliveries.direct(),
+            "output_token": self.deliveries.output_token(video.lease_token),
             "options": job_options(
                 s,
                 trim_start=video.trim_start,
