@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import io
-import os
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 
@@ -14,6 +13,7 @@ import av
 from ..errors import UnreadableMedia, UnsupportedMedia
 from ..settings import FORMAT_NAMES, KNOWN_FORMATS
 from . import colour
+from .sniffing import looks_like_video_container, sniff_container, source_size
 
 MIN_DURATION = 0.02  # seconds; shorter (a 1 ms single frame) is too short to process
 MAX_BAD_PACKETS = 100  # undecodable packets tolerated before calling the file unreadable
@@ -62,80 +62,13 @@ class Probe:
         return values
 
 
-def _head(source, length: int) -> bytes:
-    """The first bytes of a file path, or of a seekable binary file (read where it
-    stands afterwards, so an open container goes on undisturbed)."""
-    if not hasattr(source, "read"):
-        with open(source, "rb") as f:
-            return f.read(length)
-    at = source.tell()
-    try:
-        source.seek(0)
-        return source.read(length)
-    finally:
-        source.seek(at)
-
-
-def _size(source) -> int:
-    if not hasattr(source, "read"):
-        return os.path.getsize(source)
-    at = source.tell()
-    try:
-        return source.seek(0, os.SEEK_END)
-    finally:
-        source.seek(at)
-
-
-def _sniff_container(path, format_name: str) -> str:
-    """Our container name from the demuxer and the file's own header bytes."""
-    names = format_name.split(",")
-    if "avi" in names:
-        return "avi"
-    for demuxer, ours in (("mpegts", "mts"), ("mpeg", "mpg"), ("dv", "dv"), ("gif", "gif")):
-        if demuxer in names:
-            return ours
-    head = _head(path, 64)
-    if "matroska" in names:
-        return "webm" if b"webm" in head else "mkv"
-    if "mov" in names:
-        if head[4:8] != b"ftyp":
-            return "mov"  # old QuickTime files have no ftyp
-        brand = head[8:12]
-        if brand == b"qt  ":
-            return "mov"
-        if brand.startswith(b"M4V"):
-            return "m4v"
-        if brand.startswith((b"3gp", b"3g2")):
-            return "3gp"
-        return "mp4"
-    return names[0]
-
-
-def _looks_like_video_container(path) -> bool:
-    """Header magic of the containers we accept, to tell "damaged" from "not a video"."""
-    try:
-        head = _head(path, 200)
-    except OSError:
-        return False
-    return (
-        head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
-        or head[:4] == b"\x1a\x45\xdf\xa3"
-        or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
-        or head[:4] == b"\x00\x00\x01\xba"  # MPEG program stream
-        # MPEG-TS sync bytes 188 apart; M2TS packets have a 4-byte prefix.
-        or head[0:1] == head[188:189] == b"\x47"
-        or head[4:5] == head[196:197] == b"\x47"
-        or head[:6] in (b"GIF87a", b"GIF89a")
-    )
-
-
 def _open(path):
     try:
         return av.open(path if hasattr(path, "read") else str(path), metadata_errors="replace")
     except (FileNotFoundError, PermissionError, IsADirectoryError):
         raise
     except (OSError, *BAD_INPUT) as e:
-        if _looks_like_video_container(path):
+        if looks_like_video_container(path):
             raise UnreadableMedia(
                 "This video file is damaged or incomplete and could not be read."
             ) from e
@@ -214,13 +147,13 @@ def probe(path, *, accepted_formats=None, max_side: int = 8192, max_duration=Non
 
 
 def probe_file(path, accepted: tuple | None, max_side: int, max_duration) -> Probe:
-    size = _size(path)
+    size = source_size(path)
     if size == 0:
         raise UnreadableMedia("The file is empty.")
     container = _open(path)
     try:
         try:
-            name = _sniff_container(path, container.format.name)
+            name = sniff_container(path, container.format.name)
             if accepted is not None and name not in accepted:
                 raise UnsupportedMedia(
                     f"{format_name_of(name)} files are not accepted here. Accepted "
@@ -390,7 +323,7 @@ def check_head(path) -> None:
     since some keep their index at the end (mp4 with moov last) and can't be opened yet;
     the full probe after the upload decides the rest."""
     path = str(path)
-    if _looks_like_video_container(path):
+    if looks_like_video_container(path):
         return
     with open(path, "rb") as f:
         head = f.read(HEAD_BYTES)
