@@ -165,6 +165,7 @@ class Deliveries:
         """Completes the upload; whether the object is the size and ETag declared."""
         name = self.files.name(kind, video.storage_key)
         md5s = [m.lower() for m in declared["parts"]]
+        self.files.deletes.forget(name)  # a delete still pending must not take the new one
         self.bucket.complete_upload(name, self.bucket.upload_in_progress(name), md5s)
         return self.bucket.head(name) == (declared["size"], multipart_etag(md5s))
 
@@ -236,8 +237,9 @@ class Deliveries:
             stored = set()  # the video's own files now
             Worker.update(jobs_done=Worker.jobs_done + 1).where(Worker.id == worker.id).execute()
         finally:
-            if stored:
-                self.bucket.remove(*(self.files.name(k, video.storage_key) for k in stored))
+            if stored:  # refused once completed: removed, or kept to remove later
+                key = video.storage_key
+                self.files.deletes.remove(key, {k: self.files.name(k, key) for k in stored})
             for kind in set(self.direct()) - direct:  # begun, then sent to the server
                 self.bucket.abort_uploads(self.files.name(kind, video.storage_key))
             storage.remove(*paths.values(), *self.data.tmp.glob(f"remote-{lease}.*"))
