@@ -197,7 +197,10 @@ class ResultIn(In):
 
 class FinishIn(In):
     result: ResultIn
-    files: dict[str, Delivered] = Field(description="Size and SHA-256 of each output sent.")
+    files: dict[str, Delivered] = Field(
+        description="Size and SHA-256 of each output sent, and the part MD5s of those sent "
+        "to the media store."
+    )
 
 
 @endpoint(
