@@ -10,7 +10,6 @@ import socket
 
 import media_factory
 import pytest
-from conftest import S3_KEYS
 from test_jobs import queue, wait_for
 from test_object_store import in_bucket, objects
 
@@ -51,12 +50,8 @@ def endpoint(s3_endpoint):  # s3_endpoint: moto's buckets exist (shared in this 
 
 
 @pytest.fixture
-def settings_overrides(endpoint, bucket_name):
-    return {
-        "media_store": f"s3://{bucket_name}/library",
-        "s3_endpoint_url": endpoint.url,
-        **S3_KEYS,
-    }
+def settings_overrides(endpoint, bucket_settings):
+    return {**bucket_settings, "s3_endpoint_url": endpoint.url}
 
 
 def pending() -> dict[str, int]:
