@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from ..errors import Forbidden
 from ..store.models import User
+from ..store.prepared import Prepared
+
+# Only the columns the checks and the callers read (asked for on every media range).
+BEARER = Prepared(
+    lambda subject: (
+        User.select(User.id, User.subject, User.role, User.is_active, User.token_version)
+        .where(User.subject == subject)
+        .limit(1)
+    )
+)
 
 
 def claims_for(user: User) -> dict:
@@ -20,14 +30,7 @@ def bearer(claims) -> User:
 
     The user carries its id, role, subject and token version only."""
     subject = claims.get("s") if isinstance(claims, dict) else None
-    # Only the columns the checks and the callers read (asked for on every media range).
-    user = (
-        User.select(User.id, User.subject, User.role, User.is_active, User.token_version)
-        .where(User.subject == subject)
-        .first()
-        if isinstance(subject, str)
-        else None
-    )
+    user = BEARER.first(subject) if isinstance(subject, str) else None
     if user is None or not user.is_active or user.token_version != claims.get("t"):
         raise Forbidden("This link is no longer valid.", error_code="invalid_link")
     return user

@@ -18,6 +18,7 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..store.db import database, is_postgres
 from ..store.models import Like, User, Video, is_public_id
 from ..store.pagination import COUNT_CAP, paginate
+from ..store.prepared import Prepared
 from .bearers import bearer
 from .media_files import MediaFiles
 from .media_urls import THUMBNAIL_WIDTHS, MediaUrls
@@ -107,6 +108,9 @@ MEDIA_COLUMNS = (
     Video.storage_key,
     Video.duration_seconds,
     Video.bucket_files,
+)
+MEDIA_VIDEO = Prepared(
+    lambda video_id: Video.select(*MEDIA_COLUMNS).where(Video.public_id == video_id).limit(1)
 )
 
 
@@ -303,8 +307,9 @@ class Catalog:
         if not is_public_id(video_id):  # not even shaped like a video: nothing to check
             raise not_found()
         # Asked for every range a player reads: only the columns the checks need (the
-        # uploader's row and the rest cost more to build than the query takes).
-        video = Video.select(*MEDIA_COLUMNS).where(Video.public_id == video_id).first()
+        # uploader's row and the rest cost more to build than the query takes), by SQL
+        # made once.
+        video = MEDIA_VIDEO.first(video_id)
         user = bearer(self.urls.verify(token, video, video_id, kind))
         visible(user, video)
         # A stand-in plays only until the processed file is there; everything else after.
