@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
-from ..store.db import database
+from ..store.db import after_request, database
 from . import (
     accounts,
     admin,
@@ -72,8 +72,8 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_request
     def close_db(exc):
-        if not database.is_closed():
-            database.close()
+        # The media lane's threads keep theirs for the next range (see store.db).
+        after_request(keep=request.path.startswith(media.URL_PREFIX + "/"), error=exc)
 
     errors.init_app(app)
     security = headers.init_app(app)

@@ -16,7 +16,7 @@ import re
 from typing import Callable
 from urllib.parse import parse_qs
 
-from ..store.db import database
+from ..store.db import after_request, database
 from .byte_ranges import plan
 from .media import URL_PREFIX, open_body
 
@@ -48,10 +48,10 @@ class VideoBytes:
                 environ.get("HTTP_IF_RANGE"),
                 environ.get("HTTP_IF_NONE_MATCH"),
             )
-        except Exception:  # refused, missing, unsatisfiable: the app's own answer
+        except Exception as exc:  # refused, missing, unsatisfiable: the app's own answer
+            after_request(keep=True, error=exc)
             return self.app(environ, start_response)
-        finally:
-            database.close()
+        after_request(keep=True)
         headers = [*self.headers, *answer.headers.items()]
         if answer.status == 304:
             start_response(STATUS[304], headers)

@@ -8,7 +8,9 @@ SQLite's write lock. What follows is about SQLite.
 WAL lets readers run beside the single writer; a busy timeout makes writers queue instead
 of failing; read-then-write paths use ``database.atomic("IMMEDIATE")`` so two writers never
 both read a stale value. Connections are per thread: one per request (opened and closed
-around it) and one per background job.
+around it, see ``after_request``) and one per background job. The media lane's threads keep
+theirs from one request to the next: a player's every range would otherwise pay for a new
+connection and SQLite's reading of the schema, several times what its checks cost.
 
 One more connection stays open while the database is bound: when the last connection
 closes, SQLite deletes the WAL and its shared-memory file, and the next one must make them
@@ -23,7 +25,14 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase, fn
+from peewee import (
+    DatabaseError,
+    DatabaseProxy,
+    InterfaceError,
+    PostgresqlDatabase,
+    SqliteDatabase,
+    fn,
+)
 
 database = DatabaseProxy()
 
@@ -118,6 +127,17 @@ def total(expr):
 
 def is_postgres() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
+
+
+def after_request(keep: bool, error: BaseException | None = None) -> None:
+    """Close this thread's connection once a request is done, or ``keep`` it open for the
+    thread's next request; never after a database error, which may have broken it (a
+    PostgreSQL server that restarted): the next request then starts on a new one."""
+    if database.is_closed():
+        return
+    if keep and not isinstance(error, (DatabaseError, InterfaceError)):
+        return
+    database.close()
 
 
 def bind_read_only(path: str | Path) -> SqliteDatabase:
