@@ -52,4 +52,6 @@ class Prepared:
             cursor.close()  # ends the statement, and with it the read
         if row is None:
             return None
-        return model(**{f.name: f.python_value(v) for f, v in zip(fields, row)})
+        # Only what was read: no field's default is made (a fresh uuid, say).
+        values = {f.name: f.python_value(v) for f, v in zip(fields, row)}
+        return model(__no_default__=True, **values)
