@@ -17,7 +17,7 @@ from waitress.task import WSGITask
 
 from ...errors import ClipsetError
 from ..limits import REFUSAL_KEY, BodyGate
-from ..transfers import MediaLane, Slot, SlotFile, sendfile_fd
+from ..transfers import MediaLane, Slot, sendfile_fd, slot_file
 
 # After refusing a body, read and drop this much of it before closing: a client that
 # sends its whole body before reading (browsers do) then gets the answer, not a reset.
@@ -95,7 +95,7 @@ class ClipsetTask(WSGITask):
 
     def _file_wrapper(self, file, block_size: int = 32768):
         self.slot_handed = True
-        return ReadOnlyFileBasedBuffer(SlotFile(file, self.slot), block_size)
+        return ReadOnlyFileBasedBuffer(slot_file(file, self.slot), block_size)
 
     def _transfer(self, lane: MediaLane):
         self.slot = lane.take()
@@ -141,6 +141,7 @@ class ClipsetChannel(HTTPChannel):
     _budgeted = False
     head_wait_since: float | None = None
     refused = False  # a request's body was refused: linger on close
+    sending = False  # a request thread is sending (see ``writable``)
     lingering: int | None = None  # bytes dropped since the answer went out
 
     def __init__(self, server, sock, addr, adj, map=None):
@@ -189,9 +190,25 @@ class ClipsetChannel(HTTPChannel):
         if data and self.lingering >= LINGER_BYTES:
             super().handle_close()
 
+    def writable(self):
+        # While a request thread sends, the loop leaves the socket alone: otherwise it
+        # finds the socket writable, fails to take the outbuf lock and selects again at
+        # once, a spin that keeps the interpreter from the sending thread each time it
+        # comes back from the kernel. The thread wakes the loop when it is done.
+        return not self.sending and super().writable()
+
     def _flush_some(self, do_close=True):
-        # waitress's loop, with file buffers sent by the kernel. Runs on the loop thread,
-        # or on a request thread holding the outbuf lock.
+        # waitress's, with file buffers sent by the kernel. Runs on the loop thread, or
+        # (do_close False) on a request thread holding the outbuf lock.
+        if do_close:
+            return self._send_outbufs(do_close)
+        self.sending = True
+        try:
+            return self._send_outbufs(do_close)
+        finally:
+            self.sending = False
+
+    def _send_outbufs(self, do_close: bool) -> bool:
         sent = 0
         while True:
             outbuf = self.outbufs[0]
