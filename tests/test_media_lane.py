@@ -3,6 +3,7 @@ that keeps a crowd of viewers from holding up the API."""
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
 import os
@@ -105,6 +106,31 @@ def test_ranges_sent_by_the_kernel_match_the_file(app, live_server, user, monkey
     finally:
         conn.close()
     assert calls, "the bytes went out through os.sendfile"
+
+
+def test_where_the_kernel_refuses_sendfile_the_bytes_are_copied(
+    app, live_server, user, monkeypatch
+):
+    refused = []
+
+    def sendfile(*args):  # a file system without sendfile
+        refused.append(args)
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    monkeypatch.setattr(os, "sendfile", sendfile)
+    size = 3 * 1024 * 1024 + 77
+    video = make_video(app, user, size=size)
+    expected = file_bytes(size)
+    url = media_url(user, video)
+    conn = http.client.HTTPConnection(*address(live_server), timeout=10)
+    try:
+        for start, stop in ((5, 1_500_000), (2_000_000, size), (0, size)):
+            conn.request("GET", url, headers={"Range": f"bytes={start}-{stop - 1}"})
+            r = conn.getresponse()
+            assert r.status == 206 and r.read() == expected[start:stop]
+    finally:
+        conn.close()
+    assert refused, "sendfile was tried first"
 
 
 def test_a_full_lane_answers_503_and_the_api_still_answers(app, live_server, user):

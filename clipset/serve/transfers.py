@@ -7,7 +7,8 @@ flight (from the request until its last byte has gone or the client has left); b
 that they are answered 503 with Retry-After. A transfer holds a ``Slot``; once its
 response's file is handed out the ``SlotFile`` holds it and gives it back on close. That
 file's bytes go from the page cache to the socket with ``os.sendfile`` where the kernel
-can (``sendfile_fd``). Nothing here knows waitress: ``adapter`` wires the lane in.
+can (``sendfile_fd``), from a position the file keeps itself (``PlacedFile``). Nothing
+here knows waitress: ``adapter`` wires the lane in.
 """
 
 from __future__ import annotations
@@ -52,6 +53,46 @@ class SlotFile:
             self._file.close()
         finally:
             self._slot.release()
+
+
+class PlacedFile(SlotFile):
+    """A ``SlotFile`` over a descriptor that keeps its position itself: the kernel sends
+    from an explicit offset (``os.sendfile``) and a copy reads with ``os.pread``, so
+    sending a range asks the kernel nothing else (each seek or tell is a system call,
+    which also hands the interpreter to another thread and waits to get it back)."""
+
+    def __init__(self, file, slot: Slot, fd: int):
+        super().__init__(file, slot)
+        self._fd = fd
+        self._pos = file.tell()
+        self._size = os.fstat(fd).st_size
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._size}[whence]
+        self._pos = base + offset
+        return self._pos
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            size = max(0, self._size - self._pos)
+        data = os.pread(self._fd, size, self._pos)
+        self._pos += len(data)
+        return data
+
+
+def slot_file(file, slot: Slot) -> SlotFile:
+    """The response's ``file`` holding ``slot``: placed by descriptor where it has one."""
+    fd = sendfile_fd(file)
+    return SlotFile(file, slot) if fd is None else PlacedFile(file, slot, fd)
 
 
 class MediaLane:

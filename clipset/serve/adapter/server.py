@@ -3,6 +3,7 @@ loop-level operations the orderly start and stop need."""
 
 from __future__ import annotations
 
+import logging
 import time
 from functools import partial
 from typing import Callable
@@ -63,8 +64,11 @@ class WaitressServer:
             **proxy,
         )
         self.budget = ClientBudget(per_client, frozenset({trusted_proxy} - {None}))
-        # The media lane's own request threads.
+        # The media lane's own request threads. More viewers than threads is the lane's
+        # design (its limit is on transfers, past which they are answered 503): its queue
+        # is not worth waitress's warning on every request.
         self._media_threads = ThreadedTaskDispatcher()
+        self._media_threads.queue_logger = logging.Logger("clipset.media_queue", logging.ERROR)
         self._media_threads.set_thread_count(media.threads)
         sockets = getattr(self._server, "map", None) or self._server._map
         for listener in list(sockets.values()):
