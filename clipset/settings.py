@@ -146,9 +146,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("threads", 16, "Waitress threads that answer HTTP requests.", int),
     Setting(
         "media_threads",
-        4,
+        2,
         "Waitress threads that answer /media requests (video and thumbnail bytes), apart "
-        "from those of the API, so that many viewers never queue ahead of API requests.",
+        "from those of the API, so that many viewers never queue ahead of API requests. "
+        "Each only checks a request and starts its transfer (the bytes go out from the "
+        "server's loop), so few are enough; more take interpreter time from the API.",
         int,
     ),
     Setting(
