@@ -9,16 +9,20 @@ send a header, so the URL carries a short-lived token bound to user and resource
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import hmac
+import time
 
 import jwt
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..errors import Forbidden, Unauthorized
 
 ALGORITHM = "HS256"
+# Signed URL tokens whose signature each signer remembers having checked.
+VERIFIED_TOKENS = 4096
 
 
 def derive(key: bytes, purpose: str) -> bytes:
@@ -56,21 +60,32 @@ class TokenIssuer:
 
 
 class UrlSigner:
-    """Short-lived tokens for URLs, bound to a purpose and a payload."""
+    """Short-lived tokens for URLs, bound to a purpose and a payload.
+
+    A player asks for a video range by range with one URL, so a token's signature, which
+    never changes, is checked once and remembered (``VERIFIED_TOKENS`` of them); its age
+    is checked on every use."""
 
     def __init__(self, keys: list[bytes], purpose: str):
         # itsdangerous signs with the last key and accepts all of them.
         self._serializer = URLSafeTimedSerializer([derive(k, "url") for k in keys], salt=purpose)
+        self._verified: dict[str, tuple[object, int]] = {}  # token: (payload, signed at)
 
     def sign(self, payload) -> str:
         return self._serializer.dumps(payload)
 
     def verify(self, token: str, max_age: int):
-        try:
-            return self._serializer.loads(token, max_age=max_age)
-        except SignatureExpired:
-            raise Forbidden(
-                "This link has expired. Reload the page.", error_code="link_expired"
-            ) from None
-        except BadSignature:
-            raise Forbidden("This link is not valid.", error_code="invalid_link") from None
+        found = self._verified.get(token)
+        if found is None:
+            try:
+                payload, signed = self._serializer.loads(token, return_timestamp=True)
+            except BadSignature:
+                raise Forbidden("This link is not valid.", error_code="invalid_link") from None
+            if len(self._verified) >= VERIFIED_TOKENS:
+                self._verified.clear()
+            found = self._verified[token] = (payload, int(signed.timestamp()))
+        payload, signed_at = found
+        age = int(time.time()) - signed_at  # as itsdangerous counts it
+        if not 0 <= age <= max_age:
+            raise Forbidden("This link has expired. Reload the page.", error_code="link_expired")
+        return copy.deepcopy(payload)
