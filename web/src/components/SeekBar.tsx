@@ -11,7 +11,9 @@ export function SeekBar({ media, label, previews = [], chapters = [] }: {
 }) {
   const [time, setTime] = useState(0);
   const [duration, setDuration] = useState(0);
-  const [hover, setHover] = useState<{ x: number; width: number; t: number } | null>(null);
+  // Where the pointer is (clientX): the frame under it follows once the duration is known,
+  // even if the pointer arrived before the metadata and has not moved since.
+  const [pointerX, setPointerX] = useState<number | null>(null);
   const bar = useRef<HTMLDivElement>(null);
   const dragging = useRef(false);
 
@@ -42,14 +44,14 @@ export function SeekBar({ media, label, previews = [], chapters = [] }: {
     dragging.current = true;
     e.currentTarget.setPointerCapture?.(e.pointerId);
     seekTo(e.clientX);
-    setHover(at(e.clientX));
+    setPointerX(e.clientX);
   }
   function move(e: PointerEvent<HTMLDivElement>) {
     if (dragging.current) seekTo(e.clientX);
     // A mouse shows previews on hover; a finger while it drags.
-    if (dragging.current || e.pointerType === "mouse") setHover(at(e.clientX));
+    if (dragging.current || e.pointerType === "mouse") setPointerX(e.clientX);
   }
-  const up = () => { dragging.current = false; setHover(null); };
+  const up = () => { dragging.current = false; setPointerX(null); };
   function key(e: React.KeyboardEvent) {
     if (!media || !duration) return;
     const step = { ArrowRight: 5, ArrowLeft: -5 }[e.key];
@@ -61,6 +63,7 @@ export function SeekBar({ media, label, previews = [], chapters = [] }: {
 
   const chapterAt = (t: number) => [...chapters].reverse().find((c) => c.start <= t);
   const fraction = duration ? time / duration : 0;
+  const hover = pointerX === null ? null : at(pointerX);
   const tile = hover ? tileAt(previews, hover.t) : undefined;
   const boxWidth = tile?.w ?? 80;
   const left = hover ? Math.max(0, Math.min(hover.width - boxWidth, hover.x - boxWidth / 2)) : 0;
@@ -79,7 +82,7 @@ export function SeekBar({ media, label, previews = [], chapters = [] }: {
       onPointerMove={move}
       onPointerUp={up}
       onPointerCancel={up}
-      onPointerLeave={() => { if (!dragging.current) setHover(null); }}
+      onPointerLeave={() => { if (!dragging.current) setPointerX(null); }}
       onClick={(e) => e.stopPropagation()}
       onKeyDown={key}
       className="group absolute inset-x-0 bottom-0 z-10 flex h-5 cursor-pointer touch-none items-end"
