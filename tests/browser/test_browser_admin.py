@@ -64,15 +64,22 @@ def test_dashboard_charts_forecast_quota_activity_and_lan_qr(
     figures = page.get_by_role("region", name="Figures")
     expect(figures).to_contain_text("Users")
     expect(figures).to_contain_text("2 ready")
-    # Both charts draw onto their canvases, with the figures as text for screen readers.
+    # Both charts draw their weeks, with the figures as text for screen readers.
     charts = page.get_by_test_id("chart")
     expect(charts).to_have_count(2)
     expect(page.get_by_role("img", name="Uploads per week")).to_be_visible()
     expect(page.get_by_role("img", name="Storage used over time")).to_be_visible()
-    for i in range(2):
-        canvas = charts.nth(i).locator("canvas")
-        expect(canvas).to_be_visible()
-        assert canvas.evaluate("c => c.width > 0 && c.height > 0")
+    # One upload this week and one eight days ago (last week, or the one before on a
+    # Monday): two bars stand, as tall as each other, this week's among them.
+    heights = charts.nth(0).get_by_test_id("chart-bar").evaluate_all(
+        "bars => bars.map(b => b.getBoundingClientRect().height)"
+    )
+    standing = [h for h in heights if h > 0]
+    assert len(heights) == 12 and heights[-1] > 20 and standing == [heights[-1]] * 2, heights
+    line = charts.nth(1).get_by_test_id("chart-line")
+    expect(line).to_be_visible()
+    assert line.evaluate("p => p.getBoundingClientRect().width > 100")
+    expect(charts.nth(0)).to_contain_text("1")  # a gridline's label
     expect(page.get_by_test_id("forecast")).to_have_text(
         re.compile(
             r"^(At the current rate the disk fills (within a day|in about \d+ \w+)"

@@ -1,17 +1,16 @@
 // The instance at a glance: figures, disk state, backups, weekly charts, quota use,
 // forecast, activity, LAN.
-import { lazy, Suspense, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Link } from "react-router-dom";
 import { formatBytes, timeAgo, timeUntil } from "@/lib/format";
 import { useToast } from "@/lib/toast";
 import { ConfirmDialog, CopyButton, ErrorState, Skeleton } from "@/components/ui";
 import { forecastText } from "./logic";
 import { useActivity, useBackupChanges, useBackups, useHistory, useHost, useHostChanges, useLan, useQuotaUsage, useStats } from "./api";
+import { StorageChart, UploadsChart } from "./Charts";
 import { Bar, QrImage, Section } from "./parts";
 import type { ActivityItem, DiskState } from "./types";
 
-const UploadsChart = lazy(() => import("./Charts").then((m) => ({ default: m.UploadsChart })));
-const StorageChart = lazy(() => import("./Charts").then((m) => ({ default: m.StorageChart })));
 
 /** A figure's card; its label paints at once, its value (and note) when the stats arrive. */
 function Figure({ label, value, note, children }: { label: string; value?: string; note?: string; children?: ReactNode }) {
@@ -143,12 +142,12 @@ function Trends() {
     <div className="grid gap-4 lg:grid-cols-2">
       <Section title="Uploads per week" id="uploads-h">
         {history.error ? <ErrorState error={history.error} /> : history.data
-          ? <Suspense fallback={chartSkeleton}><UploadsChart weeks={history.data.weeks} /></Suspense> : chartSkeleton}
+          ? <UploadsChart weeks={history.data.weeks} /> : chartSkeleton}
       </Section>
       <Section title="Storage growth" id="storage-h">
         {history.error ? <ErrorState error={history.error} /> : history.data ? (
           <>
-            <Suspense fallback={chartSkeleton}><StorageChart weeks={history.data.weeks} /></Suspense>
+            <StorageChart weeks={history.data.weeks} />
             <p className="mt-3 text-sm" data-testid="forecast">{forecastText(history.data.forecast.days_until_full, history.data.forecast.full_at)}</p>
           </>
         ) : chartSkeleton}

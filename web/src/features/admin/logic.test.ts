@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldMessage, forecastText, fromUnit, linkForPhones, toUnit } from "./logic";
+import { byteGridlines, fieldMessage, forecastText, fromUnit, gridlines, linkForPhones, toUnit } from "./logic";
 
 describe("size units", () => {
   it("shows whole gigabytes as GB and the rest as MB", () => {
@@ -63,5 +63,22 @@ describe("invitation links for phones", () => {
   it("leaves a link that already has a reachable host", () => {
     expect(linkForPhones("http://192.168.1.5:8420/register?token=abc", "http://10.0.0.2:8420")).toBe("http://192.168.1.5:8420/register?token=abc");
     expect(linkForPhones("http://127.0.0.1:8420/register?token=abc", null)).toBe("http://127.0.0.1:8420/register?token=abc");
+  });
+});
+
+describe("chart gridlines", () => {
+  it("steps by 1, 2 or 5 times a power of ten up to the first line at or above the top", () => {
+    expect(gridlines(7, true)).toEqual([0, 2, 4, 6, 8]);
+    expect(gridlines(100, false)).toEqual([0, 50, 100]);
+    expect(gridlines(9.5e6, false)).toEqual([0, 5e6, 1e7]);
+  });
+  it("counts in whole steps and gives an empty chart a scale", () => {
+    expect(gridlines(2, true)).toEqual([0, 1, 2]);
+    expect(gridlines(0, true)).toEqual([0, 1]);
+  });
+  it("steps sizes in the unit they read in", () => {
+    expect(byteGridlines(5 * 1024 + 900)).toEqual([0, 2048, 4096, 6144]);
+    expect(byteGridlines(3 * 1024 ** 3)).toEqual([0, 1024 ** 3, 2 * 1024 ** 3, 3 * 1024 ** 3]);
+    expect(byteGridlines(500)).toEqual([0, 200, 400, 600]);
   });
 });

@@ -1,5 +1,5 @@
 // The admin screens' pure logic: size units for the settings form, the disk forecast in
-// words, and field errors from the API in plain words.
+// words, the charts' gridlines, and field errors from the API in plain words.
 
 export type SizeUnit = "MB" | "GB";
 /** Binary units, as the server counts (1 MB = 1024² bytes) and formatBytes shows. */
@@ -80,4 +80,23 @@ export function linkForPhones(link: string, lanUrl: string | null | undefined): 
   } catch {
     return link;
   }
+}
+
+/** Gridlines from 0: a round step (1, 2 or 5 × 10^n, whole numbers for counts), about
+ * four of them up to the first at or above ``max``. */
+export function gridlines(max: number, whole: boolean): number[] {
+  if (!(max > 0)) return [0, 1];
+  const rough = max / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  let step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
+  if (whole) step = Math.max(1, Math.round(step));
+  const lines = [0];
+  while (lines[lines.length - 1] < max) lines.push(lines[lines.length - 1] + step);
+  return lines;
+}
+
+/** ``gridlines`` for a size in bytes, stepping in the binary unit it reads in (KB, MB...). */
+export function byteGridlines(max: number): number[] {
+  const unit = max >= 1024 ? 1024 ** Math.floor(Math.log(max) / Math.log(1024)) : 1;
+  return gridlines(max / unit, false).map((v) => v * unit);
 }
