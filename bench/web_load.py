@@ -75,6 +75,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    sys.path.insert(0, str(ROOT))  # the browser tests import tests.media_factory
     sys.path.insert(0, str(ROOT / "tests"))
     from browser.conftest import ARGS, CHROMIUM
 
