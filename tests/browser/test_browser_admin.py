@@ -71,8 +71,10 @@ def test_dashboard_charts_forecast_quota_activity_and_lan_qr(
     expect(page.get_by_role("img", name="Storage used over time")).to_be_visible()
     # One upload this week and one eight days ago (last week, or the one before on a
     # Monday): two bars stand, as tall as each other, this week's among them.
-    heights = charts.nth(0).get_by_test_id("chart-bar").evaluate_all(
-        "bars => bars.map(b => b.getBoundingClientRect().height)"
+    heights = (
+        charts.nth(0)
+        .get_by_test_id("chart-bar")
+        .evaluate_all("bars => bars.map(b => b.getBoundingClientRect().height)")
     )
     standing = [h for h in heights if h > 0]
     assert len(heights) == 12 and heights[-1] > 20 and standing == [heights[-1]] * 2, heights
