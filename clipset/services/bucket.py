@@ -146,18 +146,6 @@ class Bucket:
         if stored.get("ContentLength") != size:
             raise MediaStoreFailed(f"The media store kept {name} incomplete.")
 
-    def size(self, name: str) -> int | None:
-        """The object's size, None when there is no such object."""
-        from botocore.exceptions import ClientError
-
-        try:
-            head = self.client.head_object(Bucket=self.name, Key=self.key(name))
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                return None
-            raise _failed(f"check {name}", exc) from exc
-        return head["ContentLength"]
-
     def head(self, name: str) -> tuple[int, str] | None:
         """The object's size and ETag (unquoted), None when there is no such object."""
         from botocore.exceptions import ClientError
