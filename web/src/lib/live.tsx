@@ -5,9 +5,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import { tokenStore } from "./api";
 import { useAuth } from "./auth";
 import { api } from "./api";
-import { keys } from "./queries";
+import { isUnfinished, keys } from "./queries";
 import type { Comment, Video, VideoId } from "./types";
-import { patchVideo } from "./videoCache";
+import { cachedVideo, patchVideo } from "./videoCache";
 import { nextTask } from "./nextTask";
 import { LiveClient, liveUrl, type LiveEvent, type LiveStatus } from "./ws";
 
@@ -32,6 +32,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   useEffect(() => client.onEvent((e) => {
     if (e.type === "events.missed") {
       void queryClient.invalidateQueries(); // what is on screen is fetched again
+      return;
+    }
+    if (e.type === "subscribed") {
+      // A video still processing may have finished before the server followed it for
+      // this screen (a page opened while the job was ending): ask for it again.
+      for (const id of e.video_ids) {
+        if (isUnfinished(cachedVideo(queryClient, id))) void queryClient.invalidateQueries({ queryKey: keys.video(id) });
+      }
       return;
     }
     if (e.type === "like.updated") patchVideo(queryClient, e.video_id, { like_count: e.like_count });

@@ -95,4 +95,9 @@ describe("LiveClient", () => {
     expect(normalize({ type: "events.missed" })).toEqual({ type: "events.missed" });
     expect(normalize(null)).toBeNull();
   });
+
+  it("passes on which videos the server follows now", () => {
+    expect(normalize({ type: "subscribed", video_ids: ["a1a1a1a1a1a", 3] })).toEqual({ type: "subscribed", video_ids: ["a1a1a1a1a1a"] });
+    expect(normalize({ type: "subscribed" })).toBeNull();
+  });
 });

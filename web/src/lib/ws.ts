@@ -16,7 +16,10 @@ export type LiveEvent =
   | { type: "video.edit_failed"; video_id: VideoId; error: string }
   | { type: "video.published"; video_id: VideoId; uploader_id: number; created_at: string }
   // Several instances: events from the others may have been lost; fetch again.
-  | { type: "events.missed" };
+  | { type: "events.missed" }
+  // The server follows these videos from now on (all this connection follows). What
+  // happened to them before, between a screen's fetch and this, came as no event.
+  | { type: "subscribed"; video_ids: VideoId[] };
 
 export type LiveStatus = "idle" | "connecting" | "open" | "lost";
 
@@ -173,13 +176,16 @@ export class LiveClient {
   }
 }
 
-/** An event about a video (`{type, video_id, ...}`, as the server sends them), or that
- * some were missed; other messages (the auth answer, errors) are the connection's
+/** An event about a video (`{type, video_id, ...}`, as the server sends them), that some
+ * were missed, or which videos are followed now; other messages (the auth answer, errors) are the connection's
  * business, not the screens'. */
 export function normalize(msg: unknown): LiveEvent | null {
   if (!msg || typeof msg !== "object") return null;
   const m = msg as Record<string, unknown>;
   if (m.type === "events.missed") return { type: "events.missed" };
+  if (m.type === "subscribed" && Array.isArray(m.video_ids)) {
+    return { type: "subscribed", video_ids: m.video_ids.filter((id): id is VideoId => typeof id === "string") };
+  }
   if (typeof m.type !== "string" || typeof m.video_id !== "string") return null;
   return m as unknown as LiveEvent;
 }
