@@ -12,18 +12,21 @@ import { Bar, QrImage, Section } from "./parts";
 import type { ActivityItem, DiskState } from "./types";
 
 
+// A note wraps to two lines in a phone's two-column grid, one line wider.
+const NOTE_BOX = "min-h-8 sm:min-h-4";
+
 /** A figure's card; its label paints at once, its value (and note) when the stats arrive. */
 function Figure({ label, value, note, children }: { label: string; value?: string; note?: string; children?: ReactNode }) {
   return (
     <div className="card p-4">
       <p className="text-xs text-zinc-600 dark:text-zinc-400">{label}</p>
       {value === undefined ? (
-        // The same height as a value and its note line, so nothing moves when they land.
-        <><Skeleton className="my-0.5 h-6 w-16" /><Skeleton className="mt-1 h-3 w-28" /></>
+        // The same height as a value and its note, so nothing moves when they land.
+        <><Skeleton className="my-0.5 h-6 w-16" /><div className={NOTE_BOX}><Skeleton className="mt-1 h-3 w-28" /></div></>
       ) : (
         <>
           <p className="text-xl font-semibold">{value}</p>
-          {note && <p className="text-xs text-zinc-600 dark:text-zinc-400">{note}</p>}
+          {note && <p className={`${NOTE_BOX} text-xs text-zinc-600 dark:text-zinc-400`}>{note}</p>}
           {children}
         </>
       )}
