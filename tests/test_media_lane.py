@@ -76,6 +76,26 @@ def wait_for(condition, timeout: float = 10.0):
         time.sleep(0.05)
 
 
+def check_ranges(app, live_server, user, size, spans):
+    """Ask a new video of ``size`` bytes for each [start, stop) of ``spans`` on one
+    keep-alive connection (so nothing may be left over between responses) and check each
+    answer; gives the file's bytes and its URL."""
+    video = make_video(app, user, size=size)
+    expected = file_bytes(size)
+    url = media_url(user, video)
+    conn = http.client.HTTPConnection(*address(live_server), timeout=10)
+    try:
+        for start, stop in spans:
+            conn.request("GET", url, headers={"Range": f"bytes={start}-{stop - 1}"})
+            r = conn.getresponse()
+            assert r.status == 206
+            assert r.getheader("Content-Range") == f"bytes {start}-{stop - 1}/{size}"
+            assert r.read() == expected[start:stop]
+    finally:
+        conn.close()
+    return expected, url
+
+
 def test_ranges_sent_by_the_kernel_match_the_file(app, live_server, user, monkeypatch):
     calls = []
     real_sendfile = os.sendfile
@@ -86,25 +106,14 @@ def test_ranges_sent_by_the_kernel_match_the_file(app, live_server, user, monkey
 
     monkeypatch.setattr(os, "sendfile", sendfile)
     size = 5 * 1024 * 1024 + 333
-    video = make_video(app, user, size=size)
-    expected = file_bytes(size)
-    url = media_url(user, video)
-    conn = http.client.HTTPConnection(*address(live_server), timeout=10)
     rng = random.Random(15)
-    try:
-        for _ in range(12):  # one keep-alive connection: nothing left over between them
-            start = rng.randrange(size)
-            stop = min(size, start + rng.randrange(1, 2 * 1024 * 1024))
-            conn.request("GET", url, headers={"Range": f"bytes={start}-{stop - 1}"})
-            r = conn.getresponse()
-            assert r.status == 206
-            assert r.getheader("Content-Range") == f"bytes {start}-{stop - 1}/{size}"
-            assert r.read() == expected[start:stop]
-        conn.request("GET", url)
-        r = conn.getresponse()
-        assert r.status == 200 and r.read() == expected
-    finally:
-        conn.close()
+    spans = []
+    for _ in range(12):
+        start = rng.randrange(size)
+        spans.append((start, min(size, start + rng.randrange(1, 2 * 1024 * 1024))))
+    expected, url = check_ranges(app, live_server, user, size, spans)
+    status, _, body = get(live_server, url)
+    assert status == 200 and body == expected
     assert calls, "the bytes went out through os.sendfile"
 
 
@@ -119,17 +128,7 @@ def test_where_the_kernel_refuses_sendfile_the_bytes_are_copied(
 
     monkeypatch.setattr(os, "sendfile", sendfile)
     size = 3 * 1024 * 1024 + 77
-    video = make_video(app, user, size=size)
-    expected = file_bytes(size)
-    url = media_url(user, video)
-    conn = http.client.HTTPConnection(*address(live_server), timeout=10)
-    try:
-        for start, stop in ((5, 1_500_000), (2_000_000, size), (0, size)):
-            conn.request("GET", url, headers={"Range": f"bytes={start}-{stop - 1}"})
-            r = conn.getresponse()
-            assert r.status == 206 and r.read() == expected[start:stop]
-    finally:
-        conn.close()
+    check_ranges(app, live_server, user, size, ((5, 1_500_000), (2_000_000, size), (0, size)))
     assert refused, "sendfile was tried first"
 
 

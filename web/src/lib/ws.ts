@@ -177,8 +177,8 @@ export class LiveClient {
 }
 
 /** An event about a video (`{type, video_id, ...}`, as the server sends them), that some
- * were missed, or which videos are followed now; other messages (the auth answer, errors) are the connection's
- * business, not the screens'. */
+ * were missed, or which videos are followed now; other messages (the auth answer, errors)
+ * are the connection's business, not the screens'. */
 export function normalize(msg: unknown): LiveEvent | null {
   if (!msg || typeof msg !== "object") return null;
   const m = msg as Record<string, unknown>;

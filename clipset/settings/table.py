@@ -1,85 +1,15 @@
-"""Settings: one table of (name, default, help), resolved in a fixed order.
-
-defaults < ``config.toml`` in the data dir < ``CLIPSET_<NAME>`` environment < explicit
-overrides (CLI flags, or the dict a test passes to ``create_app``).
-
-The settings marked ``runtime`` are only the *defaults* of the admin config
-(`GET/PATCH /api/admin/config`); once an admin changes one, the database wins.
-"""
+"""The settings table: one row (name, default, help, how to parse) for each setting."""
 
 from __future__ import annotations
 
-import os
-import re
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
-from .errors import ConfigurationError
-from .store import dirs
+from .values import KNOWN_FORMATS, boolean, bucket_url, one_of, word_list
 
 MiB = 1024**2
 GiB = 1024**3
 MAX_WORKERS = 8  # videos processed at once, at most
-
-# The container formats Clipset knows (probing decides by the bytes, in ``media``); kept
-# here so checking an admin's list needs no PyAV.
-# Our names, and what people call them, for messages.
-FORMAT_NAMES = {
-    "mp4": "MP4",
-    "mov": "QuickTime MOV",
-    "m4v": "M4V",
-    "mkv": "Matroska MKV",
-    "webm": "WebM",
-    "avi": "AVI",
-    "mts": "AVCHD camcorder file (MTS/M2TS)",
-    "3gp": "3GP phone video",
-    "mpg": "MPEG/DVD video (MPG/VOB)",
-    "dv": "DV camcorder file",
-    "gif": "animated GIF",
-}
-KNOWN_FORMATS = tuple(FORMAT_NAMES)
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"1", "true", "yes", "on"}:
-        return True
-    if text in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError(f"not a boolean: {value!r}")
-
-
-def _list(value: Any) -> list[str]:
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip().lower() for v in value if str(v).strip()]
-    return [v.strip().lower() for v in str(value).split(",") if v.strip()]
-
-
-def _choice(*choices: str) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        text = str(value).strip().lower()
-        if text not in choices:
-            raise ValueError(f"choose one of {', '.join(choices)}")
-        return text
-
-    return parse
-
-
-# An S3 bucket URL: s3://bucket or s3://bucket/prefix (bucket names as S3 allows them).
-BUCKET_URL = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/([^?#]*))?")
-
-
-def _bucket_url(value: Any) -> str | None:
-    text = str(value).strip()
-    if not text:
-        return None
-    if not BUCKET_URL.fullmatch(text):
-        raise ValueError("give s3://bucket or s3://bucket/prefix")
-    return text.rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -115,7 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Where finished videos, thumbnails and previews live: empty for the data dir (the "
         "default), or s3://bucket/prefix for an S3-compatible bucket (MinIO, Garage, AWS), "
         "whose presigned URLs then carry the bytes. Uploads and originals stay in the data dir.",
-        _bucket_url,
+        bucket_url,
     ),
     Setting(
         "s3_endpoint_url",
@@ -208,9 +138,9 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "Open the browser on every start (the first run, before "
         "the admin account exists, always opens it).",
-        _bool,
+        boolean,
     ),
-    Setting("tray", True, "Show the tray icon when a display is available.", _bool),
+    Setting("tray", True, "Show the tray icon when a display is available.", boolean),
     Setting("log_level", "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).", str),
     Setting("token_ttl_hours", 24 * 14, "Lifetime of a sign-in token, in hours.", int),
     Setting(
@@ -244,7 +174,7 @@ SETTINGS: tuple[Setting, ...] = (
         "accepted_formats",
         list(KNOWN_FORMATS),
         "Container formats accepted (decided by probing the bytes).",
-        _list,
+        word_list,
         True,
         {"min_length": 1, "max_length": 16},
     ),
@@ -264,7 +194,9 @@ SETTINGS: tuple[Setting, ...] = (
         "job goes back to the queue.",
         int,
     ),
-    Setting("keep_originals", False, "Keep the uploaded original after processing.", _bool, True),
+    Setting(
+        "keep_originals", False, "Keep the uploaded original after processing.", boolean, True
+    ),
     Setting("max_duration_seconds", 3 * 3600, "Longest video accepted, in seconds.", int),
     Setting("x264_preset", "medium", "libx264 preset used when transcoding.", str),
     Setting("x264_crf", 23, "libx264 constant rate factor used when transcoding.", int),
@@ -280,7 +212,7 @@ SETTINGS: tuple[Setting, ...] = (
         "stereo",
         "5.1/7.1 sound when it is re-encoded: stereo "
         "(downmixed, what phones and laptops play) or keep.",
-        _choice("stereo", "keep"),
+        one_of("stereo", "keep"),
     ),
     Setting(
         "video_encoder",
@@ -335,95 +267,8 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder of the built web app (default: web/dist of the repository or the bundle).",
         str,
     ),
-    Setting("testing", False, "Testing mode: never touches the real user data dir.", _bool),
+    Setting("testing", False, "Testing mode: never touches the real user data dir.", boolean),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
 RUNTIME_KEYS = tuple(s.name for s in SETTINGS if s.runtime)
-
-
-class Settings:
-    """Resolved settings with attribute access; immutable once built."""
-
-    def __init__(self, values: dict[str, Any]):
-        object.__setattr__(self, "_values", dict(values))
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name, value):
-        raise AttributeError("settings are read-only")
-
-    @property
-    def data_path(self) -> Path:
-        return Path(self._values["data_dir"])
-
-
-def _parse(setting: Setting, value: Any, source: str) -> Any:
-    if value is None:
-        return None
-    try:
-        return setting.parse(value)
-    except (TypeError, ValueError) as exc:
-        raise ConfigurationError(f"{source}: invalid value for {setting.name}: {exc}") from exc
-
-
-def load(
-    overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
-) -> Settings:
-    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
-    environ = os.environ if environ is None else environ
-    unknown = set(overrides) - set(BY_NAME)
-    if unknown:
-        raise ConfigurationError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-
-    def env(name: str) -> str | None:
-        return environ.get(f"CLIPSET_{name.upper()}")
-
-    testing = _bool(overrides.get("testing", env("testing") or False))
-    data_dir = overrides.get("data_dir") or env("data_dir")
-    if not data_dir:
-        if testing:
-            raise ConfigurationError("testing mode needs an explicit data_dir")
-        data_dir = dirs.user_data_dir()
-    data_dir = Path(data_dir).expanduser().resolve()
-
-    from_file: dict[str, Any] = {}
-    config_file = dirs.DataDir(data_dir).config
-    if config_file.is_file():
-        try:
-            from_file = tomllib.loads(config_file.read_text("utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigurationError(f"{config_file}: {exc}") from exc
-        unknown = set(from_file) - set(BY_NAME) - {"data_dir"}
-        if unknown:
-            raise ConfigurationError(
-                f"{config_file}: unknown setting(s): {', '.join(sorted(unknown))}"
-            )
-
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        value = setting.default
-        if setting.name in from_file:
-            value = _parse(setting, from_file[setting.name], str(config_file))
-        if env(setting.name) is not None:
-            value = _parse(setting, env(setting.name), f"CLIPSET_{setting.name.upper()}")
-        if setting.name in overrides:
-            value = _parse(setting, overrides[setting.name], "override")
-        values[setting.name] = value
-    values["data_dir"] = str(data_dir)
-    values["testing"] = testing
-    return Settings(values)
-
-
-def markdown_table() -> str:
-    """The settings table as Markdown, as README.md documents it."""
-    rows = ["| name | default | help |", "| --- | --- | --- |"]
-    for s in SETTINGS:
-        default = ", ".join(s.default) if isinstance(s.default, list) else s.default
-        default = "platform user data dir" if s.name == "data_dir" else default
-        rows.append(f"| `{s.name}` | `{default}` | {s.help} |")
-    return "\n".join(rows)
