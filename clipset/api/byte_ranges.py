@@ -8,6 +8,7 @@ direct path (``video_bytes``), which read the same headers."""
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 
@@ -24,6 +25,10 @@ class Plan:
     length: int  # bytes to send from ``start`` (0 for a 304)
 
 
+# A player asks for the same file range after range: its date is formatted once.
+_http_date = functools.lru_cache(maxsize=256)(http_date)
+
+
 def plan(
     stat: os.stat_result,
     max_age: int,
@@ -37,7 +42,7 @@ def plan(
     headers = {
         "Accept-Ranges": "bytes",
         "ETag": f'"{etag}"',
-        "Last-Modified": http_date(mtime),
+        "Last-Modified": _http_date(mtime),
         "Cache-Control": f"private, max-age={max_age}",
     }
     if if_none_match:

@@ -128,7 +128,10 @@ def send_ranges(path: Path, mimetype: str, max_age: int) -> Response:
 
 def open_body(environ: dict, path: Path, start: int, length: int):
     """The response body: ``length`` bytes of the file from ``start``."""
-    file = open(path, "rb")
+    # Unbuffered: the kernel sends it (sendfile) or a copy reads big chunks, and a
+    # buffered file asks the kernel two more things on opening (is it a terminal, where
+    # is it), each a system call that hands the interpreter to another thread.
+    file = open(path, "rb", buffering=0)
     file.seek(start)
     wrapper = environ.get("wsgi.file_wrapper")
     if wrapper is not None:

@@ -88,4 +88,4 @@ class UrlSigner:
         age = int(time.time()) - signed_at  # as itsdangerous counts it
         if not 0 <= age <= max_age:
             raise Forbidden("This link has expired. Reload the page.", error_code="link_expired")
-        return copy.deepcopy(payload)
+        return copy.copy(payload)  # the signers' payloads are flat: scalars in a dict

@@ -52,6 +52,11 @@ class Prepared:
             cursor.close()  # ends the statement, and with it the read
         if row is None:
             return None
-        # Only what was read: no field's default is made (a fresh uuid, say).
-        values = {f.name: f.python_value(v) for f, v in zip(fields, row)}
-        return model(__no_default__=True, **values)
+        # Only what was read, straight into the row's data, as Peewee's own constructor
+        # with ``__no_default__`` leaves it but without a setattr per field: no field's
+        # default is made (a fresh uuid, say) and nothing is marked as changed.
+        found = model.__new__(model)
+        found.__data__ = {f.name: f.python_value(v) for f, v in zip(fields, row)}
+        found._dirty = set()
+        found.__rel__ = {}
+        return found
