@@ -18,6 +18,7 @@ from test_jobs import wait_for
 from test_workers import LEASE, as_worker, claim, deliver, later, make_worker, queue, row
 
 from clipset.remote import run
+from clipset.remote.client import Client
 from clipset.services.bucket import PART_SIZE
 
 DIRECT = ["video", "sprite", "previews"]
@@ -151,6 +152,37 @@ def test_an_interrupted_upload_resumes_from_the_parts_the_store_holds(
     assert uploads(s3, bucket_name) == []
     assert not services.data.video_file(key).exists()
     assert list(services.data.tmp.glob("remote-*")) == []
+
+
+def test_the_worker_sends_only_the_parts_the_store_lacks_and_they_join_in_order(
+    services, live_server, client, admin, user, clips, s3, bucket_name, monkeypatch
+):
+    worker = make_worker(admin)
+    call = as_worker(client, worker["token"])
+    video_id = queue(services, user, clips["webm"])
+    lease = claim(call)["lease"]
+    data = clips["mp4"].read_bytes()
+    put(plan(call, lease, len(data))["parts"][1]["url"], data[PART_SIZE:])  # the last one
+    sent_parts = []
+    real_put = Client._put_part
+
+    def put_part(self, url, chunk):
+        sent_parts.append(chunk)
+        real_put(self, url, chunk)
+
+    monkeypatch.setattr(Client, "_put_part", put_part)
+    worker_client = Client(live_server.url, worker["token"])
+    md5s = worker_client.upload_parts(
+        f"/api/workers/jobs/{lease}/outputs/video/parts", clips["mp4"]
+    )
+    assert md5s == [md5(data[:PART_SIZE]), md5(data[PART_SIZE:])]  # the plan's order
+    assert sent_parts == [data[:PART_SIZE]]
+    files = {"video": sent(data, md5s), "thumbnail": deliver(call, lease, "thumbnail", jpeg())}
+    r = call("POST", f"/jobs/{lease}/finish", {"result": {"mode": "transcode"}, "files": files})
+    assert r.status_code == 204, r.get_json()
+    key = row(video_id).storage_key
+    body = s3.get_object(Bucket=bucket_name, Key=f"library/videos/{key}.mp4")["Body"].read()
+    assert body == data
 
 
 def test_a_checksum_mismatch_leaves_nothing_in_the_bucket_and_requeues_the_job(
