@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import time
 import urllib.error
 import urllib.parse
@@ -155,15 +154,17 @@ class Client:
         def once():
             plan = self.call("POST", path, {"size": size})
             each = plan["part_size"]
-            with open(src, "rb") as f, ThreadPoolExecutor(PARALLEL_PARTS) as pool:
 
-                def send(part: dict) -> str:
-                    chunk = os.pread(f.fileno(), each, (part["number"] - 1) * each)
-                    md5 = hashlib.md5(chunk, usedforsecurity=False).hexdigest()
-                    if part["etag"] != md5:
-                        self._put_part(part["url"], chunk)
-                    return md5
+            def send(part: dict) -> str:
+                with open(src, "rb") as f:  # a file of its own: the threads' positions differ
+                    f.seek((part["number"] - 1) * each)
+                    chunk = f.read(each)
+                md5 = hashlib.md5(chunk, usedforsecurity=False).hexdigest()
+                if part["etag"] != md5:
+                    self._put_part(part["url"], chunk)
+                return md5
 
+            with ThreadPoolExecutor(PARALLEL_PARTS) as pool:
                 try:
                     return list(pool.map(send, plan["parts"]))  # in the plan's order
                 except BaseException:
