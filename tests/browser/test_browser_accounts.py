@@ -148,19 +148,28 @@ def test_phone_viewport_feed_and_upload(new_page, shot, anon, unnamed_controls):
 def test_banner_when_the_live_connection_drops_and_returns(new_page, anon):
     anon.post("/api/setup", json={"username": "admin", "password": PASSWORD})
     page = new_page()
-    sockets = []
+    sockets, opened = [], []
 
     def through(ws):
-        ws.connect_to_server()
+        server = ws.connect_to_server()
+
+        # The app signs in on the socket from its open handler, so the first message up says
+        # the page counts the connection open; closing before that would be no drop at all.
+        def up(message):
+            if ws not in opened:
+                opened.append(ws)
+            server.send(message)
+
+        ws.on_message(up)
         sockets.append(ws)
 
     page.route_web_socket(re.compile(r"/api/ws$"), through)
     sign_in(page, "admin")
     for _ in range(100):
-        if sockets:
+        if opened:
             break
         page.wait_for_timeout(100)
-    assert sockets, "the app opened no live connection"
+    assert opened, "the app opened no live connection"
     expect(page.get_by_text("Live updates paused")).to_have_count(0)
     # The paused banner lasts only until the first reconnect (a fraction of a second), so
     # the page itself records every banner it shows rather than the test polling for it.
@@ -168,7 +177,7 @@ def test_banner_when_the_live_connection_drops_and_returns(new_page, anon):
         new MutationObserver(() => document.querySelectorAll('[role=status]').forEach(
             (el) => window.banners.add(el.textContent))).observe(document.body,
             { subtree: true, childList: true, characterData: true }); }""")
-    sockets[-1].close()
+    opened[-1].close()
     page.wait_for_function(
         "() => window.banners.has('Live updates paused — reconnecting…')", timeout=20_000
     )
