@@ -19,7 +19,7 @@ from test_websocket import wait_until
 from clipset.app import create_app
 from clipset.serve.server import Server
 from clipset.store.db import database
-from clipset.store.models import Video
+from clipset.store.models import Trim, User, Video
 
 # These bring their own database (postgres_url), so one pass is enough.
 pytestmark = pytest.mark.sqlite_only
@@ -282,6 +282,81 @@ def test_only_an_instance_that_starts_alone_recovers_interrupted_jobs(postgres_u
         with database.connection_context():
             assert Video.get_by_id(video.id).processing_status == "processing"
     finally:
+        first.stop()
+        database.close()
+
+
+def test_the_work_of_a_stopped_instance_is_recovered_beside_a_running_one(postgres_url, tmp_path):
+    """Jobs and trims name the instance running them: a second start requeues (or fails)
+    those of an instance that stopped without finishing them, and leaves a running one's."""
+    settings = make_settings(tmp_path, database_url=postgres_url, worker_count=0)
+    first = Server(create_app(settings), host="127.0.0.1", port=0).start()
+    second = None
+    try:
+        live, gone = services(first).relay.instance_id, "0" * 32
+        tmp = services(first).data.tmp
+        status, body = Http(first).call(
+            "POST", "/api/setup", {"username": "admin", "password": PASSWORD}
+        )
+        assert status == 201
+        with database.connection_context():
+            admin = User.get_by_id(body["user"]["id"])
+
+            def job(owner, attempts=1):
+                video = Video.create(
+                    uploader=admin,
+                    title="clip",
+                    processing_status="processing",
+                    attempts=attempts,
+                    claimed_by=owner,
+                )
+                (tmp / f"{video.storage_key}.0badc0de.mp4").write_bytes(b"half")
+                return video
+
+            def trimmed(owner):
+                video = Video.create(uploader=admin, title="cut", processing_status="completed")
+                Trim.create(video=video, state="running", instance=owner)
+                return video
+
+            running, orphan, last_try = job(live), job(gone), job(gone, attempts=2)
+            running_trim, orphan_trim = trimmed(live), trimmed(gone)
+        second = Server(create_app(settings), host="127.0.0.1", port=0).start()
+        with database.connection_context():
+            # Found stopped by two checks in a row (the pool's claims make one every 30 s).
+            assert Trim.get_by_id(orphan_trim.id).state == "failed"
+            assert services(second).jobs.recover_stopped() == 0
+            assert Video.get_by_id(orphan.id).processing_status == "processing"
+            assert services(second).jobs.recover_stopped() == 2
+            assert Video.get_by_id(running.id).processing_status == "processing"
+            assert Video.get_by_id(orphan.id).processing_status == "pending"
+            assert Video.get_by_id(last_try.id).processing_status == "failed"
+            assert Trim.get_by_id(running_trim.id).state == "running"
+            assert Trim.get_by_id(orphan_trim.id).state == "failed"
+        assert [p.name.split(".")[0] for p in tmp.iterdir()] == [running.storage_key]
+
+        # The second instance dies with a job and a trim of its own: PostgreSQL lets its
+        # locks go with its sessions, and the first instance tells that on its own.
+        with database.connection_context():
+            Video.update(
+                processing_status="processing", claimed_by=services(second).relay.instance_id
+            ).where(Video.id == orphan.id).execute()
+            Trim.update(state="running", instance=services(second).relay.instance_id).where(
+                Trim.video == orphan_trim.id
+            ).execute()
+            assert services(first).jobs.recover_stopped() == 0
+            assert services(first).jobs.recover_stopped() == 0  # running: never counted
+            second.stop()
+            second = None
+            assert services(first).jobs.recover_stopped() == 0
+            assert services(first).jobs.recover_stopped() == 1
+            assert Video.get_by_id(orphan.id).processing_status == "pending"
+            # A trim whose instance is gone answers failed, so the video can be trimmed again.
+            state = services(first).edits.trim_state(admin, orphan_trim.public_id)
+            assert state["state"] == "failed"
+            assert Video.get_by_id(running.id).processing_status == "processing"
+    finally:
+        if second is not None:
+            second.stop()
         first.stop()
         database.close()
 

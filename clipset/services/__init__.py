@@ -86,6 +86,8 @@ class Services:
         self.leases = Leases(settings, self.jobs)
         self.deliveries = Deliveries(settings, data, keys, self.files, self.leases)
         self.workers = Workers(settings, data, keys, self.leases, self.deliveries)
+        if self.relay is not None:  # jobs and trims name their instance (notify.gone)
+            self.jobs.instance = self.edits.instance = self.relay.instance_id
         # An admin's new worker count resizes the running pool at once.
         self.config.on_change(lambda values: self.jobs.resize(values["worker_count"]))
         self.stats = Stats(data, settings.disk_margin_bytes, self.jobs, settings.video_encoder)
@@ -98,8 +100,9 @@ class Services:
     def start(self) -> None:
         """Recover what a dead process left half-done, then start background work (job
         workers, which recover their own jobs, and schedules). On PostgreSQL only an
-        instance that starts alone recovers: beside a running one, "half-done" is that
-        one's work in progress."""
+        instance that starts alone recovers everything: beside a running one, "half-done"
+        may be that one's work in progress, so only the trims (and through the pool's
+        claims, the jobs) of instances that have stopped are recovered."""
         with database.connection_context():
             recover = alone()
         if not recover:
@@ -111,6 +114,8 @@ class Services:
             with database.connection_context():
                 if recover:
                     self._recover()
+                else:  # stopped instances' jobs: by the pool's claims (Jobs.recover_stopped)
+                    self.edits.recover_stopped()
         except Exception as exc:
             if not storage.is_disk_full(exc):
                 if self.relay is not None:

@@ -62,13 +62,14 @@ def _claim_locked(pending, lease: dict) -> Video | None:
 
 def _claimed(**lease) -> dict:
     """A claimed job's columns: processing from now, one more attempt, nothing left over,
-    and a remote worker's lease when it is one."""
-    return dict(
-        processing_status="processing",
-        attempts=Video.attempts + 1,
-        progress=0,
-        error_message=None,
-        processing_started_at=now(),
-        processing_finished_at=None,
+    and a remote worker's lease when it is one (or the pool's instance, ``claimed_by``)."""
+    return {
+        "processing_status": "processing",
+        "attempts": Video.attempts + 1,
+        "progress": 0,
+        "error_message": None,
+        "processing_started_at": now(),
+        "processing_finished_at": None,
+        "claimed_by": None,
         **lease,
-    )
+    }

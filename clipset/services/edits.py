@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..errors import Conflict, ValidationFailed
 from ..settings import Settings
+from ..store import notify
 from ..store.db import database, immediate
 from ..store.models import Trim, User, Video, now
 from . import captions, storage
@@ -53,6 +54,7 @@ class Edits:
         self.data = files.data
         self.urls = urls
         self.events = events
+        self.instance: str | None = None  # this instance's id beside others (notify.gone)
         self._lock = threading.Lock()
         self._turn = threading.Lock()  # one trim encodes at a time, beside the job pool
         self._threads: dict[int, tuple[threading.Thread, threading.Event]] = {}
@@ -61,17 +63,36 @@ class Edits:
         return ready(managed(user, video_id), "The video can be edited once it is ready.")
 
     def _idle(self, video: Video) -> None:
-        """Refuses while a trim of the video runs, on any instance."""
-        if Trim.select().where(Trim.video == video.id, Trim.state == "running").exists():
+        """Refuses while a trim of the video runs, on any running instance."""
+        row = self._settled(Trim.get_or_none(Trim.video == video.id))
+        if row is not None and row.state == "running":
             raise Conflict(EDIT_RUNNING, error_code="edit_running")
 
-    def recover(self) -> int:
-        """At start-up, alone: trims a dead process left running failed; returns how many."""
+    def recover(self, instances: set[str] | None = None) -> int:
+        """Trims a dead process left running (at start-up alone: all of them; beside other
+        instances: those of ``instances``, which stopped) are failed; returns how many."""
+        running = Trim.state == "running"
+        if instances is not None:
+            running &= Trim.instance.in_(instances)
         return (
             Trim.update(state="failed", percent=0, error=INTERRUPTED, updated_at=now())
-            .where(Trim.state == "running")
+            .where(running)
             .execute()
         )
+
+    def recover_stopped(self) -> int:
+        """Beside other instances: the trims of those that stopped are failed."""
+        stopped = notify.stopped_owners(Trim.instance, Trim.state == "running", self.instance)
+        return self.recover(stopped) if stopped else 0
+
+    def _settled(self, row: Trim | None) -> Trim | None:
+        """``row``, failed first when it runs on another instance that has stopped."""
+        if row is None or row.state != "running" or row.instance in (None, self.instance):
+            return row
+        if self.instance is None or not notify.gone({row.instance}):
+            return row
+        self.recover({row.instance})
+        return Trim.get_or_none(Trim.video == row.video_id)
 
     # -- filmstrip and cover ------------------------------------------------------------
     def filmstrip(self, user: User, video_id: str) -> dict:
@@ -130,7 +151,7 @@ class Edits:
     # -- trim ---------------------------------------------------------------------------
     def trim_state(self, user: User, video_id: str) -> dict:
         video = managed(user, video_id)
-        row = Trim.get_or_none(Trim.video == video.id)
+        row = self._settled(Trim.get_or_none(Trim.video == video.id))
         return dict(IDLE) if row is None else _answer(row)
 
     def trim(self, user: User, video_id: str, start: float, end: float) -> dict:
@@ -164,9 +185,10 @@ class Edits:
         with immediate():  # one trim of a video at a time, across instances
             self._idle(video)
             at = now()
-            Trim.insert(video=video.id, started_at=at, updated_at=at, **state).on_conflict(
+            mine = {"started_at": at, "updated_at": at, "instance": self.instance}
+            Trim.insert(video=video.id, **mine, **state).on_conflict(
                 conflict_target=[Trim.video],
-                update={Trim.started_at: at, Trim.updated_at: at, **_columns(state)},
+                update={**{getattr(Trim, k): v for k, v in mine.items()}, **_columns(state)},
             ).execute()
         with self._lock:
             thread = threading.Thread(

@@ -3,19 +3,22 @@
 A worker claims a video with a conditional UPDATE (``pending`` → ``processing``), so two
 workers never take the same one and a restart finds every job where it was left. A job
 that was running when the process died is retried once; the second time it is failed,
-so a file that crashes the process can't crash-loop the server. A job that finds the disk full
-goes back to the queue, its original kept, until there is room again.
+so a file that crashes the process can't crash-loop the server. Beside other instances
+(PostgreSQL) each job names the instance running it, so the jobs of one that died are
+told from the others' and go back to the queue while the rest keep running. A job that
+finds the disk full goes back to the queue, its original kept, until there is room again.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 
 from ..errors import Conflict, InsufficientStorage, NotFound
 from ..settings import Settings
-from ..store import db
+from ..store import db, notify
 from ..store.db import database, immediate
 from ..store.models import User, Video, now
 from . import claims, storage
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 2
 POLL_SECONDS = 5  # a safety net; finalize and retry wake the workers at once
+STOPPED_CHECK_SECONDS = 30  # how often a claim looks for jobs of instances that died
 
 INTERRUPTED_TWICE = "Processing was interrupted twice; the file may be damaged."
 
@@ -70,6 +74,10 @@ class Jobs:
         self._numbers = 0
         # Run before every claim: remote workers' expired leases go back to the queue.
         self.before_claim: list = []
+        self.instance: str | None = None  # this instance's id beside others (notify.gone)
+        self._check_lock = threading.Lock()
+        self._stopped_checked = -STOPPED_CHECK_SECONDS
+        self._seen_stopped: set[str] = set()  # instances the last check found stopped
 
     # -- lifecycle --------------------------------------------------------------------
     def start(self, recover: bool = True) -> None:
@@ -172,6 +180,37 @@ class Jobs:
         the half-written outputs it left in ``tmp`` go (no worker is running yet). A
         remote worker's job is left to its lease, which outlives a restart."""
         storage.remove(*self.data.tmp.iterdir())
+        self._requeue(Video.lease_token.is_null())
+
+    def recover_stopped(self) -> int:
+        """Beside other instances: the pool jobs of instances that died go back to the
+        queue as at start-up (their half-written outputs go too); returns how many. An
+        instance counts as stopped when two checks in a row (claims make one every
+        ``STOPPED_CHECK_SECONDS``) find it so: one whose listener reconnects still works."""
+        running = (Video.processing_status == "processing") & Video.lease_token.is_null()
+        found = notify.stopped_owners(Video.claimed_by, running, self.instance)
+        stopped, self._seen_stopped = found & self._seen_stopped, found
+        if not stopped:
+            return 0
+        orphaned = running & Video.claimed_by.in_(stopped)
+        keys = [key for (key,) in Video.select(Video.storage_key).where(orphaned).tuples()]
+        log.warning("requeueing %d job(s) of %d stopped instance(s)", len(keys), len(stopped))
+        for key in keys:
+            storage.remove(*self.data.tmp.glob(f"{key}.*"))
+        self._requeue(orphaned)
+        return len(keys)
+
+    def _check_stopped(self) -> None:
+        """``recover_stopped``, on one thread at a time and at most every
+        ``STOPPED_CHECK_SECONDS`` (two claims at once must not count as two checks)."""
+        with self._check_lock:
+            if time.monotonic() - self._stopped_checked >= STOPPED_CHECK_SECONDS:
+                self._stopped_checked = time.monotonic()
+                self.recover_stopped()
+
+    def _requeue(self, interrupted) -> None:
+        """``interrupted`` running jobs: retried once, failed on their last attempt."""
+        running = Video.processing_status == "processing"
         with immediate():
             (
                 Video.update(
@@ -180,18 +219,12 @@ class Jobs:
                     stand_in_type=None,
                     processing_finished_at=now(),
                 )
-                .where(
-                    Video.processing_status == "processing",
-                    Video.attempts >= MAX_ATTEMPTS,
-                    Video.lease_token.is_null(),
-                )
+                .where(running, Video.attempts >= MAX_ATTEMPTS, interrupted)
                 .execute()
             )
-            (
-                Video.update(processing_status="pending", progress=0)
-                .where(Video.processing_status == "processing", Video.lease_token.is_null())
-                .execute()
-            )
+            Video.update(processing_status="pending", progress=0).where(
+                running, interrupted
+            ).execute()
         self.stand_ins.sweep()
 
     # -- admin ------------------------------------------------------------------------
@@ -256,6 +289,9 @@ class Jobs:
         claim may pass over the jobs it failed (``avoid``, its id)."""
         for sweep in self.before_claim:
             sweep()
+        if self.instance is not None:
+            self._check_stopped()
+            lease = lease or {"claimed_by": self.instance}
         return claims.claim(avoid, **lease)
 
     def _run(self, video: Video) -> None:

@@ -87,7 +87,7 @@ class Relay:
         delay = RETRY_FIRST
         while not self._stop.is_set():
             try:
-                conn = notify.listen()
+                conn = notify.listen(self.instance_id)
             except Exception as exc:
                 log.warning("event listener cannot connect (%s); retrying in %.1fs", exc, delay)
                 self._stop.wait(delay)

@@ -24,6 +24,7 @@ from .steps import (
     V14_BUCKET_FILES,
     V15_BUCKET_DELETES,
     V16_TRIMS,
+    V17_INSTANCE_WORK,
 )
 
 log = logging.getLogger(__name__)
@@ -286,6 +287,7 @@ STEPS: tuple[tuple[str, tuple[str, ...] | dict[str, tuple[str, ...]]], ...] = (
     ("media in a bucket", V14_BUCKET_FILES),
     ("bucket deletes retried", V15_BUCKET_DELETES),
     ("trims in the database", V16_TRIMS),
+    ("work owned by its instance", V17_INSTANCE_WORK),
 )
 LATEST = len(STEPS)
 

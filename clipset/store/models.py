@@ -162,6 +162,8 @@ class Video(BaseModel):
     # The remote worker whose try failed last: not handed the job again while another can.
     failed_by_worker_id = IntegerField(null=True)
     bucket_files = CharField(max_length=255, null=True)  # kinds in the bucket (media_files)
+    # The instance whose pool runs the job (PostgreSQL, several instances; notify.gone).
+    claimed_by = CharField(max_length=32, null=True)
 
     class Meta:
         indexes = (
@@ -354,6 +356,7 @@ class Trim(BaseModel):
     error = TextField(null=True)
     started_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
+    instance = CharField(max_length=32, null=True)  # the instance running it (notify.gone)
 
 
 MODELS = (

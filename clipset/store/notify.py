@@ -8,7 +8,10 @@ waits on (autocommit, as LISTEN needs).
 
 ``task_lock`` is the per-task advisory lock that makes a scheduled task run on one
 instance at a time; ``present``/``alone`` tell whether other instances are running (each
-holds a shared lock on its listening connection for as long as it runs).
+holds a shared lock on its listening connection for as long as it runs). The same
+connection holds a lock of the instance's own, so ``gone`` tells which instances named on
+a job or a trim have stopped: PostgreSQL lets a session's locks go when it ends, however
+the process died.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ PAYLOAD_LIMIT = 7900
 PARKED_MINUTES = 10  # how long a parked message is kept for listeners to read it
 _TASK_LOCK_SPACE = 0x7461736B  # "task": the first key of every task's two-key lock
 _PRESENCE_LOCK = 0x696E7374  # "inst"
+_INSTANCE_LOCK_SPACE = 0x6F776E72  # "ownr": the first key of each instance's own lock
 
 
 def notify(payload: str) -> None:
@@ -59,15 +63,16 @@ def parked(number: int) -> str | None:
     return row[0] if row else None
 
 
-def listen() -> psycopg.Connection:
+def listen(instance: str) -> psycopg.Connection:
     """A connection of its own that LISTENs on the channel and marks this instance
-    present until it closes."""
+    present (and ``instance`` running) until it closes."""
     params = postgres_params(postgres_url())
     params["dbname"] = params.pop("database")
     conn = psycopg.connect(autocommit=True, application_name="clipset-listener", **params)
     try:
         conn.execute(f"LISTEN {CHANNEL}")
         conn.execute("SELECT pg_advisory_lock_shared(%s)", (_PRESENCE_LOCK,))
+        conn.execute("SELECT pg_advisory_lock(%s, %s)", _instance_key(instance))
     except Exception:
         conn.close()
         raise
@@ -86,6 +91,37 @@ def alone() -> bool:
         if free:
             database.execute_sql("SELECT pg_advisory_unlock(%s)", (_PRESENCE_LOCK,))
     return bool(free)
+
+
+def gone(instances) -> set[str]:
+    """Those of ``instances`` no longer running: nobody holds their own lock (taken here
+    for a moment to tell, and let go at once)."""
+    stopped = set()
+    with _connection():
+        for instance in instances:
+            key = _instance_key(instance)
+            (free,) = database.execute_sql("SELECT pg_try_advisory_lock(%s, %s)", key).fetchone()
+            if free:
+                database.execute_sql("SELECT pg_advisory_unlock(%s, %s)", key)
+                stopped.add(instance)
+    return stopped
+
+
+def stopped_owners(column, running, mine: str | None) -> set[str]:
+    """The instances other than ``mine`` named in ``column`` of the rows ``running``
+    selects that have stopped (``gone``)."""
+    owners = {
+        owner
+        for (owner,) in column.model.select(column)
+        .where(running, column.is_null(False), column != mine)
+        .distinct()
+        .tuples()
+    }
+    return gone(owners) if owners else set()
+
+
+def _instance_key(instance: str) -> tuple[int, int]:
+    return (_INSTANCE_LOCK_SPACE, zlib.crc32(instance.encode()) & 0x7FFFFFFF)
 
 
 @contextlib.contextmanager

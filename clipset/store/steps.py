@@ -105,3 +105,10 @@ V15_BUCKET_DELETES = (
 V16_TRIMS = (
     """CREATE TABLE "trim" ("video_id" INTEGER NOT NULL PRIMARY KEY, "state" VARCHAR(16) NOT NULL, "percent" DOUBLE PRECISION NOT NULL, "error" TEXT, "started_at" TIMESTAMP NOT NULL, "updated_at" TIMESTAMP NOT NULL, FOREIGN KEY ("video_id") REFERENCES "video" ("id") ON DELETE CASCADE)""",
 )
+
+# Step 17, the instance running a pool job or a trim (store/notify.py's instance locks), so
+# the work of an instance that died beside running ones can be told from theirs.
+V17_INSTANCE_WORK = (
+    """ALTER TABLE "video" ADD COLUMN "claimed_by" VARCHAR(32)""",
+    """ALTER TABLE "trim" ADD COLUMN "instance" VARCHAR(32)""",
+)
