@@ -34,6 +34,19 @@ def claim(avoid: int | None = None, **lease) -> Video | None:
             return Video.get_by_id(candidate.id)
 
 
+def held(video: Video):
+    """That ``video``'s claim still stands: its row is processing under the attempt and
+    owner it was claimed with. An instance taken for stopped (its listener gone through
+    two checks) may still be running the job another has claimed since; what it reports
+    late then matches no row."""
+    return (
+        (Video.id == video.id)
+        & (Video.processing_status == "processing")
+        & (Video.attempts == video.attempts)
+        & (Video.claimed_by == video.claimed_by)  # IS NULL for a remote worker's
+    )
+
+
 def _pending(avoid: int | None):
     """The jobs that may be claimed."""
     pending = Video.processing_status == "pending"

@@ -225,7 +225,7 @@ class Deliveries:
             ):
                 raise Conflict("This job's lease has expired.", error_code="lease_expired")
             variants = media.make_variants(paths["thumbnail"], THUMBNAIL_WIDTHS)
-            self.outcomes.complete(
+            if self.outcomes.complete(
                 video,
                 outcome,
                 paths["video"],
@@ -233,8 +233,8 @@ class Deliveries:
                 (paths["sprite"], paths["previews"]),
                 variants,
                 stored=stored,
-            )
-            stored = set()  # the video's own files now
+            ):
+                stored = set()  # the video's own files now
             Worker.update(jobs_done=Worker.jobs_done + 1).where(Worker.id == worker.id).execute()
         finally:
             if stored:  # refused once completed: removed, or kept to remove later

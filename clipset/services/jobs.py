@@ -344,7 +344,7 @@ class Jobs:
                 attempts=Video.attempts - 1,
                 progress=0,
                 processing_started_at=None,
-            ).where(Video.id == video.id, Video.processing_status == "processing").execute()
+            ).where(claims.held(video)).execute()
         except Exception as exc:
             if storage.is_disk_full(exc):
                 self._wait_for_room(video)
@@ -383,7 +383,7 @@ class Jobs:
             progress=0,
             error_message=DISK_FULL,
             processing_started_at=None,
-        ).where(Video.id == video.id, Video.processing_status == "processing").execute()
+        ).where(claims.held(video)).execute()
 
     @property
     def waiting_for_disk(self) -> bool:

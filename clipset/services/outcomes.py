@@ -18,6 +18,7 @@ from ..store.models import Video, now
 from . import storage
 from .announcements import announce_published
 from .captions import Captions
+from .claims import held
 from .config import RuntimeConfig
 from .hub import Hub
 from .media_files import MediaFiles
@@ -44,7 +45,8 @@ class Outcomes:
                 return
             last[0] = moment
             percent = round(max(0.0, min(100.0, float(percent))), 1)
-            Video.update(progress=percent).where(Video.id == video.id).execute()
+            if not Video.update(progress=percent).where(held(video)).execute():
+                return  # the claim has passed on: its new run tells its own progress
             self.events.publish(
                 "video.progress",
                 {"video_id": video.public_id, "percent": percent},
@@ -63,9 +65,14 @@ class Outcomes:
         tmp_previews=(),
         variants=None,
         stored: set[str] = frozenset(),
-    ) -> None:
-        """``stored``: the kinds a remote worker already put in the bucket."""
+    ) -> bool:
+        """Whether the video took the result. ``stored``: the kinds a remote worker
+        already put in the bucket (the caller's to remove if not taken). A claim that no
+        longer holds leaves the files of the run that holds it alone."""
         key = video.storage_key
+        if not Video.select().where(held(video)).exists():
+            log.warning("dropping the late result of video %s: claimed again", video.id)
+            return False
         if "video" not in stored:
             os.replace(tmp_video, self.data.video_file(key))
         if tmp_thumb.exists():
@@ -94,13 +101,13 @@ class Outcomes:
                     stand_in_type=None,
                     processing_finished_at=now(),
                 )
-                .where(Video.id == video.id, Video.processing_status == "processing")
+                .where(held(video))
                 .execute()
             )
         if not done:  # deleted (or reset) while it was processing
             if not Video.select().where(Video.id == video.id).exists():
                 self.files.remove(key)
-            return
+            return False
         # No URL serves the stand-in once the row says completed.
         storage.remove(self.data.stand_in_file(key))
         Captions.from_file(video, getattr(result, "captions", ()))
@@ -118,14 +125,21 @@ class Outcomes:
         announce_published(self.events, finished)
         # Into the bucket of media_store, if there is one; until then the disk serves it.
         self.files.offload(video.id)
+        return True
 
     def fail(self, video: Video, message: str) -> None:
-        Video.update(
-            processing_status="failed",
-            error_message=message,
-            stand_in_type=None,
-            processing_finished_at=now(),
-        ).where(Video.id == video.id, Video.processing_status == "processing").execute()
+        failed = (
+            Video.update(
+                processing_status="failed",
+                error_message=message,
+                stand_in_type=None,
+                processing_finished_at=now(),
+            )
+            .where(held(video))
+            .execute()
+        )
+        if not failed:  # deleted, reset, or claimed again: not this run's to tell
+            return
         self.events.publish(
             "video.failed",
             {"video_id": video.public_id, "error": message},
