@@ -187,20 +187,37 @@ def test_expired_token(monkeypatch, client, user, video):
 def test_every_request_rechecks_the_viewer(app, client, user, other_user, admin, video):
     url = media_url(other_user, video)
     assert client.get(url, headers={"Range": "bytes=0-1"}).status_code == 206
+    # A change made through the API stops the very next range.
     user.patch(f"/api/videos/{video.public_id}/privacy", json={"privacy": "private"})
     r = client.get(url, headers={"Range": "bytes=2-3"})
     assert r.status_code == 404 and r.json["error_code"] == "video_not_found"
     assert client.get(media_url(user, video)).status_code == 200  # the owner still plays
     user.patch(f"/api/videos/{video.public_id}/privacy", json={"privacy": "unlisted"})
     assert client.get(url).status_code == 200
+    # One made elsewhere (here straight in the database) holds once a pass has stood its
+    # moment.
+    passed = app.extensions["clipset"].catalog.passed
     with db():
         User.update(is_active=False).where(User.id == other_user.user["id"]).execute()
+    assert client.get(url, headers={"Range": "bytes=4-5"}).status_code == 206
+    start = passed.clock()
+    passed.clock = lambda: start + passed.seconds
     r = client.get(url)
     assert r.status_code == 403 and r.json["error_code"] == "invalid_link"
     # A deleted video's link goes dead.
     owner_url = media_url(user, video)
     assert user.delete(f"/api/videos/{video.public_id}").status_code == 204
     assert client.get(owner_url).status_code == 404
+
+
+def test_a_file_gone_since_its_check_passed_is_missing_not_an_error(app, client, user, video):
+    url = media_url(user, video)
+    assert client.get(url, headers={"Range": "bytes=0-1"}).status_code == 206
+    app.extensions["clipset"].data.video_file(video.storage_key).unlink()
+    for method in (client.get, client.head):  # the check stands, the file is gone
+        r = method(url, headers={"Range": "bytes=2-3"})
+        assert r.status_code == 404
+    assert client.get(url).json["error_code"] == "file_missing"
 
 
 def test_url_signed_before_key_rotation_still_plays(app, user, video):

@@ -35,6 +35,9 @@ from . import (
 )
 from .video_bytes import VideoBytes
 
+# Requests that change nothing (RFC 9110's safe methods).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 BLUEPRINTS = (
     system.bp,
     docs.bp,
@@ -70,14 +73,18 @@ def init_app(app: Flask) -> None:
     def open_db():
         database.connect(reuse_if_open=True)
 
+    catalog = app.extensions["clipset"].catalog
+
     @app.teardown_request
     def close_db(exc):
         # The media lane's threads keep theirs for the next range (see store.db).
         after_request(keep=request.path.startswith(media.URL_PREFIX + "/"), error=exc)
+        if request.method not in SAFE_METHODS:  # it may have taken someone's access away
+            catalog.passed.forget()
 
     errors.init_app(app)
     security = headers.init_app(app)
-    app.wsgi_app = VideoBytes(app.wsgi_app, app.extensions["clipset"].catalog, security)
+    app.wsgi_app = VideoBytes(app.wsgi_app, catalog, security)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     app.register_blueprint(spa.bp)  # last: its catch-all must not shadow API routes

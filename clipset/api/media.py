@@ -11,12 +11,14 @@ A player's range requests for a video take a shorter way to the same checks
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Blueprint, Response, redirect, request
 
 from ..errors import NotFound
 from ..services.filmstrips import TTL_SECONDS as FILMSTRIP_TTL
+from ..services.media_files import file_missing
 from ..services.media_urls import THUMBNAIL_WIDTHS
 from .access import services
 from .byte_ranges import plan
@@ -110,13 +112,20 @@ def send_file_or_store(found: Path | str, mimetype: str, max_age: int) -> Respon
 
 def send_ranges(path: Path, mimetype: str, max_age: int) -> Response:
     h = request.headers
-    answer = plan(path.stat(), max_age, h.get("Range"), h.get("If-Range"), h.get("If-None-Match"))
+    file = open_file(path)  # once, for its size and its bytes
+    try:
+        stat = os.fstat(file.fileno())
+        answer = plan(stat, max_age, h.get("Range"), h.get("If-Range"), h.get("If-None-Match"))
+        if answer.status == 304 or request.method == "HEAD":
+            file.close()
+            body = []
+        else:
+            body = range_body(request.environ, file, answer.start, answer.length)
+    except BaseException:
+        file.close()
+        raise
     if answer.status == 304:
         return Response(status=304, headers=answer.headers)
-    if request.method == "HEAD":
-        body = []
-    else:
-        body = open_body(request.environ, path, answer.start, answer.length)
     return Response(
         body,
         status=answer.status,
@@ -126,12 +135,20 @@ def send_ranges(path: Path, mimetype: str, max_age: int) -> Response:
     )
 
 
-def open_body(environ: dict, path: Path, start: int, length: int):
-    """The response body: ``length`` bytes of the file from ``start``."""
+def open_file(path: Path):
+    """The file, unbuffered, else ``NotFound`` (``file_missing``): its check may have
+    passed a moment before it was removed (see ``passed_checks``)."""
     # Unbuffered: the kernel sends it (sendfile) or a copy reads big chunks, and a
     # buffered file asks the kernel two more things on opening (is it a terminal, where
     # is it), each a system call that hands the interpreter to another thread.
-    file = open(path, "rb", buffering=0)
+    try:
+        return open(path, "rb", buffering=0)
+    except (FileNotFoundError, IsADirectoryError):
+        raise file_missing() from None
+
+
+def range_body(environ: dict, file, start: int, length: int):
+    """The response body: ``length`` bytes of the open file from ``start``."""
     file.seek(start)
     wrapper = environ.get("wsgi.file_wrapper")
     if wrapper is not None:

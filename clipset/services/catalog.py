@@ -22,6 +22,7 @@ from ..store.prepared import Prepared
 from .bearers import bearer
 from .media_files import MediaFiles
 from .media_urls import THUMBNAIL_WIDTHS, MediaUrls
+from .passed_checks import PassedChecks
 from .visibility import can_manage, can_view, listed
 
 RECENT_MAX = 20
@@ -196,6 +197,7 @@ class Catalog:
     def __init__(self, files: MediaFiles, urls: MediaUrls):
         self.files = files
         self.urls = urls
+        self.passed = PassedChecks()
 
     # -- single videos ---------------------------------------------------------------
     def get(self, user: User, video_id: int) -> Video:
@@ -320,8 +322,14 @@ class Catalog:
 
     def media_file(self, video_id: str, kind: str, token: str) -> tuple[Path | str, int]:
         """The file a signed URL points at (or the bucket's presigned URL for it) and how
-        long a browser may cache it."""
-        video = self.media_video(video_id, kind, token)
-        ttl = self.urls.ttl_for(video)
-        found = self.files.direct_url(video, kind, ttl) or self.files.local(video, kind)
-        return found, min(ttl, 3600)
+        long a browser may cache it. A pass stands for a moment (``passed_checks``): the
+        file may be gone by the time it is opened, which its opener answers as missing."""
+        key = (video_id, kind, token)
+        answer, generation = self.passed.get(key)
+        if answer is None:
+            video = self.media_video(video_id, kind, token)
+            ttl = self.urls.ttl_for(video)
+            found = self.files.direct_url(video, kind, ttl) or self.files.local(video, kind)
+            answer = found, min(ttl, 3600)
+            self.passed.put(key, answer, generation)
+        return answer

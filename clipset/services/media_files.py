@@ -51,6 +51,10 @@ BUCKET_TYPES = {
 }
 
 
+def file_missing() -> NotFound:
+    return NotFound("The file of this video is missing.", error_code="file_missing")
+
+
 def in_bucket(video: Video) -> set[str]:
     return set((video.bucket_files or "").split())
 
@@ -86,7 +90,7 @@ class MediaFiles:
         """The local file of ``kind``, else ``NotFound`` (``file_missing``)."""
         path = self.path(kind, video.storage_key)
         if not path.is_file():
-            raise NotFound("The file of this video is missing.", error_code="file_missing")
+            raise file_missing()
         return path
 
     @contextlib.contextmanager

@@ -6,7 +6,8 @@ the user (subject and token version, see ``bearers``), the video's public id and
 of file. It lives ``media_url_ttl_seconds`` but never
 less than the video plus an hour, so a long film never stops playing half-way. Holding a
 valid token is not enough on its own: every request re-checks that the user is still
-active and may still see the video (see ``Catalog.media_file``).
+active and may still see the video (see ``Catalog.media_file``; a pass stands for a
+second, ``passed_checks``).
 """
 
 from __future__ import annotations

@@ -104,7 +104,7 @@ class Outcomes:
                 .where(held(video))
                 .execute()
             )
-        if not done:  # deleted (or reset) while it was processing
+        if not done:  # deleted, reset or claimed again while its files moved in
             if not Video.select().where(Video.id == video.id).exists():
                 self.files.remove(key)
             return False
