@@ -7,7 +7,7 @@ import { useAuth } from "./auth";
 import { api } from "./api";
 import { isUnfinished, keys } from "./queries";
 import type { Comment, Video, VideoId } from "./types";
-import { cachedVideo, patchVideo } from "./videoCache";
+import { patchVideo, queriesHolding } from "./videoCache";
 import { nextTask } from "./nextTask";
 import { LiveClient, liveUrl, type LiveEvent, type LiveStatus } from "./ws";
 
@@ -36,9 +36,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     }
     if (e.type === "subscribed") {
       // A video still processing may have finished before the server followed it for
-      // this screen (a page opened while the job was ending): ask for it again.
-      for (const id of e.video_ids) {
-        if (isUnfinished(cachedVideo(queryClient, id))) void queryClient.invalidateQueries({ queryKey: keys.video(id) });
+      // this screen (a page opened while the job was ending): what shows it is asked again.
+      for (const queryKey of queriesHolding(queryClient, e.video_ids, isUnfinished)) {
+        void queryClient.invalidateQueries({ queryKey, exact: true });
       }
       return;
     }

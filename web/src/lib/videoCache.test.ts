@@ -1,6 +1,6 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import { cachedVideo, patchIn, patchVideo } from "./videoCache";
+import { cachedVideo, patchIn, patchVideo, queriesHolding } from "./videoCache";
 
 const video = (id: string, like_count = 0) => ({ id, title: id, like_count, liked: false, comment_count: 0 });
 
@@ -23,5 +23,20 @@ describe("patchVideo", () => {
     expect(patchIn(data, "a", { like_count: 3 })).toBe(data);
     const same = { items: [video("a", 3)] };
     expect(patchIn(same, "a", { like_count: 3 })).toBe(same);
+  });
+});
+
+describe("queriesHolding", () => {
+  it("names every query holding a copy that matches, and only those", () => {
+    const qc = new QueryClient();
+    const processing = (id: string) => ({ ...video(id), processing_status: "processing" });
+    qc.setQueryData(["video", "a"], processing("a"));
+    qc.setQueryData(["mine"], { pages: [{ items: [video("b"), processing("a")] }], pageParams: [undefined] });
+    qc.setQueryData(["videos", "x"], { items: [processing("c")] }); // not asked about
+    qc.setQueryData(["video", "b"], video("b")); // asked about, finished
+    const unfinished = (v: { processing_status?: string }) => v.processing_status === "processing";
+    const held = queriesHolding(qc, ["a", "b"], unfinished).map((k) => JSON.stringify(k)).sort();
+    expect(held).toEqual([JSON.stringify(["mine"]), JSON.stringify(["video", "a"])]);
+    expect(queriesHolding(qc, [], unfinished)).toEqual([]);
   });
 });

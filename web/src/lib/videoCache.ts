@@ -1,7 +1,7 @@
 // The query cache is the one home of server state: a change to a video (a live like count,
 // my like, a new comment count) is written into every cached copy of it, whatever list or
 // page holds it, so no screen keeps a counter of its own.
-import type { QueryClient } from "@tanstack/react-query";
+import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { keys } from "./queries";
 import type { Video, VideoId } from "./types";
 
@@ -9,6 +9,10 @@ export type VideoPatch = Partial<Pick<Video, "like_count" | "liked" | "comment_c
 
 function isVideo(x: unknown, id: VideoId): x is Video {
   return !!x && typeof x === "object" && (x as { id?: unknown }).id === id && "like_count" in x;
+}
+
+function isAnyVideo(x: unknown, ids: ReadonlySet<VideoId>): x is Video {
+  return !!x && typeof x === "object" && ids.has((x as { id?: VideoId }).id as VideoId) && "like_count" in x;
 }
 
 /** `data` with every copy of video `id` patched; the same object when nothing changed,
@@ -58,6 +62,22 @@ export function cachedVideo(queryClient: QueryClient, id: VideoId): Video | unde
     for (const v of Array.isArray(x) ? x : Object.values(x)) look(v);
   };
   look(queryClient.getQueryData(keys.video(id)));
-  for (const q of queryClient.getQueryCache().getAll()) look(q.state.data);
+  for (const q of queryClient.getQueryCache().getAll()) {
+    if (found) break; // the video's own query first: lists are walked only without it
+    look(q.state.data);
+  }
   return found;
+}
+
+/** The keys of the queries that hold a copy of any of `ids` that `pick` accepts: one walk
+ * of the cache however many ids are asked about. */
+export function queriesHolding(queryClient: QueryClient, ids: readonly VideoId[], pick: (v: Video) => boolean): QueryKey[] {
+  const wanted = new Set(ids);
+  const holds = (x: unknown): boolean => {
+    if (!x || typeof x !== "object") return false;
+    if (isAnyVideo(x, wanted)) return pick(x);
+    return (Array.isArray(x) ? x : Object.values(x)).some(holds);
+  };
+  if (wanted.size === 0) return [];
+  return queryClient.getQueryCache().getAll().filter((q) => holds(q.state.data)).map((q) => q.queryKey);
 }
