@@ -13,6 +13,7 @@ import pytest
 from clipset import media
 from clipset.services.jobs import INTERRUPTED_TWICE
 from clipset.store.db import database
+from clipset.store.fields import new_key
 from clipset.store.models import Video
 
 WAIT_SECONDS = 60
@@ -42,8 +43,12 @@ def events(services):
 
 def queue(services, api, clip, status="pending", attempts=0, **fields) -> str:
     """A video row with ``clip`` as its original, as finalize leaves it."""
+    # The original is in place before the row: a running worker may claim it at once.
+    key = new_key()
+    shutil.copyfile(clip, services.data.original_file(key))
     with database.connection_context():
         video = Video.create(
+            storage_key=key,
             uploader=api.user["id"],
             title=clip.name,
             source_size_bytes=1,
@@ -51,7 +56,6 @@ def queue(services, api, clip, status="pending", attempts=0, **fields) -> str:
             attempts=attempts,
             **fields,
         )
-    shutil.copyfile(clip, services.data.original_file(video.storage_key))
     return video.public_id
 
 

@@ -14,6 +14,7 @@ import pytest
 from clipset import media
 from clipset.errors import UnreadableMedia
 from clipset.store.db import database
+from clipset.store.fields import new_key
 from clipset.store.models import Video
 
 WAIT_SECONDS = 60
@@ -66,15 +67,18 @@ def clips(tmp_path_factory):
 
 def queue(services, api, clip, privacy="public", **fields) -> str:
     """A posted video with ``clip`` as its original, as finalize leaves it."""
+    # The original is in place before the row: a running worker may claim it at once.
+    key = new_key()
+    shutil.copyfile(clip, services.data.original_file(key))
     with database.connection_context():
         video = Video.create(
+            storage_key=key,
             uploader=api.user["id"],
             title=clip.name,
             source_size_bytes=1,
             privacy=privacy,
             **fields,
         )
-    shutil.copyfile(clip, services.data.original_file(video.storage_key))
     return video.public_id
 
 

@@ -17,6 +17,7 @@ from test_websocket import wait_until
 from clipset.remote import run
 from clipset.services.jobs import MAX_ATTEMPTS
 from clipset.store.db import database
+from clipset.store.fields import new_key
 from clipset.store.models import Video, now
 
 LEASE = 30
@@ -46,9 +47,12 @@ def make_worker(admin, name="gaming pc") -> dict:
 
 def queue(services, owner, clip) -> str:
     """A pending video with ``clip`` as its original, as posting a draft leaves it."""
+    key = new_key()  # the original is in place before the row a worker may claim
+    shutil.copyfile(clip, services.data.original_file(key))
     with database.connection_context():
-        video = Video.create(uploader=owner.user["id"], title="trip", source_size_bytes=1)
-    shutil.copyfile(clip, services.data.original_file(video.storage_key))
+        video = Video.create(
+            storage_key=key, uploader=owner.user["id"], title="trip", source_size_bytes=1
+        )
     services.jobs.wake()
     return video.public_id
 

@@ -10,6 +10,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
+from clipset.store.fields import new_key
 from clipset.store.models import Video
 from tests.browser.test_browser_accounts import sign_in
 from tests.browser.test_browser_uploads import PHONE, wait_for
@@ -20,9 +21,12 @@ from tests.video_rows import db
 def processed(app, admin, clip) -> Video:
     """A video of the admin's, through the real processing queue."""
     services = app.extensions["clipset"]
+    key = new_key()  # the original is in place before the row a worker may claim
+    shutil.copyfile(clip, services.data.original_file(key))
     with db():
-        video = Video.create(uploader=admin.user["id"], title="Beach day", source_size_bytes=1)
-    shutil.copyfile(clip, services.data.original_file(video.storage_key))
+        video = Video.create(
+            storage_key=key, uploader=admin.user["id"], title="Beach day", source_size_bytes=1
+        )
     services.jobs.wake()
 
     def done():
