@@ -80,6 +80,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     _options(media, net=False, server=False)
     media.add_argument("--to", required=True, help="s3://bucket/prefix, as media_store says")
+    deletes = sub.add_parser(
+        "bucket-deletes",
+        help="list by bucket the objects deletes left behind; retry or forget those of a "
+        "bucket media_store no longer names (while Clipset runs, too)",
+    )
+    _options(deletes, net=False, server=False)
+    act = deletes.add_mutually_exclusive_group()
+    act.add_argument(
+        "--retry", metavar="URL", help="remove that bucket's objects now (with the s3_* settings)"
+    )
+    act.add_argument(
+        "--forget", metavar="URL", help="drop that bucket's list (its objects went by hand)"
+    )
     admin = sub.add_parser("create-admin", help="create an admin account")
     _options(admin, net=False, server=False)
     admin.add_argument("username")
@@ -340,6 +353,38 @@ def _migrate_media(args, settings) -> int:
     return 0
 
 
+def _bucket_deletes(args, settings) -> int:
+    from .app import create_app
+    from .services import bucket_deletes
+    from .services.bucket import Bucket
+    from .settings.values import bucket_url
+    from .store.db import database
+
+    try:
+        url = bucket_url(args.retry or args.forget or "")
+    except ValueError as exc:
+        raise ConfigurationError(f"--{'retry' if args.retry else 'forget'}: {exc}") from None
+    create_app(settings)  # binds the database
+    with database.connection_context():
+        if args.forget:
+            print(f"Forgot {bucket_deletes.drop(url)} pending delete(s) of {url}.")
+            return 0
+        if args.retry:
+            went = bucket_deletes.BucketDeletes(Bucket.from_settings(settings, url)).retry_all()
+            print(f"Removed {went} object(s) from {url}.")
+        listed = bucket_deletes.by_bucket()
+    for bucket, count, error in listed:
+        when = (
+            f"tried again every {bucket_deletes.RETRY_MINUTES} minutes while Clipset runs"
+            if bucket == settings.media_store
+            else "not media_store: --retry it, or --forget it once emptied by hand"
+        )
+        print(f"{bucket}: {count} object(s) still to remove, {when} (the store said: {error})")
+    if not listed:
+        print("No bucket deletes pending.")
+    return 1 if args.retry and any(b == url for b, _, _ in listed) else 0
+
+
 def _worker(args) -> int:
     import logging
     import signal
@@ -371,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
             return _migrate_db(args, settings)
         if args.command == "migrate-media":
             return _migrate_media(args, settings)
+        if args.command == "bucket-deletes":
+            return _bucket_deletes(args, settings)
         if args.command == "doctor":
             from .ops.doctor import report
 

@@ -18,6 +18,8 @@ from clipset.services.schedules import SLOT_KEY
 from clipset.store.db import database
 from clipset.store.models import BucketDelete, Config
 
+S3_KEY_SETTINGS = ("s3_access_key_id", "s3_secret_access_key")
+
 
 class Endpoint:
     """A moto server on a fixed port that can go down and come back."""
@@ -54,6 +56,14 @@ def settings_overrides(endpoint, bucket_settings):
     return {**bucket_settings, "s3_endpoint_url": endpoint.url}
 
 
+@pytest.fixture
+def cli_settings(app, monkeypatch):
+    """The command line (doctor, bucket-deletes) sees the app's media store."""
+    settings = app.config["CLIPSET_SETTINGS"]
+    for name in ("media_store", "s3_endpoint_url", "s3_region", *S3_KEY_SETTINGS):
+        monkeypatch.setenv(f"CLIPSET_{name.upper()}", getattr(settings, name))
+
+
 def pending() -> dict[str, int]:
     with database.connection_context():
         return {row.name: row.attempts for row in BucketDelete.select()}
@@ -73,7 +83,7 @@ def doctor(services, capsys) -> str:
 
 
 def test_a_delete_the_store_missed_is_retried_until_the_objects_are_gone(
-    app, user, s3, bucket_name, endpoint, tmp_path, capsys
+    app, user, s3, bucket_name, endpoint, tmp_path, capsys, cli_settings
 ):
     services = app.extensions["clipset"]
     services.start()
@@ -102,7 +112,7 @@ def test_a_delete_the_store_missed_is_retried_until_the_objects_are_gone(
     retry(services)
     assert not [k for k in objects(s3, bucket_name) if key in k]
     assert pending() == {}
-    assert "Bucket deletes pending: 0" not in doctor(services, capsys)  # no media_store set
+    assert "Bucket deletes pending: 0" in doctor(services, capsys)
 
 
 def test_a_name_back_in_use_is_not_removed_by_a_retry(app, user, s3, bucket_name, tmp_path):
@@ -126,3 +136,47 @@ def test_a_name_back_in_use_is_not_removed_by_a_retry(app, user, s3, bucket_name
     retry(services)
     assert f"library/{name}" in objects(s3, bucket_name)
     assert pending() == {}
+
+
+def test_a_bucket_media_store_no_longer_names_is_listed_retried_and_forgotten(
+    app, s3, bucket_name, capsys, cli_settings
+):
+    """After media_store moves to another bucket, the old one's pending deletes are not
+    retried on their own: the doctor points at them, and ``clipset bucket-deletes``
+    lists, removes or forgets them."""
+    services = app.extensions["clipset"]
+    old = f"old-{bucket_name}"
+    s3.create_bucket(Bucket=old)
+    old_url = f"s3://{old}/library"
+    for name in ("videos/k1.mp4", "thumbnails/k1.jpg"):
+        s3.put_object(Bucket=old, Key=f"library/{name}", Body=b"left behind")
+    with database.connection_context():
+        for name, kind in (("videos/k1.mp4", "video"), ("thumbnails/k1.jpg", "thumbnail")):
+            BucketDelete.create(
+                bucket=old_url, name=name, storage_key="k1", kind=kind, error="was down"
+            )
+    data = ["--data-dir", str(services.data.root)]
+
+    retry(services)  # the schedule leaves another bucket's rows alone
+    assert pending() == {"videos/k1.mp4": 1, "thumbnails/k1.jpg": 1}
+    report = doctor(services, capsys)
+    assert f"Bucket deletes pending in {old_url}: 2 object(s), not tried again" in report
+    assert f"clipset bucket-deletes --retry {old_url}" in report
+
+    assert cli.main(["bucket-deletes", *data]) == 0
+    listed = capsys.readouterr().out
+    assert f"{old_url}: 2 object(s) still to remove, not media_store" in listed
+
+    assert cli.main(["bucket-deletes", "--retry", old_url + "/", *data]) == 0
+    out = capsys.readouterr().out
+    assert f"Removed 2 object(s) from {old_url}." in out and "No bucket deletes pending." in out
+    assert objects(s3, old) == {} and pending() == {}
+
+    # A bucket emptied by hand: its list is dropped, nothing is asked of the store.
+    with database.connection_context():
+        BucketDelete.create(bucket=old_url, name="videos/k2.mp4", storage_key="k2", kind="video")
+    assert cli.main(["bucket-deletes", "--forget", old_url, *data]) == 0
+    assert "Forgot 1 pending delete(s)" in capsys.readouterr().out and pending() == {}
+
+    assert cli.main(["bucket-deletes", "--retry", "http://not-a-bucket", *data]) == 2
+    assert "--retry: give s3://bucket" in capsys.readouterr().err

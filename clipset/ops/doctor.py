@@ -157,39 +157,46 @@ def _database_lines(settings: Settings, data: DataDir) -> list[str]:
 
 
 # How many, and what the store said about the one tried last.
+# Per bucket: how many objects are still to remove, and what its store said last.
 _PENDING_DELETES = (
-    'SELECT count(*), (SELECT "error" FROM "bucket_delete" ORDER BY "tried_at" DESC LIMIT 1) '
-    'FROM "bucket_delete"'
+    'SELECT "bucket", count(*), (SELECT "error" FROM "bucket_delete" AS "last" '
+    'WHERE "last"."bucket" = "pending"."bucket" ORDER BY "tried_at" DESC LIMIT 1) '
+    'FROM "bucket_delete" AS "pending" GROUP BY "bucket" ORDER BY "bucket"'
 )
 
 
-def _count_pending(settings: Settings, data: DataDir) -> tuple[int, str | None]:
+def _count_pending(settings: Settings, data: DataDir) -> list[tuple[str, int, str | None]]:
     if settings.database_url:
         import psycopg
 
         params = postgres_params(settings.database_url)
         params["dbname"] = params.pop("database")
         with psycopg.connect(**params, connect_timeout=5) as conn:
-            return conn.execute(_PENDING_DELETES).fetchone()
+            return conn.execute(_PENDING_DELETES).fetchall()
     if not data.database.is_file():
-        return 0, None
+        return []
     with contextlib.closing(_read_only(data.database)) as conn:
-        return conn.execute(_PENDING_DELETES).fetchone()
+        return conn.execute(_PENDING_DELETES).fetchall()
 
 
 def _bucket_deletes(settings: Settings, data: DataDir) -> list[str]:
     """How many bucket objects a delete left behind, still to remove."""
     try:
-        count, error = _count_pending(settings, data)
+        buckets = _count_pending(settings, data)
     except Exception as exc:  # an older schema, or the database is out of reach
         if not settings.media_store:
             return []  # never had a bucket: nothing to say
         return [f"Bucket deletes pending: could not count them ({exc})"]
-    if not count:
+    if not buckets:
         return ["Bucket deletes pending: 0"] if settings.media_store else []
     return [
         f"Bucket deletes pending: {count} object(s) the store did not remove yet, tried "
         f"again every {RETRY_MINUTES} minutes while Clipset runs (the store said: {error})"
+        if url == settings.media_store
+        else f"Bucket deletes pending in {url}: {count} object(s), not tried again since "
+        f"media_store no longer names it (the store said: {error}); "
+        f"`clipset bucket-deletes --retry {url}` or `--forget {url}`"
+        for url, count, error in buckets
     ]
 
 

@@ -69,11 +69,13 @@ class Bucket:
         self._client = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Bucket | None":
-        if not settings.media_store:
+    def from_settings(cls, settings: Settings, url: str | None = None) -> "Bucket | None":
+        """``media_store``'s bucket, or the one at ``url`` on the same service and keys."""
+        url = url or settings.media_store
+        if not url:
             return None
         return cls(
-            settings.media_store,
+            url,
             settings.s3_endpoint_url,
             settings.s3_region,
             settings.s3_access_key_id,

@@ -6,13 +6,18 @@ then. ``clipset doctor`` counts them.
 An object name can come back into use (an edit that makes seek previews again uploads
 them under the same name): its upload forgets the pending delete first, and a retry
 skips a name its video holds in the bucket again, so a retry never removes a live file.
+
+The schedule retries only the bucket ``media_store`` names now. Rows of a bucket used
+before (``media_store`` changed or emptied since) wait for ``clipset bucket-deletes``,
+which lists them by bucket, retries one with the ``s3_*`` settings, or forgets one that
+was emptied by hand.
 """
 
 from __future__ import annotations
 
 import logging
 
-from peewee import EXCLUDED
+from peewee import EXCLUDED, SQL, fn
 
 from ..store.models import BucketDelete, Video, now
 from .bucket import Bucket
@@ -95,6 +100,14 @@ class BucketDeletes:
             log.warning("%d objects still to remove from %s", len(left), self.bucket.url)
         return len(gone)
 
+    def retry_all(self) -> int:
+        """``retry`` batch after batch until a batch removes nothing; returns how many
+        went."""
+        total = 0
+        while (went := self.retry()) > 0:
+            total += went
+        return total
+
     @staticmethod
     def _in_use(rows: list[BucketDelete]) -> set[str]:
         """Names among ``rows`` that their video holds in the bucket again."""
@@ -111,3 +124,31 @@ class BucketDeletes:
 def pending() -> int:
     """How many objects, of any bucket, are still to remove."""
     return BucketDelete.select().count()
+
+
+def by_bucket() -> list[tuple[str, int, str | None]]:
+    """Each bucket with objects still to remove: its URL, how many, and what its store
+    said last."""
+    rows = (
+        BucketDelete.select(BucketDelete.bucket, fn.COUNT(SQL("*")))
+        .group_by(BucketDelete.bucket)
+        .order_by(BucketDelete.bucket)
+        .tuples()
+    )
+    return [(url, count, _last_error(url)) for url, count in rows]
+
+
+def _last_error(url: str) -> str | None:
+    row = (
+        BucketDelete.select(BucketDelete.error)
+        .where(BucketDelete.bucket == url)
+        .order_by(BucketDelete.tried_at.desc())
+        .first()
+    )
+    return row.error if row else None
+
+
+def drop(url: str) -> int:
+    """Forget every pending delete of bucket ``url`` (its objects were removed by hand);
+    returns how many rows went."""
+    return BucketDelete.delete().where(BucketDelete.bucket == url).execute()
