@@ -156,7 +156,6 @@ def _database_lines(settings: Settings, data: DataDir) -> list[str]:
     ]
 
 
-# How many, and what the store said about the one tried last.
 # Per bucket: how many objects are still to remove, and what its store said last.
 _PENDING_DELETES = (
     'SELECT "bucket", count(*), (SELECT "error" FROM "bucket_delete" AS "last" '
